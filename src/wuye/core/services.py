@@ -1,0 +1,363 @@
+"""Every write of the core app: keyword-only, typed, atomic. Views and the API call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .choices import DepartmentKind, Relation, Role, RoomUse
+from .models import (
+    ApiToken,
+    Building,
+    Company,
+    Contractor,
+    Department,
+    Estate,
+    Occupancy,
+    Position,
+    Resident,
+    Room,
+    Staff,
+    Unit,
+)
+from .scoping import Actor, actor_for
+from .validators import normalize_id_number, normalize_mobile
+
+API_TOKEN_LIFETIME = dt.timedelta(days=30)
+
+
+def _actor(by) -> Actor:
+    return by if isinstance(by, Actor) else actor_for(by)
+
+
+def _require_roster_write(actor: Actor, estate: Estate) -> None:
+    if estate.pk not in actor.estate_ids and not actor.is_superuser:
+        from django.http import Http404
+
+        raise Http404
+    if not actor.can_write_roster(estate):
+        raise PermissionDenied(_("只有客服中心、部门负责人或企业高层可以修改房屋和住户资料"))
+
+
+def _save(obj):
+    """Validate fields and constraints, then save; a bad row never reaches the database."""
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def estate_create(
+    *, company: Company, code: str, name: str, address: str = "", phone: str = "", by
+) -> Estate:
+    actor = _actor(by)
+    if not (
+        actor.is_superuser or (actor.role == Role.EXECUTIVE and actor.company_id == company.pk)
+    ):
+        raise PermissionDenied(_("只有企业高层可以新建项目"))
+    return _save(
+        Estate(company=company, code=code.strip(), name=name.strip(), address=address, phone=phone)
+    )
+
+
+@transaction.atomic
+def building_create(
+    *, estate: Estate, name: str, floors: int | None = None, sort: int = 0, by
+) -> Building:
+    _require_roster_write(_actor(by), estate)
+    return _save(Building(estate=estate, name=name.strip(), floors=floors, sort=sort))
+
+
+@transaction.atomic
+def unit_create(*, building: Building, name: str, sort: int = 0, by) -> Unit:
+    _require_roster_write(_actor(by), building.estate)
+    return _save(
+        Unit(estate_id=building.estate_id, building=building, name=name.strip(), sort=sort)
+    )
+
+
+def parse_area(value) -> Decimal:
+    try:
+        area = Decimal(str(value).strip()).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"area": [_("建筑面积应为数字，如 89.50")]}) from None
+    if area <= 0 or area >= Decimal("10000000"):
+        raise ValidationError({"area": [_("建筑面积应大于 0")]})
+    return area
+
+
+@transaction.atomic
+def room_create(
+    *,
+    building: Building,
+    unit: Unit | None = None,
+    number: str,
+    floor: int,
+    area,
+    use: str = RoomUse.RESIDENTIAL,
+    by,
+) -> Room:
+    _require_roster_write(_actor(by), building.estate)
+    if unit is not None and unit.building_id != building.pk:
+        raise ValidationError({"unit": [_("该单元不属于所选楼栋")]})
+    room = Room(
+        estate_id=building.estate_id,
+        building=building,
+        unit=unit,
+        number=str(number).strip(),
+        floor=floor,
+        area=parse_area(area),
+        use=use,
+    )
+    return _save(room)
+
+
+@transaction.atomic
+def room_update(
+    *, room: Room, floor: int | None = None, area=None, use: str | None = None, by
+) -> Room:
+    _require_roster_write(_actor(by), room.estate)
+    if floor is not None:
+        room.floor = floor
+    if area is not None:
+        room.area = parse_area(area)
+    if use is not None:
+        room.use = use
+    return _save(room)
+
+
+@transaction.atomic
+def resident_create(
+    *, company: Company, name: str, mobile: str, id_number: str = "", note: str = "", by
+) -> Resident:
+    actor = _actor(by)
+    if not (actor.is_superuser or (actor.can_write_roster() and actor.company_id == company.pk)):
+        raise PermissionDenied(_("只有客服中心、部门负责人或企业高层可以登记住户"))
+    resident = Resident(
+        company=company,
+        name=name.strip(),
+        mobile=normalize_mobile(mobile),
+        id_number=normalize_id_number(id_number),
+        note=note,
+    )
+    return _save(resident)
+
+
+@transaction.atomic
+def resident_update(
+    *,
+    resident: Resident,
+    name: str | None = None,
+    mobile: str | None = None,
+    id_number: str | None = None,
+    note: str | None = None,
+    by,
+) -> Resident:
+    actor = _actor(by)
+    if not (
+        actor.is_superuser or (actor.can_write_roster() and actor.company_id == resident.company_id)
+    ):
+        raise PermissionDenied(_("只有客服中心、部门负责人或企业高层可以修改住户资料"))
+    if name is not None:
+        resident.name = name.strip()
+    if mobile is not None:
+        resident.mobile = normalize_mobile(mobile)
+    if id_number is not None:
+        resident.id_number = normalize_id_number(id_number)
+    if note is not None:
+        resident.note = note
+    return _save(resident)
+
+
+@transaction.atomic
+def occupancy_create(
+    *,
+    room: Room,
+    resident: Resident,
+    relation: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    by,
+) -> Occupancy:
+    _require_roster_write(_actor(by), room.estate)
+    if resident.company_id != room.estate.company_id:
+        raise ValidationError({"resident": [_("住户不属于该项目所在企业")]})
+    if relation not in Relation.values:
+        raise ValidationError({"relation": [_("关系应为业主、家庭成员或租户")]})
+    return _save(
+        Occupancy(
+            estate_id=room.estate_id,
+            room=room,
+            resident=resident,
+            relation=relation,
+            start_date=start_date,
+            end_date=end_date,
+        )
+    )
+
+
+@transaction.atomic
+def occupancy_end(*, occupancy: Occupancy, end_date: dt.date, by) -> Occupancy:
+    _require_roster_write(_actor(by), occupancy.estate)
+    occupancy.end_date = end_date
+    return _save(occupancy)
+
+
+@transaction.atomic
+def resident_register(
+    *,
+    room: Room,
+    name: str,
+    mobile: str,
+    id_number: str = "",
+    relation: str = Relation.OWNER,
+    start_date: dt.date | None = None,
+    by,
+) -> Occupancy:
+    """Register a person in a room: reuse the resident with the same ID number, else create one."""
+    actor = _actor(by)
+    _require_roster_write(actor, room.estate)
+    company = room.estate.company
+    id_number = normalize_id_number(id_number)
+    resident = None
+    if id_number:
+        resident = Resident.objects.filter(company=company, id_number=id_number).first()
+    if resident is None:
+        resident = resident_create(
+            company=company, name=name, mobile=mobile, id_number=id_number, by=actor
+        )
+    return occupancy_create(
+        room=room,
+        resident=resident,
+        relation=relation,
+        start_date=start_date or timezone.localdate(),
+        by=actor,
+    )
+
+
+def department_for(company: Company, kind: str) -> Department:
+    if kind not in DepartmentKind.values:
+        raise ValidationError({"department": [_("未知部门")]})
+    department, _created = Department.objects.get_or_create(company=company, kind=kind)
+    return department
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    company: Company,
+    username: str,
+    password: str,
+    name: str,
+    mobile: str,
+    employee_no: str,
+    department: str,
+    role: str,
+    estates: Iterable[Estate] = (),
+    position: str = "",
+    by,
+) -> Staff:
+    actor = _actor(by)
+    if not (actor.is_superuser or (actor.can_write_staff() and actor.company_id == company.pk)):
+        raise PermissionDenied(_("只有部门负责人或企业高层可以新增员工"))
+    if role in (Role.RESIDENT, Role.CONTRACTOR) or role not in Role.values:
+        raise ValidationError({"role": [_("员工角色无效")]})
+    estates = list(estates)
+    for estate in estates:
+        if estate.company_id != company.pk:
+            raise ValidationError({"estates": [_("只能分配本企业的项目")]})
+        if not actor.is_superuser and estate.pk not in actor.estate_ids:
+            raise ValidationError({"estates": [_("只能分配您负责的项目")]})
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": [_("该登录名已被使用")]})
+    dept = department_for(company, department)
+    pos = Position.objects.get_or_create(department=dept, name=position)[0] if position else None
+    user = User(username=username, first_name=name[:150])
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    staff = _save(
+        Staff(
+            company=company,
+            user=user,
+            employee_no=employee_no.strip(),
+            name=name.strip(),
+            mobile=normalize_mobile(mobile),
+            department=dept,
+            position=pos,
+            role=role,
+        )
+    )
+    staff.estates.set(estates)
+    return staff
+
+
+@transaction.atomic
+def contractor_create(
+    *,
+    company: Company,
+    name: str,
+    qualification: str,
+    qualification_expires_on: dt.date,
+    scope: str = "",
+    contact_name: str = "",
+    contact_mobile: str = "",
+    estates: Iterable[Estate] = (),
+    by,
+) -> Contractor:
+    actor = _actor(by)
+    if not (actor.is_superuser or (actor.can_write_staff() and actor.company_id == company.pk)):
+        raise PermissionDenied(_("只有部门负责人或企业高层可以登记维保单位"))
+    contractor = _save(
+        Contractor(
+            company=company,
+            name=name.strip(),
+            scope=scope,
+            qualification=qualification,
+            qualification_expires_on=qualification_expires_on,
+            contact_name=contact_name,
+            contact_mobile=normalize_mobile(contact_mobile) if contact_mobile else "",
+        )
+    )
+    contractor.estates.set(list(estates))
+    return contractor
+
+
+def api_token_issue(*, user, name: str = "") -> tuple[str, ApiToken]:
+    """Issue a bearer token; the clear text is returned once and never stored."""
+    token = ApiToken.generate()
+    record = ApiToken.objects.create(
+        user=user,
+        digest=ApiToken.hash(token),
+        name=name[:60],
+        expires_at=timezone.now() + API_TOKEN_LIFETIME,
+    )
+    return token, record
+
+
+def api_token_authenticate(token: str):
+    """The user of a valid, unexpired bearer token, or None."""
+    if not token:
+        return None
+    record = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=ApiToken.hash(token), expires_at__gt=timezone.now(), user__is_active=True)
+        .first()
+    )
+    if record is None:
+        return None
+    now = timezone.now()
+    if record.last_used_at is None or now - record.last_used_at > dt.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
+    return record.user

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from wuye.web import views as web_views
+
+urlpatterns = [
+    path("healthz", web_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("wuye.web.urls")),
+]
