@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .choices import DepartmentKind, Relation, Role, RoomUse
+from .choices import DepartmentKind, ParkingKind, Relation, Role, RoomUse
 from .models import (
     ApiToken,
     Building,
@@ -21,6 +21,8 @@ from .models import (
     Department,
     Estate,
     Occupancy,
+    ParkingSpace,
+    PublicArea,
     Position,
     Resident,
     Room,
@@ -80,6 +82,34 @@ def unit_create(*, building: Building, name: str, sort: int = 0, by) -> Unit:
     _require_roster_write(_actor(by), building.estate)
     return _save(
         Unit(estate_id=building.estate_id, building=building, name=name.strip(), sort=sort)
+    )
+
+
+@transaction.atomic
+def public_area_create(
+    *, estate: Estate, kind: str, name: str, building: Building | None = None, by
+) -> PublicArea:
+    _require_roster_write(_actor(by), estate)
+    if building is not None and building.estate_id != estate.pk:
+        raise ValidationError({"building": [_("该楼栋不属于本项目")]})
+    return _save(PublicArea(estate=estate, kind=kind, name=name.strip(), building=building))
+
+
+@transaction.atomic
+def parking_space_create(
+    *,
+    estate: Estate,
+    number: str,
+    zone: str = "",
+    kind: str = ParkingKind.OWNED,
+    holder: Resident | None = None,
+    by,
+) -> ParkingSpace:
+    _require_roster_write(_actor(by), estate)
+    if holder is not None and holder.company_id != estate.company_id:
+        raise ValidationError({"holder": [_("产权人不属于该项目所在企业")]})
+    return _save(
+        ParkingSpace(estate=estate, number=str(number).strip(), zone=zone, kind=kind, holder=holder)
     )
 
 
@@ -361,3 +391,9 @@ def api_token_authenticate(token: str):
     if record.last_used_at is None or now - record.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
     return record.user
+
+
+def api_token_purge_expired() -> int:
+    """Periodic job: delete expired API tokens. Idempotent."""
+    deleted, _details = ApiToken.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted

@@ -1,0 +1,58 @@
+"""Periodic jobs: one list, read by the embedded scheduler loop and by Celery beat alike.
+
+Each job is a plain idempotent function (dotted path) and how often it runs, in seconds. Later
+apps add theirs here (SLA sweep, outbox delivery, schedule generation, billing runs…).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import close_old_connections
+
+log = logging.getLogger("wuye.jobs")
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    path: str
+    every: float  # seconds
+
+    def resolve(self) -> Callable[[], object]:
+        module, _, attr = self.path.rpartition(".")
+        return getattr(importlib.import_module(module), attr)
+
+
+JOBS: list[Job] = [
+    Job("api_token_purge", "wuye.core.services.api_token_purge_expired", 3600),
+]
+
+
+def run_job(job: Job) -> object:
+    close_old_connections()
+    try:
+        return job.resolve()()
+    finally:
+        close_old_connections()
+
+
+def run_forever(stop: threading.Event, jobs: list[Job] | None = None, tick: float = 1.0) -> None:
+    """The embedded scheduler: run each due job; a failing one is logged and run again next time."""
+    jobs = list(JOBS if jobs is None else jobs)
+    next_run = {job.name: 0.0 for job in jobs}
+    while not stop.is_set():
+        now = time.monotonic()
+        for job in jobs:
+            if now >= next_run[job.name]:
+                try:
+                    run_job(job)
+                except Exception:
+                    log.exception("periodic job %s failed", job.name)
+                next_run[job.name] = time.monotonic() + job.every
+        stop.wait(tick)
