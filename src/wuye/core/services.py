@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,9 +49,18 @@ def _require_roster_write(actor: Actor, estate: Estate) -> None:
 
 
 def _save(obj):
-    """Validate fields and constraints, then save; a bad row never reaches the database."""
+    """Validate fields and constraints, then save; a bad row never reaches the database.
+
+    full_clean() checks unique constraints by reading first, so two requests at the same moment
+    can both pass it; the database constraint then refuses the second, which is turned into the
+    same validation error instead of a 500.
+    """
     obj.full_clean()
-    obj.save()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise ValidationError(_("与已有记录重复，请刷新后重试")) from None
     return obj
 
 
