@@ -30,6 +30,12 @@ from tests.factories import (
 from wuye.core.choices import DepartmentKind, Relation, Role
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # PBKDF2 makes the world fixture's nine logins cost seconds per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     company = CompanyFactory(name="测试物业")

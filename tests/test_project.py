@@ -13,7 +13,11 @@ from wuye.core.services import api_token_issue
 
 
 def _wuye(*args: str, env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     full_env.update({"WUYE_VAR_DIR": str(tmp_path)}, **env)
     return subprocess.run(
         [sys.executable, "-m", "wuye", *args],

@@ -79,7 +79,11 @@ class Building(models.Model):
         verbose_name_plural = _("楼栋")
         ordering = ["estate_id", "sort", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["estate", "name"], name="building_name_unique")
+            models.UniqueConstraint(
+                fields=["estate", "name"],
+                name="building_name_unique",
+                violation_error_message=_("本项目已有同名楼栋"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -99,7 +103,11 @@ class Unit(models.Model):
         verbose_name_plural = _("单元")
         ordering = ["building_id", "sort", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["building", "name"], name="unit_name_unique")
+            models.UniqueConstraint(
+                fields=["building", "name"],
+                name="unit_name_unique",
+                violation_error_message=_("该楼栋已有同名单元"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -142,6 +150,7 @@ class Room(models.Model):
                 fields=["building", "number"],
                 condition=Q(unit__isnull=True),
                 name="room_number_in_building",
+                violation_error_message=_("该楼栋已有这个房号"),
             ),
             models.CheckConstraint(condition=Q(area__gt=0), name="room_area_positive"),
         ]
@@ -202,7 +211,11 @@ class ParkingSpace(models.Model):
         verbose_name_plural = _("车位")
         ordering = ["estate_id", "zone", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["estate", "number"], name="parking_number_unique")
+            models.UniqueConstraint(
+                fields=["estate", "number"],
+                name="parking_number_unique",
+                violation_error_message=_("本项目已有这个车位号"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -238,6 +251,7 @@ class Resident(models.Model):
                 fields=["company", "id_number"],
                 condition=~Q(id_number=""),
                 name="resident_id_number_unique",
+                violation_error_message=_("该身份证号已登记"),
             )
         ]
         indexes = [models.Index(fields=["company", "mobile"])]
@@ -277,6 +291,7 @@ class Occupancy(models.Model):
                 fields=["room", "resident", "relation"],
                 condition=Q(end_date__isnull=True),
                 name="occupancy_current_unique",
+                violation_error_message=_("该住户已登记在这个房屋"),
             ),
         ]
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import Building, Contractor, Estate, Occupancy, PublicArea, Resident, Room, Staff
+from .models import (
+    Building,
+    Contractor,
+    Estate,
+    Occupancy,
+    PublicArea,
+    Resident,
+    Room,
+    Staff,
+    Unit,
+)
 from .scoping import Actor, actor_for, get_or_404, scope_to_estates, visible_estates, visible_rooms
 
 
@@ -68,6 +78,21 @@ def building_list(*, actor: Actor, estate: Estate | None = None) -> QuerySet[Bui
 
 def building_get_for_user(user, pk) -> Building:
     return get_or_404(building_list(actor=actor_for(user)), pk)
+
+
+def unit_list(*, actor: Actor, building: Building | None = None) -> QuerySet[Unit]:
+    qs = Unit.objects.filter(estate__in=visible_estates(actor)).select_related("building")
+    if actor.staff is None and not actor.is_superuser:
+        qs = qs.filter(rooms__in=visible_rooms(actor)).distinct()
+    return qs if building is None else qs.filter(building=building)
+
+
+def unit_get_for_user(user, pk) -> Unit:
+    return get_or_404(unit_list(actor=actor_for(user)), pk)
+
+
+def room_occupants(*, room: Room) -> QuerySet[Occupancy]:
+    return room.occupancies.filter(Occupancy.current_q()).select_related("resident")
 
 
 def room_list(

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,8 +23,8 @@ from .models import (
     Estate,
     Occupancy,
     ParkingSpace,
-    PublicArea,
     Position,
+    PublicArea,
     Resident,
     Room,
     Staff,
@@ -321,6 +322,10 @@ def staff_create(
     pos = Position.objects.get_or_create(department=dept, name=position)[0] if position else None
     user = User(username=username, first_name=name[:150])
     if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from None
         user.set_password(password)
     else:
         user.set_unusable_password()

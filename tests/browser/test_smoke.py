@@ -1,0 +1,62 @@
+"""Browser smoke test: an agent logs in, opens the estate overview, switches to English.
+
+Screenshots are saved under the test's tmp dir (and copied to $WUYE_SCREENSHOTS when set)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _shot(page, tmp_path, name: str) -> None:
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 5_000
+    target = os.environ.get("WUYE_SCREENSHOTS")
+    if target:
+        os.makedirs(target, exist_ok=True)
+        shutil.copy(path, os.path.join(target, path.name))
+
+
+def _log_in(page, live_server, username: str, password: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def test_agent_logs_in_opens_overview_and_switches_language(page, live_server, world, tmp_path):
+    _log_in(page, live_server, "agent", world.password)
+    assert "/accounts/login/" not in page.url
+    # The agent lands on the overview of their estate, in Chinese.
+    page.wait_for_selector("text=项目概况")
+    assert world.estate.name in page.content()
+    _shot(page, tmp_path, "overview-zh")
+
+    page.goto(f"{live_server.url}/rooms/?search=1-2-301")
+    page.wait_for_selector("text=301")
+    _shot(page, tmp_path, "rooms-zh")
+
+    # Switch the language with the control in the user menu of the shell.
+    page.goto(f"{live_server.url}/estates/{world.estate.pk}/")
+    page.click("details.user-menu summary")
+    page.click("form.menu-lang button[value=en]")
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{live_server.url}/estates/{world.estate.pk}/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    _shot(page, tmp_path, "overview-en")
+
+
+def test_resident_on_a_phone_sees_only_their_room(phone, live_server, world, tmp_path):
+    _log_in(phone, live_server, "owner", world.password)
+    phone.wait_for_selector("text=301")
+    body = phone.content()
+    assert "302" not in body  # the neighbour's room
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page is {width}px wide on a 390px phone"
+    _shot(phone, tmp_path, "resident-phone")
