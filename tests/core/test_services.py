@@ -118,3 +118,17 @@ def test_contractor_sees_no_roster(world):
     actor = actor_for(world.contractor.accounts.get().user)
     assert room_list(actor=actor).count() == 0
     assert resident_list(actor=actor).count() == 0
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "-1", "0", "abc", ""])
+def test_room_area_must_be_a_positive_number(world, bad):
+    with pytest.raises(ValidationError) as err:
+        services.room_create(
+            building=world.room.building,
+            unit=world.room.unit,
+            number="999",
+            floor=9,
+            area=bad,
+            by=world.agent.user,
+        )
+    assert "area" in err.value.message_dict

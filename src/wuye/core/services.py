@@ -40,7 +40,7 @@ def _actor(by) -> Actor:
     return by if isinstance(by, Actor) else actor_for(by)
 
 
-def _require_roster_write(actor: Actor, estate: Estate) -> None:
+def require_roster_write(actor: Actor, estate: Estate) -> None:
     if estate.pk not in actor.estate_ids and not actor.is_superuser:
         from django.http import Http404
 
@@ -83,13 +83,13 @@ def estate_create(
 def building_create(
     *, estate: Estate, name: str, floors: int | None = None, sort: int = 0, by
 ) -> Building:
-    _require_roster_write(_actor(by), estate)
+    require_roster_write(_actor(by), estate)
     return _save(Building(estate=estate, name=name.strip(), floors=floors, sort=sort))
 
 
 @transaction.atomic
 def unit_create(*, building: Building, name: str, sort: int = 0, by) -> Unit:
-    _require_roster_write(_actor(by), building.estate)
+    require_roster_write(_actor(by), building.estate)
     return _save(
         Unit(estate_id=building.estate_id, building=building, name=name.strip(), sort=sort)
     )
@@ -99,7 +99,7 @@ def unit_create(*, building: Building, name: str, sort: int = 0, by) -> Unit:
 def public_area_create(
     *, estate: Estate, kind: str, name: str, building: Building | None = None, by
 ) -> PublicArea:
-    _require_roster_write(_actor(by), estate)
+    require_roster_write(_actor(by), estate)
     if building is not None and building.estate_id != estate.pk:
         raise ValidationError({"building": [_("该楼栋不属于本项目")]})
     return _save(PublicArea(estate=estate, kind=kind, name=name.strip(), building=building))
@@ -115,7 +115,7 @@ def parking_space_create(
     holder: Resident | None = None,
     by,
 ) -> ParkingSpace:
-    _require_roster_write(_actor(by), estate)
+    require_roster_write(_actor(by), estate)
     if holder is not None and holder.company_id != estate.company_id:
         raise ValidationError({"holder": [_("产权人不属于该项目所在企业")]})
     return _save(
@@ -128,7 +128,7 @@ def parse_area(value) -> Decimal:
         area = Decimal(str(value).strip()).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise ValidationError({"area": [_("建筑面积应为数字，如 89.50")]}) from None
-    if area <= 0 or area >= Decimal("10000000"):
+    if not area.is_finite() or area <= 0 or area >= Decimal("10000000"):
         raise ValidationError({"area": [_("建筑面积应大于 0")]})
     return area
 
@@ -144,7 +144,7 @@ def room_create(
     use: str = RoomUse.RESIDENTIAL,
     by,
 ) -> Room:
-    _require_roster_write(_actor(by), building.estate)
+    require_roster_write(_actor(by), building.estate)
     if unit is not None and unit.building_id != building.pk:
         raise ValidationError({"unit": [_("该单元不属于所选楼栋")]})
     room = Room(
@@ -163,7 +163,7 @@ def room_create(
 def room_update(
     *, room: Room, floor: int | None = None, area=None, use: str | None = None, by
 ) -> Room:
-    _require_roster_write(_actor(by), room.estate)
+    require_roster_write(_actor(by), room.estate)
     if floor is not None:
         room.floor = floor
     if area is not None:
@@ -226,7 +226,7 @@ def occupancy_create(
     end_date: dt.date | None = None,
     by,
 ) -> Occupancy:
-    _require_roster_write(_actor(by), room.estate)
+    require_roster_write(_actor(by), room.estate)
     if resident.company_id != room.estate.company_id:
         raise ValidationError({"resident": [_("住户不属于该项目所在企业")]})
     if relation not in Relation.values:
@@ -245,7 +245,7 @@ def occupancy_create(
 
 @transaction.atomic
 def occupancy_end(*, occupancy: Occupancy, end_date: dt.date, by) -> Occupancy:
-    _require_roster_write(_actor(by), occupancy.estate)
+    require_roster_write(_actor(by), occupancy.estate)
     occupancy.end_date = end_date
     return _save(occupancy)
 
@@ -263,7 +263,7 @@ def resident_register(
 ) -> Occupancy:
     """Register a person in a room: reuse the resident with the same ID number, else create one."""
     actor = _actor(by)
-    _require_roster_write(actor, room.estate)
+    require_roster_write(actor, room.estate)
     company = room.estate.company
     id_number = normalize_id_number(id_number)
     resident = None

@@ -125,7 +125,7 @@ def _roster_workbook(rng: random.Random, spec, serial: list[int]) -> bytes:
                     for relation in people:
                         serial[0] += 1
                         name, mobile, id_number = _person(rng, serial[0])
-                        label = Relation(relation).label
+                        label = str(Relation(relation).label)
                         ws_p.append(
                             [f"{b}栋", f"{u}单元", number, name, mobile, id_number, label, since]
                         )
