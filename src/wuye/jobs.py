@@ -35,11 +35,7 @@ JOBS: list[Job] = [
 
 
 def run_job(job: Job) -> object:
-    close_old_connections()
-    try:
-        return job.resolve()()
-    finally:
-        close_old_connections()
+    return job.resolve()()
 
 
 def run_forever(stop: threading.Event, jobs: list[Job] | None = None, tick: float = 1.0) -> None:
@@ -50,9 +46,13 @@ def run_forever(stop: threading.Event, jobs: list[Job] | None = None, tick: floa
         now = time.monotonic()
         for job in jobs:
             if now >= next_run[job.name]:
+                # A long-lived loop must not keep a connection the server has dropped.
+                close_old_connections()
                 try:
                     run_job(job)
                 except Exception:
                     log.exception("periodic job %s failed", job.name)
+                finally:
+                    close_old_connections()
                 next_run[job.name] = time.monotonic() + job.every
         stop.wait(tick)
