@@ -7,7 +7,6 @@ import shutil
 
 import pytest
 
-
 CHROMIUM = os.environ.get("WUYE_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -1,5 +1,20 @@
+"""The shell's own pages: home (by who you are), the estate switcher, health check."""
+
+from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wuye.core import selectors
+from wuye.core.middleware import SESSION_KEY
+from wuye.core.scoping import actor_for, get_or_404, visible_estates
+
+from .selectors import rooms_with_occupants
+from .shortcuts import current_estate, is_staff
 
 
 def healthz(request):
@@ -13,5 +28,49 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@login_required
 def home(request):
-    return HttpResponse("Wuye")
+    """Staff land on their estate overview, residents on their rooms, contractors on their work."""
+    actor = actor_for(request.user)
+    if is_staff(actor):
+        estate = current_estate(request)
+        if estate is None:
+            return render(request, "web/no_estate.html")
+        return redirect("core:estate_overview", pk=estate.pk)
+    if actor.resident is not None:
+        rooms = rooms_with_occupants(selectors.room_list(actor=actor))
+        return render(request, "web/my_rooms.html", {"rooms": rooms})
+    if actor.contractor is not None:
+        return render(request, "web/contractor_home.html", {"contractor": actor.contractor})
+    return render(
+        request,
+        "web/no_estate.html",
+        {"message": _("您的账号还没有关联员工、业主或维保单位资料，请联系管理员。")},
+    )
+
+
+@login_required
+@require_POST
+def estate_switch(request):
+    """Make another visible estate the current one; an estate outside the user's scope is a 404."""
+    estate = get_or_404(visible_estates(actor_for(request.user)), request.POST.get("estate"))
+    request.session[SESSION_KEY] = estate.pk
+    return redirect(_after_switch(request))
+
+
+def _after_switch(request) -> str:
+    """Back to the list the user was on (without its filters, which belonged to the old estate);
+    from a detail page, which belongs to the old estate, to home."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return reverse("web:home")
+    path = target.split("?", 1)[0]
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return reverse("web:home")
+    if match.kwargs or match.view_name == "web:estate_switch":
+        return reverse("web:home")
+    return path

@@ -1,0 +1,112 @@
+"""The navigation, in one place: groups by department, items with the roles that see them.
+
+A new app adds its pages here, to its department's group, with the roles that may open them.
+A group with no item for the user is not shown, so nobody sees a dead link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from wuye.core.choices import STAFF_ROLES, Role
+from wuye.core.models import Estate
+from wuye.core.scoping import Actor
+
+STAFF = frozenset(STAFF_ROLES)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    # Who sees the item. Superusers see every staff item.
+    roles: frozenset[str] = STAFF
+    # Reverse the URL with the current estate's pk; hidden while the user has no estate.
+    with_estate: bool = False
+    # An extra check, e.g. a write permission: (actor, estate) -> bool.
+    allowed: Callable[[Actor, Estate | None], bool] | None = None
+    # Other URL names under this item (details, forms), to mark it as the current one.
+    match: tuple[str, ...] = ()
+
+    def visible_to(self, actor: Actor, estate: Estate | None) -> bool:
+        if not (actor.role in self.roles or (actor.is_superuser and self.roles & STAFF)):
+            return False
+        if self.with_estate and estate is None:
+            return False
+        return self.allowed is None or self.allowed(actor, estate)
+
+    def url(self, estate: Estate | None) -> str:
+        return reverse(self.url_name, args=[estate.pk] if self.with_estate else [])
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    key: str
+    label: str | Promise
+    items: tuple[NavItem, ...] = field(default_factory=tuple)
+
+
+NAVIGATION: tuple[NavGroup, ...] = (
+    NavGroup(
+        "mine",
+        _("我的"),
+        (
+            NavItem(
+                _("我的房屋"),
+                "web:home",
+                roles=frozenset({Role.RESIDENT}),
+                match=("core:room_detail",),
+            ),
+            NavItem(_("我的工单"), "web:home", roles=frozenset({Role.CONTRACTOR})),
+        ),
+    ),
+    NavGroup("customer_service", _("客服中心")),
+    NavGroup("engineering", _("工程设备")),
+    NavGroup("order", _("秩序管理")),
+    NavGroup("environment", _("环境管理")),
+    NavGroup("finance", _("财务")),
+    NavGroup("quality", _("品质管理")),
+    NavGroup(
+        "estate",
+        _("项目资料"),
+        (
+            NavItem(_("项目概况"), "core:estate_overview", with_estate=True),
+            NavItem(_("房屋"), "core:room_list", match=("core:room_detail", "core:room_create")),
+            NavItem(_("业主住户"), "core:resident_list", match=("core:resident_detail",)),
+            NavItem(_("员工"), "core:staff_list"),
+            NavItem(_("维保单位"), "core:contractor_list"),
+            NavItem(
+                _("资料导入导出"),
+                "core:roster",
+                allowed=lambda actor, estate: actor.can_write_roster(estate),
+            ),
+        ),
+    ),
+)
+
+
+def navigation_for(actor: Actor, estate: Estate | None, view_name: str | None) -> list[dict]:
+    """The groups and items this actor sees, the current page's item marked active."""
+    groups = []
+    for group in NAVIGATION:
+        items = [
+            {
+                "label": item.label,
+                "url": item.url(estate),
+                "active": view_name is not None
+                and (view_name == item.url_name or view_name in item.match),
+            }
+            for item in group.items
+            if item.visible_to(actor, estate)
+        ]
+        if items:
+            groups.append({"key": group.key, "label": group.label, "items": items})
+    # One page in all (a resident's rooms, a contractor's work): the home link is the menu.
+    if sum(len(g["items"]) for g in groups) <= 1:
+        return []
+    return groups

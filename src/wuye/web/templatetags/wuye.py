@@ -1,0 +1,159 @@
+"""Template filters for the formats of UX.md: dates, money, areas, masked numbers, deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wuye.core.validators import mask_id_number, mask_mobile
+
+register = template.Library()
+
+WEEKDAYS = [
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+]
+# A qualification (or anything with an end date) turns amber this many days before it ends.
+EXPIRY_WARNING_DAYS = 30
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return None
+
+
+@register.filter
+def money(value) -> str:
+    """¥1,234.50 (negative: -¥1,234.50)."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥{abs(amount):,.2f}"
+
+
+@register.filter
+def area(value) -> str:
+    """89.50 m²."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    return f"{amount:,.2f} m²"
+
+
+@register.filter
+def percent(value, places: int = 1) -> str:
+    """0.856 → 85.6%."""
+    try:
+        return f"{float(value) * 100:.{int(places)}f}%"
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter(name="datetime")
+def datetime_(value) -> str:
+    """2026-11-26 14:05 in the current time zone."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+@register.filter
+def day(value) -> str:
+    """2026-11-26."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    if not isinstance(value, dt.date):
+        return ""
+    return value.strftime("%Y-%m-%d")
+
+
+@register.filter
+def weekday(value) -> str:
+    """周一 … 周日."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if not isinstance(value, dt.date):
+        return ""
+    return str(WEEKDAYS[value.weekday()])
+
+
+@register.filter
+def mobile_masked(value) -> str:
+    """138****1234."""
+    return mask_mobile(value or "")
+
+
+@register.filter
+def id_masked(value) -> str:
+    """1101**********1234."""
+    return mask_id_number(value or "")
+
+
+@register.filter
+def mobile_for(value, actor) -> str:
+    """The full number for an actor who may see it (detail pages only), else masked."""
+    if actor is not None and actor.can_see_pii():
+        return value or ""
+    return mask_mobile(value or "")
+
+
+@register.filter
+def id_for(value, actor) -> str:
+    if actor is not None and actor.can_see_pii():
+        return value or ""
+    return mask_id_number(value or "")
+
+
+def expiry_state(value: dt.date | None, today: dt.date | None = None) -> str:
+    """ok / warn (within 30 days) / breach (past) — the SLA colours of UX.md."""
+    if value is None:
+        return "paused"
+    today = today or timezone.localdate()
+    if value < today:
+        return "breach"
+    if value <= today + dt.timedelta(days=EXPIRY_WARNING_DAYS):
+        return "warn"
+    return "ok"
+
+
+@register.inclusion_tag("web/partials/expiry_badge.html")
+def expiry_badge(value: dt.date | None):
+    state = expiry_state(value)
+    labels = {
+        "ok": _("有效"),
+        "warn": _("即将到期"),
+        "breach": _("已过期"),
+        "paused": _("未填写"),
+    }
+    return {"state": state, "label": labels[state], "date": value}
+
+
+@register.filter
+def minutes(value) -> int | str:
+    """A timedelta in whole minutes (rounded up), '' for anything else."""
+    if not isinstance(value, dt.timedelta):
+        return ""
+    return max(1, -(-int(value.total_seconds()) // 60))
+
+
+@register.filter(name="expiry_state")
+def expiry_state_filter(value) -> str:
+    return expiry_state(value)
