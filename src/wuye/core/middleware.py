@@ -26,7 +26,7 @@ def current_estate(request):
     actor = actor_for(getattr(request, "user", None))
     if actor.role is None and not actor.is_superuser:
         return None
-    estates = visible_estates(actor).order_by("name")
+    estates = visible_estates(actor).order_by("pk")
     chosen = request.session.get(SESSION_KEY)
     estate = estates.filter(pk=chosen).first() if chosen else None
     return estate or estates.first()
