@@ -104,3 +104,49 @@ def test_scheduler_loop_runs_jobs_and_survives_a_failing_one():
         stop.set()
         del sys.modules["wuye_test_jobs"]
     assert calls.count("ok") >= 2 and calls.count("boom") >= 2
+
+
+def test_wuye_serve_answers_and_runs_the_scheduler(tmp_path):
+    """What `make run` starts: gunicorn with the scheduler thread, static files included."""
+    import socket
+    import time
+    import urllib.request
+
+    assert _wuye("migrate", "-v0", env={}, tmp_path=tmp_path).returncode == 0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env["WUYE_VAR_DIR"] = str(tmp_path)
+    log = tmp_path / "serve.log"
+    with open(log, "w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "wuye", "serve", "--port", str(port), "--workers", "1"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/web/wuye.css") as r:
+            assert len(r.read()) > 1000
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/") as r:
+            assert "登录" in r.read().decode()
+        while "scheduler started: api_token_purge" not in log.read_text():
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

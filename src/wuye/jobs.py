@@ -42,6 +42,7 @@ def run_forever(stop: threading.Event, jobs: list[Job] | None = None, tick: floa
     """The embedded scheduler: run each due job; a failing one is logged and run again next time."""
     jobs = list(JOBS if jobs is None else jobs)
     next_run = {job.name: 0.0 for job in jobs}
+    log.info("scheduler started: %s", ", ".join(job.name for job in jobs))
     while not stop.is_set():
         now = time.monotonic()
         for job in jobs:
