@@ -49,7 +49,7 @@ bench: install-dev
 	$(BIN)/python -m bench
 
 messages: install-dev
-	cd src/wuye && ../../$(BIN)/wuye makemessages -l en --no-obsolete && ../../$(BIN)/wuye compilemessages -l en
+	cd src/wuye && WUYE_VAR_DIR=$(CURDIR)/var ../../$(BIN)/wuye makemessages -l en --no-obsolete && WUYE_VAR_DIR=$(CURDIR)/var ../../$(BIN)/wuye compilemessages -l en
 
 clean:
 	rm -rf $(VENV) var

@@ -34,7 +34,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -112,8 +112,10 @@ class Pagination(LimitOffsetPagination):
     """``limit`` (default 50, at most 200) and ``offset``; answers ``{"items", "count"}``."""
 
     class Input(Schema):
-        limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="每页条数（最多 200）")
-        offset: int = Field(0, ge=0, le=2**31 - 1, description="跳过的条数")
+        limit: int = Field(
+            DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=gettext_lazy("每页条数（最多 200）")
+        )
+        offset: int = Field(0, ge=0, le=2**31 - 1, description=gettext_lazy("跳过的条数"))
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
@@ -183,7 +185,7 @@ class WuyeAPI(NinjaAPI):
 
 
 api = WuyeAPI(
-    title="Wuye 物业服务运营系统 API",
+    title=gettext_lazy("Wuye 物业服务运营系统 API"),
     version="1",
     description=(
         "Bearer token from `POST /api/v1/auth/token`, then `Authorization: Bearer <token>`. "
@@ -254,7 +256,12 @@ def _pydantic_message(error: dict[str, Any]) -> str:
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])  # our own validators' message
     if "expected" in ctx:
-        ctx = {**ctx, "expected": str(ctx["expected"]).replace(" or ", ", ").replace(", ", "、")}
+        ctx = {
+            **ctx,
+            "expected": str(ctx["expected"])
+            .replace(" or ", ", ")
+            .replace(", ", pgettext("list separator", "、")),
+        }
     template = _PYDANTIC_MESSAGES.get(kind)
     if template is None:
         return _("格式不正确")
@@ -405,7 +412,7 @@ def unknown_path(request: HttpRequest, rest: str) -> None:
 class TokenIn(Schema):
     username: Text
     password: Text
-    name: Text = Field("", description="令牌用途，如「停车场道闸」")
+    name: Text = Field("", description=gettext_lazy("令牌用途，如「停车场道闸」"))
 
 
 class TokenOut(Schema):

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TakeoverStatus(models.TextChoices):
@@ -70,7 +71,7 @@ class Role(models.TextChoices):
     FINANCE_CLERK = "finance_clerk", _("财务专员")
     AUDITOR = "auditor", _("内审员")
     RESIDENT = "resident", _("业主/住户")
-    CONTRACTOR = "contractor", _("维保单位")
+    CONTRACTOR = "contractor", pgettext_lazy("role", "维保单位")
 
 
 STAFF_ROLES = [r for r in Role if r not in (Role.RESIDENT, Role.CONTRACTOR)]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
@@ -162,8 +163,16 @@ class Room(models.Model):
     @property
     def label(self) -> str:
         """1栋2单元301室."""
-        unit = self.unit.name if self.unit_id else ""
-        return f"{self.building.name}{unit}{self.number}室"
+        if self.unit_id:
+            return gettext("%(building)s%(unit)s%(number)s室") % {
+                "building": self.building.name,
+                "unit": self.unit.name,
+                "number": self.number,
+            }
+        return gettext("%(building)s%(number)s室") % {
+            "building": self.building.name,
+            "number": self.number,
+        }
 
 
 class PublicArea(models.Model):
@@ -387,7 +396,10 @@ class Staff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.employee_no}）"
+        return gettext("%(name)s（%(employee_no)s）") % {
+            "name": self.name,
+            "employee_no": self.employee_no,
+        }
 
     @property
     def mobile_masked(self) -> str:

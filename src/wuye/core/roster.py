@@ -25,6 +25,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, TextChoices
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
@@ -109,12 +111,14 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        where = [f"「{self.sheet}」表"] if self.sheet else []
+        where = [_("「%(sheet)s」表") % {"sheet": self.sheet}] if self.sheet else []
         if self.row:
-            where.append(f"第 {self.row} 行")
+            where.append(_("第 %(row)s 行") % {"row": self.row})
         if self.column:
-            where.append(f"「{self.column}」")
-        return f"{' '.join(where)}：{self.message}" if where else self.message
+            where.append(_("「%(column)s」") % {"column": self.column})
+        if not where:
+            return self.message
+        return _("%(where)s：%(message)s") % {"where": " ".join(where), "message": self.message}
 
 
 class RosterInvalid(Exception):
@@ -122,7 +126,11 @@ class RosterInvalid(Exception):
 
     def __init__(self, errors: Iterable[RowError]):
         self.errors: list[RowError] = list(errors)
-        super().__init__(f"花名册有 {len(self.errors)} 处错误")
+        count = len(self.errors)
+        super().__init__(
+            ngettext("花名册有 %(count)s 处错误", "花名册有 %(count)s 处错误", count)
+            % {"count": count}
+        )
 
 
 @dataclass(frozen=True)
@@ -273,7 +281,7 @@ def roster_import(*, estate: Estate, file, by) -> RosterImportResult:
     rooms = _parse_rooms(sheets[ROOM_SHEET_NAME], errors)
     people = _parse_people(sheets[RESIDENT_SHEET_NAME], errors, timezone.localdate())
     if not errors and not (buildings or rooms or people):
-        raise RosterInvalid([RowError("", 0, "", "文件中没有可导入的数据")])
+        raise RosterInvalid([RowError("", 0, "", _("文件中没有可导入的数据"))])
     try:
         # The reads that decide "new or existing" and the writes share one transaction; on
         # SQLite (BEGIN IMMEDIATE) that also keeps a second import from interleaving.
@@ -285,7 +293,7 @@ def roster_import(*, estate: Estate, file, by) -> RosterImportResult:
     except IntegrityError:
         # Someone added the same room or person between our reads and our writes (PostgreSQL).
         raise RosterInvalid(
-            [RowError("", 0, "", "导入时有人同时修改了房屋或住户资料，请重新上传文件")]
+            [RowError("", 0, "", _("导入时有人同时修改了房屋或住户资料，请重新上传文件"))]
         ) from None
 
 
@@ -300,7 +308,7 @@ def roster_export(*, estate: Estate, by) -> bytes:
         raise Http404
     if not actor.is_superuser and actor.staff is None:
         # A resident sees their own estate, but not the list of their neighbours.
-        raise PermissionDenied("只有本项目员工可以导出房屋与住户资料")
+        raise PermissionDenied(_("只有本项目员工可以导出房屋与住户资料"))
     full = actor.can_see_pii()
 
     wb = Workbook()
@@ -388,31 +396,35 @@ def _read_bytes(file) -> bytes:
             pass
         data = file.read(MAX_BYTES + 1)
         if not isinstance(data, bytes):
-            raise _malformed("无法读取文件：请上传 Excel 工作簿（.xlsx）")
+            raise _malformed(_("无法读取文件：请上传 Excel 工作簿（.xlsx）"))
     if len(data) > MAX_BYTES:
         raise _too_big()
     if not data:
-        raise _malformed("文件是空的：请上传填写好的 Excel 工作簿（.xlsx）")
+        raise _malformed(_("文件是空的：请上传填写好的 Excel 工作簿（.xlsx）"))
     return data
 
 
 def _too_big() -> RosterInvalid:
-    return _malformed(f"文件超过 {MAX_BYTES // (1024 * 1024)} MB，请分批导入")
+    return _malformed(_("文件超过 %(mb)s MB，请分批导入") % {"mb": MAX_BYTES // (1024 * 1024)})
 
 
 def _read_workbook(file) -> dict[str, RawRows]:
     data = _read_bytes(file)
     if data.startswith(OLE_MAGIC):
-        raise _malformed("这是旧版 Excel（.xls）或加密的文件：请在 Excel 中另存为 .xlsx 后再上传")
+        raise _malformed(
+            _("这是旧版 Excel（.xls）或加密的文件：请在 Excel 中另存为 .xlsx 后再上传")
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise _malformed("无法读取文件：请上传 Excel 工作簿（.xlsx），可先下载导入模板") from None
+        raise _malformed(
+            _("无法读取文件：请上传 Excel 工作簿（.xlsx），可先下载导入模板")
+        ) from None
     if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
         raise _too_big()
     if "xl/workbook.xml" not in {entry.filename for entry in entries}:
-        raise _malformed("该文件不是 Excel 工作簿（.xlsx），请下载导入模板填写")
+        raise _malformed(_("该文件不是 Excel 工作簿（.xlsx），请下载导入模板填写"))
     try:
         with warnings.catch_warnings():
             # openpyxl warns about features it ignores (styles, extensions); they don't matter.
@@ -420,7 +432,7 @@ def _read_workbook(file) -> dict[str, RawRows]:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises anything from KeyError to XML errors on a damaged file
         raise _malformed(
-            "文件已损坏或格式不正确，无法读取：请在 Excel 中另存为 .xlsx 后再上传"
+            _("文件已损坏或格式不正确，无法读取：请在 Excel 中另存为 .xlsx 后再上传")
         ) from None
     errors: list[RowError] = []
     sheets: dict[str, RawRows] = {}
@@ -429,13 +441,18 @@ def _read_workbook(file) -> dict[str, RawRows]:
         for spec in SHEETS:
             if spec.name not in by_name:
                 errors.append(
-                    RowError(spec.name, 0, "", f"缺少工作表「{spec.name}」，请使用导入模板")
+                    RowError(
+                        spec.name,
+                        0,
+                        "",
+                        _("缺少工作表「%(sheet)s」，请使用导入模板") % {"sheet": spec.name},
+                    )
                 )
                 continue
             sheets[spec.name] = _read_sheet(wb[by_name[spec.name]], spec, errors)
     except Exception:  # a damaged sheet part fails only when it is parsed
         raise _malformed(
-            "文件已损坏或格式不正确，无法读取：请在 Excel 中另存为 .xlsx 后再上传"
+            _("文件已损坏或格式不正确，无法读取：请在 Excel 中另存为 .xlsx 后再上传")
         ) from None
     finally:
         wb.close()
@@ -454,7 +471,7 @@ def _read_sheet(ws, spec: SheetSpec, errors: list[RowError]) -> RawRows:
     ws.reset_dimensions()
     rows = ws.iter_rows(values_only=True)
     header = next(rows, ()) or ()
-    expected = "、".join(spec.headers)
+    expected = pgettext("list separator", "、").join(spec.headers)
     positions: dict[str, int] = {}
     count_before = len(errors)
     for index, raw in enumerate(header):
@@ -464,10 +481,18 @@ def _read_sheet(ws, spec: SheetSpec, errors: list[RowError]) -> RawRows:
         shown = _cell_text(raw)
         if name not in spec.headers:
             errors.append(
-                RowError(spec.name, 1, shown, f"无法识别的列「{shown}」；本表的列应为：{expected}")
+                RowError(
+                    spec.name,
+                    1,
+                    shown,
+                    _("无法识别的列「%(column)s」；本表的列应为：%(expected)s")
+                    % {"column": shown, "expected": expected},
+                )
             )
         elif name in positions:
-            errors.append(RowError(spec.name, 1, name, f"列「{name}」出现了两次"))
+            errors.append(
+                RowError(spec.name, 1, name, _("列「%(column)s」出现了两次") % {"column": name})
+            )
         else:
             positions[name] = index
     for column in spec.columns:
@@ -477,7 +502,8 @@ def _read_sheet(ws, spec: SheetSpec, errors: list[RowError]) -> RawRows:
                     spec.name,
                     1,
                     column.header,
-                    f"缺少必填列「{column.header}」；本表的列应为：{expected}",
+                    _("缺少必填列「%(column)s」；本表的列应为：%(expected)s")
+                    % {"column": column.header, "expected": expected},
                 )
             )
     if len(errors) > count_before:
@@ -489,7 +515,14 @@ def _read_sheet(ws, spec: SheetSpec, errors: list[RowError]) -> RawRows:
         if all(_cell_text(v) == "" for v in cells.values()):
             continue
         if len(out) >= MAX_ROWS:
-            errors.append(RowError(spec.name, 0, "", f"本表超过 {MAX_ROWS} 行，请分成几个文件导入"))
+            errors.append(
+                RowError(
+                    spec.name,
+                    0,
+                    "",
+                    _("本表超过 %(max_rows)s 行，请分成几个文件导入") % {"max_rows": MAX_ROWS},
+                )
+            )
             return []
         out.append((number, cells))
     return out
@@ -574,9 +607,13 @@ class _Cells:
         value = _cell_text(self.cells.get(column))
         if not value:
             if required:
-                self.error(column, f"请填写{column}")
+                self.error(column, _("请填写%(column)s") % {"column": column})
         elif max_length and len(value) > max_length:
-            self.error(column, f"{column}不能超过 {max_length} 个字")
+            self.error(
+                column,
+                _("%(column)s不能超过 %(max_length)s 个字")
+                % {"column": column, "max_length": max_length},
+            )
         return value
 
     def integer(
@@ -599,8 +636,12 @@ class _Cells:
         for code, label in labels.items():
             if value in (code, label):
                 return code
-        shown = "、".join(labels.values())
-        self.error(column, f"{column}「{value}」无效，应为：{shown}")
+        shown = pgettext("list separator", "、").join(labels.values())
+        self.error(
+            column,
+            _("%(column)s「%(value)s」无效，应为：%(expected)s")
+            % {"column": column, "value": value, "expected": shown},
+        )
         return default
 
 
@@ -626,10 +667,11 @@ def _parse_buildings(rows: RawRows, errors: list[RowError]) -> list[_BuildingRow
             FLOORS,
             required=False,
             bounds=FLOORS_RANGE,
-            message=f"层数应为 {FLOORS_RANGE[0]}–{FLOORS_RANGE[1]} 的整数，如 18",
+            message=_("层数应为 %(min)s–%(max)s 的整数，如 18")
+            % {"min": FLOORS_RANGE[0], "max": FLOORS_RANGE[1]},
         )
         if name in first_row:
-            cells.error(BUILDING, f"楼栋重复：与第 {first_row[name]} 行相同")
+            cells.error(BUILDING, _("楼栋重复：与第 %(row)s 行相同") % {"row": first_row[name]})
         elif name:
             first_row[name] = number
             out.append(_BuildingRow(number, name, floors))
@@ -647,11 +689,11 @@ def _parse_area(cells: _Cells) -> Decimal | None:
     except (InvalidOperation, ValueError):
         ok = False
     if not ok:
-        cells.error(AREA, "建筑面积应为大于 0 的数字，如 89.50")
+        cells.error(AREA, _("建筑面积应为大于 0 的数字，如 89.50"))
         return None
     area = area.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if area <= 0:  # e.g. 0.001 rounds to 0.00, which the check constraint refuses
-        cells.error(AREA, "建筑面积应为大于 0 的数字，如 89.50")
+        cells.error(AREA, _("建筑面积应为大于 0 的数字，如 89.50"))
         return None
     return area
 
@@ -665,7 +707,7 @@ def _parse_rooms(rows: RawRows, errors: list[RowError]) -> list[_RoomRow]:
             FLOOR,
             required=True,
             bounds=FLOOR_RANGE,
-            message="楼层应为整数，如 3；地下层用负数，如 -1",
+            message=_("楼层应为整数，如 3；地下层用负数，如 -1"),
         )
         area = _parse_area(cells)
         use = cells.choice(USE, USE_LABEL, RoomUse.RESIDENTIAL)
@@ -703,10 +745,10 @@ def _parse_date(cells: _Cells, today: dt.date) -> dt.date:
             except ValueError:
                 day = None
     if day is None:
-        cells.error(START_DATE, "起始日期格式应为 2024-05-01")
+        cells.error(START_DATE, _("起始日期格式应为 2024-05-01"))
         return today
     if not 1900 <= day.year <= 2099:
-        cells.error(START_DATE, "起始日期不在合理范围内")
+        cells.error(START_DATE, _("起始日期不在合理范围内"))
     return day
 
 
@@ -731,7 +773,7 @@ def _parse_people(rows: RawRows, errors: list[RowError], today: dt.date) -> list
             # last digits of an 18-digit ID, and no check can recover them.
             cells.error(
                 ID_NUMBER,
-                "身份证号被 Excel 存成了数字，末几位已丢失：请把该列设为文本格式后重新填写",
+                _("身份证号被 Excel 存成了数字，末几位已丢失：请把该列设为文本格式后重新填写"),
             )
         elif id_number:
             try:
@@ -817,13 +859,23 @@ def _plan(
         building, unit, _number = room.key
         label = _room_label(room.key)
         if building not in sheet_buildings and building not in existing_buildings:
-            add(room.row, BUILDING, f"未知楼栋「{building}」：请先在「楼栋」表中填写，或核对名称")
+            add(
+                room.row,
+                BUILDING,
+                _("未知楼栋「%(building)s」：请先在「%(sheet)s」表中填写，或核对名称")
+                % {"building": building, "sheet": BUILDING_SHEET_NAME},
+            )
         if room.key in room_rows:
-            add(room.row, NUMBER, f"房号重复：{label} 与第 {room_rows[room.key]} 行相同")
+            add(
+                room.row,
+                NUMBER,
+                _("房号重复：%(room)s 与第 %(row)s 行相同")
+                % {"room": label, "row": room_rows[room.key]},
+            )
             continue
         room_rows[room.key] = room.row
         if room.key in existing_rooms:
-            add(room.row, NUMBER, f"房号重复：{label} 已在系统中")
+            add(room.row, NUMBER, _("房号重复：%(room)s 已在系统中") % {"room": label})
             continue
         plan.new_rooms.append(room)
         if unit and (building, unit) not in unit_ids and (building, unit) not in new_unit_keys:
@@ -872,20 +924,39 @@ def _plan_people(
         before = len(errors)
         label = _room_label(person.key)
         if person.key not in room_rows and person.key not in existing_rooms:
-            add(person.row, NUMBER, f"未知房屋「{label}」：既不在「房屋」表中，也不在系统中")
+            add(
+                person.row,
+                NUMBER,
+                _("未知房屋「%(room)s」：既不在「%(sheet)s」表中，也不在系统中")
+                % {"room": label, "sheet": ROOM_SHEET_NAME},
+            )
         if person.id_number:
             first = name_of_id.setdefault(person.id_number, (person.name, person.row))
             if first[0] != person.name:
-                add(person.row, NAME, f"身份证号与第 {first[1]} 行相同，但姓名不同（{first[0]}）")
+                add(
+                    person.row,
+                    NAME,
+                    _("身份证号与第 %(row)s 行相同，但姓名不同（%(name)s）")
+                    % {"row": first[1], "name": first[0]},
+                )
         pair = (person.key, person.person)
         if pair in in_room:
-            add(person.row, NAME, f"同一人在该房屋重复登记：与第 {in_room[pair]} 行相同")
+            add(
+                person.row,
+                NAME,
+                _("同一人在该房屋重复登记：与第 %(row)s 行相同") % {"row": in_room[pair]},
+            )
         else:
             in_room[pair] = person.row
         room_pk = existing_rooms.get(person.key)
         resident_pk = known.get(person.id_number) if person.id_number else None
         if room_pk and resident_pk and (room_pk, resident_pk) in registered:
-            add(person.row, NAME, f"{person.name} 已登记在 {label}，无需重复导入")
+            add(
+                person.row,
+                NAME,
+                _("%(name)s 已登记在 %(room)s，无需重复导入")
+                % {"name": person.name, "room": label},
+            )
         if len(errors) > before:
             continue
         plan.occupancies.append(person)

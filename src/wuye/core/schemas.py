@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
 from wuye.api import Id, Text
@@ -150,7 +151,7 @@ class RoomOut(Schema):
     number: str
     label: str = Field(..., examples=["1栋2单元301室"])
     floor: int
-    area: str = Field(..., description="建筑面积 m²", examples=["89.50"])
+    area: str = Field(..., description=_("建筑面积 m²"), examples=["89.50"])
     use: str
     use_display: str
 
@@ -225,7 +226,7 @@ class RoomIn(Schema):
     unit: Id | None = None
     number: Text
     floor: int = Field(..., ge=-20, le=300)
-    area: Decimal = Field(..., description='建筑面积 m²，如 "89.50"')
+    area: Decimal = Field(..., description=_('建筑面积 m²，如 "89.50"'))
     use: RoomUse = RoomUse.RESIDENTIAL
 
 
@@ -294,7 +295,7 @@ class ResidentIn(Schema):
     mobile: Text
     id_number: Text = ""
     relation: Relation = Relation.OWNER
-    start_date: dt.date | None = Field(None, description="默认今天")
+    start_date: dt.date | None = Field(None, description=_("默认今天"))
 
 
 class ResidentPatch(Schema):
@@ -353,7 +354,7 @@ class StaffOut(Schema):
 
 class StaffIn(Schema):
     username: Text
-    password: Text = Field(..., description="初始密码")
+    password: Text = Field(..., description=_("初始密码"))
     name: Text
     mobile: Text
     employee_no: Text
@@ -370,7 +371,7 @@ class ContractorOut(Schema):
     qualification: str
     qualification_expires_on: dt.date
     contact_name: str
-    contact_mobile: str = Field(..., description="单位联系电话，工作用，不遮挡")
+    contact_mobile: str = Field(..., description=_("单位联系电话，工作用，不遮挡"))
     estates: list[int]
 
     @staticmethod

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from wuye.web import selectors as web_selectors
@@ -29,8 +30,8 @@ from .validators import mask_id_number, mask_mobile
 
 
 def _require_roster_write(actor, estate: Estate) -> None:
-    if not actor.can_write_roster(estate):
-        raise PermissionDenied(_("只有客服中心、部门负责人或企业高层可以修改房屋和住户资料"))
+    # Refuse the form before it is filled in; the service checks again on save.
+    services.require_roster_write(actor, estate)
 
 
 # --- Estate overview -------------------------------------------------------------------------
@@ -97,11 +98,15 @@ def room_export(request, estate: Estate):
                 room.area,
                 room.get_use_display(),
                 _("已入住") if people else _("空置"),
-                "；".join(f"{o.resident.name}（{o.get_relation_display()}）" for o in people),
-                "；".join(
+                pgettext("list separator in a cell", "；").join(
+                    _("%(name)s（%(relation)s）")
+                    % {"name": o.resident.name, "relation": o.get_relation_display()}
+                    for o in people
+                ),
+                pgettext("list separator in a cell", "；").join(
                     o.resident.mobile if show else mask_mobile(o.resident.mobile) for o in people
                 ),
-                "；".join(
+                pgettext("list separator in a cell", "；").join(
                     o.resident.id_number if show else mask_id_number(o.resident.id_number)
                     for o in people
                 ),
@@ -208,8 +213,10 @@ def resident_export(request, estate: Estate):
             r.name,
             r.mobile if show else mask_mobile(r.mobile),
             r.id_number if show else mask_id_number(r.id_number),
-            "；".join(o.room.label for o in r.rooms_here),
-            "；".join(o.get_relation_display() for o in r.rooms_here),
+            pgettext("list separator in a cell", "；").join(o.room.label for o in r.rooms_here),
+            pgettext("list separator in a cell", "；").join(
+                o.get_relation_display() for o in r.rooms_here
+            ),
         ]
         for r in residents
     ]
