@@ -49,6 +49,8 @@ def test_agent_logs_in_opens_overview_and_switches_language(page, live_server, w
     page.wait_for_load_state("networkidle")
     page.goto(f"{live_server.url}/estates/{world.estate.pk}/")
     assert page.locator("html").get_attribute("lang") == "en"
+    page.wait_for_selector("text=Estate overview")
+    assert "项目概况" not in page.inner_text("body")
     _shot(page, tmp_path, "overview-en")
 
 
