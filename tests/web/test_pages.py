@@ -411,3 +411,14 @@ def test_contractor_list_highlights_expiring_qualifications(world, login):
     html = html_of(login("agent").get(reverse("core:contractor_list")))
     assert 'class="row-breach"' in html and "已过期" in html
     assert 'class="row-warn"' in html and "即将到期" in html
+
+
+def test_owner_sees_own_number_in_full_and_family_masked(world, login):
+    from tests.factories import OccupancyFactory
+    from wuye.core.choices import Relation
+
+    family = OccupancyFactory(room=world.room, relation=Relation.FAMILY).resident
+    html = html_of(login("owner").get(reverse("web:home")))
+    assert world.owner.mobile in html
+    assert family.mobile not in html
+    assert f"{family.mobile[:3]}****{family.mobile[-4:]}" in html
