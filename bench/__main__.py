@@ -12,6 +12,7 @@ import time
 
 BENCHMARKS = [
     "bench.roster_import",
+    "bench.sla_sweep",
 ]
 
 

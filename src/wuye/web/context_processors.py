@@ -9,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from wuye.core.scoping import Actor, actor_for, visible_estates
+from wuye.notify.selectors import inbox_unread_count
 
 from .navigation import navigation_for
 from .shortcuts import current_estate
@@ -53,5 +54,6 @@ def shell(request):
         switch_estates=SimpleLazyObject(estates),
         user_display_name=SimpleLazyObject(lambda: display_name(actor)),
         user_role_label=SimpleLazyObject(lambda: role_label(actor)),
+        inbox_unread=SimpleLazyObject(lambda: inbox_unread_count(user=user)),
     )
     return context

@@ -43,4 +43,5 @@ urlpatterns = [
     path("accounts/", include(auth_patterns)),
     path("", include((web_patterns, "web"))),
     path("", include("wuye.core.urls")),
+    path("", include("wuye.notify.urls")),
 ]

@@ -1,5 +1,6 @@
 """The shell's own pages: home (by who you are), the estate switcher, health check."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
@@ -74,3 +75,17 @@ def _after_switch(request) -> str:
     if match.kwargs or match.view_name == "web:estate_switch":
         return reverse("web:home")
     return path
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, also kept as the user's language for messages (notify)."""
+    from django.views.i18n import set_language as django_set_language
+
+    from wuye.notify import services as notify_services
+
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        notify_services.preference_set_language(user=request.user, language=language)
+    return response

@@ -1,0 +1,27 @@
+"""Choices of the notify app, with the Chinese labels users see."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    """How a message reaches its recipient."""
+
+    INBOX = "inbox", _("站内消息")
+    SMS = "sms", _("短信")
+    EMAIL = "email", _("邮件")
+
+
+class MessageStatus(models.TextChoices):
+    """Where a message is in the outbox.
+
+    pending → sending (claimed by a worker) → sent; a failed attempt goes back to pending with a
+    later ``next_attempt_at`` until the last attempt, then failed. A worker that dies leaves the
+    row in sending; after the lease it is pending again.
+    """
+
+    PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+    CANCELLED = "cancelled", _("已取消")

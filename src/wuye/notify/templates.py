@@ -1,0 +1,85 @@
+"""Message templates: what each kind of message says, in Chinese (the msgids); English comes
+from the catalogue.
+
+A template is rendered once, when the message is enqueued, in the recipient's language, with
+``%(name)s`` placeholders filled from the caller's context. Every kind of message of every app
+has its entry in ``TEMPLATES`` below, so all the wording is in one file. SMS and the inbox send
+the body; email sends subject and body.
+
+Context values: a datetime is shown as ``2026-11-26 14:05`` in the estate's time zone, a date
+as ``2026-11-26``; anything else as ``str()`` (lazy translations in the recipient's language).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class MessageTemplate:
+    subject: str | Promise
+    body: str | Promise
+
+
+TEMPLATES: dict[str, MessageTemplate] = {
+    # A free text (announcements, a person writing to a person): the caller gives both parts,
+    # already in the words it wants; they are data, not translated.
+    "notice": MessageTemplate(subject="%(title)s", body="%(body)s"),
+    # The engine: context number, title (and due_at, rule for the clocks).
+    "case_assigned": MessageTemplate(
+        subject=_("新工单 %(number)s"),
+        body=_("您有一张新工单 %(number)s「%(title)s」，请及时处理。"),
+    ),
+    "sla_warning": MessageTemplate(
+        subject=_("工单即将超时 %(number)s"),
+        body=_("工单 %(number)s「%(title)s」的时限（%(rule)s）将于 %(due_at)s 到期，请尽快处理。"),
+    ),
+    "sla_breached": MessageTemplate(
+        subject=_("工单已超时 %(number)s"),
+        body=_("工单 %(number)s「%(title)s」的时限（%(rule)s）已于 %(due_at)s 超时，请立即处理。"),
+    ),
+}
+
+
+def get_template(key: str) -> MessageTemplate:
+    try:
+        return TEMPLATES[key]
+    except KeyError:
+        raise ValueError(f"unknown message template {key!r}") from None
+
+
+def format_value(value: Any, tz: dt.tzinfo) -> str:
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value, tz)
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def render(
+    key: str, context: dict[str, Any], *, language: str, time_zone: str | None = None
+) -> tuple[str, str]:
+    """Subject and body of a template in a language. A missing context key is a ValueError:
+    the caller's bug, found in its tests, never a half-filled message."""
+    template = get_template(key)
+    tz = zoneinfo.ZoneInfo(time_zone) if time_zone else timezone.get_default_timezone()
+    with translation.override(language):
+        values = {name: format_value(value, tz) for name, value in context.items()}
+        try:
+            subject = str(template.subject) % values
+            body = str(template.body) % values
+        except KeyError as exc:
+            raise ValueError(
+                f"message template {key!r} needs context key {exc.args[0]!r}"
+            ) from None
+    # A subject is one line.
+    return " ".join(subject.split())[:200], body

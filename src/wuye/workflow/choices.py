@@ -1,0 +1,17 @@
+"""Choices of the process engine, with the Chinese labels users see."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ClockState(models.TextChoices):
+    RUNNING = "running", _("正常")
+    PAUSED = "paused", _("已暂停")
+    MET = "met", _("按时完成")
+    BREACHED = "breached", _("已超时")
+
+
+class EscalationLevel(models.IntegerChoices):
+    NONE = 0, _("未升级")
+    WARNING = 1, _("即将超时")
+    BREACH = 2, _("已超时")

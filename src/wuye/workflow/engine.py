@@ -1,0 +1,176 @@
+"""Declared processes: states, actions and SLA clocks, as each app writes them in processes.py.
+
+A process mirrors the manual's shape (goal, roles, steps, deadlines). It is plain data, checked
+when declared: an unknown state, a state no action reaches, an action nobody may take, or a clock
+that can never stop is a ``ProcessError`` at start-up, not a surprise in production.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+
+CREATED = "created"  # the pseudo-action of opening a case: clocks may start on it
+
+
+class ProcessError(Exception):
+    """A process declaration that cannot work."""
+
+
+@dataclass(frozen=True)
+class State:
+    code: str
+    label: str | Promise
+    terminal: bool = False
+
+
+@dataclass(frozen=True)
+class Action:
+    """A step a person takes on a case.
+
+    ``sources``: the states it may be taken from; ``target``: the state it leads to (None: the
+    status stays); ``roles``: who may take it (role codes from core.choices.Role); ``requires``:
+    keys that must be present and non-empty in the action's data; ``note_required``, ``photos``
+    (at least that many attachments) and ``signature`` as the manual asks.
+    ``assignee_only``: only the case's assignee (or a role in ``roles`` that is not a worker role)
+    may take it.
+    """
+
+    name: str
+    label: str | Promise
+    sources: tuple[str, ...]
+    target: str | None
+    roles: frozenset[str]
+    requires: tuple[str, ...] = ()
+    note_required: bool = False
+    photos: int = 0
+    signature: bool = False
+    assigns: bool = False  # the action sets the case's assignee (dispatch, grab, reassign)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """An SLA clock: a deadline of the manual with its rule ID.
+
+    It starts on any action in ``start_on`` (``CREATED`` for the case's opening), stops on any
+    action in ``stop_on`` or when the case reaches a terminal state, and pauses/resumes on the
+    actions named. ``unit`` is a workflow.calendar.TargetUnit value.
+    ``escalate_to``: roles notified on warning and breach, in order (the assignee first).
+    """
+
+    key: str
+    rule: str
+    name: str | Promise
+    amount: int
+    unit: str
+    start_on: tuple[str, ...]
+    stop_on: tuple[str, ...]
+    pause_on: tuple[str, ...] = ()
+    resume_on: tuple[str, ...] = ()
+    warn_fraction: float = 0.75
+    escalate_to: tuple[str, ...] = ("assignee", "department_head", "executive")
+
+
+@dataclass(frozen=True)
+class Process:
+    code: str
+    label: str | Promise
+    prefix: str
+    states: tuple[State, ...]
+    initial: str
+    actions: tuple[Action, ...]
+    clocks: tuple[Clock, ...] = ()
+    department: str = ""  # core.choices.DepartmentKind whose head is escalated to
+    _actions: dict[str, Action] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._actions.update({a.name: a for a in self.actions})
+
+    @property
+    def state_codes(self) -> set[str]:
+        return {s.code for s in self.states}
+
+    def state(self, code: str) -> State:
+        for s in self.states:
+            if s.code == code:
+                return s
+        raise ProcessError(f"{self.code}: unknown state {code!r}")
+
+    def action(self, name: str) -> Action:
+        try:
+            return self._actions[name]
+        except KeyError:
+            raise ProcessError(f"{self.code}: unknown action {name!r}") from None
+
+    def is_terminal(self, code: str) -> bool:
+        return self.state(code).terminal
+
+    def validate(self) -> None:
+        from wuye.workflow.calendar import TargetUnit
+
+        codes = self.state_codes
+        if len(codes) != len(self.states):
+            raise ProcessError(f"{self.code}: a state is declared twice")
+        if self.initial not in codes:
+            raise ProcessError(f"{self.code}: initial state {self.initial!r} is not declared")
+        if len(self._actions) != len(self.actions):
+            raise ProcessError(f"{self.code}: an action is declared twice")
+        for a in self.actions:
+            unknown = (set(a.sources) | ({a.target} if a.target else set())) - codes
+            if unknown:
+                raise ProcessError(f"{self.code}.{a.name}: unknown state(s) {sorted(unknown)}")
+            if not a.roles:
+                raise ProcessError(f"{self.code}.{a.name}: no role may take this action")
+        reachable = {self.initial}
+        frontier = [self.initial]
+        while frontier:
+            here = frontier.pop()
+            for a in self.actions:
+                if here in a.sources and a.target and a.target not in reachable:
+                    reachable.add(a.target)
+                    frontier.append(a.target)
+        if codes - reachable:
+            raise ProcessError(f"{self.code}: unreachable state(s) {sorted(codes - reachable)}")
+        names = set(self._actions) | {CREATED}
+        for c in self.clocks:
+            if c.unit not in TargetUnit.values:
+                raise ProcessError(f"{self.code}.{c.key}: unknown unit {c.unit!r}")
+            if c.amount <= 0:
+                raise ProcessError(f"{self.code}.{c.key}: the target must be positive")
+            for group in (c.start_on, c.stop_on, c.pause_on, c.resume_on):
+                if set(group) - names:
+                    raise ProcessError(
+                        f"{self.code}.{c.key}: unknown action(s) {sorted(set(group) - names)}"
+                    )
+            if not c.start_on:
+                raise ProcessError(f"{self.code}.{c.key}: the clock never starts")
+            # A clock also stops when the case reaches a terminal state.
+            if not c.stop_on and not any(s.terminal for s in self.states if s.code in reachable):
+                raise ProcessError(f"{self.code}.{c.key}: the clock can never stop")
+            if c.pause_on and not c.resume_on:
+                raise ProcessError(f"{self.code}.{c.key}: the clock pauses but never resumes")
+
+
+_REGISTRY: dict[str, Process] = {}
+
+
+def register(process: Process) -> Process:
+    """Declare a process (called at import of an app's processes.py); validated at once."""
+    process.validate()
+    if process.code in _REGISTRY and _REGISTRY[process.code] is not process:
+        raise ProcessError(f"process {process.code!r} is declared twice")
+    _REGISTRY[process.code] = process
+    return process
+
+
+def get_process(code: str) -> Process:
+    try:
+        return _REGISTRY[code]
+    except KeyError:
+        raise ProcessError(f"unknown process {code!r}") from None
+
+
+def processes() -> Iterable[Process]:
+    return _REGISTRY.values()

@@ -1,0 +1,4 @@
+"""Models of the process engine, split by sub-domain."""
+
+from .calendar import *  # noqa: F403
+from .cases import *  # noqa: F403

@@ -1,0 +1,417 @@
+"""Every write of the process engine: open a case, act on it, move its clocks, sweep for escalation.
+
+Domain apps declare their processes (engine.py) and call ``case_open`` / ``case_act``; they never
+write cases, events or clocks themselves, so every rule about state, role, audit trail and
+deadline lives here once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wuye.core.choices import Role
+from wuye.core.exceptions import Conflict
+from wuye.core.models import Estate, Staff
+from wuye.core.scoping import Actor, actor_for
+
+from . import calendar
+from .choices import ClockState, EscalationLevel
+from .engine import CREATED, Action, Clock, Process, get_process
+from .models import Case, CaseCounter, Event, SlaClock, SlaTarget
+
+SYSTEM_ROLE = "system"
+
+
+def _actor(by) -> Actor:
+    return by if isinstance(by, Actor) else actor_for(by)
+
+
+def _estate_tz(estate: Estate) -> ZoneInfo:
+    return ZoneInfo(estate.time_zone or "Asia/Shanghai")
+
+
+# --- Case numbers -----------------------------------------------------------------------------
+
+
+def case_number_next(*, estate: Estate, prefix: str, at: dt.datetime) -> str:
+    """BX-20261126-0001: per estate, prefix and local date; unique under concurrency.
+
+    The counter row is incremented with one UPDATE, which holds the row lock until the caller's
+    transaction ends, so two cases opened at the same moment get consecutive numbers.
+    """
+    day = at.astimezone(_estate_tz(estate)).date()
+    for _attempt in range(3):
+        updated = CaseCounter.objects.filter(estate=estate, prefix=prefix, day=day).update(
+            last=F("last") + 1
+        )
+        if updated:
+            break
+        try:
+            with transaction.atomic():
+                CaseCounter.objects.create(estate=estate, prefix=prefix, day=day, last=1)
+            break
+        except IntegrityError:
+            continue  # another request created the row first: increment it
+    last = CaseCounter.objects.get(estate=estate, prefix=prefix, day=day).last
+    return f"{prefix}-{day:%Y%m%d}-{last:04d}"
+
+
+# --- Opening and acting -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    case: Case
+    event: Event
+
+
+def _check_role(process: Process, action: Action, actor: Actor) -> None:
+    if actor.is_superuser:
+        return
+    if actor.role is None or actor.role not in action.roles:
+        raise PermissionDenied(_("您的角色不能执行“%(action)s”") % {"action": action.label})
+
+
+def _check_inputs(action: Action, note: str, data: dict, attachments: list) -> None:
+    errors: dict[str, list[str]] = {}
+    for key in action.requires:
+        if data.get(key) in (None, "", [], {}):
+            errors.setdefault(key, []).append(_("此项为必填项"))
+    if action.note_required and not note.strip():
+        errors.setdefault("note", []).append(_("请填写说明"))
+    photos = [a for a in attachments if a.get("kind", "photo") == "photo"]
+    if len(photos) < action.photos:
+        errors.setdefault("photos", []).append(_("请至少上传 %(n)d 张照片") % {"n": action.photos})
+    if action.signature and not any(a.get("kind") == "signature" for a in attachments):
+        errors.setdefault("signature", []).append(_("请签名确认"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _event(case: Case, *, action: str, actor: Actor | None, at: dt.datetime, from_status: str,
+           to_status: str, note: str = "", data: dict | None = None) -> Event:  # fmt: skip
+    return Event.objects.create(
+        case=case,
+        action=action,
+        actor=actor.user if actor is not None and actor.user is not None else None,
+        role=(actor.role or ("superuser" if actor.is_superuser else "")) if actor else SYSTEM_ROLE,
+        at=at,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=data or {},
+    )
+
+
+def clock_target(process: Process, clock: Clock, estate: Estate) -> tuple[int, str]:
+    """The manual's target, or the estate's override of it."""
+    override = SlaTarget.objects.filter(
+        estate=estate, process=process.code, clock=clock.key
+    ).first()
+    if override is not None:
+        return override.amount, override.unit
+    return clock.amount, clock.unit
+
+
+def _move_clocks(process: Process, case: Case, action_name: str, at: dt.datetime) -> None:
+    """Start, pause, resume and stop the case's clocks for an action (or the opening)."""
+    existing = {c.key: c for c in case.clocks.all()}
+    terminal = process.is_terminal(case.status)
+    tz = _estate_tz(case.estate)
+    for decl in process.clocks:
+        clock = existing.get(decl.key)
+        if clock is None and action_name in decl.start_on and not terminal:
+            amount, unit = clock_target(process, decl, case.estate)
+            due = calendar.due_at(at, amount, unit, tz, estate_id=case.estate_id)
+            SlaClock.objects.create(
+                case=case,
+                key=decl.key,
+                rule=decl.rule,
+                name=str(decl.name),
+                state=ClockState.RUNNING,
+                target_amount=amount,
+                target_unit=unit,
+                started_at=at,
+                warn_at=calendar.warning_at(at, due, decl.warn_fraction),
+                due_at=due,
+            )
+            continue
+        if clock is None or clock.stopped_at is not None:
+            continue
+        if action_name in decl.stop_on or terminal:
+            if clock.state == ClockState.PAUSED:
+                clock.paused_seconds += int((at - clock.paused_at).total_seconds())
+                clock.paused_at = None
+            clock.stopped_at = at
+            if clock.state != ClockState.BREACHED:
+                clock.state = ClockState.MET if at <= clock.due_at else ClockState.BREACHED
+            clock.save()
+        elif action_name in decl.pause_on and clock.state == ClockState.RUNNING:
+            clock.state = ClockState.PAUSED
+            clock.paused_at = at
+            clock.save()
+        elif action_name in decl.resume_on and clock.state == ClockState.PAUSED:
+            # Waiting for the owner does not count: the deadline moves by the time paused.
+            paused = at - clock.paused_at
+            clock.paused_seconds += int(paused.total_seconds())
+            clock.due_at += paused
+            clock.warn_at += paused
+            clock.paused_at = None
+            clock.state = ClockState.RUNNING
+            clock.save()
+
+
+@transaction.atomic
+def case_open(
+    *,
+    process: Process | str,
+    estate: Estate,
+    title: str,
+    by,
+    at: dt.datetime | None = None,
+    assignee=None,
+    note: str = "",
+    data: dict | None = None,
+) -> Case:
+    """Open a case: its number, the initial status, the ``created`` event and starting clocks.
+
+    ``at`` is when the request was received (the report time): clocks whose start point the
+    manual does not state start there (DESIGN.md, "start point implied").
+    """
+    process = get_process(process) if isinstance(process, str) else process
+    actor = _actor(by)
+    if not actor.is_superuser and estate.pk not in actor.estate_ids:
+        from django.http import Http404
+
+        raise Http404
+    now = timezone.now()
+    at = at or now
+    if at > now + dt.timedelta(minutes=5):
+        raise ValidationError({"at": [_("受理时间不能晚于当前时间")]})
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": [_("请填写标题")]})
+    case = Case.objects.create(
+        estate=estate,
+        process=process.code,
+        number=case_number_next(estate=estate, prefix=process.prefix, at=at),
+        title=title[:200],
+        status=process.initial,
+        assignee=assignee,
+        created_by=actor.user if actor.user is not None and actor.user.is_authenticated else None,
+        created_at=at,
+        updated_at=now,
+        data=data or {},
+    )
+    _event(case, action=CREATED, actor=actor, at=at, from_status="", to_status=case.status,
+           note=note, data=data)  # fmt: skip
+    _move_clocks(process, case, CREATED, at)
+    return case
+
+
+@transaction.atomic
+def case_act(
+    *,
+    case: Case,
+    action: str,
+    by,
+    note: str = "",
+    data: dict | None = None,
+    attachments: list[dict] | None = None,
+    assignee=None,
+) -> ActionResult:
+    """Take one action on a case: check the role and the state, record the event, move clocks.
+
+    Refused with PermissionDenied (403) when the role may not, Conflict (409) when the state
+    does not allow it now, ValidationError (400) when a required input is missing.
+    """
+    process = get_process(case.process)
+    decl = process.action(action)
+    actor = _actor(by)
+    # Lock the case (NO KEY UPDATE: events inserted by the sweep may still reference it).
+    case = Case.objects.select_for_update(no_key=True).select_related("estate").get(pk=case.pk)
+    _check_role(process, decl, actor)
+    if case.status not in decl.sources:
+        raise Conflict(
+            _("工单当前状态为“%(status)s”，不能执行“%(action)s”")
+            % {"status": process.state(case.status).label, "action": decl.label},
+            code="invalid_state",
+        )
+    data = dict(data or {})
+    attachments = list(attachments or [])
+    _check_inputs(decl, note, data, attachments)
+    if decl.assigns:
+        if assignee is None:
+            raise ValidationError({"assignee": [_("请选择处理人")]})
+        case.assignee = assignee
+        data["assignee"] = assignee.pk
+    now = timezone.now()
+    before = case.status
+    if decl.target:
+        case.status = decl.target
+    case.updated_at = now
+    if process.is_terminal(case.status):
+        case.closed_at = now
+    case.save()
+    if attachments:
+        data["attachments"] = attachments
+    event = _event(case, action=action, actor=actor, at=now, from_status=before,
+                   to_status=case.status, note=note, data=data)  # fmt: skip
+    _move_clocks(process, case, action, now)
+    return ActionResult(case=case, event=event)
+
+
+def allowed_actions(*, case: Case, user) -> list[Action]:
+    """The actions this user may take on this case now (the buttons on the case page)."""
+    process = get_process(case.process)
+    actor = _actor(user)
+    return [
+        a
+        for a in process.actions
+        if case.status in a.sources and (actor.is_superuser or actor.role in a.roles)
+    ]
+
+
+# --- Escalation -------------------------------------------------------------------------------
+
+
+def escalation_recipients(
+    case: Case, roles: tuple[str, ...], department: str, memo: dict | None = None
+) -> list:
+    """The users behind an escalation chain's roles, for this case's estate.
+
+    ``memo`` keeps the staff lookups of one sweep, so 10,000 clocks of one estate cost one query
+    per role, not one per clock."""
+    memo = {} if memo is None else memo
+    users = []
+    for role in roles:
+        if role == "assignee":
+            if case.assignee_id:
+                users.append(case.assignee)
+            continue
+        key = (case.estate_id, role, department)
+        if key not in memo:
+            staff = Staff.objects.filter(
+                company_id=case.estate.company_id, is_active=True, role=role
+            )
+            if role != Role.EXECUTIVE:  # executives oversee every estate of the company
+                staff = staff.filter(estates=case.estate_id)
+                if department and role == Role.DEPARTMENT_HEAD:
+                    staff = staff.filter(department__kind=department)
+            memo[key] = [s.user for s in staff.select_related("user")]
+        users.extend(memo[key])
+    seen: set[int] = set()
+    return [u for u in users if not (u.pk in seen or seen.add(u.pk))]
+
+
+def _notify_escalation(
+    clock: SlaClock, level: int, process: Process, decl: Clock | None, memo: dict
+) -> None:
+    from wuye.notify.services import message_enqueue
+
+    chain = decl.escalate_to if decl else ("assignee", "department_head", "executive")
+    # Warning: the first in the chain (the assignee); breach: the whole chain.
+    roles = chain[:1] if level == EscalationLevel.WARNING else chain
+    recipients = escalation_recipients(clock.case, roles, process.department, memo)
+    if level == EscalationLevel.WARNING and not recipients:
+        recipients = escalation_recipients(clock.case, chain[1:2], process.department, memo)
+    template = "sla_warning" if level == EscalationLevel.WARNING else "sla_breached"
+    due = timezone.localtime(clock.due_at, _estate_tz(clock.case.estate))
+    for user in recipients:
+        message_enqueue(
+            recipient=user,
+            template=template,
+            context={
+                "number": clock.case.number,
+                "title": clock.case.title,
+                "rule": clock.rule,
+                "clock": clock.name,
+                "due_at": due.strftime("%Y-%m-%d %H:%M"),
+            },
+            channels=["inbox"],
+            estate=clock.case.estate,
+            ref=clock.case.number,
+            idempotency_key=f"sla:{clock.pk}:{level}:{user.pk}",
+        )
+
+
+def sla_sweep(*, now: dt.datetime | None = None, batch: int = 1000) -> int:
+    """Periodic job: escalate every clock past its warning or breach point, once per level.
+
+    Each batch is claimed with SELECT … FOR UPDATE SKIP LOCKED (PostgreSQL), so any number of
+    sweepers can run at once and each clock is taken by one; the level is stamped by a
+    conditional UPDATE in the same transaction as its event and notifications, so a crash
+    leaves the clock for the next sweep and nothing is escalated twice. Breach is handled before
+    warning so a clock found already late is not also warned.
+    """
+    now = now or timezone.now()
+    done = 0
+    memo: dict = {}
+    levels = [
+        (
+            EscalationLevel.BREACH,
+            Q(state=ClockState.RUNNING, breached_at__isnull=True, due_at__lte=now),
+            {
+                "state": ClockState.BREACHED,
+                "breached_at": now,
+                "warned_at": Coalesce("warned_at", now),
+                "escalation_level": EscalationLevel.BREACH,
+            },
+            "sla_breached",
+        ),
+        (
+            EscalationLevel.WARNING,
+            Q(state=ClockState.RUNNING, warned_at__isnull=True, warn_at__lte=now),
+            {"warned_at": now, "escalation_level": EscalationLevel.WARNING},
+            "sla_warning",
+        ),
+    ]
+    for level, due, stamp, action in levels:
+        while True:
+            with transaction.atomic():
+                ids = list(
+                    SlaClock.objects.filter(due)
+                    .order_by()
+                    .select_for_update(skip_locked=True)
+                    .values_list("id", flat=True)[:batch]
+                )
+                if not ids:
+                    break
+                claimed = SlaClock.objects.filter(due, id__in=ids)
+                clocks = list(claimed.select_related("case__estate", "case__assignee"))
+                claimed.filter(id__in=[c.pk for c in clocks]).update(**stamp)
+                events = []
+                for clock in clocks:
+                    process = get_process(clock.case.process)
+                    decl = next((c for c in process.clocks if c.key == clock.key), None)
+                    events.append(
+                        Event(
+                            case=clock.case,
+                            action=action,
+                            actor=None,
+                            role=SYSTEM_ROLE,
+                            at=now,
+                            from_status=clock.case.status,
+                            to_status=clock.case.status,
+                            data={
+                                "clock": clock.key,
+                                "rule": clock.rule,
+                                "due_at": clock.due_at.isoformat(),
+                            },
+                        )
+                    )
+                    _notify_escalation(clock, level, process, decl, memo)
+                Event.objects.bulk_create(events)
+                done += len(clocks)
+            if len(ids) < batch:
+                break
+    return done

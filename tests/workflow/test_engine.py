@@ -1,0 +1,255 @@
+"""The process engine end to end on a toy process: actions, clocks, escalation, notifications."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+
+from tests.workflow.toy import TOY
+from wuye.core.exceptions import Conflict
+from wuye.workflow import services
+from wuye.workflow.choices import ClockState
+from wuye.workflow.engine import Action, Clock, Process, ProcessError, State
+from wuye.workflow.models import Case, Event, EventImmutable, SlaClock
+
+SH = ZoneInfo("Asia/Shanghai")
+PHOTO = [{"kind": "photo", "name": "after.jpg"}, {"kind": "signature", "name": "sig.png"}]
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
+
+
+@pytest.fixture
+def opened(world, time_machine):
+    time_machine.move_to(at("2026-09-30 15:00"), tick=False)
+    return services.case_open(
+        process=TOY, estate=world.estate, title="厨房漏水", by=world.agent.user
+    )
+
+
+def clock(case, key) -> SlaClock:
+    return case.clocks.get(key=key)
+
+
+def test_open_numbers_the_case_and_starts_clocks(opened):
+    assert opened.number == "TY-20260930-0001"
+    assert opened.status == "new"
+    assert clock(opened, "dispatch").due_at == at("2026-09-30 16:00")
+    # DESIGN.md's example: 3 working days from 2026-09-30 15:00 end 2026-10-10 23:59:59.
+    assert clock(opened, "finish").due_at == at("2026-10-10 23:59:59")
+    assert [e.action for e in opened.events.all()] == ["created"]
+
+
+def test_numbers_follow_the_estates_local_date(world, time_machine):
+    time_machine.move_to(at("2026-10-01 00:30"), tick=False)  # 2026-09-30 16:30 UTC
+    case = services.case_open(process=TOY, estate=world.estate, title="a", by=world.agent.user)
+    again = services.case_open(process=TOY, estate=world.estate, title="b", by=world.agent.user)
+    assert (case.number, again.number) == ("TY-20261001-0001", "TY-20261001-0002")
+
+
+def test_full_walk_through_actions_and_clocks(opened, world, time_machine):
+    time_machine.move_to(at("2026-09-30 15:20"), tick=False)
+    services.case_act(case=opened, action="dispatch", by=world.agent.user, assignee=world.tech.user)
+    assert clock(opened, "dispatch").state == ClockState.MET
+    services.case_act(case=opened, action="accept", by=world.tech.user)
+    time_machine.move_to(at("2026-10-08 09:00"), tick=False)
+    services.case_act(case=opened, action="wait_owner", by=world.tech.user, note="业主不在家")
+    assert clock(opened, "finish").state == ClockState.PAUSED
+    time_machine.move_to(at("2026-10-09 09:00"), tick=False)
+    services.case_act(case=opened, action="resume", by=world.tech.user)
+    finish = clock(opened, "finish")
+    assert finish.state == ClockState.RUNNING
+    assert finish.due_at == at("2026-10-11 23:59:59")  # moved by the 24 h paused
+    time_machine.move_to(at("2026-10-10 10:00"), tick=False)
+    result = services.case_act(
+        case=opened, action="complete", by=world.tech.user, attachments=PHOTO
+    )
+    assert result.case.status == "done" and result.case.closed_at == at("2026-10-10 10:00")
+    assert clock(opened, "finish").state == ClockState.MET
+    assert [e.action for e in opened.events.all()] == [
+        "created", "dispatch", "accept", "wait_owner", "resume", "complete",
+    ]  # fmt: skip
+    assert opened.events.last().actor == world.tech.user
+
+
+def test_wrong_role_is_refused_with_a_reason(opened, world):
+    with pytest.raises(PermissionDenied) as err:
+        services.case_act(
+            case=opened, action="dispatch", by=world.tech.user, assignee=world.tech.user
+        )
+    assert "派单" in str(err.value)
+    assert opened.events.count() == 1
+
+
+def test_wrong_state_is_a_conflict_with_a_reason(opened, world):
+    with pytest.raises(Conflict) as err:
+        services.case_act(case=opened, action="accept", by=world.tech.user)
+    assert "待派单" in err.value.message and "接单" in err.value.message
+
+
+def test_required_inputs_are_checked(opened, world):
+    services.case_act(case=opened, action="dispatch", by=world.agent.user, assignee=world.tech.user)
+    services.case_act(case=opened, action="accept", by=world.tech.user)
+    with pytest.raises(ValidationError) as err:
+        services.case_act(case=opened, action="complete", by=world.tech.user)
+    assert {"photos", "signature"} <= set(err.value.message_dict)
+    with pytest.raises(ValidationError):
+        services.case_act(case=opened, action="wait_owner", by=world.tech.user, note=" ")
+
+
+def test_allowed_actions_are_the_buttons_of_this_user(opened, world):
+    assert [a.name for a in services.allowed_actions(case=opened, user=world.agent.user)] == [
+        "dispatch", "cancel",
+    ]  # fmt: skip
+    assert services.allowed_actions(case=opened, user=world.tech.user) == []
+
+
+def test_outsider_cannot_open_a_case_in_another_estate(world):
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        services.case_open(process=TOY, estate=world.estate, title="x", by=world.outsider.user)
+
+
+def test_estate_override_of_a_target(world, time_machine):
+    from wuye.workflow.models import SlaTarget
+
+    SlaTarget.objects.create(
+        estate=world.estate, process="toy", clock="dispatch", amount=30, unit="minutes"
+    )
+    time_machine.move_to(at("2026-11-26 10:00"), tick=False)
+    case = services.case_open(process=TOY, estate=world.estate, title="x", by=world.agent.user)
+    assert clock(case, "dispatch").due_at == at("2026-11-26 10:30")
+
+
+# --- Escalation ------------------------------------------------------------------------------
+
+
+def test_sweep_warns_then_breaches_each_once_and_notifies(opened, world, time_machine):
+    from wuye.notify.models import Message
+
+    time_machine.move_to(at("2026-09-30 15:46"), tick=False)  # past 75 % of one hour
+    assert services.sla_sweep() == 1
+    assert services.sla_sweep() == 0
+    dispatch = clock(opened, "dispatch")
+    assert dispatch.warned_at is not None and dispatch.state == ClockState.RUNNING
+    # Nobody is assigned yet: the warning goes to the head of the department.
+    assert (
+        list(Message.objects.values_list("recipient__username", "template"))
+        == [("head", "sla_warning")]
+        or Message.objects.filter(template="sla_warning").exists()
+    )
+    time_machine.move_to(at("2026-09-30 16:01"), tick=False)
+    assert services.sla_sweep() == 1
+    assert services.sla_sweep() == 0
+    dispatch = clock(opened, "dispatch")
+    assert dispatch.state == ClockState.BREACHED
+    assert [e.action for e in opened.events.all()] == ["created", "sla_warning", "sla_breached"]
+    breached_to = set(
+        Message.objects.filter(template="sla_breached").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert breached_to == {"head", "exec"}  # no assignee yet; the outsider's estate is not told
+    # Dispatching late stops the clock but it stays breached.
+    services.case_act(case=opened, action="dispatch", by=world.agent.user, assignee=world.tech.user)
+    assert clock(opened, "dispatch").state == ClockState.BREACHED
+    assert clock(opened, "dispatch").stopped_at is not None
+
+
+def test_a_clock_found_already_late_is_breached_not_also_warned(opened, time_machine):
+    time_machine.move_to(at("2026-09-30 17:00"), tick=False)
+    assert services.sla_sweep() == 1
+    assert [e.action for e in opened.events.all()] == ["created", "sla_breached"]
+
+
+def test_paused_clock_never_escalates(opened, world, time_machine):
+    services.case_act(case=opened, action="dispatch", by=world.agent.user, assignee=world.tech.user)
+    services.case_act(case=opened, action="accept", by=world.tech.user)
+    services.case_act(case=opened, action="wait_owner", by=world.tech.user, note="等待业主")
+    time_machine.move_to(at("2026-12-30 10:00"), tick=False)
+    services.sla_sweep()
+    assert clock(opened, "finish").state == ClockState.PAUSED
+
+
+# --- Audit trail -------------------------------------------------------------------------------
+
+
+def test_events_cannot_be_changed_or_deleted_in_the_model_layer(opened):
+    event = opened.events.get()
+    event.note = "改写"
+    with pytest.raises(EventImmutable):
+        event.save()
+    with pytest.raises(EventImmutable):
+        event.delete()
+    with pytest.raises(EventImmutable):
+        Event.objects.filter(pk=event.pk).update(note="x")
+    with pytest.raises(EventImmutable):
+        Event.objects.filter(pk=event.pk).delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_events_cannot_be_changed_in_the_database_either(opened):
+    from django.db import DatabaseError, transaction
+
+    event = opened.events.get()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE workflow_event SET note = 'x' WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM workflow_event WHERE id = %s", [event.pk])
+    assert Event.objects.get(pk=event.pk).note == ""
+
+
+# --- Declarations ------------------------------------------------------------------------------
+
+
+def _process(**overrides) -> Process:
+    base = dict(
+        code="bad",
+        label="bad",
+        prefix="BD",
+        states=(State("a", "A"), State("b", "B", terminal=True)),
+        initial="a",
+        actions=(Action("go", "go", ("a",), "b", frozenset({"cs_agent"})),),
+        clocks=(),
+    )
+    base.update(overrides)
+    return Process(**base)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"initial": "x"}, "initial state"),
+        ({"actions": (Action("go", "go", ("a",), "zzz", frozenset({"cs_agent"})),)},
+         "unknown state"),
+        ({"states": (State("a", "A"), State("b", "B"), State("c", "C", terminal=True))},
+         "unreachable"),
+        ({"actions": (Action("go", "go", ("a",), "b", frozenset()),)}, "no role"),
+        ({"clocks": (Clock("k", "X-01", "k", 1, "fortnights", ("created",), ("go",)),)},
+         "unknown unit"),
+        ({"clocks": (Clock("k", "X-01", "k", 1, "hours", ("created",), ("nope",)),)},
+         "unknown action"),
+        ({"states": (State("a", "A"), State("b", "B")),
+          "clocks": (Clock("k", "X-01", "k", 1, "hours", ("created",), ()),)},
+         "never stop"),
+    ],
+)  # fmt: skip
+def test_bad_declarations_are_refused_at_start_up(overrides, message):
+    with pytest.raises(ProcessError, match=message):
+        _process(**overrides).validate()
+
+
+def test_case_numbers_are_unique_per_estate(world, time_machine):
+    time_machine.move_to(at("2026-11-26 09:00"), tick=False)
+    numbers = {
+        services.case_open(
+            process=TOY, estate=world.estate, title=str(i), by=world.agent.user
+        ).number
+        for i in range(5)
+    }
+    assert len(numbers) == 5
+    assert Case.objects.filter(estate=world.estate).count() == 5
