@@ -28,6 +28,14 @@ from .choices import ClockState, EscalationLevel
 from .engine import CREATED, Action, Clock, Process, get_process
 from .models import Case, CaseCounter, Event, SlaClock, SlaTarget
 
+
+def message_enqueue_bulk(requests: list[dict]) -> int:
+    # notify depends on nothing of workflow; imported late so either app loads first.
+    from wuye.notify.services import message_enqueue_bulk as enqueue
+
+    return enqueue(requests)
+
+
 SYSTEM_ROLE = "system"
 
 
@@ -313,11 +321,10 @@ def escalation_recipients(
     return [u for u in users if not (u.pk in seen or seen.add(u.pk))]
 
 
-def _notify_escalation(
+def _escalation_messages(
     clock: SlaClock, level: int, process: Process, decl: Clock | None, memo: dict
-) -> None:
-    from wuye.notify.services import message_enqueue
-
+) -> list[dict]:
+    """The messages (notify.message_enqueue arguments) of one clock's escalation."""
     chain = decl.escalate_to if decl else ("assignee", "department_head", "executive")
     # Warning: the first in the chain (the assignee); breach: the whole chain.
     roles = chain[:1] if level == EscalationLevel.WARNING else chain
@@ -326,22 +333,25 @@ def _notify_escalation(
         recipients = escalation_recipients(clock.case, chain[1:2], process.department, memo)
     template = "sla_warning" if level == EscalationLevel.WARNING else "sla_breached"
     due = timezone.localtime(clock.due_at, _estate_tz(clock.case.estate))
-    for user in recipients:
-        message_enqueue(
-            recipient=user,
-            template=template,
-            context={
-                "number": clock.case.number,
-                "title": clock.case.title,
-                "rule": clock.rule,
-                "clock": clock.name,
-                "due_at": due.strftime("%Y-%m-%d %H:%M"),
-            },
-            channels=["inbox"],
-            estate=clock.case.estate,
-            ref=clock.case.number,
-            idempotency_key=f"sla:{clock.pk}:{level}:{user.pk}",
-        )
+    context = {
+        "number": clock.case.number,
+        "title": clock.case.title,
+        "rule": clock.rule,
+        "clock": clock.name,
+        "due_at": due.strftime("%Y-%m-%d %H:%M"),
+    }
+    return [
+        {
+            "recipient": user,
+            "template": template,
+            "context": context,
+            "channels": ["inbox"],
+            "estate": clock.case.estate,
+            "ref": clock.case.number,
+            "idempotency_key": f"sla:{clock.pk}:{level}",
+        }
+        for user in recipients
+    ]
 
 
 def sla_sweep(*, now: dt.datetime | None = None, batch: int = 1000) -> int:
@@ -390,6 +400,7 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int = 1000) -> int:
                 clocks = list(claimed.select_related("case__estate", "case__assignee"))
                 claimed.filter(id__in=[c.pk for c in clocks]).update(**stamp)
                 events = []
+                messages: list[dict] = []
                 for clock in clocks:
                     process = get_process(clock.case.process)
                     decl = next((c for c in process.clocks if c.key == clock.key), None)
@@ -409,8 +420,9 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int = 1000) -> int:
                             },
                         )
                     )
-                    _notify_escalation(clock, level, process, decl, memo)
-                Event.objects.bulk_create(events)
+                    messages.extend(_escalation_messages(clock, level, process, decl, memo))
+                Event.objects.bulk_create(events, batch_size=1000)
+                message_enqueue_bulk(messages)
                 done += len(clocks)
             if len(ids) < batch:
                 break
