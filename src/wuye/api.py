@@ -54,6 +54,7 @@ logger = logging.getLogger(__name__)
 # Every app's router, by import path, with its URL prefix. Add a line per app.
 ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.core.api.router"),
+    ("", "wuye.workflow.api.router"),
     ("", "wuye.notify.api.router"),
 ]
 

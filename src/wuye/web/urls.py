@@ -43,5 +43,6 @@ urlpatterns = [
     path("accounts/", include(auth_patterns)),
     path("", include((web_patterns, "web"))),
     path("", include("wuye.core.urls")),
+    path("", include("wuye.workflow.urls")),
     path("", include("wuye.notify.urls")),
 ]

@@ -11,8 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 CREATED = "created"  # the pseudo-action of opening a case: clocks may start on it
+# Events the engine itself writes, with their labels on the timeline.
+SYSTEM_ACTIONS = {
+    CREATED: _("登记"),
+    "sla_warning": _("即将超时提醒"),
+    "sla_breached": _("超时升级"),
+}
 
 
 class ProcessError(Exception):
@@ -103,6 +110,14 @@ class Process:
             return self._actions[name]
         except KeyError:
             raise ProcessError(f"{self.code}: unknown action {name!r}") from None
+
+    def action_label(self, name: str) -> str | Promise:
+        if name in SYSTEM_ACTIONS:
+            return SYSTEM_ACTIONS[name]
+        return self._actions[name].label if name in self._actions else name
+
+    def state_label(self, code: str) -> str | Promise:
+        return next((s.label for s in self.states if s.code == code), code)
 
     def is_terminal(self, code: str) -> bool:
         return self.state(code).terminal

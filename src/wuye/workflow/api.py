@@ -1,0 +1,155 @@
+"""The engine's API: cases with their clocks and timeline, and actions on them.
+
+``GET /cases``, ``GET /cases/{id}`` (``sla`` and ``events`` as DESIGN.md says) and
+``POST /cases/{id}/{action}``: every action goes through ``services.case_act``, so an action the
+state or the role does not allow is a 409 / 403 with the reason.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from wuye.api import READ_ERRORS, WRITE_ERRORS, ApiError, Id, Text, paginated
+from wuye.core.scoping import actor_for, get_or_404, visible_estates
+
+from . import selectors, services
+from .engine import get_process
+
+router = Router(tags=["cases"])
+
+
+class ClockOut(Schema):
+    rule: str
+    name: str
+    state: str
+    started_at: dt.datetime
+    due_at: dt.datetime
+    stopped_at: dt.datetime | None
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    action: str
+    actor: str | None
+    role: str
+    from_status: str
+    to_status: str
+    note: str
+    data: dict[str, Any]
+
+
+class ActionOut(Schema):
+    name: str
+    label: str
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    process: str
+    title: str
+    status: str
+    status_label: str
+    estate: int = Field(..., alias="estate_id")
+    assignee: int | None = Field(None, alias="assignee_id")
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+    sla: list[ClockOut]
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(get_process(obj.process).state(obj.status).label)
+
+    @staticmethod
+    def resolve_sla(obj) -> list:
+        return list(obj.clocks.all())
+
+
+class CaseDetailOut(CaseOut):
+    events: list[EventOut]
+    actions: list[ActionOut]
+
+    @staticmethod
+    def resolve_events(obj) -> list[dict[str, Any]]:
+        return [
+            {
+                "at": e.at,
+                "action": e.action,
+                "actor": e.actor.get_username() if e.actor_id else None,
+                "role": e.role,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "note": e.note,
+                "data": e.data,
+            }
+            for e in selectors.case_timeline(case=obj)
+        ]
+
+    @staticmethod
+    def resolve_actions(obj, context) -> list[dict[str, str]]:
+        user = context["request"].auth
+        return [
+            {"name": a.name, "label": str(a.label)}
+            for a in services.allowed_actions(case=obj, user=user)
+        ]
+
+
+class ActionIn(Schema):
+    note: Text = ""
+    data: dict[str, Any] = Field(default_factory=dict)
+    assignee: Id | None = None
+    attachments: list[dict[str, Any]] = Field(default_factory=list)
+
+
+@router.get("/cases", response={200: list[CaseOut], **READ_ERRORS})
+@paginated
+def case_list(
+    request: HttpRequest,
+    estate: Id | None = None,
+    process: Text = "",
+    status: Text = "",
+    mine: bool = False,
+):
+    actor = actor_for(request.auth)
+    return selectors.case_list(
+        actor=actor, estate_id=estate, process=process, status=status, mine=mine
+    ).order_by("-created_at", "-id")
+
+
+@router.get("/cases/{case_id}", response={200: CaseDetailOut, **READ_ERRORS})
+def case_detail(request: HttpRequest, case_id: Id):
+    return selectors.case_get_for_user(request.auth, case_id)
+
+
+@router.post("/cases/{case_id}/{action}", response={200: CaseDetailOut, **WRITE_ERRORS})
+def case_action(request: HttpRequest, case_id: Id, action: Text, payload: ActionIn):
+    case = selectors.case_get_for_user(request.auth, case_id)
+    process = get_process(case.process)
+    if action not in {a.name for a in process.actions}:
+        raise ApiError(404, "not_found", _("没有这个操作"))
+    assignee = None
+    if payload.assignee is not None:
+        # Only someone working in the case's estate can be assigned (else a 404, like any id).
+        staff_users = (
+            get_user_model()
+            .objects.filter(
+                staff__estates__in=visible_estates(actor_for(request.auth)),
+                staff__estates=case.estate_id,
+            )
+            .distinct()
+        )
+        assignee = get_or_404(staff_users, payload.assignee)
+    result = services.case_act(
+        case=case,
+        action=action,
+        by=request.auth,
+        note=payload.note,
+        data=payload.data,
+        attachments=payload.attachments,
+        assignee=assignee,
+    )
+    return selectors.case_get_for_user(request.auth, result.case.pk)

@@ -1,0 +1,53 @@
+"""Reads of the process engine: scoped case lists and the case getter."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates
+
+from .models import Case, Event, SlaClock
+
+
+def case_list(
+    *,
+    actor: Actor,
+    estate_id: int | None = None,
+    process: str = "",
+    status: str = "",
+    mine: bool = False,
+) -> QuerySet[Case]:
+    """Staff see the cases of their estates; anyone else only cases assigned to them (a
+    contractor's work). Domain apps widen this for residents (their own reports)."""
+    if actor.is_superuser:
+        qs = Case.objects.all()
+    elif actor.staff is not None:
+        qs = Case.objects.filter(estate__in=visible_estates(actor))
+    elif actor.user is not None and getattr(actor.user, "is_authenticated", False):
+        qs = Case.objects.filter(assignee=actor.user)
+    else:
+        return Case.objects.none()
+    if estate_id:
+        qs = qs.filter(estate_id=estate_id)
+    if process:
+        qs = qs.filter(process=process)
+    if status:
+        qs = qs.filter(status=status)
+    if mine:
+        qs = qs.filter(assignee=actor.user)
+    return qs.select_related("estate", "assignee").prefetch_related(
+        Prefetch("clocks", queryset=SlaClock.objects.order_by("started_at", "id"))
+    )
+
+
+def case_get_for_user(user, pk) -> Case:
+    case = get_or_404(case_list(actor=actor_for(user)), pk)
+    return case
+
+
+def case_timeline(*, case: Case) -> QuerySet[Event]:
+    return case.events.select_related("actor").order_by("at", "id")
+
+
+def overdue_q() -> Q:
+    return Q(clocks__state="breached", clocks__stopped_at__isnull=True)

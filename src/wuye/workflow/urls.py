@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workflow"
+urlpatterns = [
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/timeline/", views.case_timeline, name="case_timeline"),
+    path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
+]
