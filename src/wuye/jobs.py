@@ -33,6 +33,9 @@ JOBS: list[Job] = [
     Job("api_token_purge", "wuye.core.services.api_token_purge_expired", 3600),
     Job("sla_sweep", "wuye.workflow.services.sla_sweep", 60),
     Job("outbox_deliver", "wuye.notify.services.outbox_deliver", 10),
+    Job("notice_publish_due", "wuye.notify.notices.notice_publish_due", 60),
+    Job("schedule_generate", "wuye.workflow.schedules.schedule_generate", 300),
+    Job("planned_task_sweep_missed", "wuye.workflow.schedules.planned_task_sweep_missed", 60),
 ]
 
 

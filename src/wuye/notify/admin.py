@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from . import services
 from .choices import MessageStatus
-from .models import Message, Preference, SmsRecord
+from .models import Message, Notice, Preference, SmsRecord
 
 SENDING_FIELDS = [
     "attempts",
@@ -130,3 +130,31 @@ class PreferenceAdmin(admin.ModelAdmin):
     list_filter = ["language"]
     search_fields = ["user__username"]
     raw_id_fields = ["user"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """Notices are put up and withdrawn on the notice board pages (through the services, which
+    publish and notify); here they can be found and read."""
+
+    list_display = [
+        "title",
+        "estate",
+        "category",
+        "publish_at",
+        "published_at",
+        "expires_at",
+        "withdrawn_at",
+        "notify_residents",
+    ]
+    list_filter = ["category", "estate", "notify_residents"]
+    search_fields = ["title", "body"]
+    list_select_related = ["estate"]
+    date_hierarchy = "publish_at"
+    readonly_fields = [f.name for f in Notice._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

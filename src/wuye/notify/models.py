@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Channel, MessageStatus
+from .choices import Channel, MessageStatus, NoticeCategory, NoticeStatus
 
 
 class Message(models.Model):
@@ -153,3 +153,113 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class Notice(models.Model):
+    """公告 — an announcement on the notice board (公告栏) of an estate, one building or one unit.
+
+    ``publish_at`` is when it is meant to appear (in the future: scheduled); ``published_at`` is
+    when it really became visible, written once by ``notice_create`` or ``notice_publish_due``,
+    so "published N hours ahead of the outage" can be checked against a recorded fact.
+    """
+
+    estate = models.ForeignKey(
+        "core.Estate", on_delete=models.CASCADE, related_name="notices", verbose_name=_("项目")
+    )
+    # The audience: the whole estate, one building, or one unit of it.
+    building = models.ForeignKey(
+        "core.Building",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("楼栋"),
+    )
+    unit = models.ForeignKey(
+        "core.Unit",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("单元"),
+    )
+    category = models.CharField(
+        _("类别"), max_length=20, choices=NoticeCategory.choices, default=NoticeCategory.GENERAL
+    )
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.TextField(_("正文"))
+    publish_at = models.DateTimeField(_("发布时间"))
+    expires_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("实际发布时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("撤回人"),
+    )
+    notify_residents = models.BooleanField(_("通知住户"), default=False)
+    channels = models.JSONField(_("通知渠道"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notices_created",
+        verbose_name=_("发布人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("公告")
+        verbose_name_plural = _("公告")
+        ordering = ["-publish_at", "-id"]
+        indexes = [
+            models.Index(fields=["estate", "-publish_at"], name="notice_estate_idx"),
+            # The publishing job: only the few notices still waiting.
+            models.Index(
+                fields=["publish_at"],
+                condition=Q(published_at__isnull=True, withdrawn_at__isnull=True),
+                name="notice_due_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(category__in=NoticeCategory.values), name="notice_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True) | Q(expires_at__gt=models.F("publish_at")),
+                name="notice_expires_after_publish",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=True) | Q(building__isnull=False),
+                name="notice_unit_has_building",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def status(self) -> str:
+        now = timezone.now()
+        if self.withdrawn_at is not None:
+            return NoticeStatus.WITHDRAWN
+        if self.expires_at is not None and self.expires_at <= now:
+            return NoticeStatus.EXPIRED
+        if self.published_at is None:
+            return NoticeStatus.SCHEDULED
+        return NoticeStatus.PUBLISHED
+
+    def get_status_display(self) -> str:
+        return str(NoticeStatus(self.status).label)
+
+    @property
+    def audience_label(self) -> str:
+        if self.unit_id is not None:
+            return f"{self.building.name}{self.unit.name}"
+        if self.building_id is not None:
+            return self.building.name
+        return _("全体住户")

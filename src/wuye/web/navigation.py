@@ -65,7 +65,17 @@ NAVIGATION: tuple[NavGroup, ...] = (
             NavItem(_("我的工单"), "web:home", roles=frozenset({Role.CONTRACTOR})),
         ),
     ),
-    NavGroup("customer_service", _("客服中心")),
+    NavGroup(
+        "customer_service",
+        _("客服中心"),
+        (
+            NavItem(
+                _("公告栏"),
+                "notify:notice_list",
+                match=("notify:notice_detail", "notify:notice_create"),
+            ),
+        ),
+    ),
     NavGroup("engineering", _("工程设备")),
     NavGroup("order", _("秩序管理")),
     NavGroup("environment", _("环境管理")),

@@ -5,7 +5,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from .calendar import calendar_warning
-from .models import Case, Event, Holiday, SlaClock, SlaTarget
+from .models import Case, Event, Holiday, PlannedTask, Schedule, SlaClock, SlaTarget
 
 
 @admin.register(Holiday)
@@ -96,3 +96,54 @@ class SlaTargetAdmin(admin.ModelAdmin):
 
     list_display = ["estate", "process", "clock", "amount", "unit"]
     list_filter = ["estate", "process"]
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(admin.ModelAdmin):
+    """Schedules are created through ``schedule_create`` (validated there); the admin shows them
+    and stops them through ``schedule_deactivate``, which also cancels their future tasks."""
+
+    list_display = ["name", "estate", "kind", "rule", "frequency", "active", "generated_until"]
+    list_filter = ["active", "frequency", "kind", "estate"]
+    search_fields = ["name", "rule"]
+    list_select_related = ["estate"]
+    actions = ["deactivate"]
+
+    @admin.action(description=_("停用所选计划"))
+    def deactivate(self, request, queryset) -> None:
+        from .schedules import schedule_deactivate
+
+        cancelled = sum(
+            schedule_deactivate(schedule=schedule, by=request.user)
+            for schedule in queryset.filter(active=True)
+        )
+        self.message_user(request, _("已停用，取消了 %(n)d 个未来任务") % {"n": cancelled})
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PlannedTask)
+class PlannedTaskAdmin(admin.ModelAdmin):
+    """Planned tasks are written by the generator and the missed sweep; never deleted."""
+
+    list_display = ["schedule", "estate", "scheduled_for", "due_at", "status", "done_at"]
+    list_filter = ["status", "estate"]
+    search_fields = ["schedule__name", "schedule__rule"]
+    list_select_related = ["schedule", "estate"]
+    date_hierarchy = "scheduled_for"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

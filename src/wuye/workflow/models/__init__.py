@@ -2,3 +2,4 @@
 
 from .calendar import *  # noqa: F403
 from .cases import *  # noqa: F403
+from .schedules import *  # noqa: F403
