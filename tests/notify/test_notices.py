@@ -452,3 +452,22 @@ def test_api_create_permissions(world, api):
     assert response.status_code == 403
     response = api(world.outsider.user).post(f"/api/v1/notices/{notice.pk}/withdraw")
     assert response.status_code == 404
+
+
+def test_printed_notice_is_in_chinese_whatever_the_screen_language(world, login):
+    from wuye.notify.notices import notice_create
+
+    notice = notice_create(
+        estate=world.estate,
+        title="停水通知",
+        body="明日停水。",
+        category="outage",
+        by=world.agent.user,
+    )
+    client = login("agent")
+    client.post("/i18n/setlang/", {"language": "en"})
+    html = client.get(f"/notices/{notice.pk}/print/").content.decode()
+    assert "Property Service Centre" not in html and "物业服务中心" in html
+    from django.utils import translation
+
+    translation.activate("zh-hans")

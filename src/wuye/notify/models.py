@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from .choices import Channel, MessageStatus, NoticeCategory, NoticeStatus
 
@@ -255,6 +256,11 @@ class Notice(models.Model):
 
     def get_status_display(self) -> str:
         return str(NoticeStatus(self.status).label)
+
+    @property
+    def channel_labels(self) -> str:
+        labels = dict(Channel.choices)
+        return pgettext("list separator", "、").join(str(labels.get(c, c)) for c in self.channels)
 
     @property
     def audience_label(self) -> str:

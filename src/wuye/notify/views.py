@@ -7,11 +7,13 @@ the forms post and come back to the inbox.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -159,4 +161,7 @@ def notice_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The notice as it is posted on the physical board: A4, no navigation."""
     notice = notices.notice_get_for_user(request.user, pk)
-    return render(request, "notify/notice_print.html", {"notice": notice})
+    # The paper on the board is read by residents: it is in the estate's language (Chinese),
+    # whatever language the staff member's screen is in.
+    with translation.override(settings.LANGUAGE_CODE):
+        return render(request, "notify/notice_print.html", {"notice": notice})
