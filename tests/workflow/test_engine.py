@@ -253,3 +253,22 @@ def test_case_numbers_are_unique_per_estate(world, time_machine):
     }
     assert len(numbers) == 5
     assert Case.objects.filter(estate=world.estate).count() == 5
+
+
+def test_many_late_cases_reach_a_manager_as_one_digest(world, time_machine):
+    from wuye.notify.models import Message
+
+    time_machine.move_to(at("2026-11-26 09:00"), tick=False)
+    cases = [
+        services.case_open(process=TOY, estate=world.estate, title=f"报修{i}", by=world.agent.user)
+        for i in range(3)
+    ]
+    time_machine.move_to(at("2026-11-26 10:30"), tick=False)
+    assert services.sla_sweep() == 3
+    to_head = Message.objects.filter(recipient=world.head.user)
+    assert to_head.count() == 1
+    digest = to_head.get()
+    assert digest.template == "sla_breached_digest" and digest.context["count"] == 3
+    assert all(c.number in digest.body for c in cases)
+    # Each case still has its own event on its timeline.
+    assert Event.objects.filter(action="sla_breached").count() == 3

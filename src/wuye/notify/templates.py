@@ -45,6 +45,15 @@ TEMPLATES: dict[str, MessageTemplate] = {
         subject=_("工单已超时 %(number)s"),
         body=_("工单 %(number)s「%(title)s」的时限（%(rule)s）已于 %(due_at)s 超时，请立即处理。"),
     ),
+    # One message for many cases escalated in the same sweep (context count, numbers).
+    "sla_warning_digest": MessageTemplate(
+        subject=_("%(count)s 张工单即将超时"),
+        body=_("以下 %(count)s 张工单的时限即将到期，请尽快处理：%(numbers)s"),
+    ),
+    "sla_breached_digest": MessageTemplate(
+        subject=_("%(count)s 张工单已超时"),
+        body=_("以下 %(count)s 张工单已超时，请立即处理：%(numbers)s"),
+    ),
 }
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -321,36 +323,101 @@ def escalation_recipients(
     return [u for u in users if not (u.pk in seen or seen.add(u.pk))]
 
 
-def _escalation_messages(
+def _escalation_recipients_of(
     clock: SlaClock, level: int, process: Process, decl: Clock | None, memo: dict
-) -> list[dict]:
-    """The messages (notify.message_enqueue arguments) of one clock's escalation."""
+) -> list:
+    """Who is told of one clock's escalation: warning → the first of the chain (the assignee,
+    or the department head when nobody is assigned); breach → the whole chain."""
     chain = decl.escalate_to if decl else ("assignee", "department_head", "executive")
-    # Warning: the first in the chain (the assignee); breach: the whole chain.
     roles = chain[:1] if level == EscalationLevel.WARNING else chain
     recipients = escalation_recipients(clock.case, roles, process.department, memo)
     if level == EscalationLevel.WARNING and not recipients:
         recipients = escalation_recipients(clock.case, chain[1:2], process.department, memo)
-    template = "sla_warning" if level == EscalationLevel.WARNING else "sla_breached"
-    due = timezone.localtime(clock.due_at, _estate_tz(clock.case.estate))
-    context = {
-        "number": clock.case.number,
-        "title": clock.case.title,
-        "rule": clock.rule,
-        "clock": clock.name,
-        "due_at": due.strftime("%Y-%m-%d %H:%M"),
-    }
+    return recipients
+
+
+DIGEST_NUMBERS = 20  # case numbers listed in one digest message; the count says the rest
+
+
+def _escalation_messages(level: int, by_recipient: dict[int, tuple], now: dt.datetime) -> list:
+    """One message per recipient per sweep batch: the case itself when it is one, a digest
+    ("N 张工单已超时：…") when it is many, so a head of department is told once, not N times."""
+    single = "sla_warning" if level == EscalationLevel.WARNING else "sla_breached"
+    messages = []
+    for user, clocks in by_recipient.values():
+        first = clocks[0]
+        estate = first.case.estate
+        if len(clocks) == 1:
+            due = timezone.localtime(first.due_at, _estate_tz(estate))
+            template = single
+            context = {
+                "number": first.case.number,
+                "title": first.case.title,
+                "rule": first.rule,
+                "clock": first.name,
+                "due_at": due.strftime("%Y-%m-%d %H:%M"),
+            }
+            ref, key = first.case.number, f"sla:{first.pk}:{level}"
+        else:
+            numbers = [c.case.number for c in clocks[:DIGEST_NUMBERS]]
+            more = len(clocks) - len(numbers)
+            template = f"{single}_digest"
+            context = {
+                "count": len(clocks),
+                "numbers": "、".join(numbers) + (f" …（+{more}）" if more else ""),
+            }
+            ref = ""
+            # Unique per batch: the batch's clocks are claimed once, so is their digest.
+            key = f"sla-digest:{level}:{first.pk}:{len(clocks)}"
+        messages.append(
+            {
+                "recipient": user,
+                "template": template,
+                "context": context,
+                "channels": ["inbox"],
+                "estate": estate,
+                "ref": ref,
+                "idempotency_key": key,
+            }
+        )
+    return messages
+
+
+def _sweep_rows(claimed, memo: dict) -> list[SimpleNamespace]:
+    """The claimed clocks as light rows (values(), not model instances: a sweep reads thousands),
+    each with its case, the case's estate and assignee looked up once per batch."""
+    rows = list(
+        claimed.values(
+            "id", "key", "rule", "name", "due_at", "case_id", "case__number", "case__title",
+            "case__status", "case__process", "case__estate_id", "case__assignee_id",
+        )
+    )  # fmt: skip
+    estates = memo.setdefault("estates", {})
+    missing = {r["case__estate_id"] for r in rows} - estates.keys()
+    estates.update(Estate.objects.in_bulk(missing))
+    users = memo.setdefault("users", {})
+    wanted = {r["case__assignee_id"] for r in rows if r["case__assignee_id"]} - users.keys()
+    users.update(get_user_model().objects.in_bulk(wanted))
     return [
-        {
-            "recipient": user,
-            "template": template,
-            "context": context,
-            "channels": ["inbox"],
-            "estate": clock.case.estate,
-            "ref": clock.case.number,
-            "idempotency_key": f"sla:{clock.pk}:{level}",
-        }
-        for user in recipients
+        SimpleNamespace(
+            pk=r["id"],
+            key=r["key"],
+            rule=r["rule"],
+            name=r["name"],
+            due_at=r["due_at"],
+            case=SimpleNamespace(
+                pk=r["case_id"],
+                number=r["case__number"],
+                title=r["case__title"],
+                status=r["case__status"],
+                process=r["case__process"],
+                estate_id=r["case__estate_id"],
+                estate=estates[r["case__estate_id"]],
+                assignee_id=r["case__assignee_id"],
+                assignee=users.get(r["case__assignee_id"]),
+            ),
+        )
+        for r in rows
     ]
 
 
@@ -397,18 +464,17 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int = 1000) -> int:
                 if not ids:
                     break
                 claimed = SlaClock.objects.filter(due, id__in=ids)
-                clocks = list(claimed.select_related("case__estate", "case__assignee"))
+                clocks = _sweep_rows(claimed, memo)
                 claimed.filter(id__in=[c.pk for c in clocks]).update(**stamp)
                 events = []
-                messages: list[dict] = []
+                by_recipient: dict[int, tuple] = {}
                 for clock in clocks:
                     process = get_process(clock.case.process)
                     decl = next((c for c in process.clocks if c.key == clock.key), None)
                     events.append(
                         Event(
-                            case=clock.case,
+                            case_id=clock.case.pk,
                             action=action,
-                            actor=None,
                             role=SYSTEM_ROLE,
                             at=now,
                             from_status=clock.case.status,
@@ -420,9 +486,10 @@ def sla_sweep(*, now: dt.datetime | None = None, batch: int = 1000) -> int:
                             },
                         )
                     )
-                    messages.extend(_escalation_messages(clock, level, process, decl, memo))
+                    for user in _escalation_recipients_of(clock, level, process, decl, memo):
+                        by_recipient.setdefault(user.pk, (user, []))[1].append(clock)
                 Event.objects.bulk_create(events, batch_size=1000)
-                message_enqueue_bulk(messages)
+                message_enqueue_bulk(_escalation_messages(level, by_recipient, now))
                 done += len(clocks)
             if len(ids) < batch:
                 break
