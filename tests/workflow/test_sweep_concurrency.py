@@ -3,6 +3,7 @@
 import datetime as dt
 import threading
 from collections import Counter
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -84,3 +85,30 @@ def test_four_concurrent_sweepers_escalate_every_clock_exactly_once(world):
     assert not Event.objects.filter(action="sla_warning").exists()  # late already: breach only
     assert SlaClock.objects.filter(state=ClockState.BREACHED).count() == N
     assert services.sla_sweep() == 0
+
+
+def test_cases_opened_at_the_same_moment_get_distinct_consecutive_numbers(world):
+    opened: list[str] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def open_one(i: int):
+        try:
+            barrier.wait(timeout=30)
+            case = services.case_open(
+                process=TOY, estate=world.estate, title=f"并发{i}", by=world.agent.user
+            )
+            opened.append(case.number)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=open_one, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    day = timezone.localtime(timezone.now(), ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")
+    assert sorted(opened) == [f"TY-{day}-{n:04d}" for n in range(1, 9)]
