@@ -73,14 +73,19 @@ class RoomForm(forms.Form):
 
     def __init__(self, *args, estate: Estate, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["building"].queryset = Building.objects.filter(estate=estate).order_by(
-            "sort", "name"
-        )
-        self.fields["unit"].queryset = (
-            Unit.objects.filter(estate=estate)
-            .select_related("building")
-            .order_by("building__sort", "building__name", "sort", "name")
-        )
+        limit_places_to_estate(self, estate)
+
+
+def limit_places_to_estate(form: forms.Form, estate: Estate) -> None:
+    """Offer only the estate's buildings and units in a form's ``building`` / ``unit`` fields."""
+    form.fields["building"].queryset = Building.objects.filter(estate=estate).order_by(
+        "sort", "name"
+    )
+    form.fields["unit"].queryset = (
+        Unit.objects.filter(estate=estate)
+        .select_related("building")
+        .order_by("building__sort", "building__name", "sort", "name")
+    )
 
 
 class RosterUploadForm(forms.Form):

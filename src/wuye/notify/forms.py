@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wuye.core.forms import limit_places_to_estate
 from wuye.core.models import Building, Estate, Unit
 
 from .choices import Channel, NoticeCategory, NoticeStatus
@@ -68,14 +69,7 @@ class NoticeForm(forms.Form):
 
     def __init__(self, *args, estate: Estate, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["building"].queryset = Building.objects.filter(estate=estate).order_by(
-            "sort", "name"
-        )
-        self.fields["unit"].queryset = (
-            Unit.objects.filter(estate=estate)
-            .select_related("building")
-            .order_by("building__sort", "building__name", "sort", "name")
-        )
+        limit_places_to_estate(self, estate)
 
 
 class NoticeFilterForm(forms.Form):

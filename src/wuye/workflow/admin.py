@@ -52,8 +52,21 @@ class ClockInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the engine writes (cases, clocks, schedules' tasks): shown, never edited here."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """Cases are changed only through their process's actions; the admin only shows them."""
 
     list_display = ["number", "title", "process", "status", "estate", "assignee", "created_at"]
@@ -63,31 +76,13 @@ class CaseAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [ClockInline, EventInline]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(SlaClock)
-class SlaClockAdmin(admin.ModelAdmin):
+class SlaClockAdmin(ReadOnlyAdmin):
     list_display = ["case", "rule", "name", "state", "due_at", "escalation_level"]
     list_filter = ["state", "rule", "escalation_level"]
     search_fields = ["case__number", "rule"]
     list_select_related = ["case"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(SlaTarget)
@@ -99,7 +94,7 @@ class SlaTargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(admin.ModelAdmin):
+class ScheduleAdmin(ReadOnlyAdmin):
     """Schedules are created through ``schedule_create`` (validated there); the admin shows them
     and stops them through ``schedule_deactivate``, which also cancels their future tasks."""
 
@@ -119,18 +114,9 @@ class ScheduleAdmin(admin.ModelAdmin):
         )
         self.message_user(request, _("已停用，取消了 %(n)d 个未来任务") % {"n": cancelled})
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(PlannedTask)
-class PlannedTaskAdmin(admin.ModelAdmin):
+class PlannedTaskAdmin(ReadOnlyAdmin):
     """Planned tasks are written by the generator and the missed sweep; never deleted."""
 
     list_display = ["schedule", "estate", "scheduled_for", "due_at", "status", "done_at"]
@@ -138,12 +124,3 @@ class PlannedTaskAdmin(admin.ModelAdmin):
     search_fields = ["schedule__name", "schedule__rule"]
     list_select_related = ["schedule", "estate"]
     date_hierarchy = "scheduled_for"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
