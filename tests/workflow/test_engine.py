@@ -272,3 +272,43 @@ def test_many_late_cases_reach_a_manager_as_one_digest(world, time_machine):
     assert all(c.number in digest.body for c in cases)
     # Each case still has its own event on its timeline.
     assert Event.objects.filter(action="sla_breached").count() == 3
+
+
+def test_only_the_assignee_may_take_an_assignee_only_action(opened, world):
+    from tests.factories import make_staff
+    from wuye.core.choices import DepartmentKind, Role
+
+    other = make_staff(
+        world.company, "tech2", Role.TECHNICIAN, DepartmentKind.ENGINEERING, [world.estate]
+    )
+    services.case_act(case=opened, action="dispatch", by=world.agent.user, assignee=world.tech.user)
+    with pytest.raises(PermissionDenied) as err:
+        services.case_act(case=opened, action="accept", by=other.user)
+    assert "处理人" in str(err.value)
+    services.case_act(case=opened, action="accept", by=world.tech.user)
+
+
+def test_a_clock_with_a_condition_runs_only_for_matching_cases(world, time_machine):
+    from dataclasses import replace
+
+    from wuye.workflow.engine import _REGISTRY
+
+    only_vip = replace(TOY.clocks[0], key="vip", rule="TOY-03", only_if=(("vip", "yes"),))
+    toy_vip = replace(TOY, code="toy_vip", prefix="TV", clocks=(*TOY.clocks, only_vip))
+    _REGISTRY["toy_vip"] = toy_vip
+    try:
+        time_machine.move_to(at("2026-11-26 10:00"), tick=False)
+        plain = services.case_open(
+            process=toy_vip, estate=world.estate, title="a", by=world.agent.user
+        )
+        vip = services.case_open(
+            process=toy_vip,
+            estate=world.estate,
+            title="b",
+            by=world.agent.user,
+            data={"vip": "yes"},
+        )
+        assert not plain.clocks.filter(key="vip").exists()
+        assert vip.clocks.filter(key="vip").exists()
+    finally:
+        del _REGISTRY["toy_vip"]

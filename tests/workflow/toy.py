@@ -23,7 +23,7 @@ TOY = register(
         initial="new",
         actions=(
             Action("dispatch", "派单", ("new",), "assigned", DESK, assigns=True),
-            Action("accept", "接单", ("assigned",), "working", WORKER),
+            Action("accept", "接单", ("assigned",), "working", WORKER, assignee_only=True),
             Action("wait_owner", "等待业主", ("working",), "waiting", WORKER, note_required=True),
             Action("resume", "继续处理", ("waiting",), "working", WORKER),
             Action("complete", "完成", ("working",), "done", WORKER, photos=1, signature=True),

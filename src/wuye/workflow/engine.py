@@ -41,8 +41,8 @@ class Action:
     status stays); ``roles``: who may take it (role codes from core.choices.Role); ``requires``:
     keys that must be present and non-empty in the action's data; ``note_required``, ``photos``
     (at least that many attachments) and ``signature`` as the manual asks.
-    ``assignee_only``: only the case's assignee (or a role in ``roles`` that is not a worker role)
-    may take it.
+    ``assignee_only``: only the case's assignee (or a superuser) may take it — a technician acts
+    on their own orders, not a colleague's.
     """
 
     name: str
@@ -55,6 +55,7 @@ class Action:
     photos: int = 0
     signature: bool = False
     assigns: bool = False  # the action sets the case's assignee (dispatch, grab, reassign)
+    assignee_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,11 @@ class Clock:
     resume_on: tuple[str, ...] = ()
     warn_fraction: float = 0.75
     escalate_to: tuple[str, ...] = ("assignee", "department_head", "executive")
+    # The clock runs only for cases whose data has these values (e.g. (("urgency", "emergency"),)).
+    only_if: tuple[tuple[str, str], ...] = ()
+
+    def applies_to(self, data: dict) -> bool:
+        return all(data.get(key) == value for key, value in self.only_if)
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,12 @@ def _move_clocks(process: Process, case: Case, action_name: str, at: dt.datetime
     tz = _estate_tz(case.estate)
     for decl in process.clocks:
         clock = existing.get(decl.key)
-        if clock is None and action_name in decl.start_on and not terminal:
+        if (
+            clock is None
+            and action_name in decl.start_on
+            and not terminal
+            and decl.applies_to(case.data)
+        ):
             amount, unit = clock_target(process, decl, case.estate)
             due = calendar.due_at(at, amount, unit, tz, estate_id=case.estate_id)
             SlaClock.objects.create(
@@ -256,6 +261,8 @@ def case_act(
             % {"status": process.state(case.status).label, "action": decl.label},
             code="invalid_state",
         )
+    if decl.assignee_only and not actor.is_superuser and case.assignee_id != actor.user.pk:
+        raise PermissionDenied(_("只有本工单的处理人可以执行“%(action)s”") % {"action": decl.label})
     data = dict(data or {})
     attachments = list(attachments or [])
     _check_inputs(decl, note, data, attachments)
