@@ -55,6 +55,7 @@ logger = logging.getLogger(__name__)
 ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.core.api.router"),
     ("", "wuye.workflow.api.router"),
+    ("", "wuye.repairs.api.router"),
     ("", "wuye.notify.api.router"),
 ]
 
