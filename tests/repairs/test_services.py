@@ -176,3 +176,33 @@ def test_bad_intake_is_refused_field_by_field_and_writes_nothing(world):
 def test_outsider_cannot_report_in_another_estate(world):
     with pytest.raises(Http404):
         report(world, by=world.outsider.user)
+
+
+def test_technician_and_resident_are_told_at_each_step(world):
+    from wuye.notify.models import Message
+
+    order = report(world, description="客厅墙面裂缝")
+    services.repair_order_act(order=order, action="dispatch", by=world.agent.user,
+                              assignee=world.tech.user)  # fmt: skip
+    services.repair_order_act(order=order, action="accept", by=world.tech.user)
+    services.repair_order_act(order=order, action="arrive", by=world.tech.user, data=ARRIVAL)
+    services.repair_order_act(order=order, action="complete", by=world.tech.user,
+                              attachments=PHOTO)  # fmt: skip
+    sent = list(Message.objects.order_by("id").values_list("recipient__username", "template"))
+    assert sent == [
+        ("tech", "case_assigned"),
+        ("owner", "repair_dispatched"),
+        ("owner", "repair_arrived"),
+        ("owner", "repair_completed"),
+    ]
+    assert "tech" in Message.objects.get(template="repair_dispatched").body
+
+
+def test_a_refused_step_sends_nothing(world):
+    from wuye.notify.models import Message
+
+    order = report(world)
+    with pytest.raises(PermissionDenied):
+        services.repair_order_act(order=order, action="dispatch", by=world.tech.user,
+                                  assignee=world.tech.user)  # fmt: skip
+    assert not Message.objects.exists()

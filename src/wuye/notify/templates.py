@@ -45,6 +45,19 @@ TEMPLATES: dict[str, MessageTemplate] = {
         subject=_("工单已超时 %(number)s"),
         body=_("工单 %(number)s「%(title)s」的时限（%(rule)s）已于 %(due_at)s 超时，请立即处理。"),
     ),
+    # Repairs: what the resident is told (context number, title; technician for dispatch).
+    "repair_dispatched": MessageTemplate(
+        subject=_("报修已派单 %(number)s"),
+        body=_("您的报修 %(number)s「%(title)s」已安排维修人员 %(technician)s，请保持电话畅通。"),
+    ),
+    "repair_arrived": MessageTemplate(
+        subject=_("维修人员已到达 %(number)s"),
+        body=_("维修人员已到达现场处理您的报修 %(number)s「%(title)s」。"),
+    ),
+    "repair_completed": MessageTemplate(
+        subject=_("维修已完成，请验收 %(number)s"),
+        body=_("您的报修 %(number)s「%(title)s」已维修完成，请在“我的报修”中确认验收或提出问题。"),
+    ),
     # One message for many cases escalated in the same sweep (context count, numbers).
     "sla_warning_digest": MessageTemplate(
         subject=_("%(count)s 张工单即将超时"),

@@ -124,6 +124,55 @@ def repair_order_create(
     return order
 
 
+RESIDENT_MESSAGES = {
+    "dispatch": "repair_dispatched",
+    "grab": "repair_dispatched",
+    "reassign": "repair_dispatched",
+    "arrive": "repair_arrived",
+    "complete": "repair_completed",
+}
+
+
+def _residents_to_tell(order: RepairOrder) -> list:
+    """Who hears about a repair: the resident who reported it, else the room's residents with a
+    login (a public-area report by staff tells nobody)."""
+    reporter = order.reported_by
+    if hasattr(reporter, "resident"):
+        return [reporter]
+    if order.room_id is None:
+        return []
+    from wuye.core.models import Occupancy
+
+    occupancies = Occupancy.objects.filter(
+        Occupancy.current_q(), room_id=order.room_id, resident__user__isnull=False
+    ).select_related("resident__user")
+    return list({o.resident.user_id: o.resident.user for o in occupancies}.values())
+
+
+def _notify(order: RepairOrder, action: str) -> None:
+    from wuye.notify.services import message_enqueue
+
+    case = order.case
+    context = {"number": case.number, "title": order.description[:40]}
+    if action in ("dispatch", "grab", "reassign") and case.assignee_id:
+        message_enqueue(
+            recipient=case.assignee, template="case_assigned", context=context,
+            estate=order.estate, ref=case.number, url=f"/cases/{case.pk}/",
+        )  # fmt: skip
+    template = RESIDENT_MESSAGES.get(action)
+    if template is None:
+        return
+    if template == "repair_dispatched":
+        staff = getattr(case.assignee, "staff", None)
+        context = {**context, "technician": staff.name if staff else case.assignee.get_username()}
+    for user in _residents_to_tell(order):
+        message_enqueue(
+            recipient=user, template=template, context=context, estate=order.estate,
+            ref=case.number,
+        )  # fmt: skip
+
+
+@transaction.atomic
 def repair_order_act(
     *,
     order: RepairOrder,
@@ -145,4 +194,6 @@ def repair_order_act(
         attachments=attachments, assignee=assignee,
     )  # fmt: skip
     order.case.refresh_from_db()
+    # In the same transaction as the step: the messages go out only if the step is saved.
+    _notify(order, action)
     return order
