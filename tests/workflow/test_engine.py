@@ -312,3 +312,17 @@ def test_a_clock_with_a_condition_runs_only_for_matching_cases(world, time_machi
         assert vip.clocks.filter(key="vip").exists()
     finally:
         del _REGISTRY["toy_vip"]
+
+
+def test_only_staff_of_the_cases_estate_can_be_assigned(opened, world):
+    with pytest.raises(ValidationError) as err:
+        services.case_act(
+            case=opened, action="dispatch", by=world.agent.user, assignee=world.outsider.user
+        )
+    assert "assignee" in err.value.message_dict
+    with pytest.raises(ValidationError):
+        services.case_act(
+            case=opened, action="dispatch", by=world.agent.user, assignee=world.owner.user
+        )
+    opened.refresh_from_db()
+    assert opened.status == "new" and opened.assignee is None

@@ -8,13 +8,12 @@ state or the role does not allow is a 409 / 403 with the reason.
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from wuye.api import READ_ERRORS, WRITE_ERRORS, ApiError, Id, Text, paginated
-from wuye.core.scoping import actor_for, get_or_404, visible_estates
+from wuye.core.scoping import actor_for, get_or_404
 
 from . import selectors, services
 from .engine import get_process
@@ -134,15 +133,7 @@ def case_action(request: HttpRequest, case_id: Id, action: Text, payload: Action
     assignee = None
     if payload.assignee is not None:
         # Only someone working in the case's estate can be assigned (else a 404, like any id).
-        staff_users = (
-            get_user_model()
-            .objects.filter(
-                staff__estates__in=visible_estates(actor_for(request.auth)),
-                staff__estates=case.estate_id,
-            )
-            .distinct()
-        )
-        assignee = get_or_404(staff_users, payload.assignee)
+        assignee = get_or_404(selectors.assignable_users(case), payload.assignee)
     result = services.case_act(
         case=case,
         action=action,

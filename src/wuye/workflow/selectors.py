@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates
@@ -43,6 +44,16 @@ def case_list(
 def case_get_for_user(user, pk) -> Case:
     case = get_or_404(case_list(actor=actor_for(user)), pk)
     return case
+
+
+def assignable_users(case: Case) -> QuerySet:
+    """Who may be assigned a case: active staff of the case's estate."""
+    return (
+        get_user_model()
+        .objects.filter(staff__estates=case.estate_id, staff__is_active=True)
+        .select_related("staff")
+        .order_by("staff__department__kind", "staff__name")
+    )
 
 
 def case_timeline(*, case: Case) -> QuerySet[Event]:

@@ -25,7 +25,7 @@ from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate, Staff
 from wuye.core.scoping import Actor, actor_for
 
-from . import calendar
+from . import calendar, selectors
 from .choices import ClockState, EscalationLevel
 from .engine import CREATED, Action, Clock, Process, get_process
 from .models import Case, CaseCounter, Event, SlaClock, SlaTarget
@@ -269,6 +269,8 @@ def case_act(
     if decl.assigns:
         if assignee is None:
             raise ValidationError({"assignee": [_("请选择处理人")]})
+        if not selectors.assignable_users(case).filter(pk=assignee.pk).exists():
+            raise ValidationError({"assignee": [_("处理人须为本项目的在职员工")]})
         case.assignee = assignee
         data["assignee"] = assignee.pk
     now = timezone.now()

@@ -3,7 +3,6 @@
 Domain apps (repairs, complaints…) will show their own details above the same partials."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,16 +16,6 @@ from . import selectors, services
 from .engine import get_process
 
 
-def _assignable(case):
-    """Staff of the case's estate, for the actions that assign."""
-    return (
-        get_user_model()
-        .objects.filter(staff__estates=case.estate_id, staff__is_active=True)
-        .select_related("staff")
-        .order_by("staff__department__kind", "staff__name")
-    )
-
-
 def _context(request, case) -> dict:
     process = get_process(case.process)
     return {
@@ -35,7 +24,7 @@ def _context(request, case) -> dict:
         "status_label": process.state(case.status).label,
         "clocks": list(case.clocks.all()),
         "actions": services.allowed_actions(case=case, user=request.user),
-        "assignable": _assignable(case),
+        "assignable": selectors.assignable_users(case),
         "events": _timeline(case),
     }
 
@@ -71,7 +60,7 @@ def case_action(request, pk: int, action: str):
     case = selectors.case_get_for_user(request.user, pk)
     assignee = None
     if request.POST.get("assignee"):
-        assignee = get_or_404(_assignable(case), request.POST["assignee"])
+        assignee = get_or_404(selectors.assignable_users(case), request.POST["assignee"])
     try:
         services.case_act(
             case=case, action=action, by=request.user, note=request.POST.get("note", ""),
