@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "wuye.workflow",
     "wuye.notify",
     "wuye.repairs",
+    "wuye.billing",
     "wuye.web",
 ]
 

@@ -40,3 +40,29 @@ class Status(models.TextChoices):
     DONE = "done", _("已完成")
     CLOSED = "closed", _("已关闭")
     CANCELLED = "cancelled", _("已取消")
+
+
+class RepeatCause(models.TextChoices):
+    """REPAIR-13: why a problem came back within 30 days."""
+
+    WORKMANSHIP = "workmanship", _("维修质量问题")
+    PARTS_QUALITY = "parts_quality", _("配件质量问题（不计返修）")
+    DIFFERENT = "different", _("非同一问题（不计返修）")
+
+
+# Causes that the manual excuses: not counted against the 30-day rule (REPAIR-13).
+EXCUSED_REPEAT_CAUSES = (RepeatCause.PARTS_QUALITY, RepeatCause.DIFFERENT)
+
+
+class Acceptance(models.TextChoices):
+    """How an order's acceptance step ended (REPAIR-10)."""
+
+    PORTAL = "portal", _("业主在线确认")
+    SIGNATURE = "signature", _("业主现场签字")
+    DESK_CLOSED = "desk_closed", _("客服关闭")
+    AUTO_CLOSED = "auto_closed", _("逾期未验收自动关闭")
+
+
+class RevisitSource(models.TextChoices):
+    DESK = "desk", _("客服回访")
+    RESIDENT = "resident", _("业主评价")

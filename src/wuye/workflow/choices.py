@@ -9,6 +9,8 @@ class ClockState(models.TextChoices):
     PAUSED = "paused", _("已暂停")
     MET = "met", _("按时完成")
     BREACHED = "breached", _("已超时")
+    # The case was reclassified and this deadline no longer applies (e.g. emergency → general).
+    CANCELLED = "cancelled", _("不再适用")
 
 
 class EscalationLevel(models.IntegerChoices):

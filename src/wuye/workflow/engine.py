@@ -7,9 +7,10 @@ that can never stop is a ``ProcessError`` at start-up, not a surprise in product
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,10 @@ class Action:
     (at least that many attachments) and ``signature`` as the manual asks.
     ``assignee_only``: only the case's assignee (or a superuser) may take it — a technician acts
     on their own orders, not a colleague's.
+    ``updates``: keys of the action's data written into the case's data (a reclassification);
+    clocks whose ``only_if`` no longer holds are cancelled and the ones that now hold start as
+    if the case had always had the new values (from the report time).
+    ``SYSTEM`` in ``roles``: the scheduler may take it with no person acting (an auto-close).
     """
 
     name: str
@@ -56,6 +61,10 @@ class Action:
     signature: bool = False
     assigns: bool = False  # the action sets the case's assignee (dispatch, grab, reassign)
     assignee_only: bool = False
+    updates: tuple[str, ...] = ()
+
+
+SYSTEM = "system"  # the role of the scheduler's own actions
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,9 @@ class Process:
     actions: tuple[Action, ...]
     clocks: tuple[Clock, ...] = ()
     department: str = ""  # core.choices.DepartmentKind whose head is escalated to
+    # Which of its cases a resident may see: a function (actor) -> Q over workflow.Case, or None
+    # when residents see none (the attachments and the case API ask it).
+    resident_cases: Callable[..., Q] | None = None
     _actions: dict[str, Action] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates
 
+from .engine import processes
 from .models import Case, Event, SlaClock
 
 
@@ -18,12 +19,15 @@ def case_list(
     status: str = "",
     mine: bool = False,
 ) -> QuerySet[Case]:
-    """Staff see the cases of their estates; anyone else only cases assigned to them (a
-    contractor's work). Domain apps widen this for residents (their own reports)."""
+    """Staff see the cases of their estates; a resident the cases each process lets residents
+    see (``Process.resident_cases``: their own reports); anyone else only cases assigned to
+    them (a contractor's work)."""
     if actor.is_superuser:
         qs = Case.objects.all()
     elif actor.staff is not None:
         qs = Case.objects.filter(estate__in=visible_estates(actor))
+    elif actor.resident is not None:
+        qs = Case.objects.filter(resident_cases_q(actor))
     elif actor.user is not None and getattr(actor.user, "is_authenticated", False):
         qs = Case.objects.filter(assignee=actor.user)
     else:
@@ -39,6 +43,15 @@ def case_list(
     return qs.select_related("estate", "assignee").prefetch_related(
         Prefetch("clocks", queryset=SlaClock.objects.order_by("started_at", "id"))
     )
+
+
+def resident_cases_q(actor: Actor) -> Q:
+    """The cases a resident may see, over every process that shows residents any."""
+    q = Q(pk__in=[])
+    for process in processes():
+        if process.resident_cases is not None:
+            q |= Q(process=process.code) & process.resident_cases(actor)
+    return q
 
 
 def case_get_for_user(user, pk) -> Case:

@@ -27,7 +27,7 @@ from wuye.core.scoping import Actor, actor_for
 
 from . import calendar, selectors
 from .choices import ClockState, EscalationLevel
-from .engine import CREATED, Action, Clock, Process, get_process
+from .engine import CREATED, SYSTEM, Action, Clock, Process, get_process
 from .models import Case, CaseCounter, Event, SlaClock, SlaTarget
 
 
@@ -84,7 +84,11 @@ class ActionResult:
     event: Event
 
 
-def _check_role(process: Process, action: Action, actor: Actor) -> None:
+def _check_role(process: Process, action: Action, actor: Actor | None) -> None:
+    if actor is None:
+        if SYSTEM not in action.roles:
+            raise PermissionDenied(_("“%(action)s”须由人执行") % {"action": action.label})
+        return
     if actor.is_superuser:
         return
     if actor.role is None or actor.role not in action.roles:
@@ -185,6 +189,55 @@ def _move_clocks(process: Process, case: Case, action_name: str, at: dt.datetime
             clock.save()
 
 
+def _reconcile_clocks(process: Process, case: Case) -> None:
+    """After the case's data changed (a reclassification): cancel the clocks that no longer
+    apply, and start the ones that now do as if the data had always been so — from their start
+    event (the report time for ``created``), stopped at once if their stop event already
+    happened. The timeline keeps what was and when it changed."""
+    existing = {c.key: c for c in case.clocks.all()}
+    events = list(case.events.order_by("at", "id").values_list("action", "at"))
+    tz = _estate_tz(case.estate)
+    for decl in process.clocks:
+        clock = existing.get(decl.key)
+        applies = decl.applies_to(case.data)
+        if clock is not None and not applies and clock.state != ClockState.CANCELLED:
+            clock.state = ClockState.CANCELLED
+            clock.stopped_at = clock.stopped_at or timezone.now()
+            clock.save()
+        elif applies and (clock is None or clock.state == ClockState.CANCELLED):
+            start = next((at for name, at in events if name in decl.start_on), None)
+            if start is None:
+                continue  # its start event has not happened: _move_clocks starts it later
+            amount, unit = clock_target(process, decl, case.estate)
+            due = calendar.due_at(start, amount, unit, tz, estate_id=case.estate_id)
+            stop = next((at for name, at in events if name in decl.stop_on and at >= start), None)
+            if stop is None and process.is_terminal(case.status):
+                stop = case.closed_at
+            state = ClockState.RUNNING
+            if stop is not None:
+                state = ClockState.MET if stop <= due else ClockState.BREACHED
+            SlaClock.objects.update_or_create(
+                case=case,
+                key=decl.key,
+                defaults={
+                    "rule": decl.rule,
+                    "name": str(decl.name),
+                    "state": state,
+                    "target_amount": amount,
+                    "target_unit": unit,
+                    "started_at": start,
+                    "warn_at": calendar.warning_at(start, due, decl.warn_fraction),
+                    "due_at": due,
+                    "stopped_at": stop,
+                    "paused_at": None,
+                    "paused_seconds": 0,
+                    "escalation_level": 0,
+                    "warned_at": None,
+                    "breached_at": None,
+                },
+            )
+
+
 @transaction.atomic
 def case_open(
     *,
@@ -251,7 +304,7 @@ def case_act(
     """
     process = get_process(case.process)
     decl = process.action(action)
-    actor = _actor(by)
+    actor = None if by is None else _actor(by)  # None: the scheduler (an action open to SYSTEM)
     # Lock the case (NO KEY UPDATE: events inserted by the sweep may still reference it).
     case = Case.objects.select_for_update(no_key=True).select_related("estate").get(pk=case.pk)
     _check_role(process, decl, actor)
@@ -261,7 +314,12 @@ def case_act(
             % {"status": process.state(case.status).label, "action": decl.label},
             code="invalid_state",
         )
-    if decl.assignee_only and not actor.is_superuser and case.assignee_id != actor.user.pk:
+    if (
+        decl.assignee_only
+        and actor is not None
+        and not actor.is_superuser
+        and case.assignee_id != actor.user.pk
+    ):
         raise PermissionDenied(_("只有本工单的处理人可以执行“%(action)s”") % {"action": decl.label})
     data = dict(data or {})
     attachments = list(attachments or [])
@@ -278,13 +336,19 @@ def case_act(
     if decl.target:
         case.status = decl.target
     case.updated_at = now
-    if process.is_terminal(case.status):
+    if process.is_terminal(case.status) and not process.is_terminal(before):
         case.closed_at = now
+    updated = {key: data[key] for key in decl.updates if key in data}
+    if updated:
+        data["previous"] = {key: case.data.get(key) for key in updated}
+        case.data = {**case.data, **updated}
     case.save()
     if attachments:
         data["attachments"] = attachments
     event = _event(case, action=action, actor=actor, at=now, from_status=before,
                    to_status=case.status, note=note, data=data)  # fmt: skip
+    if updated:
+        _reconcile_clocks(process, case)
     _move_clocks(process, case, action, now)
     return ActionResult(case=case, event=event)
 
@@ -296,7 +360,8 @@ def allowed_actions(*, case: Case, user) -> list[Action]:
     return [
         a
         for a in process.actions
-        if case.status in a.sources and (actor.is_superuser or actor.role in a.roles)
+        if case.status in a.sources
+        and (actor.role in a.roles or (actor.is_superuser and a.roles != {SYSTEM}))
     ]
 
 
