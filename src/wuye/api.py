@@ -56,6 +56,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.core.api.router"),
     ("", "wuye.workflow.api.router"),
     ("", "wuye.repairs.api.router"),
+    ("", "wuye.repairs.api_kpis.router"),
     ("", "wuye.notify.api.router"),
 ]
 

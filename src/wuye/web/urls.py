@@ -45,4 +45,5 @@ urlpatterns = [
     path("", include("wuye.core.urls")),
     path("", include("wuye.workflow.urls")),
     path("", include("wuye.notify.urls")),
+    path("", include("wuye.repairs.urls")),
 ]

@@ -1,0 +1,3 @@
+"""Repairs pages: pdf. Each module of this package lists its own ``urlpatterns``."""
+
+urlpatterns: list = []
