@@ -1,19 +1,42 @@
-"""Reads of repairs: scoped repair-order lists and the getter."""
+"""Reads of repairs: scoped repair-order lists, the technician's queue and pool, the getter."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+
+from django.db.models import Case as When_
+from django.db.models import IntegerField, Min, Q, QuerySet, Value, When
 
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates, visible_rooms
 
-from .models import RepairOrder
+from .choices import Status, Urgency
+from .models import PriceItem, RepairOrder
+
+OPEN_STATUSES = (Status.WAITING_DISPATCH, Status.WAITING_ACCEPT, Status.IN_PROGRESS,
+                 Status.WAITING_ACCEPTANCE, Status.WAITING_REVISIT)  # fmt: skip
 
 
 def repair_order_list(
-    *, actor: Actor, estate_id: int | None = None, status: str = "", urgency: str = ""
+    *,
+    actor: Actor,
+    estate_id: int | None = None,
+    status: str | list[str] = "",
+    urgency: str = "",
+    category: str = "",
+    technician: int | None = None,
+    building: int | None = None,
+    reported_from: dt.datetime | None = None,
+    reported_to: dt.datetime | None = None,
+    open_only: bool = False,
+    overdue: bool = False,
+    repeat: bool = False,
+    q: str = "",
 ) -> QuerySet[RepairOrder]:
     """Staff: their estates' orders. A resident: orders for the rooms they live in and the ones
-    they reported themselves (a public area, say). Nobody else sees repair orders yet."""
+    they reported themselves (a public area, say). Nobody else sees repair orders.
+
+    Filters as the desk uses them; ``reported_to`` is exclusive. ``next_due`` is the earliest
+    due time of a clock still running (for sorting the technician's list)."""
     if actor.is_superuser:
         qs = RepairOrder.objects.all()
     elif actor.staff is not None:
@@ -27,13 +50,94 @@ def repair_order_list(
     if estate_id:
         qs = qs.filter(estate_id=estate_id)
     if status:
-        qs = qs.filter(case__status=status)
+        qs = qs.filter(case__status__in=[status] if isinstance(status, str) else status)
+    if open_only:
+        qs = qs.filter(case__status__in=OPEN_STATUSES)
     if urgency:
         qs = qs.filter(urgency=urgency)
-    return qs.select_related("case", "room__building", "room__unit", "public_area").order_by(
-        "-reported_at", "-id"
+    if category:
+        qs = qs.filter(category=category)
+    if technician:
+        qs = qs.filter(case__assignee_id=technician)
+    if building:
+        qs = qs.filter(Q(room__building_id=building) | Q(public_area__building_id=building))
+    if reported_from:
+        qs = qs.filter(reported_at__gte=reported_from)
+    if reported_to:
+        qs = qs.filter(reported_at__lt=reported_to)
+    if overdue:
+        qs = qs.filter(
+            pk__in=RepairOrder.objects.filter(
+                case__clocks__state="breached", case__clocks__stopped_at__isnull=True
+            ).values("pk")
+        )
+    if repeat:
+        qs = qs.filter(repeat_of__isnull=False)
+    if q:
+        qs = qs.filter(
+            Q(case__number__icontains=q) | Q(description__icontains=q)
+            | Q(contact_name__icontains=q) | Q(contact_phone__contains=q)
+        )  # fmt: skip
+    return qs.select_related(
+        "case__assignee__staff", "estate", "room__building", "room__unit", "public_area"
+    ).order_by("-reported_at", "-id")
+
+
+def with_next_due(qs: QuerySet[RepairOrder]) -> QuerySet[RepairOrder]:
+    return qs.annotate(
+        next_due=Min("case__clocks__due_at", filter=Q(case__clocks__state="running"))
+    )
+
+
+def technician_queue(*, actor: Actor) -> QuerySet[RepairOrder]:
+    """My orders (待接单, 处理中, 待验收): emergencies first, then the nearest due time."""
+    qs = repair_order_list(actor=actor).filter(
+        case__assignee=actor.user,
+        case__status__in=(Status.WAITING_ACCEPT, Status.IN_PROGRESS, Status.WAITING_ACCEPTANCE),
+    )
+    return (
+        with_next_due(qs)
+        .annotate(
+            urgent_first=When_(
+                When(urgency=Urgency.EMERGENCY, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("urgent_first", "next_due", "reported_at")
+    )
+
+
+def technician_pool(*, actor: Actor) -> QuerySet[RepairOrder]:
+    """Orders waiting for dispatch in the technician's estates, to grab."""
+    qs = repair_order_list(actor=actor, status=Status.WAITING_DISPATCH)
+    return (
+        with_next_due(qs)
+        .annotate(
+            urgent_first=When_(
+                When(urgency=Urgency.EMERGENCY, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("urgent_first", "next_due", "reported_at")
     )
 
 
 def repair_order_get_for_user(user, pk) -> RepairOrder:
     return get_or_404(repair_order_list(actor=actor_for(user)), pk)
+
+
+def price_list(*, estate_id: int, active_only: bool = True) -> QuerySet[PriceItem]:
+    """The estate's published repair price list (收费标准, REPAIR-11)."""
+    qs = PriceItem.objects.filter(estate_id=estate_id)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("category", "name")
+
+
+def comments_visible(events, *, actor: Actor):
+    """The timeline as this person may read it: residents do not see internal comments."""
+    if actor.staff is not None or actor.is_superuser:
+        return list(events)
+    return [e for e in events if not (e.action == "comment" and e.data.get("internal"))]
