@@ -36,6 +36,7 @@ JOBS: list[Job] = [
     Job("notice_publish_due", "wuye.notify.notices.notice_publish_due", 60),
     Job("schedule_generate", "wuye.workflow.schedules.schedule_generate", 300),
     Job("planned_task_sweep_missed", "wuye.workflow.schedules.planned_task_sweep_missed", 60),
+    Job("repair_auto_close", "wuye.repairs.services.repair_auto_close", 600),
 ]
 
 
