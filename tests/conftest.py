@@ -91,3 +91,9 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    # Uploads (workflow attachments) go to the test's own folder, never to var/media.
+    settings.MEDIA_ROOT = tmp_path / "media"

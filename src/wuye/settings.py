@@ -167,8 +167,12 @@ USE_TZ = True
 # --- Static files and uploads -----------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploads (photos, signatures) live under var/, outside static: nothing serves MEDIA_URL; every
+# file goes out through workflow's attachment view, which checks who may see it.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+WUYE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024  # a photo, as sent (“照片不能超过 10 MB”)
+WUYE_SIGNATURE_MAX_BYTES = 1024 * 1024  # a signature's PNG, decoded from its data URL
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from tests.images import photo_of, signature_of
 from tests.workflow.toy import TOY
 from wuye.core.exceptions import Conflict
 from wuye.workflow import services
@@ -15,7 +16,6 @@ from wuye.workflow.engine import Action, Clock, Process, ProcessError, State
 from wuye.workflow.models import Case, Event, EventImmutable, SlaClock
 
 SH = ZoneInfo("Asia/Shanghai")
-PHOTO = [{"kind": "photo", "name": "after.jpg"}, {"kind": "signature", "name": "sig.png"}]
 
 
 def at(text: str) -> dt.datetime:
@@ -64,8 +64,9 @@ def test_full_walk_through_actions_and_clocks(opened, world, time_machine):
     assert finish.state == ClockState.RUNNING
     assert finish.due_at == at("2026-10-11 23:59:59")  # moved by the 24 h paused
     time_machine.move_to(at("2026-10-10 10:00"), tick=False)
+    files = [photo_of(world.tech.user), signature_of(world.tech.user)]
     result = services.case_act(
-        case=opened, action="complete", by=world.tech.user, attachments=PHOTO
+        case=opened, action="complete", by=world.tech.user, attachments=files
     )
     assert result.case.status == "done" and result.case.closed_at == at("2026-10-10 10:00")
     assert clock(opened, "finish").state == ClockState.MET

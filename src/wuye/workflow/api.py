@@ -6,16 +6,17 @@ state or the role does not allow is a 409 / 403 with the reason.
 """
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
+from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from wuye.api import READ_ERRORS, WRITE_ERRORS, ApiError, Id, Text, paginated
 from wuye.core.scoping import actor_for, get_or_404
 
-from . import selectors, services
+from . import attachments, selectors, services
 from .engine import get_process
 
 router = Router(tags=["cases"])
@@ -73,7 +74,7 @@ class CaseDetailOut(CaseOut):
     actions: list[ActionOut]
 
     @staticmethod
-    def resolve_events(obj) -> list[dict[str, Any]]:
+    def resolve_events(obj, context) -> list[dict[str, Any]]:
         return [
             {
                 "at": e.at,
@@ -85,7 +86,7 @@ class CaseDetailOut(CaseOut):
                 "note": e.note,
                 "data": e.data,
             }
-            for e in selectors.case_timeline(case=obj)
+            for e in selectors.case_timeline(case=obj, actor=actor_for(context["request"].auth))
         ]
 
     @staticmethod
@@ -101,7 +102,8 @@ class ActionIn(Schema):
     note: Text = ""
     data: dict[str, Any] = Field(default_factory=dict)
     assignee: Id | None = None
-    attachments: list[dict[str, Any]] = Field(default_factory=list)
+    # Ids from POST /attachments, or {"id": ...}.
+    attachments: list[UUID | dict[str, Any]] = Field(default_factory=list)
 
 
 @router.get("/cases", response={200: list[CaseOut], **READ_ERRORS})
@@ -134,7 +136,7 @@ def case_action(request: HttpRequest, case_id: Id, action: Text, payload: Action
     if payload.assignee is not None:
         # Only someone working in the case's estate can be assigned (else a 404, like any id).
         assignee = get_or_404(selectors.assignable_users(case), payload.assignee)
-    result = services.case_act(
+    case = services.case_act_routed(
         case=case,
         action=action,
         by=request.auth,
@@ -143,4 +145,62 @@ def case_action(request: HttpRequest, case_id: Id, action: Text, payload: Action
         attachments=payload.attachments,
         assignee=assignee,
     )
-    return selectors.case_get_for_user(request.auth, result.case.pk)
+    return selectors.case_get_for_user(request.auth, case.pk)
+
+
+# --- Attachments ------------------------------------------------------------------------------
+
+
+class AttachmentOut(Schema):
+    id: UUID
+    kind: str
+    name: str = Field(..., alias="original_name")
+    content_type: str
+    size: int
+    width: int
+    height: int
+    url: str
+    thumbnail_url: str
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return attachments.attachment_url(obj)
+
+    @staticmethod
+    def resolve_thumbnail_url(obj) -> str:
+        return attachments.attachment_url(obj, thumb=True)
+
+
+class SignatureIn(Schema):
+    data_url: Text = Field(..., description="data:image/png;base64,… from a canvas (1 MB at most)")
+    case: Id | None = None
+
+
+@router.post("/attachments", response={201: AttachmentOut, **WRITE_ERRORS}, tags=["attachments"])
+def attachment_upload(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    kind: Form[str] = "photo",  # checked by the service against the kinds
+    case: Annotated[int | None, Form(None, ge=1, le=2**63 - 1)] = None,
+):
+    """Upload a photo (multipart ``file``: JPEG, PNG, WebP or HEIC, 10 MB at most). Its ``id``
+    then goes into an action's ``attachments``; a HEIC photo is stored as JPEG. ``case``: the
+    case it is for, when it exists already."""
+    target = selectors.case_get_for_user(request.auth, case) if case is not None else None
+    return Status(
+        201, attachments.attachment_store(upload=file, kind=kind, by=request.auth, case=target)
+    )
+
+
+@router.post(
+    "/attachments/signature", response={201: AttachmentOut, **WRITE_ERRORS}, tags=["attachments"]
+)
+def attachment_signature(request: HttpRequest, payload: SignatureIn):
+    """Upload a signature drawn on a canvas, as a PNG data URL; an empty canvas is refused."""
+    target = selectors.case_get_for_user(request.auth, payload.case) if payload.case else None
+    return Status(
+        201,
+        attachments.attachment_store_signature(
+            data_url=payload.data_url, by=request.auth, case=target
+        ),
+    )

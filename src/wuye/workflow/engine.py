@@ -108,6 +108,12 @@ class Process:
     # Which of its cases a resident may see: a function (actor) -> Q over workflow.Case, or None
     # when residents see none (the attachments and the case API ask it).
     resident_cases: Callable[..., Q] | None = None
+    # The domain's own service for an action (dotted path of a function taking the arguments of
+    # workflow.services.case_act): its rules, records and messages apply wherever the action is
+    # taken — the generic case page and API call it instead of the bare engine.
+    service: str = ""
+    # The domain's own page of a case: a function (case) -> URL; the generic page redirects there.
+    page: Callable[..., str] | None = None
     _actions: dict[str, Action] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

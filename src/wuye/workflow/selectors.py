@@ -69,8 +69,12 @@ def assignable_users(case: Case) -> QuerySet:
     )
 
 
-def case_timeline(*, case: Case) -> QuerySet[Event]:
-    return case.events.select_related("actor").order_by("at", "id")
+def case_timeline(*, case: Case, actor: Actor | None = None) -> QuerySet[Event]:
+    """The events of a case; for an ``actor`` who is not staff, without internal comments."""
+    events = case.events.select_related("actor").order_by("at", "id")
+    if actor is not None and actor.staff is None and not actor.is_superuser:
+        events = events.exclude(action="comment", data__internal=True)
+    return events
 
 
 def overdue_q() -> Q:

@@ -8,6 +8,7 @@ deadline lives here once.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -25,10 +26,11 @@ from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate, Staff
 from wuye.core.scoping import Actor, actor_for
 
+from . import attachments as attachment_services
 from . import calendar, selectors
 from .choices import ClockState, EscalationLevel
 from .engine import CREATED, SYSTEM, Action, Clock, Process, get_process
-from .models import Case, CaseCounter, Event, SlaClock, SlaTarget
+from .models import Attachment, AttachmentKind, Case, CaseCounter, Event, SlaClock, SlaTarget
 
 
 def message_enqueue_bulk(requests: list[dict]) -> int:
@@ -95,17 +97,17 @@ def _check_role(process: Process, action: Action, actor: Actor | None) -> None:
         raise PermissionDenied(_("您的角色不能执行“%(action)s”") % {"action": action.label})
 
 
-def _check_inputs(action: Action, note: str, data: dict, attachments: list) -> None:
+def _check_inputs(action: Action, note: str, data: dict, attachments: list[Attachment]) -> None:
     errors: dict[str, list[str]] = {}
     for key in action.requires:
         if data.get(key) in (None, "", [], {}):
             errors.setdefault(key, []).append(_("此项为必填项"))
     if action.note_required and not note.strip():
         errors.setdefault("note", []).append(_("请填写说明"))
-    photos = [a for a in attachments if a.get("kind", "photo") == "photo"]
+    photos = [a for a in attachments if a.kind == AttachmentKind.PHOTO]
     if len(photos) < action.photos:
         errors.setdefault("photos", []).append(_("请至少上传 %(n)d 张照片") % {"n": action.photos})
-    if action.signature and not any(a.get("kind") == "signature" for a in attachments):
+    if action.signature and not any(a.kind == AttachmentKind.SIGNATURE for a in attachments):
         errors.setdefault("signature", []).append(_("请签名确认"))
     if errors:
         raise ValidationError(errors)
@@ -126,21 +128,29 @@ def _event(case: Case, *, action: str, actor: Actor | None, at: dt.datetime, fro
     )
 
 
-def clock_target(process: Process, clock: Clock, estate: Estate) -> tuple[int, str]:
-    """The manual's target, or the estate's override of it."""
-    override = SlaTarget.objects.filter(
-        estate=estate, process=process.code, clock=clock.key
-    ).first()
+def clock_target(
+    process: Process, clock: Clock, estate: Estate, overrides: dict | None = None
+) -> tuple[int, str]:
+    """The manual's target, or the estate's override of it (``overrides``: the estate's
+    overrides of this process by clock key, when the caller has read them already)."""
+    if overrides is None:
+        overrides = _overrides(process, estate)
+    override = overrides.get(clock.key)
     if override is not None:
         return override.amount, override.unit
     return clock.amount, clock.unit
 
 
+def _overrides(process: Process, estate: Estate) -> dict:
+    return {t.clock: t for t in SlaTarget.objects.filter(estate=estate, process=process.code)}
+
+
 def _move_clocks(process: Process, case: Case, action_name: str, at: dt.datetime) -> None:
     """Start, pause, resume and stop the case's clocks for an action (or the opening)."""
-    existing = {c.key: c for c in case.clocks.all()}
+    existing = {} if action_name == CREATED else {c.key: c for c in case.clocks.all()}
     terminal = process.is_terminal(case.status)
     tz = _estate_tz(case.estate)
+    overrides = None
     for decl in process.clocks:
         clock = existing.get(decl.key)
         if (
@@ -149,7 +159,9 @@ def _move_clocks(process: Process, case: Case, action_name: str, at: dt.datetime
             and not terminal
             and decl.applies_to(case.data)
         ):
-            amount, unit = clock_target(process, decl, case.estate)
+            if overrides is None:
+                overrides = _overrides(process, case.estate)
+            amount, unit = clock_target(process, decl, case.estate, overrides)
             due = calendar.due_at(at, amount, unit, tz, estate_id=case.estate_id)
             SlaClock.objects.create(
                 case=case,
@@ -249,11 +261,14 @@ def case_open(
     assignee=None,
     note: str = "",
     data: dict | None = None,
+    attachments: list | None = None,
 ) -> Case:
     """Open a case: its number, the initial status, the ``created`` event and starting clocks.
 
     ``at`` is when the request was received (the report time): clocks whose start point the
     manual does not state start there (DESIGN.md, "start point implied").
+    ``attachments`` (Attachment objects, ids or ``{"id": ...}``: photos the reporter uploaded
+    first) are bound to the ``created`` event.
     """
     process = get_process(process) if isinstance(process, str) else process
     actor = _actor(by)
@@ -268,6 +283,7 @@ def case_open(
     title = title.strip()
     if not title:
         raise ValidationError({"title": [_("请填写标题")]})
+    files = attachment_services.attachments_resolve(attachments, actor=actor, case=None)
     case = Case.objects.create(
         estate=estate,
         process=process.code,
@@ -280,8 +296,12 @@ def case_open(
         updated_at=now,
         data=data or {},
     )
-    _event(case, action=CREATED, actor=actor, at=at, from_status="", to_status=case.status,
-           note=note, data=data)  # fmt: skip
+    event_data = dict(data or {})
+    if files:
+        event_data["attachments"] = attachment_services.attachments_summary(files)
+    event = _event(case, action=CREATED, actor=actor, at=at, from_status="",
+                   to_status=case.status, note=note, data=event_data)  # fmt: skip
+    attachment_services.attachments_bind(files, case=case, event=event)
     _move_clocks(process, case, CREATED, at)
     return case
 
@@ -294,13 +314,16 @@ def case_act(
     by,
     note: str = "",
     data: dict | None = None,
-    attachments: list[dict] | None = None,
+    attachments: list | None = None,
     assignee=None,
 ) -> ActionResult:
     """Take one action on a case: check the role and the state, record the event, move clocks.
 
     Refused with PermissionDenied (403) when the role may not, Conflict (409) when the state
     does not allow it now, ValidationError (400) when a required input is missing.
+    ``attachments``: Attachment objects, ids or ``{"id": ...}`` of photos and signatures the
+    actor uploaded (workflow.attachments); they count towards the action's ``photos`` and
+    ``signature`` and are bound to its event, once.
     """
     process = get_process(case.process)
     decl = process.action(action)
@@ -322,8 +345,8 @@ def case_act(
     ):
         raise PermissionDenied(_("只有本工单的处理人可以执行“%(action)s”") % {"action": decl.label})
     data = dict(data or {})
-    attachments = list(attachments or [])
-    _check_inputs(decl, note, data, attachments)
+    files = attachment_services.attachments_resolve(attachments, actor=actor, case=case)
+    _check_inputs(decl, note, data, files)
     if decl.assigns:
         if assignee is None:
             raise ValidationError({"assignee": [_("请选择处理人")]})
@@ -343,14 +366,26 @@ def case_act(
         data["previous"] = {key: case.data.get(key) for key in updated}
         case.data = {**case.data, **updated}
     case.save()
-    if attachments:
-        data["attachments"] = attachments
+    if files:
+        data["attachments"] = attachment_services.attachments_summary(files)
     event = _event(case, action=action, actor=actor, at=now, from_status=before,
                    to_status=case.status, note=note, data=data)  # fmt: skip
+    attachment_services.attachments_bind(files, case=case, event=event)
     if updated:
         _reconcile_clocks(process, case)
     _move_clocks(process, case, action, now)
     return ActionResult(case=case, event=event)
+
+
+def case_act_routed(*, case: Case, action: str, by, **kwargs) -> Case:
+    """Take an action through the process's domain service when it declares one (a repair's
+    charges, acceptance and messages), else through the engine. Returns the case as it is now."""
+    process = get_process(case.process)
+    if process.service:
+        module, _dot, name = process.service.rpartition(".")
+        getattr(importlib.import_module(module), name)(case=case, action=action, by=by, **kwargs)
+        return Case.objects.get(pk=case.pk)
+    return case_act(case=case, action=action, by=by, **kwargs).case
 
 
 def allowed_actions(*, case: Case, user) -> list[Action]:

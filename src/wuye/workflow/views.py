@@ -2,17 +2,21 @@
 
 Domain apps (repairs, complaints…) will show their own details above the same partials."""
 
+from pathlib import PurePath
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from wuye.core.exceptions import Conflict
 from wuye.core.scoping import get_or_404
 from wuye.web.shortcuts import staff_required
 
-from . import selectors, services
+from . import attachments, selectors, services
 from .engine import get_process
 
 
@@ -32,7 +36,7 @@ def _context(request, case) -> dict:
 def _timeline(case) -> list:
     """The events with the labels of their action and states, as people read them."""
     process = get_process(case.process)
-    events = list(selectors.case_timeline(case=case))
+    events = list(selectors.case_timeline(case=case).prefetch_related("attachments"))
     for e in events:
         e.label = process.action_label(e.action)
         e.from_label = process.state_label(e.from_status) if e.from_status else ""
@@ -43,6 +47,9 @@ def _timeline(case) -> list:
 @staff_required
 def case_detail(request, pk: int):
     case = selectors.case_get_for_user(request.user, pk)
+    page = get_process(case.process).page
+    if page is not None:  # the domain's own page (a repair order's)
+        return redirect(page(case))
     return render(request, "workflow/case_detail.html", _context(request, case))
 
 
@@ -62,7 +69,7 @@ def case_action(request, pk: int, action: str):
     if request.POST.get("assignee"):
         assignee = get_or_404(selectors.assignable_users(case), request.POST["assignee"])
     try:
-        services.case_act(
+        services.case_act_routed(
             case=case, action=action, by=request.user, note=request.POST.get("note", ""),
             assignee=assignee,
         )  # fmt: skip
@@ -75,3 +82,30 @@ def case_action(request, pk: int, action: str):
     else:
         messages.success(request, _("已记录"))
     return redirect("workflow:case_detail", pk=case.pk)
+
+
+@require_GET
+@login_required
+def attachment_file(request, pk):
+    """The file of an attachment, to its uploader and to whoever may see its case (else 404).
+    ``?size=thumb``: its thumbnail. Residents too: they see the photos of their own reports."""
+    attachment = attachments.attachment_get_for_user(request.user, pk)
+    thumb = request.GET.get("size") == "thumb" and bool(attachment.thumbnail)
+    field = attachment.thumbnail if thumb else attachment.file
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    stem = PurePath(attachment.original_name).stem or str(attachment.pk)
+    ext = PurePath(field.name).suffix
+    response = FileResponse(
+        handle,
+        content_type="image/jpeg" if thumb else attachment.content_type,
+        filename=f"{stem}{ext}",
+        as_attachment=False,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # The bytes are ours (re-encoded by Pillow), but a browser should never run anything here.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
