@@ -13,6 +13,7 @@ import time
 BENCHMARKS = [
     "bench.roster_import",
     "bench.sla_sweep",
+    "bench.repairs_api",
 ]
 
 

@@ -77,4 +77,5 @@ def test_steps_through_the_api_with_reasons(client, world):
              f"{url}/arrive")  # fmt: skip
     assert r.status_code == 200
     assert post(client, world.owner.user, {}, f"{url}/confirm").status_code == 409
-    assert post(client, world.agent.user, {}, f"{url}/dispatch").status_code == 404
+    assert post(client, world.agent.user, {}, f"{url}/dispatch").status_code == 409  # dispatched
+    assert post(client, world.agent.user, {}, f"{url}/fly").status_code == 404

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from tests.images import photo_of
 from wuye.core.exceptions import Conflict
 from wuye.repairs import services
 from wuye.repairs.choices import Urgency
@@ -15,7 +16,6 @@ from wuye.workflow.choices import ClockState
 from wuye.workflow.services import sla_sweep
 
 SH = ZoneInfo("Asia/Shanghai")
-PHOTO = [{"kind": "photo", "name": "after.jpg"}]
 ARRIVAL = {"badge_uniform": True, "dust_sheet": True}
 
 
@@ -102,7 +102,7 @@ def test_emergency_walk_through_with_late_arrival_escalated__REPAIR_06(world, fr
     assert clocks(order)["REPAIR-06"].stopped_at == at("2026-11-26 10:31")
     frozen.move_to(at("2026-11-26 11:30"), tick=False)
     services.repair_order_act(order=order, action="complete", by=world.tech.user,
-                              attachments=PHOTO)  # fmt: skip
+                              attachments=[photo_of(world.tech.user)])  # fmt: skip
     assert clocks(order)["REPAIR-12"].due_at == at("2026-11-27 11:30")  # revisit within 24 h
 
 
@@ -113,7 +113,7 @@ def test_general_walk_through_to_revisit__REPAIR_03_REPAIR_10_REPAIR_12(world, f
     services.repair_order_act(order=order, action="arrive", by=world.tech.user, data=ARRIVAL)
     frozen.move_to(at("2026-11-26 15:00"), tick=False)
     services.repair_order_act(order=order, action="complete", by=world.tech.user,
-                              attachments=PHOTO)  # fmt: skip
+                              attachments=[photo_of(world.tech.user)])  # fmt: skip
     assert clocks(order)["REPAIR-05"].state == ClockState.MET
     services.repair_order_act(order=order, action="confirm", by=world.owner.user)
     frozen.move_to(at("2026-11-27 09:00"), tick=False)
@@ -132,7 +132,7 @@ def test_a_resident_rejects_and_the_order_goes_back__REPAIR_10(world):
     services.repair_order_act(order=order, action="grab", by=world.tech.user)
     services.repair_order_act(order=order, action="accept", by=world.tech.user)
     services.repair_order_act(order=order, action="complete", by=world.tech.user,
-                              attachments=PHOTO)  # fmt: skip
+                              attachments=[photo_of(world.tech.user)])  # fmt: skip
     with pytest.raises(ValidationError):
         services.repair_order_act(order=order, action="reject", by=world.owner.user)
     services.repair_order_act(order=order, action="reject", by=world.owner.user, note="仍然松动")
@@ -187,7 +187,7 @@ def test_technician_and_resident_are_told_at_each_step(world):
     services.repair_order_act(order=order, action="accept", by=world.tech.user)
     services.repair_order_act(order=order, action="arrive", by=world.tech.user, data=ARRIVAL)
     services.repair_order_act(order=order, action="complete", by=world.tech.user,
-                              attachments=PHOTO)  # fmt: skip
+                              attachments=[photo_of(world.tech.user)])  # fmt: skip
     sent = list(Message.objects.order_by("id").values_list("recipient__username", "template"))
     assert sent == [
         ("tech", "case_assigned"),

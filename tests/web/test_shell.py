@@ -203,7 +203,7 @@ def test_navigation_shows_only_pages_that_exist(world, login):
     for label in ("项目资料", "项目概况", "房屋", "业主住户", "员工", "维保单位", "资料导入导出"):
         assert label in html
     # Department groups without pages yet are not shown.
-    for label in ("工程设备", "秩序管理", "环境管理", "品质管理"):
+    for label in ("秩序管理", "环境管理", "品质管理"):
         assert f"<h2>{label}</h2>" not in html
     assert 'aria-current="page"' in html
 
@@ -213,8 +213,8 @@ def test_navigation_hides_roster_from_roles_that_cannot_write(world, login):
     assert reverse("core:roster") not in html
     html = login("owner").get(reverse("web:home")).content.decode()
     assert f'href="{reverse("core:room_list")}"' not in html
-    # A resident has one page: no menu at all.
-    assert 'class="sidenav"' not in html and "data-menu-toggle" not in html
+    # A resident's menu: their rooms and their repairs, nothing of the staff's.
+    assert reverse("repairs:my_list") in html and "工程设备" not in html
 
 
 def test_user_menu_shows_name_role_and_actions(world, login):

@@ -64,7 +64,10 @@ TEMPLATES: dict[str, MessageTemplate] = {
     ),
     "repair_auto_closed": MessageTemplate(
         subject=_("报修已关闭 %(number)s"),
-        body=_("您的报修 %(number)s「%(title)s」完工后 %(days)s 天未验收，已自动关闭。如仍有问题请重新报修。"),
+        body=_(
+            "您的报修 %(number)s「%(title)s」完工后 %(days)s 天未验收，已自动关闭。"
+            "如仍有问题请重新报修。"
+        ),
     ),
     "repair_comment": MessageTemplate(
         subject=_("报修有新留言 %(number)s"),
@@ -73,7 +76,10 @@ TEMPLATES: dict[str, MessageTemplate] = {
     # A low revisit score: customer service follows up (context number, title, scores).
     "repair_follow_up": MessageTemplate(
         subject=_("回访低分待跟进 %(number)s"),
-        body=_("报修 %(number)s「%(title)s」回访评分偏低（%(scores)s），已生成跟进工单 %(follow_up)s，请跟进。"),
+        body=_(
+            "报修 %(number)s「%(title)s」回访评分偏低（%(scores)s），"
+            "已生成跟进工单 %(follow_up)s，请跟进。"
+        ),
     ),
     # One message for many cases escalated in the same sweep (context count, numbers).
     "sla_warning_digest": MessageTemplate(

@@ -3,6 +3,7 @@ orders a caller may see. Steps on an order go through ``POST /api/v1/repairs/{id
 the same engine rules as the pages."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -14,6 +15,7 @@ from wuye.api import READ_ERRORS, WRITE_ERRORS, ApiError, Id, Text, paginated
 from wuye.core import selectors as core_selectors
 from wuye.core.models import PublicArea
 from wuye.core.scoping import actor_for, get_or_404, visible_estates
+from wuye.workflow.selectors import assignable_users
 
 from . import selectors, services
 from .choices import Category, Channel
@@ -22,6 +24,8 @@ router = Router(tags=["repairs"])
 
 
 class RepairIn(Schema):
+    """A report: a room or a public area (one of them), what is wrong, whom to call."""
+
     room: Id | None = None
     public_area: Id | None = None
     description: Text = Field(..., min_length=1, max_length=2000)
@@ -30,12 +34,40 @@ class RepairIn(Schema):
     category: Text = Category.OTHER
     urgency: Text | None = None
     preferred_time: Text = ""
+    attachments: list[Any] = Field(default_factory=list)  # photo ids from POST /attachments
 
 
 class RepairActionIn(Schema):
     note: Text = ""
     data: dict[str, Any] = Field(default_factory=dict)
-    attachments: list[dict[str, Any]] = Field(default_factory=list)
+    # Attachment ids from POST /attachments (photos, a signature), bound to this step.
+    attachments: list[Any] = Field(default_factory=list)
+    assignee: Id | None = None  # dispatch / reassign: a user id of the estate's staff
+
+
+class ClockOut(Schema):
+    key: str
+    rule: str
+    name: str
+    state: str
+    started_at: dt.datetime
+    due_at: dt.datetime
+    stopped_at: dt.datetime | None
+
+
+class ChargeOut(Schema):
+    item: int = Field(..., alias="price_item_id")
+    name: str
+    unit: str
+    unit_price: Decimal
+    quantity: Decimal
+    amount: Decimal
+
+
+class MaterialOut(Schema):
+    name: str
+    quantity: Decimal
+    unit: str
 
 
 class RepairOut(Schema):
@@ -44,6 +76,8 @@ class RepairOut(Schema):
     number: str
     status: str
     estate: int = Field(..., alias="estate_id")
+    room: int | None = Field(None, alias="room_id")
+    public_area: int | None = Field(None, alias="public_area_id")
     place: str
     description: str
     urgency: str
@@ -52,7 +86,27 @@ class RepairOut(Schema):
     channel: str
     contact_name: str
     contact_phone: str
+    preferred_time: str
     reported_at: dt.datetime
+    assignee: int | None
+    assignee_name: str
+    dispatched_at: dt.datetime | None
+    arrived_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    diagnosis: str
+    charge_total: Decimal
+    accepted_at: dt.datetime | None
+    acceptance: str
+    satisfaction: int | None
+    quality_score: int | None
+    attitude_score: int | None
+    revisited_at: dt.datetime | None
+    repeat_of: int | None = Field(None, alias="repeat_of_id")
+    repeat_cause: str
+    follow_up: int | None = Field(None, alias="follow_up_id")
+    clocks: list[ClockOut]
+    charges: list[ChargeOut]
+    materials: list[MaterialOut]
 
     @staticmethod
     def resolve_number(obj) -> str:
@@ -66,30 +120,78 @@ class RepairOut(Schema):
     def resolve_place(obj) -> str:
         return obj.place_label
 
+    @staticmethod
+    def resolve_assignee(obj) -> int | None:
+        return obj.case.assignee_id
+
+    @staticmethod
+    def resolve_assignee_name(obj) -> str:
+        user = obj.case.assignee
+        if user is None:
+            return ""
+        staff = getattr(user, "staff", None)
+        return staff.name if staff is not None else user.get_username()
+
+    @staticmethod
+    def resolve_clocks(obj) -> list:
+        return list(obj.case.clocks.all())
+
+    @staticmethod
+    def resolve_charges(obj) -> list:
+        return list(obj.charges.all())
+
+    @staticmethod
+    def resolve_materials(obj) -> list:
+        return list(obj.materials.all())
+
+
+class PriceItemOut(Schema):
+    id: int
+    category: str
+    name: str
+    unit: str
+    price: Decimal
+    note: str
+
+
+def _detail(request, order_id):
+    return selectors.repair_order_get_for_user(request.auth, order_id)
+
 
 @router.get("/repairs", response={200: list[RepairOut], **READ_ERRORS})
 @paginated
 def repair_list(request: HttpRequest, estate: Id | None = None, status: Text = "",
-                urgency: Text = ""):  # fmt: skip
+                urgency: Text = "", category: Text = "", technician: Id | None = None,
+                building: Id | None = None, open: bool = False, overdue: bool = False,
+                repeat: bool = False, q: Text = ""):  # fmt: skip
     return selectors.repair_order_list(
-        actor=actor_for(request.auth), estate_id=estate, status=status, urgency=urgency
-    )
+        actor=actor_for(request.auth), estate_id=estate, status=status, urgency=urgency,
+        category=category, technician=technician, building=building, open_only=open,
+        overdue=overdue, repeat=repeat, q=q,
+    ).prefetch_related("case__clocks", "charges", "materials")  # fmt: skip
 
 
-@router.get("/repairs/{order_id}", response={200: RepairOut, **READ_ERRORS})
+@router.get("/repairs/prices", response={200: list[PriceItemOut], **READ_ERRORS})
+@paginated
+def price_list(request: HttpRequest, estate: Id):
+    """The estate's published repair price list (收费标准, REPAIR-11)."""
+    estate_obj = get_or_404(visible_estates(actor_for(request.auth)), estate)
+    return selectors.price_list(estate_id=estate_obj.pk)
+
+
+@router.get("/repairs/{int:order_id}", response={200: RepairOut, **READ_ERRORS})
 def repair_detail(request: HttpRequest, order_id: Id):
-    return selectors.repair_order_get_for_user(request.auth, order_id)
+    return _detail(request, order_id)
 
 
 @router.post("/repairs", response={201: RepairOut, **WRITE_ERRORS})
 def repair_create(request: HttpRequest, payload: RepairIn):
-    actor = actor_for(request.auth)
     room = public_area = None
     if payload.room is not None:
         room = core_selectors.room_get_for_user(request.auth, payload.room)
         estate = room.estate
     elif payload.public_area is not None:
-        areas = PublicArea.objects.filter(estate__in=visible_estates(actor))
+        areas = PublicArea.objects.filter(estate__in=visible_estates(actor_for(request.auth)))
         public_area = get_or_404(areas, payload.public_area)
         estate = public_area.estate
     else:
@@ -99,21 +201,32 @@ def repair_create(request: HttpRequest, payload: RepairIn):
         estate=estate, room=room, public_area=public_area, description=payload.description,
         contact_name=payload.contact_name, contact_phone=payload.contact_phone,
         channel=Channel.API, category=payload.category, urgency=payload.urgency,
-        preferred_time=payload.preferred_time, by=request.auth,
+        preferred_time=payload.preferred_time, attachments=payload.attachments or None,
+        by=request.auth,
     )  # fmt: skip
-    return Status(201, order)
+    return Status(201, _detail(request, order.pk))
 
 
-@router.post("/repairs/{order_id}/{action}", response={200: RepairOut, **WRITE_ERRORS})
+@router.post("/repairs/{int:order_id}/dispatch_auto", response={200: RepairOut, **WRITE_ERRORS})
+def repair_dispatch_auto(request: HttpRequest, order_id: Id):
+    """Dispatch to the estate's technician with the least open work."""
+    order = _detail(request, order_id)
+    services.repair_order_dispatch_auto(order=order, by=request.auth)
+    return _detail(request, order_id)
+
+
+@router.post("/repairs/{int:order_id}/{action}", response={200: RepairOut, **WRITE_ERRORS})
 def repair_action(request: HttpRequest, order_id: Id, action: Text, payload: RepairActionIn):
-    order = selectors.repair_order_get_for_user(request.auth, order_id)
-    if action not in {a.name for a in services.REPAIR.actions} or action in {
-        "dispatch", "reassign",
-    }:  # fmt: skip
-        # Assigning goes through /cases/{id}/dispatch, which checks the assignee's estate.
+    """One step of the repair process; the same rules as the pages (403 role, 409 state or a
+    changed amount, 400 inputs)."""
+    order = _detail(request, order_id)
+    if action not in {a.name for a in services.REPAIR.actions}:
         raise ApiError(404, "not_found", _("没有这个操作"))
+    assignee = None
+    if payload.assignee is not None:
+        assignee = get_or_404(assignable_users(order.case), payload.assignee)
     services.repair_order_act(
         order=order, action=action, by=request.auth, note=payload.note, data=payload.data,
-        attachments=payload.attachments,
+        attachments=payload.attachments or None, assignee=assignee,
     )  # fmt: skip
-    return selectors.repair_order_get_for_user(request.auth, order_id)
+    return _detail(request, order_id)

@@ -31,6 +31,12 @@ def resident_cases(actor) -> Q:
     return Q(repair_order__room__in=visible_rooms(actor)) | Q(repair_order__reported_by=actor.user)
 
 
+def order_page(case) -> str:
+    from django.urls import reverse
+
+    return reverse("repairs:detail", args=[case.repair_order.pk])
+
+
 REPAIR = register(
     Process(
         code="repair",
@@ -38,6 +44,8 @@ REPAIR = register(
         prefix="BX",
         department=DepartmentKind.ENGINEERING,  # REPAIR-01: engineering carries out the repair
         resident_cases=resident_cases,
+        service="wuye.repairs.services.repair_case_act",
+        page=order_page,
         states=(
             State(S.WAITING_DISPATCH, S.WAITING_DISPATCH.label),
             State(S.WAITING_ACCEPT, S.WAITING_ACCEPT.label),

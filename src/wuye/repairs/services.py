@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,7 +134,11 @@ def repair_order_create(
         repeat_of=repeat_of,
         repeat_cause=RepeatCause.WORKMANSHIP if repeat_of is not None else "",
     )
-    order.full_clean(exclude=["case", "reported_by", "repeat_of"])
+    # The places and the estate were checked above; the fields' own rules are checked here.
+    order.full_clean(
+        exclude=["case", "reported_by", "repeat_of", "estate", "room", "public_area"],
+        validate_constraints=False,
+    )
     order.save()
     return order
 
@@ -171,7 +176,7 @@ def _residents_to_tell(order: RepairOrder) -> list:
     """Who hears about a repair: the resident who reported it, else the room's residents with a
     login (a public-area report by staff tells nobody)."""
     reporter = order.reported_by
-    if hasattr(reporter, "resident"):
+    if getattr(reporter, "resident", None) is not None:
         return [reporter]
     if order.room_id is None:
         return []
@@ -188,9 +193,15 @@ def _notify(order: RepairOrder, action: str, actor: Actor | None, note: str, dat
 
     case = order.case
     context = {"number": case.number, "title": order.description[:40]}
-    url = f"/repairs/{order.pk}/"
 
     def tell(user, template, **extra):
+        # The link opens the page of the reader's own view of the order.
+        if getattr(user, "resident", None) is not None and getattr(user, "staff", None) is None:
+            url = reverse("repairs:my_detail", args=[order.pk])
+        elif user.pk == case.assignee_id:
+            url = reverse("repairs:tech_detail", args=[order.pk])
+        else:
+            url = reverse("repairs:detail", args=[order.pk])
         message_enqueue(
             recipient=user, template=template, context={**context, **extra},
             estate=order.estate, ref=case.number, url=url,
@@ -387,16 +398,19 @@ def repair_order_act(
     ``grab`` assigns the order to the technician who grabs it; two grabbing at once: one wins,
     the other gets the state conflict (the case row is locked first). ``by=None``: the
     scheduler (auto-close)."""
-    from wuye.workflow.models import Case
-
     actor = None if by is None else _actor(by)
     if actor is not None and actor.role == Role.RESIDENT:
         from .selectors import repair_order_list
 
         if not repair_order_list(actor=actor).filter(pk=order.pk).exists():
             raise Http404
-    Case.objects.select_for_update(no_key=True).filter(pk=order.case_id).first()
-    order = RepairOrder.objects.select_related("case", "estate").get(pk=order.pk)
+    # Lock the case first (the engine locks it again, cheaply): the checks below read the order
+    # as no concurrent step can change it (an amount confirmed while the charges change).
+    order = (
+        RepairOrder.objects.select_related("case", "estate", "reported_by__resident")
+        .select_for_update(no_key=True, of=("case",))
+        .get(pk=order.pk)
+    )
     if action == "grab":
         assignee = actor.user
     clean = _clean(order, action, actor, data or {})
@@ -408,6 +422,11 @@ def repair_order_act(
     _apply(order, action, actor, clean, result.event.at)
     _notify(order, action, actor, note, clean)
     return order
+
+
+def repair_case_act(*, case, action: str, by, **kwargs) -> RepairOrder:
+    """The repair process's service for the generic case page and API (Process.service)."""
+    return repair_order_act(order=case.repair_order, action=action, by=by, **kwargs)
 
 
 def _apply(order: RepairOrder, action: str, actor: Actor | None, data: dict, now) -> None:
@@ -521,7 +540,7 @@ def _follow_up_if_low(order: RepairOrder, actor: Actor | None) -> None:
     for head in heads:
         message_enqueue(
             recipient=head, template="repair_follow_up", estate=order.estate,
-            ref=case.number, url=f"/cases/{case.pk}/",
+            ref=case.number, url=reverse("workflow:case_detail", args=[case.pk]),
             context={"number": order.case.number, "title": order.description[:40],
                      "scores": text, "follow_up": case.number},
         )  # fmt: skip

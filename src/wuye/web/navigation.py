@@ -62,6 +62,12 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 roles=frozenset({Role.RESIDENT}),
                 match=("core:room_detail",),
             ),
+            NavItem(
+                _("我的报修"),
+                "repairs:my_list",
+                roles=frozenset({Role.RESIDENT}),
+                match=("repairs:my_new", "repairs:my_detail", "repairs:my_act"),
+            ),
             NavItem(_("我的工单"), "web:home", roles=frozenset({Role.CONTRACTOR})),
         ),
     ),
@@ -70,13 +76,65 @@ NAVIGATION: tuple[NavGroup, ...] = (
         _("客服中心"),
         (
             NavItem(
+                _("报修工单"),
+                "repairs:list",
+                roles=frozenset(
+                    {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT, Role.AUDITOR}
+                ),
+                match=("repairs:detail", "repairs:act"),
+            ),
+            NavItem(
+                _("登记报修"),
+                "repairs:create",
+                roles=frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT}),
+            ),
+            NavItem(
                 _("公告栏"),
                 "notify:notice_list",
                 match=("notify:notice_detail", "notify:notice_create"),
             ),
         ),
     ),
-    NavGroup("engineering", _("工程设备")),
+    NavGroup(
+        "engineering",
+        _("工程设备"),
+        (
+            NavItem(
+                _("我的维修工单"),
+                "repairs:tech_home",
+                roles=frozenset({Role.TECHNICIAN}),
+                match=("repairs:tech_detail",),
+            ),
+            NavItem(
+                _("全部报修"),
+                "repairs:list",
+                roles=frozenset({Role.TECHNICIAN}),
+                match=("repairs:detail",),
+            ),
+            NavItem(
+                _("维修收费标准"),
+                "repairs:prices",
+                roles=frozenset(
+                    {
+                        Role.EXECUTIVE,
+                        Role.DEPARTMENT_HEAD,
+                        Role.CS_AGENT,
+                        Role.AUDITOR,
+                        Role.TECHNICIAN,
+                    }
+                ),
+                match=("repairs:price_edit",),
+            ),
+            NavItem(
+                _("报修统计"),
+                "repairs:kpis",
+                with_estate=True,
+                roles=frozenset(
+                    {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT, Role.AUDITOR}
+                ),
+            ),
+        ),
+    ),
     NavGroup("order", _("秩序管理")),
     NavGroup("environment", _("环境管理")),
     NavGroup("finance", _("财务")),

@@ -1,3 +1,586 @@
-"""Repairs pages: desk. Each module of this package lists its own ``urlpatterns``."""
+"""Repairs pages of the desk (客服中心, 工程主管, 管理层; technicians may look): the order list with
+its export, intake, the order page with the steps this user may take, the price list.
 
-urlpatterns: list = []
+Thin: reads through selectors, every write through ``services``; a service's ValidationError
+goes next to the form field, a Conflict or PermissionDenied becomes a message with its reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, path, resolve, reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from wuye.core.choices import Role
+from wuye.core.exceptions import Conflict
+from wuye.core.forms import add_service_errors
+from wuye.core.models import Estate
+from wuye.core.scoping import actor_for, get_or_404
+from wuye.core.validators import mask_mobile
+from wuye.web.shortcuts import estate_page, is_staff, paginate, staff_required
+from wuye.web.xlsx import dated_filename, xlsx_response
+from wuye.workflow.engine import get_process
+from wuye.workflow.services import allowed_actions
+
+from .. import selectors, services
+from ..choices import Status
+from ..filters import TABS, RepairOrderFilter
+from ..forms import (
+    ActionForm,
+    PriceItemForm,
+    RepairIntakeForm,
+    action_form,
+    find_rooms,
+    room_owner,
+)
+from ..models import PriceItem, RepairOrder
+from ..processes import DESK, REPAIR
+
+# Who works with the desk pages: the desk itself, engineering (technicians look orders up) and
+# the auditors. Guards, cleaners and finance have their own pages.
+DESK_VIEWERS = DESK | {Role.TECHNICIAN, Role.AUDITOR}
+INTAKE_ROLES = DESK | {Role.TECHNICIAN}
+# Actions that carry photos or a signature from the form.
+WITH_ATTACHMENTS = frozenset({"complete", "sign_off"})
+# Statuses after which the acceptance slip (《维修验收单》, REPAIR-10) can be printed.
+SLIP_STATUSES = (Status.WAITING_REVISIT, Status.DONE, Status.CLOSED)
+EXPORT_LIMIT = 20_000
+
+
+def _require_role(request, roles) -> None:
+    actor = actor_for(request.user)
+    if not (actor.is_superuser or actor.role in roles):
+        raise PermissionDenied(_("此页面仅供客服中心、工程部和管理层使用"))
+
+
+def desk_page(view):
+    """A desk page about the current estate (list, intake, price list)."""
+
+    @wraps(view)
+    def wrapper(request, *args, estate: Estate, **kwargs):
+        _require_role(request, DESK_VIEWERS)
+        return view(request, *args, estate=estate, **kwargs)
+
+    return estate_page(wrapper)
+
+
+def tz_of(estate: Estate) -> ZoneInfo:
+    return ZoneInfo(estate.time_zone or "Asia/Shanghai")
+
+
+def render_in(request, template: str, context: dict, estate: Estate, status: int = 200):
+    """Render with the estate's time zone, so every time on the page is local to the estate."""
+    with timezone.override(tz_of(estate)):
+        return render(request, template, context, status=status)
+
+
+# --- Deadlines as people read them -------------------------------------------------------------
+
+
+def due_text(due: dt.datetime | None, now: dt.datetime) -> str:
+    """还剩 25 分钟 / 还剩 3 小时 20 分钟 / 已超时 12 分钟 (whole minutes, rounded toward zero)."""
+    if due is None:
+        return ""
+    seconds = int((due - now).total_seconds())
+    late, seconds = seconds < 0, abs(seconds)
+    hours, minutes = divmod(seconds // 60, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        amount = _("%(d)d 天 %(h)d 小时") % {"d": days, "h": hours}
+    elif hours:
+        amount = _("%(h)d 小时 %(m)d 分钟") % {"h": hours, "m": minutes}
+    else:
+        amount = _("%(m)d 分钟") % {"m": minutes}
+    return (_("已超时 %(t)s") if late else _("还剩 %(t)s")) % {"t": amount}
+
+
+def decorate(orders, now: dt.datetime | None = None):
+    """Each order's next deadline as a colour (ok / warn / breach, UX.md) and a countdown."""
+    now = now or timezone.now()
+    for order in orders:
+        due = getattr(order, "next_due", None)
+        warn = getattr(order, "next_warn", None)
+        late = due is not None and due <= now
+        order.overdue = bool(getattr(order, "breached", False)) or late
+        order.due_state = "breach" if late else "warn" if warn is not None and warn <= now else "ok"
+        order.due_text = due_text(due, now)
+        order.status_label = REPAIR.state(order.case.status).label
+    return orders
+
+
+# --- The list ----------------------------------------------------------------------------------
+
+
+def _filter(request, estate: Estate) -> RepairOrderFilter:
+    return RepairOrderFilter(request.GET, actor=actor_for(request.user), estate=estate)
+
+
+@desk_page
+def order_list(request, estate: Estate):
+    filterset = _filter(request, estate)
+    page = paginate(request, filterset.qs)
+    decorate(page.object_list)
+    counts = filterset.tab_counts()
+    current = filterset.current_tab
+    context = {
+        "filter": filterset,
+        "page": page,
+        "tabs": [
+            {
+                "value": value,
+                "label": label,
+                "count": counts[value],
+                "active": value == current,
+                "query": _tab_query(request, value),
+            }
+            for value, label, _f in TABS
+        ],
+        "tab": current,
+        "can_create": _can(request, INTAKE_ROLES),
+        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "tab", "sort")),
+    }
+    # Filters and paging swap only the results; a history restore gets the whole page.
+    htmx = getattr(request, "htmx", None)
+    fragment = bool(htmx) and not htmx.history_restore_request and htmx.target == "results"
+    template = "repairs/desk/partials/results.html" if fragment else "repairs/desk/list.html"
+    response = render_in(request, template, context, estate)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+def _tab_query(request, tab: str) -> str:
+    """The list's query string with another quick tab (the other filters kept, page 1)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("tab", None)
+    if tab:
+        query["tab"] = tab
+    return query.urlencode()
+
+
+def _can(request, roles) -> bool:
+    actor = actor_for(request.user)
+    return actor.is_superuser or actor.role in roles
+
+
+def _local(value: dt.datetime | None, tz: ZoneInfo) -> dt.datetime | None:
+    """An Excel date-time: local to the estate, without a zone (Excel has none)."""
+    return value.astimezone(tz).replace(tzinfo=None) if value is not None else None
+
+
+@require_GET
+@desk_page
+def order_export(request, estate: Estate):
+    """Exactly what the list shows with these filters, as .xlsx (UX.md: export what is filtered)."""
+    actor = actor_for(request.user)
+    tz = tz_of(estate)
+    orders = decorate(list(_filter(request, estate).qs[:EXPORT_LIMIT]))
+    show_phone = actor.can_see_pii()
+    rows = []
+    for o in orders:
+        assignee = o.case.assignee
+        rows.append([
+            o.case.number, str(o.status_label), o.get_urgency_display(), o.get_category_display(),
+            o.place_label, o.description, o.contact_name,
+            o.contact_phone if show_phone else mask_mobile(o.contact_phone),
+            o.get_channel_display(), _local(o.reported_at, tz), _local(o.dispatched_at, tz),
+            _staff_name(assignee), _local(o.arrived_at, tz), _local(o.completed_at, tz),
+            _local(o.next_due, tz), _("是") if o.overdue else "",
+            _("是") if o.repeat_of_id else "", o.charge_total, o.satisfaction,
+        ])  # fmt: skip
+    headers = [_("工单号"), _("状态"), _("紧急程度"), _("类别"), _("报修位置"), _("报修内容"),
+               _("联系人"), _("联系电话"), _("报修渠道"), _("报修时间"), _("派单时间"),
+               _("维修人"), _("到场时间"), _("完成时间"), _("下一到期时间"), _("超时"),
+               _("返修"), _("维修费用（元）"), _("满意度")]  # fmt: skip
+    return xlsx_response(
+        filename=dated_filename(estate.name, _("报修工单")),
+        title=_("报修工单"),
+        headers=headers,
+        rows=rows,
+        text_columns=(0, 7),
+        widths=(20, 8, 10, 10, 20, 40, 10, 14, 8, 17, 17, 10, 17, 17, 17, 6, 6, 12, 8),
+    )
+
+
+def _staff_name(user) -> str:
+    if user is None:
+        return ""
+    staff = getattr(user, "staff", None)
+    return staff.name if staff is not None else user.get_full_name() or user.get_username()
+
+
+# --- Intake (REPAIR-02/04) ---------------------------------------------------------------------
+
+
+def _attachments(request, case=None) -> list | None:
+    """The photos (and the signature) sent with the form, stored as attachments."""
+    if not request.FILES and not request.POST.get("signature"):
+        return None
+    from wuye.workflow.attachments import attachments_from_request
+
+    return attachments_from_request(request, case=case, by=request.user)
+
+
+@desk_page
+def order_create(request, estate: Estate):
+    _require_role(request, INTAKE_ROLES)
+    form = RepairIntakeForm(request.POST or None, estate=estate)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.repair_order_create(
+                **form.service_kwargs(), attachments=_attachments(request), by=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已登记报修 %(number)s（%(urgency)s）")
+                % {"number": order.case.number, "urgency": order.get_urgency_display()},
+            )
+            return redirect("repairs:detail", pk=order.pk)
+    suggestion = _suggestion(form["description"].value())
+    context = {"form": form, "estate": estate, "suggestion": suggestion}
+    return render_in(request, "repairs/desk/create.html", context, estate)
+
+
+def _suggestion(description: str | None) -> dict | None:
+    """REPAIR-04: the classification the system suggests, and the word that made it urgent."""
+    description = (description or "").strip()
+    if not description:
+        return None
+    urgency = services.suggest_urgency(description)
+    words = [w for w in services.EMERGENCY_WORDS if w in description]
+    return {"urgency": urgency, "label": urgency.label, "word": words[0] if words else ""}
+
+
+@require_GET
+@desk_page
+def intake_suggest(request, estate: Estate):
+    """HTMX: the classification suggestion for the description being typed."""
+    context = {"suggestion": _suggestion(request.GET.get("description"))}
+    return render(request, "repairs/desk/partials/suggestion.html", context)
+
+
+@require_GET
+@desk_page
+def room_lookup(request, estate: Estate):
+    """HTMX: the rooms matching the typed number, with the owner to call back."""
+    building = None
+    if request.GET.get("building", "").isdigit():
+        building = estate.buildings.filter(pk=request.GET["building"]).first()
+    text = request.GET.get("room", "")
+    rooms = list(find_rooms(estate, text, building)[:6])
+    owner = room_owner(rooms[0]) if len(rooms) == 1 else None
+    context = {"rooms": rooms, "text": text.strip(), "owner": owner,
+               "show_phone": actor_for(request.user).can_see_pii()}  # fmt: skip
+    return render(request, "repairs/desk/partials/room_match.html", context)
+
+
+# --- The order page ----------------------------------------------------------------------------
+
+
+def _timeline(order: RepairOrder, actor) -> list:
+    process = get_process(order.case.process)
+    events = order.case.events.select_related("actor__staff").order_by("at", "id")
+    if hasattr(events.model, "attachments"):
+        events = events.prefetch_related("attachments")
+    events = selectors.comments_visible(events, actor=actor)
+    for e in events:
+        e.label = process.action_label(e.action)
+        e.from_label = process.state_label(e.from_status) if e.from_status else ""
+        e.to_label = process.state_label(e.to_status)
+    return events
+
+
+def order_facts(order: RepairOrder) -> dict:
+    """What both order pages show besides the actions."""
+    clocks = list(order.case.clocks.order_by("started_at", "id"))
+    now = timezone.now()
+    for c in clocks:
+        c.view_state = (
+            "paused" if c.state in ("cancelled", "paused")
+            else "breach" if c.state == "breached" or (c.state == "running" and c.due_at <= now)
+            else "warn" if c.state == "running" and (c.warned_at or c.warn_at <= now)
+            else "ok"
+        )  # fmt: skip
+        c.countdown = due_text(c.due_at, now) if c.state == "running" else ""
+    return {
+        "order": order,
+        "case": order.case,
+        "status_label": REPAIR.state(order.case.status).label,
+        "clocks": clocks,
+        "charges": list(order.charges.all()),
+        "materials": list(order.materials.all()),
+        "photos": _customer_photos(order),
+    }
+
+
+def _customer_photos(order: RepairOrder) -> list:
+    """The photos the reporter sent with the request."""
+    try:
+        from wuye.workflow.models import Attachment
+    except ImportError:  # pragma: no cover - the attachments are being built
+        return []
+    return list(Attachment.objects.filter(case=order.case, event__action="created", kind="photo"))
+
+
+def _desk_forms(request, order: RepairOrder, bound: ActionForm | None) -> list[ActionForm]:
+    """A form for each desk step this user may take now (REPAIR-03's order is the process's)."""
+    forms = []
+    for action in allowed_actions(case=order.case, user=request.user):
+        if not action.roles & DESK or action.name in ("finish", "auto_close"):
+            continue
+        if action.name == "repeat_cause" and order.repeat_of_id is None:
+            continue
+        if bound is not None and bound.action == action.name:
+            forms.append(bound)
+        else:
+            forms.append(action_form(action.name, order))
+    if bound is not None and bound not in forms:
+        # A step this page does not offer (no longer, or not for this order): its errors.
+        for errors in bound.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return forms
+
+
+def _detail_context(request, order: RepairOrder, bound: ActionForm | None = None) -> dict:
+    actor = actor_for(request.user)
+    forms = _desk_forms(request, order, bound)
+    context = order_facts(order)
+    context.update(
+        {
+            "forms": {f.action: f for f in forms},
+            "action_forms": forms,
+            "bound": bound,
+            "events": _timeline(order, actor),
+            "actor": actor,
+            "is_technician": actor.role == Role.TECHNICIAN,
+            "show_slip": order.case.status in SLIP_STATUSES or order.completed_at is not None,
+            "repeat_tech": _repeat_technician(order),
+            "next": request.get_full_path() if bound is None else _next(request, order),
+        }
+    )
+    return context
+
+
+def _repeat_technician(order: RepairOrder) -> str:
+    """Who repaired the order this one repeats (REPAIR-13): the team lead wants the name."""
+    if order.repeat_of_id is None:
+        return ""
+    return _staff_name(order.repeat_of.completed_by or order.repeat_of.case.assignee)
+
+
+def get_order(request, pk: int) -> RepairOrder:
+    """The order if this user may see it (else 404), with what its pages show."""
+    orders = selectors.repair_order_list(actor=actor_for(request.user)).select_related(
+        "repeat_of__case__assignee__staff", "repeat_of__completed_by__staff", "follow_up",
+        "reported_by", "completed_by__staff", "accepted_by", "revisited_by__staff",
+    )  # fmt: skip
+    return get_or_404(orders, pk)
+
+
+def render_detail(request, order: RepairOrder, bound: ActionForm | None = None, status=200):
+    context = _detail_context(request, order, bound)
+    return render_in(request, "repairs/desk/detail.html", context, order.estate, status)
+
+
+@login_required
+def order_detail(request, pk: int):
+    actor = actor_for(request.user)
+    if actor.role == Role.RESIDENT:
+        # Residents follow links to /repairs/<pk>/ in their messages: their own page for the
+        # order (which checks that it is theirs).
+        return redirect("repairs:my_detail", pk=pk)
+    if not is_staff(actor):
+        raise PermissionDenied(_("此页面仅供物业员工使用"))
+    _require_role(request, DESK_VIEWERS)
+    return render_detail(request, get_order(request, pk))
+
+
+def _next(request, order: RepairOrder) -> str:
+    """Where to go after a step: the page the form came from (desk or technician), if safe."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("repairs:detail", args=[order.pk])
+
+
+def _came_from_tech(target: str) -> bool:
+    try:
+        return resolve(target.split("?", 1)[0]).view_name in (
+            "repairs:tech_detail",
+            "repairs:tech_home",
+        )
+    except Resolver404:
+        return False
+
+
+ACTION_NAMES = {a.name for a in REPAIR.actions if a.roles != frozenset({"system"})}
+DONE_MESSAGES = {
+    "grab": gettext_lazy("抢单成功，请尽快联系业主并接单"),
+    "accept": gettext_lazy("已接单，请按时到达现场"),
+    "arrive": gettext_lazy("已确认到达现场"),
+    "complete": gettext_lazy("已提交完成，请邀请业主签字验收"),
+    "sign_off": gettext_lazy("业主已签字验收"),
+}
+
+
+@require_POST
+@staff_required
+def order_act(request, pk: int, action: str):
+    """One POST for every step, from the desk and from the technician's phone."""
+    if action not in ACTION_NAMES:
+        raise Http404
+    order = get_order(request, pk)
+    target = _next(request, order)
+    form = action_form(action, order, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachments = _attachments(request, order.case) if action in WITH_ATTACHMENTS else None
+            services.repair_order_act(
+                order=order, action=action, by=request.user, attachments=attachments,
+                **form.service_args(),
+            )  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except Conflict as exc:
+            messages.error(request, _conflict_message(request, order, action, exc))
+            return redirect(target)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("您不能执行该操作"))
+            return redirect(target)
+        else:
+            label = REPAIR.action(action).label
+            messages.success(
+                request, DONE_MESSAGES.get(action) or _("已%(action)s") % {"action": label}
+            )
+            if action == "grab":
+                return redirect("repairs:tech_detail", pk=order.pk)
+            return redirect(target)
+    # Bad input: the same page again, the form keeping what was typed, errors beside the fields.
+    order = get_order(request, pk)
+    if _came_from_tech(target):
+        from .tech import render_tech_detail
+
+        return render_tech_detail(request, order, bound=form)
+    return render_detail(request, order, bound=form)
+
+
+def _conflict_message(request, order: RepairOrder, action: str, exc: Conflict) -> str:
+    if action == "grab":
+        order.case.refresh_from_db(fields=["assignee", "status"])
+        if order.case.assignee_id == request.user.pk:
+            return _("这张工单已经是您的了")
+        if order.case.assignee_id is not None:
+            return _("已被他人抢单：%(number)s 已由%(name)s接手") % {
+                "number": order.case.number,
+                "name": _staff_name(order.case.assignee),
+            }
+        return _("已被他人抢单")
+    return getattr(exc, "message", None) or str(exc)
+
+
+@require_POST
+@staff_required
+def order_dispatch_auto(request, pk: int):
+    """按工作量自动派单 (REPAIR-07): the least loaded technician of the estate."""
+    order = get_order(request, pk)
+    try:
+        order = services.repair_order_dispatch_auto(order=order, by=request.user)
+    except ValidationError as exc:
+        for field_errors in exc.message_dict.values():
+            for message in field_errors:
+                messages.error(request, message)
+    except (Conflict, PermissionDenied) as exc:
+        messages.error(request, getattr(exc, "message", None) or str(exc))
+    else:
+        messages.success(
+            request, _("已按工作量派单给 %(name)s") % {"name": _staff_name(order.case.assignee)}
+        )
+    return redirect("repairs:detail", pk=order.pk)
+
+
+# --- Price list (收费标准, REPAIR-11) -----------------------------------------------------------
+
+
+def _can_edit_prices(request, estate: Estate) -> bool:
+    try:
+        # The service's own check (engineering heads and executives), asked before the form.
+        services._check_price_list_write(actor_for(request.user), estate)
+    except (PermissionDenied, Http404):
+        return False
+    return True
+
+
+def _save_price(request, estate: Estate, form: PriceItemForm, item: PriceItem | None) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.price_item_save(estate=estate, item=item, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    messages.success(request, _("已保存收费项目“%(name)s”") % {"name": form.cleaned_data["name"]})
+    return True
+
+
+@desk_page
+def price_list(request, estate: Estate):
+    return _price_page(request, estate)
+
+
+@desk_page
+def price_edit(request, pk: int, estate: Estate):
+    return _price_page(request, estate, pk)
+
+
+def _price_page(request, estate: Estate, pk: int | None = None):
+    can_edit = _can_edit_prices(request, estate)
+    item = None
+    if pk is not None:
+        item = PriceItem.objects.filter(estate=estate, pk=pk).first()
+        if item is None:
+            raise Http404
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("只有工程部主管或公司管理层可以维护收费标准"))
+        form = PriceItemForm.for_item(item, request.POST)
+        if _save_price(request, estate, form, item):
+            return redirect("repairs:prices")
+    else:
+        form = PriceItemForm.for_item(item)
+    items = selectors.price_list(estate_id=estate.pk, active_only=False)
+    context = {"items": items, "form": form if can_edit else None, "item": item,
+               "can_edit": can_edit, "estate": estate}  # fmt: skip
+    return render_in(request, "repairs/desk/prices.html", context, estate)
+
+
+urlpatterns = [
+    path("repairs/", order_list, name="list"),
+    path("repairs/export/", order_export, name="export"),
+    path("repairs/new/", order_create, name="create"),
+    path("repairs/new/suggest/", intake_suggest, name="suggest"),
+    path("repairs/new/room/", room_lookup, name="room_lookup"),
+    path("repairs/prices/", price_list, name="prices"),
+    path("repairs/prices/<int:pk>/", price_edit, name="price_edit"),
+    path("repairs/<int:pk>/", order_detail, name="detail"),
+    path("repairs/<int:pk>/act/<str:action>/", order_act, name="act"),
+    path("repairs/<int:pk>/dispatch-auto/", order_dispatch_auto, name="dispatch_auto"),
+]

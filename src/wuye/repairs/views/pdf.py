@@ -1,3 +1,43 @@
-"""Repairs pages: pdf. Each module of this package lists its own ``urlpatterns``."""
+"""Repairs pages: pdf. Each module of this package lists its own ``urlpatterns``.
 
-urlpatterns: list = []
+The Repair Acceptance Slip 《维修验收单》 (REPAIR-10) for anyone who may see the order: staff of
+its estate, the residents of its room and whoever reported it; 404 for everyone else.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ..acceptance_pdf import CJKFontMissing, acceptance_pdf
+from ..selectors import repair_order_get_for_user
+
+
+@require_GET
+@login_required
+def acceptance_pdf_view(request, pk: int) -> HttpResponse:
+    order = repair_order_get_for_user(request.user, pk)
+    try:
+        content = acceptance_pdf(order)
+    except CJKFontMissing as error:
+        # A form of empty boxes is worse than none: say what the server lacks.
+        page = format_html(
+            '<!doctype html><html lang="zh-Hans"><meta charset="utf-8"><title>{}</title>'
+            '<h1>{}</h1><p>{}</p><p><a href="{}">{}</a></p></html>',
+            _("无法生成验收单"), _("无法生成验收单"), str(error), reverse("web:home"),
+            _("返回首页"),
+        )  # fmt: skip
+        return HttpResponse(page, status=503)
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = _("维修验收单-%(number)s.pdf") % {"number": order.case.number}
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Cache-Control"] = "private, no-store"  # names and phone numbers
+    return response
+
+
+urlpatterns = [
+    path("repairs/<int:pk>/acceptance.pdf", acceptance_pdf_view, name="acceptance_pdf"),
+]

@@ -238,7 +238,11 @@ def load_demo() -> dict[str, int]:
         ).resident
     owner.user = User.objects.create_user("owner", password=PASSWORD, first_name=owner.name)
     owner.save(update_fields=["user"])
+    from wuye.repairs.demo import load_repairs_demo
+
+    repairs = load_repairs_demo(estates)
     return {
+        "repair_orders": repairs,
         "estates": len(estates),
         "rooms": rooms,
         "residents": Resident.objects.filter(company=company).count(),
