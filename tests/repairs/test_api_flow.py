@@ -85,7 +85,8 @@ def test_general_repair_through_every_step_of_the_api__REPAIR_03(client, world, 
     # 3 dispatch (REPAIR-07/08) by the desk, with the technician's id.
     frozen.move_to(at("2026-11-26 10:40"), tick=False)
     agent.step(oid, "dispatch", 400)  # no assignee
-    agent.step(oid, "dispatch", 404, assignee=world.outsider.user.pk)  # not of this estate
+    agent.step(oid, "dispatch", 400, assignee=world.outsider.user.pk)  # not of this estate
+    agent.step(oid, "dispatch", 400, assignee=999999)  # nobody
     body = agent.step(oid, "dispatch", assignee=world.tech.user.pk)
     assert body["status"] == "waiting_accept" and body["assignee_name"] == "tech"
     assert clocks(body)["REPAIR-08"] == ("met", iso("2026-11-26 11:00"))

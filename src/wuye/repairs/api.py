@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -15,10 +17,10 @@ from wuye.api import READ_ERRORS, WRITE_ERRORS, ApiError, Id, Text, paginated
 from wuye.core import selectors as core_selectors
 from wuye.core.models import PublicArea
 from wuye.core.scoping import actor_for, get_or_404, visible_estates
-from wuye.workflow.selectors import assignable_users
 
 from . import selectors, services
 from .choices import Category, Channel
+from .models import RepairOrder
 
 router = Router(tags=["repairs"])
 
@@ -138,11 +140,12 @@ class RepairOut(Schema):
 
     @staticmethod
     def resolve_charges(obj) -> list:
-        return list(obj.charges.all())
+        # Charges and materials are recorded with the completion: none before it.
+        return list(obj.charges.all()) if obj.completed_at else []
 
     @staticmethod
     def resolve_materials(obj) -> list:
-        return list(obj.materials.all())
+        return list(obj.materials.all()) if obj.completed_at else []
 
 
 class PriceItemOut(Schema):
@@ -156,6 +159,20 @@ class PriceItemOut(Schema):
 
 def _detail(request, order_id):
     return selectors.repair_order_get_for_user(request.auth, order_id)
+
+
+def _scoped(request, order_id) -> RepairOrder:
+    """The order if the caller may see it (404 otherwise), without its relations: the service
+    reads it again under its lock."""
+    orders = selectors.repair_order_list(actor=actor_for(request.auth))
+    return get_or_404(orders.select_related(None).only("id", "case_id", "estate_id"), order_id)
+
+
+def _out(order: RepairOrder) -> RepairOrder:
+    """The order a service returned, with what RepairOut reads (its relations are loaded)."""
+    lookups = ["case__clocks"] + (["charges", "materials"] if order.completed_at else [])
+    prefetch_related_objects([order], *lookups)
+    return order
 
 
 @router.get("/repairs", response={200: list[RepairOut], **READ_ERRORS})
@@ -204,29 +221,30 @@ def repair_create(request: HttpRequest, payload: RepairIn):
         preferred_time=payload.preferred_time, attachments=payload.attachments or None,
         by=request.auth,
     )  # fmt: skip
-    return Status(201, _detail(request, order.pk))
+    return Status(201, _out(order))
 
 
 @router.post("/repairs/{int:order_id}/dispatch_auto", response={200: RepairOut, **WRITE_ERRORS})
 def repair_dispatch_auto(request: HttpRequest, order_id: Id):
     """Dispatch to the estate's technician with the least open work."""
-    order = _detail(request, order_id)
-    services.repair_order_dispatch_auto(order=order, by=request.auth)
-    return _detail(request, order_id)
+    order = _scoped(request, order_id)
+    return _out(services.repair_order_dispatch_auto(order=order, by=request.auth))
 
 
 @router.post("/repairs/{int:order_id}/{action}", response={200: RepairOut, **WRITE_ERRORS})
 def repair_action(request: HttpRequest, order_id: Id, action: Text, payload: RepairActionIn):
     """One step of the repair process; the same rules as the pages (403 role, 409 state or a
     changed amount, 400 inputs)."""
-    order = _detail(request, order_id)
     if action not in {a.name for a in services.REPAIR.actions}:
         raise ApiError(404, "not_found", _("没有这个操作"))
     assignee = None
     if payload.assignee is not None:
-        assignee = get_or_404(assignable_users(order.case), payload.assignee)
-    services.repair_order_act(
-        order=order, action=action, by=request.auth, note=payload.note, data=payload.data,
+        # The engine checks that the assignee works in the order's estate (400 otherwise).
+        assignee = get_user_model().objects.select_related("staff").filter(pk=payload.assignee)
+        assignee = assignee.first() or get_user_model()(pk=payload.assignee)
+    # The service reads the order as the caller may see it: another's order is a 404.
+    order = services.repair_order_act(
+        order=order_id, action=action, by=request.auth, note=payload.note, data=payload.data,
         attachments=payload.attachments or None, assignee=assignee,
     )  # fmt: skip
-    return _detail(request, order_id)
+    return _out(order)

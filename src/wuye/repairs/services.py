@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate, PublicArea, Room
-from wuye.core.scoping import Actor, actor_for, visible_rooms
+from wuye.core.scoping import Actor, actor_for, get_or_404, visible_rooms
 from wuye.core.validators import normalize_mobile
 from wuye.workflow import services as engine
 
@@ -194,27 +194,24 @@ def _notify(order: RepairOrder, action: str, actor: Actor | None, note: str, dat
     case = order.case
     context = {"number": case.number, "title": order.description[:40]}
 
-    def tell(user, template, **extra):
-        # The link opens the page of the reader's own view of the order.
-        if getattr(user, "resident", None) is not None and getattr(user, "staff", None) is None:
-            url = reverse("repairs:my_detail", args=[order.pk])
-        elif user.pk == case.assignee_id:
-            url = reverse("repairs:tech_detail", args=[order.pk])
-        else:
-            url = reverse("repairs:detail", args=[order.pk])
+    # The link opens the reader's own view of the order.
+    resident_url = reverse("repairs:my_detail", args=[order.pk])
+    technician_url = reverse("repairs:tech_detail", args=[order.pk])
+
+    def tell(user, template, url=resident_url, **extra):
         message_enqueue(
             recipient=user, template=template, context={**context, **extra},
             estate=order.estate, ref=case.number, url=url,
         )  # fmt: skip
 
     if action in ("dispatch", "grab", "reassign") and case.assignee_id:
-        tell(case.assignee, "case_assigned")
+        tell(case.assignee, "case_assigned", url=technician_url)
     if action == "reject" and case.assignee_id:
-        tell(case.assignee, "repair_rejected", reason=note[:100])
+        tell(case.assignee, "repair_rejected", url=technician_url, reason=note[:100])
     if action == "comment":
         if actor is not None and actor.role == Role.RESIDENT:
             if case.assignee_id:
-                tell(case.assignee, "repair_comment", note=note[:100])
+                tell(case.assignee, "repair_comment", url=technician_url, note=note[:100])
         elif not data.get("internal"):
             for user in _residents_to_tell(order):
                 if actor is None or user.pk != actor.user.pk:
@@ -385,7 +382,7 @@ def _clean(order: RepairOrder, action: str, actor: Actor | None, data: dict) -> 
 @transaction.atomic
 def repair_order_act(
     *,
-    order: RepairOrder,
+    order: RepairOrder | int,
     action: str,
     by,
     note: str = "",
@@ -398,19 +395,23 @@ def repair_order_act(
     ``grab`` assigns the order to the technician who grabs it; two grabbing at once: one wins,
     the other gets the state conflict (the case row is locked first). ``by=None``: the
     scheduler (auto-close)."""
-    actor = None if by is None else _actor(by)
-    if actor is not None and actor.role == Role.RESIDENT:
-        from .selectors import repair_order_list
+    from .selectors import repair_order_list
 
-        if not repair_order_list(actor=actor).filter(pk=order.pk).exists():
-            raise Http404
-    # Lock the case first (the engine locks it again, cheaply): the checks below read the order
-    # as no concurrent step can change it (an amount confirmed while the charges change).
-    order = (
-        RepairOrder.objects.select_related("case", "estate", "reported_by__resident")
+    actor = None if by is None else _actor(by)
+    # Read the order as this person may see it (404 otherwise), locking its case: the checks
+    # below then read it as no concurrent step can change it (an amount confirmed while the
+    # charges change). The engine locks the case again, cheaply.
+    orders = RepairOrder.objects.all() if actor is None else repair_order_list(actor=actor)
+    orders = (
+        orders.select_related(None)
+        .select_related(
+            "case__assignee__staff", "estate", "reported_by__resident", "room__building",
+            "room__unit", "public_area",
+        )
         .select_for_update(no_key=True, of=("case",))
-        .get(pk=order.pk)
-    )
+        .order_by()
+    )  # fmt: skip
+    order = get_or_404(orders, order.pk if isinstance(order, RepairOrder) else order)
     if action == "grab":
         assignee = actor.user
     clean = _clean(order, action, actor, data or {})

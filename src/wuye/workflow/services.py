@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,19 +61,29 @@ def case_number_next(*, estate: Estate, prefix: str, at: dt.datetime) -> str:
     transaction ends, so two cases opened at the same moment get consecutive numbers.
     """
     day = at.astimezone(_estate_tz(estate)).date()
+    table = CaseCounter._meta.db_table
+    last = None
     for _attempt in range(3):
-        updated = CaseCounter.objects.filter(estate=estate, prefix=prefix, day=day).update(
-            last=F("last") + 1
-        )
-        if updated:
+        # One round trip: increment and read back (RETURNING: PostgreSQL, SQLite ≥ 3.35).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE {table} SET "last" = "last" + 1 '
+                'WHERE "estate_id" = %s AND "prefix" = %s AND "day" = %s RETURNING "last"',
+                [estate.pk, prefix, connection.ops.adapt_datefield_value(day)],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            last = row[0]
             break
         try:
             with transaction.atomic():
                 CaseCounter.objects.create(estate=estate, prefix=prefix, day=day, last=1)
+            last = 1
             break
         except IntegrityError:
             continue  # another request created the row first: increment it
-    last = CaseCounter.objects.get(estate=estate, prefix=prefix, day=day).last
+    if last is None:
+        last = CaseCounter.objects.get(estate=estate, prefix=prefix, day=day).last
     return f"{prefix}-{day:%Y%m%d}-{last:04d}"
 
 
