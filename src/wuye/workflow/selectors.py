@@ -71,7 +71,7 @@ def assignable_users(case: Case) -> QuerySet:
 
 def case_timeline(*, case: Case, actor: Actor | None = None) -> QuerySet[Event]:
     """The events of a case; for an ``actor`` who is not staff, without internal comments."""
-    events = case.events.select_related("actor").order_by("at", "id")
+    events = case.events.select_related("actor__staff", "actor__resident").order_by("at", "id")
     if actor is not None and actor.staff is None and not actor.is_superuser:
         events = events.exclude(action="comment", data__internal=True)
     return events

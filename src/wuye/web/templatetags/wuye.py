@@ -157,3 +157,15 @@ def minutes(value) -> int | str:
 @register.filter(name="expiry_state")
 def expiry_state_filter(value) -> str:
     return expiry_state(value)
+
+
+@register.filter
+def person(user) -> str:
+    """A user as people know them: the staff member's or resident's name, else the login."""
+    if user is None:
+        return ""
+    for related in ("staff", "resident"):
+        record = getattr(user, related, None) if hasattr(user, related) else None
+        if record is not None and getattr(record, "name", ""):
+            return record.name
+    return user.get_full_name() or user.get_username()
