@@ -126,6 +126,13 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 match=("repairs:price_edit",),
             ),
             NavItem(
+                _("报修二维码"),
+                "repairs:qr_sheet",
+                roles=frozenset(
+                    {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT, Role.TECHNICIAN}
+                ),
+            ),
+            NavItem(
                 _("报修统计"),
                 "repairs:kpis",
                 with_estate=True,

@@ -5,7 +5,16 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from .calendar import calendar_warning
-from .models import Case, Event, Holiday, PlannedTask, Schedule, SlaClock, SlaTarget
+from .models import (
+    Attachment,
+    Case,
+    Event,
+    Holiday,
+    PlannedTask,
+    Schedule,
+    SlaClock,
+    SlaTarget,
+)
 
 
 @admin.register(Holiday)
@@ -75,6 +84,16 @@ class CaseAdmin(ReadOnlyAdmin):
     list_select_related = ["estate", "assignee"]
     date_hierarchy = "created_at"
     inlines = [ClockInline, EventInline]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    """Photos and signatures: read-only (the files are served by the attachment view)."""
+
+    list_display = ["original_name", "kind", "case", "uploaded_by", "uploaded_at", "size"]
+    list_filter = ["kind"]
+    list_select_related = ["case", "uploaded_by"]
+    search_fields = ["case__number", "original_name"]
 
 
 @admin.register(SlaClock)
