@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.browser.test_smoke import _log_in, _shot
+from tests.browser.helpers import _log_in, _shot
 from tests.images import jpeg_bytes
 from wuye.repairs.models import RepairOrder
 

@@ -6,12 +6,11 @@ Screenshots are saved under the test's tmp dir (and copied to $WUYE_SCREENSHOTS 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 
 import pytest
 from django.utils import timezone
 
+from tests.browser.helpers import _log_in, _shot
 from wuye.core.choices import Role
 from wuye.repairs import services
 from wuye.repairs.choices import Category, Status, Urgency
@@ -22,24 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CATEGORIES = [Category.PLUMBING, Category.ELECTRICAL, Category.DOORS_WINDOWS, Category.WALLS,
               Category.PLUMBING, Category.ELEVATOR, Category.PUBLIC, Category.PLUMBING]  # fmt: skip
-
-
-def _shot(page, tmp_path, name: str) -> None:
-    path = tmp_path / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 5_000
-    target = os.environ.get("WUYE_SCREENSHOTS")
-    if target:
-        os.makedirs(target, exist_ok=True)
-        shutil.copy(path, os.path.join(target, path.name))
-
-
-def _log_in(page, live_server, username: str, password: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 def _orders(world) -> None:

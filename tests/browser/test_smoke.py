@@ -4,30 +4,11 @@ Screenshots are saved under the test's tmp dir (and copied to $WUYE_SCREENSHOTS 
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 
+from tests.browser.helpers import _log_in, _shot
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _shot(page, tmp_path, name: str) -> None:
-    path = tmp_path / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 5_000
-    target = os.environ.get("WUYE_SCREENSHOTS")
-    if target:
-        os.makedirs(target, exist_ok=True)
-        shutil.copy(path, os.path.join(target, path.name))
-
-
-def _log_in(page, live_server, username: str, password: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 def test_agent_logs_in_opens_overview_and_switches_language(page, live_server, world, tmp_path):

@@ -6,7 +6,6 @@ and nothing changed, and the scoping (another estate's staff 404, residents 403)
 import datetime as dt
 import io
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -14,38 +13,18 @@ from openpyxl import load_workbook
 
 from tests.factories import make_staff
 from tests.images import make_jpeg, photo_of, signature_of
+from tests.repairs.helpers import ARRIVAL, act, at, report
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.models import PublicArea
-from wuye.repairs import services
 from wuye.repairs.models import PriceItem, RepairOrder
 from wuye.workflow.models import Attachment
 from wuye.workflow.services import sla_sweep
-
-SH = ZoneInfo("Asia/Shanghai")
-ARRIVAL = {"badge_uniform": True, "dust_sheet": True}
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
 
 
 @pytest.fixture(autouse=True)
 def frozen(time_machine):
     time_machine.move_to(at("2026-11-26 10:00"), tick=False)
     return time_machine
-
-
-def report(world, description="卫生间水龙头漏水", **kwargs):
-    kwargs.setdefault("room", world.room)
-    kwargs.setdefault("category", "plumbing")
-    return services.repair_order_create(
-        estate=world.estate, description=description, contact_name="张先生",
-        contact_phone="13800138000", channel="phone", by=world.agent.user, **kwargs,
-    )  # fmt: skip
-
-
-def act(order, action, user, **kwargs):
-    return services.repair_order_act(order=order, action=action, by=user, **kwargs)
 
 
 def completed(world, order):

@@ -2,15 +2,14 @@
 revisit and follow-up, auto-close, repeat faults, reclassification, comments, dispatch by
 workload, the price list and the escalation of a late clock to the head of engineering."""
 
-import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.factories import make_staff
 from tests.images import photo_of, signature_of
+from tests.repairs.helpers import ARRIVAL, act, at, report
 from wuye.billing.models import BillingItem
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
@@ -21,13 +20,6 @@ from wuye.repairs.choices import RepeatCause
 from wuye.repairs.models import RepairOrder, RepairSettings
 from wuye.workflow.choices import ClockState
 from wuye.workflow.services import sla_sweep
-
-SH = ZoneInfo("Asia/Shanghai")
-ARRIVAL = {"badge_uniform": True, "dust_sheet": True}
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
 
 
 @pytest.fixture(autouse=True)
@@ -48,25 +40,12 @@ def prices(world):
 photo, signature = photo_of, signature_of
 
 
-def report(world, description="卫生间水龙头漏水", by=None, **kwargs):
-    kwargs.setdefault("room", world.room)
-    kwargs.setdefault("category", "plumbing")
-    return services.repair_order_create(
-        estate=world.estate, description=description, contact_name="张先生",
-        contact_phone="13800138000", channel="phone", by=by or world.agent.user, **kwargs,
-    )  # fmt: skip
-
-
-def act(world, order, action, user, **kwargs):
-    return services.repair_order_act(order=order, action=action, by=user, **kwargs)
-
-
 def to_completion(world, order, charges=(), frozen=None):
     tech = world.tech.user
-    act(world, order, "dispatch", world.agent.user, assignee=tech)
-    act(world, order, "accept", tech)
-    act(world, order, "arrive", tech, data=ARRIVAL)
-    act(world, order, "complete", tech, attachments=[photo(tech)],
+    act(order, "dispatch", world.agent.user, assignee=tech)
+    act(order, "accept", tech)
+    act(order, "arrive", tech, data=ARRIVAL)
+    act(order, "complete", tech, attachments=[photo(tech)],
         data={"diagnosis": "阀芯老化", "charges": list(charges),
               "materials": [{"name": "生料带", "quantity": 1, "unit": "卷"}]})  # fmt: skip
     return RepairOrder.objects.get(pk=order.pk)
@@ -96,8 +75,8 @@ def test_charges_come_from_the_price_list_and_become_a_billing_item_on_acceptanc
     assert [m.name for m in order.materials.all()] == ["生料带"]
     assert not BillingItem.objects.exists()  # nothing is charged before the owner confirms
     with pytest.raises(Conflict):  # the owner must confirm the amount shown
-        act(world, order, "confirm", world.owner.user, data={"amount": "35.00"})
-    act(world, order, "confirm", world.owner.user, data={"amount": "60.00"})
+        act(order, "confirm", world.owner.user, data={"amount": "35.00"})
+    act(order, "confirm", world.owner.user, data={"amount": "60.00"})
     item = BillingItem.objects.get()
     assert (item.amount, item.room, item.source_ref) == (Decimal("60.00"), world.room,
                                                          order.case.number)  # fmt: skip
@@ -121,12 +100,12 @@ def test_charges_outside_the_price_list_are_refused_and_nothing_changes__REPAIR_
                                        by=world.exec.user)  # fmt: skip
     order = report(world)
     tech = world.tech.user
-    act(world, order, "grab", tech)
-    act(world, order, "accept", tech)
+    act(order, "grab", tech)
+    act(order, "accept", tech)
     for bad in ([{"item": foreign.pk, "quantity": 1}], [{"item": prices[0].pk, "quantity": 0}],
                 [{"item": "x"}], "tap"):  # fmt: skip
         with pytest.raises(ValidationError) as err:
-            act(world, order, "complete", tech, attachments=[photo(tech)], data={"charges": bad})
+            act(order, "complete", tech, attachments=[photo(tech)], data={"charges": bad})
         assert "charges" in err.value.message_dict
     assert status(order) == "in_progress" and not order.charges.exists()
 
@@ -135,9 +114,9 @@ def test_the_owner_signs_on_the_technicians_phone__REPAIR_10(world, prices):
     order = to_completion(world, report(world), charges=[{"item": prices[0].pk, "quantity": 1}])
     tech = world.tech.user
     with pytest.raises(ValidationError) as err:  # no signature
-        act(world, order, "sign_off", tech, data={"amount": "35"})
+        act(order, "sign_off", tech, data={"amount": "35"})
     assert "signature" in err.value.message_dict
-    act(world, order, "sign_off", tech, data={"amount": "35"}, attachments=[signature(tech)])
+    act(order, "sign_off", tech, data={"amount": "35"}, attachments=[signature(tech)])
     order.refresh_from_db()
     assert order.acceptance == "signature" and order.accepted_at == at("2026-11-26 10:00")
     event = order.case.events.get(action="sign_off")
@@ -147,15 +126,15 @@ def test_the_owner_signs_on_the_technicians_phone__REPAIR_10(world, prices):
 
 def test_free_repairs_bill_nothing(world):
     order = to_completion(world, report(world))
-    act(world, order, "confirm", world.owner.user)
+    act(order, "confirm", world.owner.user)
     assert not BillingItem.objects.exists()
 
 
 def test_rejection_needs_a_reason_and_tells_the_technician__REPAIR_10(world):
     order = to_completion(world, report(world))
     with pytest.raises(ValidationError):
-        act(world, order, "reject", world.owner.user)
-    act(world, order, "reject", world.owner.user, note="还在滴水")
+        act(order, "reject", world.owner.user)
+    act(order, "reject", world.owner.user, note="还在滴水")
     assert status(order) == "in_progress"
     msg = Message.objects.get(template="repair_rejected")
     assert msg.recipient == world.tech.user and "还在滴水" in msg.body
@@ -166,7 +145,7 @@ def test_a_neighbour_cannot_accept_someone_elses_repair(world):
 
     order = to_completion(world, report(world))
     with pytest.raises(Http404):
-        act(world, order, "confirm", world.neighbour.user)
+        act(order, "confirm", world.neighbour.user)
 
 
 # --- Revisit (REPAIR-12) -----------------------------------------------------------------------
@@ -177,11 +156,11 @@ def test_revisit_within_24_hours_of_completion__REPAIR_12(world, frozen):
     frozen.move_to(at("2026-11-26 14:00"), tick=False)
     order = to_completion(world, order)
     assert clocks(order)["REPAIR-12"].due_at == at("2026-11-27 14:00")
-    act(world, order, "confirm", world.owner.user)
+    act(order, "confirm", world.owner.user)
     frozen.move_to(at("2026-11-27 15:00"), tick=False)
     assert sla_sweep() >= 1
     assert clocks(order)["REPAIR-12"].state == ClockState.BREACHED
-    act(world, order, "revisit", world.agent.user,
+    act(order, "revisit", world.agent.user,
         data={"satisfaction": 4, "quality": 4, "attitude": 5, "comment": "师傅很细心"})  # fmt: skip
     order.refresh_from_db()
     assert (order.satisfaction, order.quality_score, order.attitude_score) == (4, 4, 5)
@@ -191,10 +170,10 @@ def test_revisit_within_24_hours_of_completion__REPAIR_12(world, frozen):
 
 def test_a_call_before_acceptance_is_recorded_and_finishes_on_acceptance__REPAIR_12(world):
     order = to_completion(world, report(world))
-    act(world, order, "revisit_early", world.agent.user, data={"satisfaction": 5})
+    act(order, "revisit_early", world.agent.user, data={"satisfaction": 5})
     assert status(order) == "waiting_acceptance"
     assert clocks(order)["REPAIR-12"].state == ClockState.MET
-    act(world, order, "confirm", world.owner.user)
+    act(order, "confirm", world.owner.user)
     assert status(order) == "done"
     assert list(order.case.events.values_list("action", flat=True))[-3:] == [
         "revisit_early", "confirm", "finish"]  # fmt: skip
@@ -202,10 +181,10 @@ def test_a_call_before_acceptance_is_recorded_and_finishes_on_acceptance__REPAIR
 
 def test_the_resident_rates_first_in_the_portal__REPAIR_12(world):
     order = to_completion(world, report(world))
-    act(world, order, "confirm", world.owner.user)
+    act(order, "confirm", world.owner.user)
     with pytest.raises(ValidationError):
-        act(world, order, "rate", world.owner.user, data={"satisfaction": 6})
-    act(world, order, "rate", world.owner.user, data={"satisfaction": 5, "quality": 5,
+        act(order, "rate", world.owner.user, data={"satisfaction": 6})
+    act(order, "rate", world.owner.user, data={"satisfaction": 5, "quality": 5,
                                                        "attitude": 5})  # fmt: skip
     order.refresh_from_db()
     assert order.revisit_source == "resident" and status(order) == "done"
@@ -214,8 +193,8 @@ def test_the_resident_rates_first_in_the_portal__REPAIR_12(world):
 
 def test_a_low_score_opens_a_follow_up_for_customer_service__REPAIR_12(world):
     order = to_completion(world, report(world))
-    act(world, order, "confirm", world.owner.user)
-    act(world, order, "rate", world.owner.user, data={"satisfaction": 2, "attitude": 1})
+    act(order, "confirm", world.owner.user)
+    act(order, "rate", world.owner.user, data={"satisfaction": 2, "attitude": 1})
     order.refresh_from_db()
     follow_up = order.follow_up
     assert follow_up.process == "repair_follow_up" and follow_up.status == "open"
@@ -226,8 +205,8 @@ def test_a_low_score_opens_a_follow_up_for_customer_service__REPAIR_12(world):
 def test_the_follow_up_threshold_is_the_estates(world):
     RepairSettings.objects.create(estate=world.estate, follow_up_below=5)
     order = to_completion(world, report(world))
-    act(world, order, "confirm", world.owner.user)
-    act(world, order, "rate", world.owner.user, data={"satisfaction": 4})
+    act(order, "confirm", world.owner.user)
+    act(order, "rate", world.owner.user, data={"satisfaction": 4})
     order.refresh_from_db()
     assert order.follow_up is not None
 
@@ -256,7 +235,7 @@ def test_auto_close_is_a_job_and_no_person_can_take_it(world):
     assert any(j.path == "wuye.repairs.services.repair_auto_close" for j in JOBS)
     order = to_completion(world, report(world))
     with pytest.raises(PermissionDenied):
-        act(world, order, "auto_close", world.agent.user)
+        act(order, "auto_close", world.agent.user)
 
 
 # --- Repeat faults (REPAIR-13) -----------------------------------------------------------------
@@ -279,13 +258,13 @@ def test_parts_quality_is_the_manuals_exception__REPAIR_13(world):
     again = report(world, description="新换的水龙头又漏了")
     assert again.repeat_of == first
     with pytest.raises(ValidationError):
-        act(world, again, "repeat_cause", world.agent.user, data={"cause": "luck"})
-    act(world, again, "repeat_cause", world.agent.user, data={"cause": "parts_quality"})
+        act(again, "repeat_cause", world.agent.user, data={"cause": "luck"})
+    act(again, "repeat_cause", world.agent.user, data={"cause": "parts_quality"})
     again.refresh_from_db()
     assert again.repeat_cause == RepeatCause.PARTS_QUALITY
     assert selectors.repair_order_list(actor=_actor(world.agent), repeat=True).count() == 1
     with pytest.raises(ValidationError):  # not a repeat: no cause to record
-        act(world, first, "repeat_cause", world.agent.user, data={"cause": "parts_quality"})
+        act(first, "repeat_cause", world.agent.user, data={"cause": "parts_quality"})
 
 
 def test_public_area_repeats_too__REPAIR_13(world):
@@ -308,8 +287,8 @@ def test_reclassifying_to_emergency_swaps_the_clocks_from_the_report_time__REPAI
     assert set(clocks(order)) == {"REPAIR-08", "REPAIR-05"}
     frozen.move_to(at("2026-11-26 10:02"), tick=False)
     with pytest.raises(ValidationError):  # a reason is required
-        act(world, order, "reclassify", world.agent.user, data={"urgency": "emergency"})
-    act(world, order, "reclassify", world.agent.user, note="业主说水越来越多",
+        act(order, "reclassify", world.agent.user, data={"urgency": "emergency"})
+    act(order, "reclassify", world.agent.user, note="业主说水越来越多",
         data={"urgency": "emergency"})  # fmt: skip
     c = clocks(order)
     assert c["REPAIR-08"].state == c["REPAIR-05"].state == ClockState.CANCELLED
@@ -327,9 +306,9 @@ def test_reclassifying_to_emergency_swaps_the_clocks_from_the_report_time__REPAI
 def test_reclassifying_after_dispatch_records_the_dispatch_against_the_new_clock(world, frozen):
     order = report(world, description="厨房水管爆裂")  # emergency
     frozen.move_to(at("2026-11-26 10:03"), tick=False)
-    act(world, order, "dispatch", world.agent.user, assignee=world.tech.user)
+    act(order, "dispatch", world.agent.user, assignee=world.tech.user)
     frozen.move_to(at("2026-11-26 10:10"), tick=False)
-    act(world, order, "reclassify", world.agent.user, note="只是轻微滴水",
+    act(order, "reclassify", world.agent.user, note="只是轻微滴水",
         data={"urgency": "general"})  # fmt: skip
     c = clocks(order)
     assert c["REPAIR-08"].state == ClockState.MET
@@ -345,10 +324,10 @@ def test_internal_comments_are_hidden_from_the_resident(world):
     from wuye.core.scoping import actor_for
 
     order = report(world)
-    act(world, order, "comment", world.agent.user, note="业主脾气急，注意沟通",
+    act(order, "comment", world.agent.user, note="业主脾气急，注意沟通",
         data={"internal": True})  # fmt: skip
-    act(world, order, "comment", world.agent.user, note="师傅今天下午到")
-    act(world, order, "comment", world.owner.user, note="好的", data={"internal": True})
+    act(order, "comment", world.agent.user, note="师傅今天下午到")
+    act(order, "comment", world.owner.user, note="好的", data={"internal": True})
     events = list(order.case.events.all())
     seen = selectors.comments_visible(events, actor=actor_for(world.owner.user))
     notes = [e.note for e in seen if e.action == "comment"]

@@ -15,13 +15,13 @@ from django.urls import reverse
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import OccupancyFactory, make_resident_user
 from tests.images import jpeg_bytes, make_jpeg, photo_of
+from tests.repairs.helpers import ARRIVAL, act
 from wuye.core.choices import PublicAreaKind
 from wuye.core.models import Building, PublicArea
 from wuye.repairs import services
 from wuye.repairs.models import RepairOrder
 from wuye.repairs.views.portal import qr_place, qr_token
 
-ARRIVAL = {"badge_uniform": True, "dust_sheet": True}
 FORM = {
     "description": "卫生间水龙头漏水",
     "category": "plumbing",
@@ -42,10 +42,6 @@ def report(world, description="卫生间水龙头漏水", by=None, **kwargs):
         contact_phone="13912345678", channel="phone", category="plumbing",
         by=by or world.owner.user, **kwargs,
     )  # fmt: skip
-
-
-def act(order, action, user, **kwargs):
-    return services.repair_order_act(order=order, action=action, by=user, **kwargs)
 
 
 def to_acceptance(world, order, charges=()):

@@ -3,45 +3,24 @@ manual's order — grab or accept, arrive with the conduct checklist (REPAIR-14/
 complete with photos, materials and charges from the price list (REPAIR-11), the owner's
 signature for the amount shown (REPAIR-10). Every step posts to ``repairs:act``."""
 
-import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
 from tests.factories import make_staff
 from tests.images import make_jpeg, make_signature_data_url, photo_of
+from tests.repairs.helpers import ARRIVAL, act, at, report
 from wuye.core.choices import DepartmentKind, Role
 from wuye.repairs import services
 from wuye.repairs.models import PriceItem
 from wuye.workflow.models import Attachment
-
-SH = ZoneInfo("Asia/Shanghai")
-ARRIVAL = {"badge_uniform": True, "dust_sheet": True}
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
 
 
 @pytest.fixture(autouse=True)
 def frozen(time_machine):
     time_machine.move_to(at("2026-11-26 10:00"), tick=False)
     return time_machine
-
-
-def report(world, description="卫生间水龙头漏水", **kwargs):
-    kwargs.setdefault("room", world.room)
-    kwargs.setdefault("category", "plumbing")
-    return services.repair_order_create(
-        estate=world.estate, description=description, contact_name="张先生",
-        contact_phone="13800138000", channel="phone", by=world.agent.user, **kwargs,
-    )  # fmt: skip
-
-
-def act(order, action, user, **kwargs):
-    return services.repair_order_act(order=order, action=action, by=user, **kwargs)
 
 
 def html(response) -> str:

@@ -3,6 +3,8 @@ orders read-only (every change to an order goes through its steps, which the adm
 
 from django.contrib import admin
 
+from wuye.workflow.admin import ReadOnlyInline
+
 from .models import PriceItem, RepairCharge, RepairMaterial, RepairOrder, RepairSettings
 
 
@@ -20,22 +22,11 @@ class PriceItemAdmin(admin.ModelAdmin):
     list_select_related = ["estate"]
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ChargeInline(_ReadOnlyInline):
+class ChargeInline(ReadOnlyInline):
     model = RepairCharge
 
 
-class MaterialInline(_ReadOnlyInline):
+class MaterialInline(ReadOnlyInline):
     model = RepairMaterial
 
 
