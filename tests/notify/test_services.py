@@ -148,7 +148,8 @@ def test_an_overlong_idempotency_key_is_a_value_error(world):
 def test_every_template_renders_in_both_languages():
     context = {**CASE, "due_at": START, "rule": "REPAIR-03", "body": "x", "count": 2,
                "numbers": "TY-1、TY-2", "technician": "李师傅", "reason": "仍漏水", "days": 7,
-               "note": "下午到", "scores": "满意度 2", "follow_up": "GJ-1"}  # fmt: skip
+               "note": "下午到", "satisfaction": 2, "quality": 3, "attitude": "—",
+               "follow_up": "GJ-1"}  # fmt: skip
     for key in templates.TEMPLATES:
         for language in ("zh-hans", "en"):
             subject, body = templates.render(key, context, language=language)

@@ -77,8 +77,8 @@ TEMPLATES: dict[str, MessageTemplate] = {
     "repair_follow_up": MessageTemplate(
         subject=_("回访低分待跟进 %(number)s"),
         body=_(
-            "报修 %(number)s「%(title)s」回访评分偏低（%(scores)s），"
-            "已生成跟进工单 %(follow_up)s，请跟进。"
+            "报修 %(number)s「%(title)s」回访评分偏低（满意度 %(satisfaction)s，"
+            "维修质量 %(quality)s，服务态度 %(attitude)s），已生成跟进工单 %(follow_up)s，请跟进。"
         ),
     ),
     # One message for many cases escalated in the same sweep (context count, numbers).

@@ -543,7 +543,9 @@ def _follow_up_if_low(order: RepairOrder, actor: Actor | None) -> None:
             recipient=head, template="repair_follow_up", estate=order.estate,
             ref=case.number, url=reverse("workflow:case_detail", args=[case.pk]),
             context={"number": order.case.number, "title": order.description[:40],
-                     "scores": text, "follow_up": case.number},
+                     "satisfaction": order.satisfaction or "—",
+                     "quality": order.quality_score or "—",
+                     "attitude": order.attitude_score or "—", "follow_up": case.number},
         )  # fmt: skip
 
 
