@@ -401,3 +401,21 @@ def test_a_breach_escalates_to_the_head_of_engineering__REPAIR_08(world, frozen)
     told = set(Message.objects.filter(template="sla_breached").values_list(
         "recipient__username", flat=True))  # fmt: skip
     assert eng.user.username in told and world.head.user.username not in told
+
+
+# --- Roles (REPAIR-01) -------------------------------------------------------------------------
+
+
+def test_customer_service_receives_and_engineering_repairs__REPAIR_01(world):
+    order = report(world)  # the desk records it
+    with pytest.raises(PermissionDenied):  # the desk does not repair
+        act(order, "accept", world.agent.user)
+    with pytest.raises(PermissionDenied):  # a technician does not dispatch
+        act(order, "dispatch", world.tech.user, assignee=world.tech.user)
+    act(order, "dispatch", world.agent.user, assignee=world.tech.user)
+    act(order, "accept", world.tech.user)
+    with pytest.raises(PermissionDenied):
+        act(order, "complete", world.agent.user, attachments=[photo(world.agent.user)])
+    from wuye.workflow.engine import get_process
+
+    assert get_process("repair").department == DepartmentKind.ENGINEERING  # escalates there
