@@ -57,6 +57,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.workflow.api.router"),
     ("", "wuye.repairs.api.router"),
     ("", "wuye.repairs.api_kpis.router"),
+    ("", "wuye.complaints.api.router"),
     ("", "wuye.notify.api.router"),
 ]
 

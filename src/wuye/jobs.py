@@ -37,6 +37,7 @@ JOBS: list[Job] = [
     Job("schedule_generate", "wuye.workflow.schedules.schedule_generate", 300),
     Job("planned_task_sweep_missed", "wuye.workflow.schedules.planned_task_sweep_missed", 60),
     Job("repair_auto_close", "wuye.repairs.services.repair_auto_close", 600),
+    Job("complaint_escalate_breached", "wuye.complaints.services.complaint_escalate_breached", 300),
     Job("attachment_purge_unbound", "wuye.workflow.attachments.attachment_purge_unbound", 3600),
 ]
 

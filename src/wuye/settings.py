@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "wuye.notify",
     "wuye.repairs",
     "wuye.billing",
+    "wuye.complaints",
     "wuye.web",
 ]
 

@@ -81,6 +81,23 @@ TEMPLATES: dict[str, MessageTemplate] = {
             "维修质量 %(quality)s，服务态度 %(attitude)s），已生成跟进工单 %(follow_up)s，请跟进。"
         ),
     ),
+    # Complaints (context number, title).
+    "complaint_assigned": MessageTemplate(
+        subject=_("新投诉待处理 %(number)s"),
+        body=_("投诉 %(number)s「%(title)s」已分派给%(department)s，请在时限内处理并记录进展。"),
+    ),
+    "complaint_approval": MessageTemplate(
+        subject=_("重大投诉待审批 %(number)s"),
+        body=_("重大投诉 %(number)s「%(title)s」的处理结果已提交，请审批。"),
+    ),
+    "complaint_sent_back": MessageTemplate(
+        subject=_("投诉处理结果被退回 %(number)s"),
+        body=_("投诉 %(number)s「%(title)s」的处理结果未获批准：%(reason)s。请重新处理。"),
+    ),
+    "complaint_replied": MessageTemplate(
+        subject=_("您的投诉已回复 %(number)s"),
+        body=_("您的投诉 %(number)s 已处理：%(reply)s"),
+    ),
     # One message for many cases escalated in the same sweep (context count, numbers).
     "sla_warning_digest": MessageTemplate(
         subject=_("%(count)s 张工单即将超时"),

@@ -46,4 +46,5 @@ urlpatterns = [
     path("", include("wuye.workflow.urls")),
     path("", include("wuye.notify.urls")),
     path("", include("wuye.repairs.urls")),
+    path("", include("wuye.complaints.urls")),
 ]

@@ -60,6 +60,7 @@ class Action:
     photos: int = 0
     signature: bool = False
     assigns: bool = False  # the action sets the case's assignee (dispatch, grab, reassign)
+    assignee_optional: bool = False  # with ``assigns``: a person may be named, or none
     assignee_only: bool = False
     updates: tuple[str, ...] = ()
 
@@ -88,6 +89,7 @@ class Clock:
     resume_on: tuple[str, ...] = ()
     warn_fraction: float = 0.75
     escalate_to: tuple[str, ...] = ("assignee", "department_head", "executive")
+    warn_count: int = 1  # how many of ``escalate_to`` (from the first) are warned before breach
     # The clock runs only for cases whose data has these values (e.g. (("urgency", "emergency"),)).
     only_if: tuple[tuple[str, str], ...] = ()
 

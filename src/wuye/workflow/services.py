@@ -357,13 +357,15 @@ def case_act(
     data = dict(data or {})
     files = attachment_services.attachments_resolve(attachments, actor=actor, case=case)
     _check_inputs(decl, note, data, files)
-    if decl.assigns:
+    if decl.assigns and (assignee is not None or not decl.assignee_optional):
         if assignee is None:
             raise ValidationError({"assignee": [_("请选择处理人")]})
         if not selectors.assignable_users(case).filter(pk=assignee.pk).exists():
             raise ValidationError({"assignee": [_("处理人须为本项目的在职员工")]})
         case.assignee = assignee
         data["assignee"] = assignee.pk
+    elif decl.assigns:
+        case.assignee = None  # the department as a whole, nobody in particular
     now = timezone.now()
     before = case.status
     if decl.target:
@@ -448,10 +450,12 @@ def _escalation_recipients_of(
     """Who is told of one clock's escalation: warning → the first of the chain (the assignee,
     or the department head when nobody is assigned); breach → the whole chain."""
     chain = decl.escalate_to if decl else ("assignee", "department_head", "executive")
-    roles = chain[:1] if level == EscalationLevel.WARNING else chain
-    recipients = escalation_recipients(clock.case, roles, process.department, memo)
+    roles = chain[: decl.warn_count if decl else 1] if level == EscalationLevel.WARNING else chain
+    # The department responsible for this case (a complaint's), else the process's own.
+    department = clock.case.data.get("department") or process.department
+    recipients = escalation_recipients(clock.case, roles, department, memo)
     if level == EscalationLevel.WARNING and not recipients:
-        recipients = escalation_recipients(clock.case, chain[1:2], process.department, memo)
+        recipients = escalation_recipients(clock.case, chain[1:2], department, memo)
     return recipients
 
 

@@ -1,0 +1,3 @@
+"""Complaint pages: analysis. Each module of this package lists its own ``urlpatterns``."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Complaint pages: desk. Each module of this package lists its own ``urlpatterns``."""
+
+urlpatterns: list = []
