@@ -513,6 +513,7 @@ def _sweep_rows(claimed, memo: dict) -> list[SimpleNamespace]:
         claimed.values(
             "id", "key", "rule", "name", "due_at", "case_id", "case__number", "case__title",
             "case__status", "case__process", "case__estate_id", "case__assignee_id",
+            "case__data__department",
         )
     )  # fmt: skip
     estates = memo.setdefault("estates", {})
@@ -538,6 +539,7 @@ def _sweep_rows(claimed, memo: dict) -> list[SimpleNamespace]:
                 estate=estates[r["case__estate_id"]],
                 assignee_id=r["case__assignee_id"],
                 assignee=users.get(r["case__assignee_id"]),
+                data={"department": r["case__data__department"] or ""},
             ),
         )
         for r in rows
