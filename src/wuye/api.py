@@ -58,6 +58,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.repairs.api.router"),
     ("", "wuye.repairs.api_kpis.router"),
     ("", "wuye.complaints.api.router"),
+    ("", "wuye.complaints.api_analysis.router"),
     ("", "wuye.notify.api.router"),
 ]
 

@@ -91,7 +91,8 @@ COMPLAINT = register(
             Action("rate", _("评价"), (S.REPLIED,), S.ARCHIVED, RESIDENT,
                    requires=("satisfaction",)),
             Action("archive", _("归档"), (S.REPLIED,), S.ARCHIVED, DESK),
-            Action("reopen", _("不满意，重新处理"), (S.REPLIED, S.ARCHIVED), None,
+            # Not satisfied: the complaint is archived and handled again as a new, linked one.
+            Action("reopen", _("不满意，重新处理"), (S.REPLIED, S.ARCHIVED), S.ARCHIVED,
                    RESIDENT | DESK, note_required=True),
             Action("cancel", _("撤销"), (S.WAITING_ASSIGN, S.HANDLING), S.CANCELLED, DESK,
                    note_required=True),

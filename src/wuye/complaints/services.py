@@ -104,6 +104,8 @@ def complaint_create(
         errors["contact_email"] = [_("邮件投诉请填写来信邮箱")]
     if errors:
         raise ValidationError(errors)
+    if complainant is None and room is not None:
+        complainant = _occupant_with_mobile(room, phone)
     received_at = received_at or timezone.now()
     case = engine.case_open(
         process=COMPLAINT,
@@ -129,15 +131,37 @@ def complaint_create(
     return complaint
 
 
+def _occupant_with_mobile(room: Room, phone: str) -> Resident | None:
+    """The room's current resident whose mobile is the contact's: the complaint is theirs (the
+    reply reaches them in the portal too)."""
+    from wuye.core.models import Occupancy
+
+    occupancy = (
+        Occupancy.objects.filter(Occupancy.current_q(), room=room, resident__mobile=phone)
+        .select_related("resident")
+        .first()
+    )
+    return occupancy.resident if occupancy is not None else None
+
+
 # --- Checking an action's inputs ---------------------------------------------------------------
 
 
-def _handles(actor: Actor | None, complaint: Complaint) -> bool:
+def can_handle(actor: Actor | None, complaint: Complaint) -> bool:
     """COMPLAINT-03: the responsible department handles (its staff, its head), executives may."""
     if actor is None or actor.is_superuser or actor.role == Role.EXECUTIVE:
         return True
     staff = actor.staff
     return staff is not None and staff.department.kind == complaint.department
+
+
+def can_record_progress(actor: Actor | None, complaint: Complaint) -> bool:
+    """COMPLAINT-11: customer service tracks every complaint and updates the ledger daily, so
+    it may record progress too; otherwise the handling department."""
+    if actor is not None and actor.staff is not None:
+        if actor.staff.department.kind == DepartmentKind.CUSTOMER_SERVICE:
+            return True
+    return can_handle(actor, complaint)
 
 
 def reply_check(text: str, complaint: Complaint) -> list[str]:
@@ -158,7 +182,9 @@ def reply_check(text: str, complaint: Complaint) -> list[str]:
 def _clean(complaint: Complaint, action: str, actor: Actor | None, data: dict) -> dict:
     errors: dict[str, list[str]] = {}
     clean = dict(data)
-    if action in ("progress", "resolve", "submit_approval") and not _handles(actor, complaint):
+    if (action == "progress" and not can_record_progress(actor, complaint)) or (
+        action in ("resolve", "submit_approval") and not can_handle(actor, complaint)
+    ):
         dept = DepartmentKind(complaint.department).label if complaint.department else "—"
         raise PermissionDenied(_("该投诉由%(dept)s处理") % {"dept": dept})
     if action == "reclassify":

@@ -241,8 +241,12 @@ def load_demo() -> dict[str, int]:
     from wuye.repairs.demo import load_repairs_demo
 
     repairs = load_repairs_demo(estates)
+    from wuye.complaints.demo import load_complaints_demo
+
+    complaints = load_complaints_demo(estates)
     return {
         "repair_orders": repairs,
+        "complaints": complaints,
         "estates": len(estates),
         "rooms": rooms,
         "residents": Resident.objects.filter(company=company).count(),
