@@ -38,6 +38,7 @@ JOBS: list[Job] = [
     Job("planned_task_sweep_missed", "wuye.workflow.schedules.planned_task_sweep_missed", 60),
     Job("repair_auto_close", "wuye.repairs.services.repair_auto_close", 600),
     Job("complaint_escalate_breached", "wuye.complaints.services.complaint_escalate_breached", 300),
+    Job("complaint_weekly_analysis", "wuye.complaints.analysis.complaint_weekly_generate", 3600),
     Job("attachment_purge_unbound", "wuye.workflow.attachments.attachment_purge_unbound", 3600),
 ]
 

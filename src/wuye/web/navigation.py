@@ -68,6 +68,12 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 roles=frozenset({Role.RESIDENT}),
                 match=("repairs:my_new", "repairs:my_detail", "repairs:my_act"),
             ),
+            NavItem(
+                _("我的投诉"),
+                "complaints:my_list",
+                roles=frozenset({Role.RESIDENT}),
+                match=("complaints:my_new", "complaints:my_detail", "complaints:my_act"),
+            ),
             NavItem(_("我的工单"), "web:home", roles=frozenset({Role.CONTRACTOR})),
         ),
     ),
@@ -87,6 +93,44 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 _("登记报修"),
                 "repairs:create",
                 roles=frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT}),
+            ),
+            NavItem(
+                _("投诉工单"),
+                "complaints:list",
+                roles=frozenset(
+                    {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT, Role.AUDITOR}
+                ),
+                match=("complaints:detail", "complaints:act"),
+            ),
+            NavItem(
+                _("登记投诉"),
+                "complaints:create",
+                roles=frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT}),
+            ),
+            NavItem(
+                _("投诉处理台账"),
+                "complaints:ledger",
+                roles=frozenset(
+                    {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT, Role.AUDITOR}
+                ),
+            ),
+            # The departments that handle complaints see theirs (the list opens on their own
+            # department's).
+            NavItem(
+                _("本部门投诉"),
+                "complaints:list",
+                roles=frozenset(
+                    {Role.TECHNICIAN, Role.GUARD, Role.CLEANER, Role.GARDENER, Role.FINANCE_CLERK}
+                ),
+                match=("complaints:detail", "complaints:act"),
+            ),
+            NavItem(
+                _("投诉分析"),
+                "complaints:analysis",
+                with_estate=True,
+                roles=frozenset(
+                    {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT, Role.AUDITOR}
+                ),
             ),
             NavItem(
                 _("公告栏"),

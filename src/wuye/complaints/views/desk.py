@@ -1,3 +1,610 @@
-"""Complaint pages: desk. Each module of this package lists its own ``urlpatterns``."""
+"""Complaint pages of the desk (客服中心) and the departments: the complaint list with its export,
+intake by phone, at the counter or by email, the complaint's page with the steps this user may
+take, and the daily ledger 《投诉处理台账》 (COMPLAINT-11) with its export.
 
-urlpatterns: list = []
+Thin: reads through selectors, every write through ``services``; a service's ValidationError
+goes next to the form field, a Conflict or PermissionDenied becomes a message with its reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, path, resolve, reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from wuye.core.choices import DepartmentKind, Role
+from wuye.core.exceptions import Conflict
+from wuye.core.forms import add_service_errors
+from wuye.core.models import Estate
+from wuye.core.scoping import Actor, actor_for
+from wuye.core.validators import mask_mobile
+from wuye.repairs.forms import find_rooms, room_owner
+from wuye.web.shortcuts import estate_page, paginate, staff_required
+from wuye.web.xlsx import dated_filename, xlsx_response
+from wuye.workflow.services import allowed_actions
+
+from .. import selectors, services
+from ..choices import ComplaintType, Status
+from ..filters import TABS, ComplaintFilter
+from ..forms import ActionForm, ComplaintIntakeForm, action_form, suggested_department
+from ..models import Complaint
+from ..processes import COMPLAINT, DESK, HANDLERS
+
+# Who may open the desk pages: every staff role that works complaints (the desk, the heads and
+# executives, the handling departments) and the auditors, who only read.
+VIEWERS = DESK | HANDLERS | {Role.AUDITOR}
+# Who sees every department's complaints by default; the others see their own department's.
+ALL_DEPARTMENTS = DESK | {Role.AUDITOR}
+# Steps the desk page never offers: the resident's rating, the scheduler's escalation, and the
+# approval submit (the resolve form becomes it for a major complaint, the service decides).
+NOT_ON_PAGE = frozenset({"rate", "escalate_major", "submit_approval"})
+# Steps taken in their own box (or on the ledger), not in the list of action forms.
+MAIN_ACTIONS = ("assign", "approve", "resolve", "reply", "progress")
+WITH_ATTACHMENTS = frozenset({"progress", "resolve", "comment"})
+EXPORT_LIMIT = 20_000
+
+
+def _can(actor: Actor, roles) -> bool:
+    return actor.is_superuser or actor.role in roles
+
+
+def _require(request, roles) -> Actor:
+    actor = actor_for(request.user)
+    if not _can(actor, roles):
+        raise PermissionDenied(_("此页面仅供客服中心、各部门和管理层使用"))
+    return actor
+
+
+def desk_page(view):
+    """A desk page about the current estate (list, intake, ledger)."""
+
+    @wraps(view)
+    def wrapper(request, *args, estate: Estate, **kwargs):
+        _require(request, VIEWERS)
+        return view(request, *args, estate=estate, **kwargs)
+
+    return estate_page(wrapper)
+
+
+def tz_of(estate: Estate) -> ZoneInfo:
+    return ZoneInfo(estate.time_zone or "Asia/Shanghai")
+
+
+def render_in(request, template: str, context: dict, estate: Estate, status: int = 200):
+    """Render with the estate's time zone, so every time on the page is local to the estate."""
+    with timezone.override(tz_of(estate)):
+        return render(request, template, context, status=status)
+
+
+def _local(value: dt.datetime | None, tz: ZoneInfo) -> dt.datetime | None:
+    """An Excel date-time: local to the estate, without a zone (Excel has none)."""
+    return value.astimezone(tz).replace(tzinfo=None) if value is not None else None
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    staff = getattr(user, "staff", None)
+    return staff.name if staff is not None else user.get_full_name() or user.get_username()
+
+
+def _department(value: str) -> str:
+    return str(DepartmentKind(value).label) if value else ""
+
+
+# --- Deadlines as people read them -------------------------------------------------------------
+
+
+def due_text(due: dt.datetime | None, now: dt.datetime) -> str:
+    """还剩 25 分钟 / 还剩 3 小时 20 分钟 / 已超时 12 分钟 (whole minutes, rounded toward zero)."""
+    if due is None:
+        return ""
+    seconds = int((due - now).total_seconds())
+    late, seconds = seconds < 0, abs(seconds)
+    hours, minutes = divmod(seconds // 60, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        amount = _("%(d)d 天 %(h)d 小时") % {"d": days, "h": hours}
+    elif hours:
+        amount = _("%(h)d 小时 %(m)d 分钟") % {"h": hours, "m": minutes}
+    else:
+        amount = _("%(m)d 分钟") % {"m": minutes}
+    return (_("已超时 %(t)s") if late else _("还剩 %(t)s")) % {"t": amount}
+
+
+def decorate(complaints, now: dt.datetime | None = None):
+    """Each complaint's next deadline as a colour (ok / warn / breach, UX.md) and a countdown;
+    a complaint waiting for assignment also its 1-hour assignment deadline (COMPLAINT-08)."""
+    now = now or timezone.now()
+    for c in complaints:
+        due = getattr(c, "next_due", None)
+        warn = getattr(c, "next_warn", None)
+        late = due is not None and due <= now
+        c.overdue = bool(getattr(c, "breached", False)) or late
+        c.due_state = "breach" if late else "warn" if warn is not None and warn <= now else "ok"
+        c.due_text = due_text(due, now)
+        c.status_label = COMPLAINT.state(c.case.status).label
+        c.department_label = _department(c.department)
+        assign_due = getattr(c, "assign_due", None)
+        c.assign_text = ""
+        if c.case.status == Status.WAITING_ASSIGN and assign_due is not None:
+            c.assign_text = due_text(assign_due, now)
+            c.assign_state = "breach" if assign_due <= now else "ok"
+    return complaints
+
+
+# --- The list ----------------------------------------------------------------------------------
+
+
+def own_department(actor: Actor) -> str:
+    """The department whose complaints a staff member outside the desk sees by default."""
+    if _can(actor, ALL_DEPARTMENTS) or actor.staff is None:
+        return ""
+    return actor.staff.department.kind
+
+
+def _filter(request, estate: Estate) -> ComplaintFilter:
+    actor = actor_for(request.user)
+    return ComplaintFilter(
+        request.GET, actor=actor, estate=estate, department=own_department(actor)
+    )
+
+
+def _tab_query(request, tab: str) -> str:
+    """The list's query string with another quick tab (the other filters kept, page 1)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("tab", None)
+    if tab:
+        query["tab"] = tab
+    return query.urlencode()
+
+
+@desk_page
+def complaint_list(request, estate: Estate):
+    actor = actor_for(request.user)
+    filterset = _filter(request, estate)
+    page = paginate(request, filterset.qs)
+    decorate(page.object_list)
+    counts = filterset.tab_counts()
+    current = filterset.current_tab
+    own = own_department(actor)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "tabs": [
+            {
+                "value": value,
+                "label": label,
+                "count": counts[value],
+                "active": value == current,
+                "query": _tab_query(request, value),
+            }
+            for value, label, _f in TABS
+        ],
+        "tab": current,
+        "can_create": _can(actor, DESK),
+        "own_department": _department(own) if own and "department" not in request.GET else "",
+        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "tab", "sort")),
+    }
+    # Filters and paging swap only the results; a history restore gets the whole page.
+    htmx = getattr(request, "htmx", None)
+    fragment = bool(htmx) and not htmx.history_restore_request and htmx.target == "results"
+    template = "complaints/desk/partials/results.html" if fragment else "complaints/desk/list.html"
+    response = render_in(request, template, context, estate)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+@require_GET
+@desk_page
+def complaint_export(request, estate: Estate):
+    """Exactly what the list shows with these filters, as .xlsx (UX.md: export what is filtered)."""
+    actor = actor_for(request.user)
+    tz = tz_of(estate)
+    complaints = decorate(list(_filter(request, estate).qs[:EXPORT_LIMIT]))
+    show_phone = actor.can_see_pii()
+    rows = []
+    for c in complaints:
+        rows.append([
+            c.case.number, str(c.status_label), c.type_label, c.get_urgency_display(),
+            _("是") if c.is_major else "", c.get_channel_display(), _local(c.received_at, tz),
+            c.room.label if c.room_id else "", c.contact_name,
+            c.contact_phone if show_phone else mask_mobile(c.contact_phone), c.content,
+            c.department_label, _person(c.case.assignee), _local(c.assigned_at, tz),
+            _local(c.next_due, tz), _("是") if c.overdue else "", c.resolution, c.measure,
+            _local(c.resolved_at, tz), _local(c.replied_at, tz), c.satisfaction,
+        ])  # fmt: skip
+    headers = [_("投诉单号"), _("状态"), _("投诉类型"), _("紧急程度"), _("重大投诉"),
+               _("投诉渠道"), _("受理时间"), _("房屋"), _("联系人"), _("联系电话"),
+               _("投诉内容"), _("责任部门"), _("处理人"), _("分派时间"), _("下一到期时间"),
+               _("超时"), _("处理结果"), _("改进措施"), _("处理完成时间"), _("回复时间"),
+               _("满意度")]  # fmt: skip
+    return xlsx_response(
+        filename=dated_filename(estate.name, _("投诉工单")),
+        title=_("投诉工单"),
+        headers=headers,
+        rows=rows,
+        text_columns=(0, 7, 9),
+        widths=(20, 8, 12, 8, 8, 8, 17, 16, 10, 14, 48, 14, 10, 17, 17, 6, 36, 30, 17, 17, 8),
+    )
+
+
+# --- Intake (COMPLAINT-05/06/07, assignment COMPLAINT-08) --------------------------------------
+
+
+def _attachments(request, case=None) -> list | None:
+    """The photos sent with the form, stored as attachments."""
+    if not request.FILES:
+        return None
+    from wuye.workflow.attachments import attachments_from_request
+
+    return attachments_from_request(request, case=case, by=request.user)
+
+
+@desk_page
+def complaint_create(request, estate: Estate):
+    _require(request, DESK)
+    form = ComplaintIntakeForm(request.POST or None, estate=estate)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.complaint_create(
+                **form.service_kwargs(), attachments=_attachments(request), by=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return _after_intake(request, form, complaint)
+    type_ = form["type"].value() or ""
+    suggestions = {t: _department(suggested_department(t)) for t in ComplaintType.values}
+    context = {
+        "form": form,
+        "estate": estate,
+        "suggestion": suggestions.get(type_, ""),
+        "suggestions": suggestions,
+    }
+    return render_in(request, "complaints/desk/create.html", context, estate)
+
+
+def _after_intake(request, form: ComplaintIntakeForm, complaint: Complaint):
+    """The complaint is registered; assigned at once when the agent chose to (COMPLAINT-08)."""
+    number = complaint.case.number
+    department = form.cleaned_data.get("department")
+    if not (form.cleaned_data.get("assign_now") and department):
+        messages.success(
+            request, _("已登记投诉 %(number)s，请在 1 小时内分派") % {"number": number}
+        )
+        return redirect("complaints:detail", pk=complaint.pk)
+    try:
+        services.complaint_act(
+            complaint=complaint, action="assign", by=request.user, data={"department": department}
+        )
+    except (ValidationError, Conflict, PermissionDenied) as exc:
+        messages.warning(
+            request,
+            _("已登记投诉 %(number)s，但未能分派：%(reason)s")
+            % {"number": number, "reason": _reason(exc)},
+        )
+    else:
+        messages.success(
+            request,
+            _("已登记投诉 %(number)s 并分派至%(department)s")
+            % {"number": number, "department": _department(department)},
+        )
+    return redirect("complaints:detail", pk=complaint.pk)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return getattr(exc, "message", None) or str(exc) or _("您不能执行该操作")
+
+
+@require_GET
+@desk_page
+def room_lookup(request, estate: Estate):
+    """HTMX: the rooms matching the typed number, with the owner to call back."""
+    building = None
+    if request.GET.get("building", "").isdigit():
+        building = estate.buildings.filter(pk=request.GET["building"]).first()
+    text = request.GET.get("room", "")
+    rooms = list(find_rooms(estate, text, building)[:6])
+    owner = room_owner(rooms[0]) if len(rooms) == 1 else None
+    context = {"rooms": rooms, "text": text.strip(), "owner": owner,
+               "show_phone": actor_for(request.user).can_see_pii()}  # fmt: skip
+    return render(request, "complaints/partials/room_match.html", context)
+
+
+# --- The complaint's page ------------------------------------------------------------------------
+
+
+def get_complaint(request, pk: int) -> Complaint:
+    """The complaint if this user may see it (else 404), with what its page shows."""
+    complaints = selectors.complaint_list(actor=actor_for(request.user)).select_related(
+        "complainant", "reported_by__staff", "approved_by__staff", "replied_by__staff",
+        "reopened_from__case",
+    )  # fmt: skip
+    try:
+        return complaints.get(pk=pk)
+    except Complaint.DoesNotExist:
+        raise Http404 from None
+
+
+def _clocks(complaint: Complaint) -> list:
+    clocks = list(complaint.case.clocks.order_by("started_at", "id"))
+    now = timezone.now()
+    for c in clocks:
+        c.view_state = (
+            "paused" if c.state in ("cancelled", "paused")
+            else "breach" if c.state == "breached" or (c.state == "running" and c.due_at <= now)
+            else "warn" if c.state == "running" and (c.warned_at or c.warn_at <= now)
+            else "ok"
+        )  # fmt: skip
+        c.countdown = due_text(c.due_at, now) if c.state == "running" else ""
+    return clocks
+
+
+def _timeline(complaint: Complaint, actor: Actor) -> list:
+    events = selectors.timeline_for(complaint, actor)
+    for e in events:
+        e.label = COMPLAINT.action_label(e.action)
+        e.from_label = COMPLAINT.state_label(e.from_status) if e.from_status else ""
+        e.to_label = COMPLAINT.state_label(e.to_status)
+    return events
+
+
+def _photos(complaint: Complaint) -> list:
+    """The photos sent with the complaint."""
+    from wuye.workflow.models import Attachment
+
+    return list(Attachment.objects.filter(case=complaint.case, event__action="created"))
+
+
+def _offered(request, complaint: Complaint) -> list[str]:
+    """The steps this user may take now, as the page offers them."""
+    actor = actor_for(request.user)
+    names = []
+    for action in allowed_actions(case=complaint.case, user=request.user):
+        if action.name in NOT_ON_PAGE:
+            continue
+        # COMPLAINT-03: the responsible department handles; the service says so too.
+        if action.name == "progress" and not services.can_record_progress(actor, complaint):
+            continue
+        if action.name == "resolve" and not services.can_handle(actor, complaint):
+            continue
+        names.append(action.name)
+    return names
+
+
+def _forms(request, complaint: Complaint, bound: ActionForm | None) -> dict[str, ActionForm]:
+    forms = {}
+    for name in _offered(request, complaint):
+        if bound is not None and bound.action == name:
+            forms[name] = bound
+        else:
+            forms[name] = action_form(name, complaint)
+    if bound is not None and bound.action not in forms:
+        # A step this page does not offer (no longer, or not to this user): its errors.
+        for errors in bound.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return forms
+
+
+def _detail_context(request, complaint: Complaint, bound: ActionForm | None = None) -> dict:
+    actor = actor_for(request.user)
+    forms = _forms(request, complaint, bound)
+    main = [forms[name] for name in MAIN_ACTIONS if name in forms]
+    more = [f for name, f in forms.items() if name not in (*MAIN_ACTIONS, "link_repair")]
+    clocks = _clocks(complaint)
+    return {
+        "complaint": complaint,
+        "case": complaint.case,
+        "status_label": COMPLAINT.state(complaint.case.status).label,
+        "department_label": _department(complaint.department),
+        "suggested_department": _department(suggested_department(complaint.type)),
+        "clocks": clocks,
+        "overdue": any(c.view_state == "breach" and not c.stopped_at for c in clocks),
+        "photos": _photos(complaint),
+        "repairs": list(complaint.repair_orders.select_related("case").order_by("-reported_at")),
+        "reopenings": list(complaint.reopenings.select_related("case").order_by("received_at")),
+        "main_forms": main,
+        "more_forms": more,
+        "link_form": forms.get("link_repair"),
+        "bound": bound,
+        "events": _timeline(complaint, actor),
+        "actor": actor,
+        "next": reverse("complaints:detail", args=[complaint.pk]),
+    }
+
+
+def render_detail(request, complaint: Complaint, bound: ActionForm | None = None):
+    context = _detail_context(request, complaint, bound)
+    return render_in(request, "complaints/desk/detail.html", context, complaint.estate)
+
+
+@staff_required
+def complaint_detail(request, pk: int):
+    _require(request, VIEWERS)
+    return render_detail(request, get_complaint(request, pk))
+
+
+def _next(request, complaint: Complaint) -> str:
+    """Where to go after a step: the page the form came from (the page or the ledger), if safe."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("complaints:detail", args=[complaint.pk])
+
+
+def _came_from_ledger(target: str) -> bool:
+    try:
+        return resolve(target.split("?", 1)[0]).view_name == "complaints:ledger"
+    except Resolver404:
+        return False
+
+
+ACTION_NAMES = {a.name for a in COMPLAINT.actions} - NOT_ON_PAGE
+DONE_MESSAGES = {
+    "assign": gettext_lazy("已分派，责任部门会收到通知"),
+    "progress": gettext_lazy("已记录今日进展"),
+    "reply": gettext_lazy("已回复业主"),
+    "link_repair": gettext_lazy("已关联报修单"),
+    "comment": gettext_lazy("已添加备注"),
+}
+
+
+@require_POST
+@staff_required
+def complaint_act(request, pk: int, action: str):
+    """One POST for every step, from the complaint's page and from the ledger."""
+    if action not in ACTION_NAMES:
+        raise Http404
+    complaint = get_complaint(request, pk)
+    target = _next(request, complaint)
+    form = action_form(action, complaint, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachments = (
+                _attachments(request, complaint.case) if action in WITH_ATTACHMENTS else None
+            )
+            done = services.complaint_act(
+                complaint=complaint, action=action, by=request.user, attachments=attachments,
+                **form.service_args(),
+            )  # fmt: skip
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except (Conflict, PermissionDenied) as exc:
+            messages.error(request, _reason(exc))
+            return redirect(target)
+        else:
+            messages.success(request, _done_message(action, done))
+            return redirect(target)
+    # Bad input: the same page again, the form keeping what was typed, errors beside the fields.
+    complaint = get_complaint(request, pk)
+    if _came_from_ledger(target):
+        return render_ledger(request, complaint.estate, bound=form, target=target)
+    return render_detail(request, complaint, bound=form)
+
+
+def _done_message(action: str, complaint: Complaint) -> str:
+    if action == "resolve" and complaint.case.status == Status.WAITING_APPROVAL:
+        return _("已提交企业高层审批（重大投诉）")
+    if action == "resolve":
+        return _("已处理完成，请在 24 小时内回复业主")
+    if action in DONE_MESSAGES:
+        return str(DONE_MESSAGES[action])
+    return _("已%(action)s") % {"action": COMPLAINT.action(action).label}
+
+
+# --- The ledger 《投诉处理台账》 (COMPLAINT-11) ---------------------------------------------
+
+
+def _day(request, estate: Estate) -> dt.date:
+    """The ledger's day: ?day=YYYY-MM-DD, else today in the estate's time zone."""
+    today = timezone.localdate(timezone=tz_of(estate))
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day") or request.POST.get("day") or "")
+    except ValueError:
+        return today
+    return min(day, today)
+
+
+def ledger_rows(request, estate: Estate, day: dt.date) -> list[Complaint]:
+    actor = actor_for(request.user)
+    rows = decorate(selectors.ledger(actor=actor, estate_id=estate.pk, day=day))
+    # Who wrote each note, in one query for the whole ledger.
+    prefetch_related_objects([c.today_progress for c in rows if c.today_progress], "actor__staff")
+    today = day == timezone.localdate(timezone=tz_of(estate))
+    may_progress = _can(actor, HANDLERS)
+    for c in rows:
+        c.handling = c.case.status == Status.HANDLING
+        c.can_progress = (
+            today and c.handling and may_progress and services.can_record_progress(actor, c)
+        )  # fmt: skip
+    return rows
+
+
+def render_ledger(request, estate: Estate, bound: ActionForm | None = None, target: str = ""):
+    day = _day(request, estate)
+    rows = ledger_rows(request, estate, day)
+    for c in rows:
+        if bound is not None and bound.complaint.pk == c.pk:
+            c.form = bound
+        elif c.can_progress:
+            c.form = action_form("progress", c, auto_id=f"id_%s_{c.pk}")
+    today = timezone.localdate(timezone=tz_of(estate))
+    context = {
+        "estate": estate,
+        "rows": rows,
+        "day": day,
+        "is_today": day == today,
+        "not_updated": sum(1 for c in rows if c.handling and c.today_progress is None),
+        "handling": sum(1 for c in rows if c.handling),
+        "overdue": sum(1 for c in rows if c.overdue),
+        "next": target or request.get_full_path(),
+        "printed_at": timezone.now(),
+    }
+    return render_in(request, "complaints/desk/ledger.html", context, estate)
+
+
+@desk_page
+def ledger(request, estate: Estate):
+    return render_ledger(request, estate)
+
+
+@require_GET
+@desk_page
+def ledger_export(request, estate: Estate):
+    """The day's ledger as .xlsx (the file name carries the date)."""
+    tz = tz_of(estate)
+    day = _day(request, estate)
+    rows = []
+    for i, c in enumerate(ledger_rows(request, estate, day), start=1):
+        note = c.today_progress
+        rows.append([
+            i, c.case.number, _local(c.received_at, tz), c.type_label, c.get_urgency_display(),
+            _("是") if c.is_major else "", c.content, c.contact_name, c.department_label,
+            _person(c.case.assignee), str(c.status_label), _local(c.next_due, tz), c.due_text,
+            note.note if note else (_("今日未更新") if c.handling else ""),
+            _local(note.at, tz) if note else None, _person(note.actor) if note else "",
+        ])  # fmt: skip
+    headers = [_("序号"), _("投诉单号"), _("受理时间"), _("投诉类型"), _("紧急程度"),
+               _("重大投诉"), _("投诉内容"), _("联系人"), _("责任部门"), _("处理人"),
+               _("状态"), _("下一到期时间"), _("时限情况"), _("当日进展"), _("进展记录时间"),
+               _("记录人")]  # fmt: skip
+    return xlsx_response(
+        filename=f"{estate.name}-{_('投诉处理台账')}-{day:%Y%m%d}.xlsx",
+        title=_("投诉处理台账"),
+        headers=headers,
+        rows=rows,
+        text_columns=(1,),
+        widths=(6, 20, 17, 12, 8, 8, 40, 10, 14, 10, 8, 17, 18, 40, 17, 10),
+    )
+
+
+urlpatterns = [
+    path("complaints/", complaint_list, name="list"),
+    path("complaints/export/", complaint_export, name="export"),
+    path("complaints/new/", complaint_create, name="create"),
+    path("complaints/new/room/", room_lookup, name="room_lookup"),
+    path("complaints/ledger/", ledger, name="ledger"),
+    path("complaints/ledger/export/", ledger_export, name="ledger_export"),
+    path("complaints/<int:pk>/", complaint_detail, name="detail"),
+    path("complaints/<int:pk>/act/<str:action>/", complaint_act, name="act"),
+]
