@@ -83,7 +83,7 @@ def test_intake_records_content_contact_and_channel__COMPLAINT_05(world):
 
 
 @pytest.mark.parametrize("kind", ["service_attitude", "engineering_quality", "fees", "management"])
-def test_the_manuals_types__COMPLAINT_06(world, kind):
+def test_the_manuals_types__COMPLAINT_02_COMPLAINT_06(world, kind):
     assert receive(world, type=kind).type == kind
 
 
