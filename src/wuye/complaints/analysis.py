@@ -165,7 +165,7 @@ def _rows(counts: Counter, labels: dict[str, str], total: int, order: list[str])
 
 
 def _other_label(detail: str) -> str:
-    return f"{ComplaintType.OTHER.label}：{detail}"
+    return _("%(type)s：%(other)s") % {"type": ComplaintType.OTHER.label, "other": detail}
 
 
 def subjects_of(text: str) -> list[str]:

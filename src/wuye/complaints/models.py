@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.choices import DepartmentKind
@@ -98,7 +99,10 @@ class Complaint(models.Model):
     @property
     def type_label(self) -> str:
         if self.type == ComplaintType.OTHER and self.type_other:
-            return f"{ComplaintType(self.type).label}（{self.type_other}）"
+            return gettext("%(type)s（%(other)s）") % {
+                "type": ComplaintType(self.type).label,
+                "other": self.type_other,
+            }
         return str(ComplaintType(self.type).label)
 
 

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
@@ -173,9 +174,8 @@ def reply_check(text: str, complaint: Complaint) -> list[str]:
         problems.append(_("回复须告知改进措施"))
     promised = [p for p in FORBIDDEN_PROMISES if p in text]
     if promised:
-        problems.append(
-            _("不要承诺“%(words)s”，请说“我们会尽力解决”") % {"words": "、".join(promised)}
-        )
+        words = pgettext("list separator", "、").join(promised)
+        problems.append(_("不要承诺“%(words)s”，请说“我们会尽力解决”") % {"words": words})
     return problems
 
 

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -354,9 +354,10 @@ def analysis_export(request, estate_pk: int):
     _count_sheet(workbook, _("按责任部门"), _("责任部门"), f["by_department"])
     _count_sheet(workbook, _("按渠道"), _("投诉渠道"), f["by_channel"])
     _count_sheet(workbook, _("按紧急程度"), _("紧急程度"), f["by_urgency"])
+    separator = pgettext("list separator", "、")
     _sheet(workbook, _("高频问题（关键词）"),
            [_("排名"), _("问题"), _("关键词"), _("涉及件数"), _("占比")],
-           [[i, s["label"], "、".join(s["words"]), s["count"], s["share"]]
+           [[i, s["label"], separator.join(s["words"]), s["count"], s["share"]]
             for i, s in enumerate(f["top_subjects"], 1)],
            [6, 16, 36, 10, 10], (4,))  # fmt: skip
     _sheet(workbook, _("高频问题（类型）"), [_("排名"), _("投诉类型"), _("件数"), _("占比")],

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from wuye.core.choices import DepartmentKind, Role
@@ -309,7 +309,7 @@ def _after_intake(request, form: ComplaintIntakeForm, complaint: Complaint):
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
+        return pgettext("separator of error messages", "；").join(exc.messages)
     return getattr(exc, "message", None) or str(exc) or _("您不能执行该操作")
 
 
