@@ -90,7 +90,7 @@ def _cleanup(company) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from wuye.billing.models import BillingItem
+    from wuye.billing.models import Bill
     from wuye.core.models import ApiToken, Staff
     from wuye.notify.models import Message
     from wuye.repairs.models import RepairOrder
@@ -102,7 +102,7 @@ def _cleanup(company) -> None:
         get_user_model().objects.filter(username__startswith="bench_").values_list("pk", flat=True)
     )
     Message.objects.filter(recipient_id__in=users).delete()
-    BillingItem.objects.filter(estate_id__in=estates).delete()
+    Bill.objects.filter(estate_id__in=estates).delete()
     RepairOrder.objects.filter(estate_id__in=estates).delete()
     SlaClock.objects.filter(case__estate_id__in=estates).delete()
     cases = Case.objects.filter(estate_id__in=estates)

@@ -11,7 +11,8 @@ from wuye.repairs import services
 @pytest.mark.parametrize(
     "name",
     ["repairs_priceitem", "repairs_repairsettings", "repairs_repairorder",
-     "billing_billingitem", "workflow_attachment"],
+     "billing_bill", "billing_payment", "billing_ledgerentry", "billing_chargeitem",
+     "billing_billingrun", "billing_gatewayorder", "billing_callbacklog", "workflow_attachment"],
 )  # fmt: skip
 def test_admin_lists_and_details_open(client, world, name):
     admin = get_user_model().objects.create_superuser("root", "root@example.invalid", "x")

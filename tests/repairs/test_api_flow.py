@@ -8,7 +8,7 @@ import pytest
 
 from tests.factories import make_staff
 from tests.images import make_jpeg, make_signature_data_url
-from wuye.billing.models import BillingItem
+from wuye.billing.models import Bill
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.services import api_token_issue
 from wuye.notify.models import Message
@@ -113,7 +113,7 @@ def test_general_repair_through_every_step_of_the_api__REPAIR_03(client, world, 
         "amount_changed")  # fmt: skip
     body = owner.step(oid, "confirm", data={"amount": "35.00"})
     assert body["status"] == "waiting_revisit" and body["acceptance"] == "portal"
-    assert BillingItem.objects.get().amount == 35
+    assert Bill.objects.get().amount == 35
     # 7 follow-up (REPAIR-12): customer service calls back.
     frozen.move_to(at("2026-11-27 09:00"), tick=False)
     body = agent.step(oid, "revisit", data={"satisfaction": 5, "quality": 5, "attitude": 5})
@@ -171,7 +171,7 @@ def test_emergency_repair_through_the_api_with_late_arrival_escalated__REPAIR_06
     assert body["acceptance"] == "signature" and body["status"] == "waiting_revisit"
     body = owner.step(oid, "rate", data={"satisfaction": 2, "comment": "来得太慢"})
     assert body["status"] == "done" and body["follow_up"] is not None
-    assert not BillingItem.objects.exists()
+    assert not Bill.objects.exists()
 
 
 def test_the_price_list_and_filters_in_the_api(client, world):

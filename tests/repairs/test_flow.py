@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.factories import make_staff
 from tests.images import photo_of, signature_of
 from tests.repairs.helpers import ARRIVAL, act, at, report
-from wuye.billing.models import BillingItem
+from wuye.billing.models import Bill
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import PublicArea
@@ -73,14 +73,17 @@ def test_charges_come_from_the_price_list_and_become_a_billing_item_on_acceptanc
     assert [(c.name, c.amount) for c in order.charges.all()] == [
         ("更换水龙头", Decimal("35.00")), ("更换软管", Decimal("25.00"))]  # fmt: skip
     assert [m.name for m in order.materials.all()] == ["生料带"]
-    assert not BillingItem.objects.exists()  # nothing is charged before the owner confirms
+    assert not Bill.objects.exists()  # nothing is charged before the owner confirms
     with pytest.raises(Conflict):  # the owner must confirm the amount shown
         act(order, "confirm", world.owner.user, data={"amount": "35.00"})
     act(order, "confirm", world.owner.user, data={"amount": "60.00"})
-    item = BillingItem.objects.get()
-    assert (item.amount, item.room, item.source_ref) == (Decimal("60.00"), world.room,
+    bill = Bill.objects.get()
+    assert (bill.amount, bill.room, bill.source_ref) == (Decimal("60.00"), world.room,
                                                          order.case.number)  # fmt: skip
-    assert item.payer == world.owner.user and "更换水龙头" in item.description
+    assert bill.item.kind == "repair" and "更换水龙头" in bill.description
+    from wuye.billing.services import room_balance
+
+    assert bill.status == "unpaid" and room_balance(world.room.pk) == Decimal("60.00")
     order.refresh_from_db()
     assert (order.acceptance, order.accepted_by) == ("portal", world.owner.user)
     assert status(order) == "waiting_revisit"
@@ -121,13 +124,13 @@ def test_the_owner_signs_on_the_technicians_phone__REPAIR_10(world, prices):
     assert order.acceptance == "signature" and order.accepted_at == at("2026-11-26 10:00")
     event = order.case.events.get(action="sign_off")
     assert [a["kind"] for a in event.data["attachments"]] == ["signature"]
-    assert BillingItem.objects.get().amount == Decimal("35.00")
+    assert Bill.objects.get().amount == Decimal("35.00")
 
 
 def test_free_repairs_bill_nothing(world):
     order = to_completion(world, report(world))
     act(order, "confirm", world.owner.user)
-    assert not BillingItem.objects.exists()
+    assert not Bill.objects.exists()
 
 
 def test_rejection_needs_a_reason_and_tells_the_technician__REPAIR_10(world):

@@ -1,17 +1,34 @@
-"""Django admin of billing items, read-only until the billing issue adds collection."""
+"""Django admin of fees, for superusers: items and rates editable; bills, payments and the
+ledger read-only (every change goes through the services, with the ledger)."""
 
 from django.contrib import admin
 
-from .models import BillingItem
+from .models import (
+    Bill,
+    BillingRun,
+    CallbackLog,
+    ChargeItem,
+    GatewayOrder,
+    LedgerEntry,
+    Payment,
+    Rate,
+)
 
 
-@admin.register(BillingItem)
-class BillingItemAdmin(admin.ModelAdmin):
-    list_display = ["source_ref", "estate", "room", "description", "amount", "status", "created_at"]
-    list_filter = ["estate", "source", "status"]
-    search_fields = ["source_ref", "description"]
-    list_select_related = ["estate", "room"]
+class RateInline(admin.TabularInline):
+    model = Rate
+    extra = 0
+    fields = ["amount", "effective_from"]
 
+
+@admin.register(ChargeItem)
+class ChargeItemAdmin(admin.ModelAdmin):
+    list_display = ["name", "estate", "kind", "basis", "room_use", "is_active"]
+    list_filter = ["estate", "kind", "is_active"]
+    inlines = [RateInline]
+
+
+class ReadOnly(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -20,3 +37,47 @@ class BillingItemAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Bill)
+class BillAdmin(ReadOnly):
+    list_display = ["description", "room", "amount", "paid_amount", "status", "due_date"]
+    list_filter = ["estate", "status", "item__kind"]
+    search_fields = ["description", "source_ref"]
+    list_select_related = ["room"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnly):
+    list_display = ["room", "amount", "channel", "reference", "received_at"]
+    list_filter = ["estate", "channel"]
+    list_select_related = ["room"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnly):
+    list_display = ["room", "kind", "amount", "description", "at"]
+    list_filter = ["estate", "kind"]
+    list_select_related = ["room"]
+
+
+@admin.register(BillingRun)
+class BillingRunAdmin(ReadOnly):
+    list_display = [
+        "estate",
+        "period_start",
+        "period_end",
+        "status",
+        "bills_created",
+        "amount_total",
+    ]
+
+
+@admin.register(GatewayOrder)
+class GatewayOrderAdmin(ReadOnly):
+    list_display = ["out_trade_no", "room", "channel", "amount", "status", "paid_at"]
+
+
+@admin.register(CallbackLog)
+class CallbackLogAdmin(ReadOnly):
+    list_display = ["received_at", "out_trade_no", "accepted", "reason"]

@@ -1,65 +1,419 @@
-"""Billing items (收费项目): what a resident owes, from any source (a repair's charges now; the
-periodic fees of the billing issue later). Collection and invoices are the billing issue's."""
+"""Fees (物业费用收缴, manual ch.3 part 3): charge items and their effective-dated rates, bills,
+payments and their allocation to bills, the immutable room ledger, and online payment orders.
+
+Money is ``Decimal`` everywhere (two places for amounts in 元, four for rates). A room's account
+balance is the sum of its ledger entries: charges are positive, money received negative, so a
+positive balance is arrears and a negative one prepaid credit (FEE-07).
+"""
 
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class BillingStatus(models.TextChoices):
-    UNPAID = "unpaid", _("待收款")
-    PAID = "paid", _("已收款")
-    VOID = "void", _("已作废")
+MONEY = {"max_digits": 14, "decimal_places": 2}
+ZERO = Decimal("0.00")
 
 
-class BillingSource(models.TextChoices):
+class ChargeKind(models.TextChoices):
+    """FEE-01: property fees, parking fees, shared costs (water, electricity, elevator)…"""
+
+    PROPERTY_FEE = "property_fee", _("物业服务费")
+    PARKING = "parking", _("车位管理费")
+    SHARED_UTILITY = "shared_utility", _("公摊水电费")
+    ELEVATOR = "elevator", _("电梯费")
     REPAIR = "repair", _("维修费")
+    DEPOSIT = "deposit", _("押金")
+    ONE_OFF = "one_off", _("其他收费")
 
 
-class BillingItem(models.Model):
-    """One amount owed for one room (or the reporter, for a public area), traceable to its
-    source: the source kind and the case number (e.g. a repair order BX-20261127-0003)."""
+class ChargeBasis(models.TextChoices):
+    PER_M2_MONTH = "per_m2_month", _("按建筑面积（元/㎡·月）")
+    PER_ROOM_MONTH = "per_room_month", _("按户（元/户·月）")
+    PER_SPACE_MONTH = "per_space_month", _("按车位（元/个·月）")
+    FIXED = "fixed", _("按次（固定金额）")
+
+
+class ChargeItem(models.Model):
+    """收费项目 — one thing an estate charges for, with how it is computed."""
 
     estate = models.ForeignKey(
-        "core.Estate", on_delete=models.PROTECT, related_name="billing_items",
+        "core.Estate", on_delete=models.CASCADE, related_name="charge_items",
         verbose_name=_("项目"),
     )  # fmt: skip
-    room = models.ForeignKey(
-        "core.Room", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="billing_items", verbose_name=_("房屋"),
-    )  # fmt: skip
-    payer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("付款人"),
-    )  # fmt: skip
-    source = models.CharField(_("来源"), max_length=20, choices=BillingSource.choices)
-    source_ref = models.CharField(_("来源单号"), max_length=32)
-    description = models.CharField(_("收费内容"), max_length=200)
-    amount = models.DecimalField(
-        _("金额（元）"), max_digits=12, decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"))],
-    )  # fmt: skip
-    status = models.CharField(
-        _("状态"), max_length=10, choices=BillingStatus.choices, default=BillingStatus.UNPAID
-    )
-    created_at = models.DateTimeField(_("生成时间"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("确认人"),
-    )  # fmt: skip
+    name = models.CharField(_("收费项目"), max_length=40)
+    kind = models.CharField(_("类别"), max_length=20, choices=ChargeKind.choices)
+    basis = models.CharField(_("计费方式"), max_length=20, choices=ChargeBasis.choices)
+    # Only rooms of this use (住宅, 商铺…; core RoomUse values); blank: every room.
+    room_use = models.CharField(_("适用房屋用途"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("在用"), default=True)
 
     class Meta:
         verbose_name = _("收费项目")
         verbose_name_plural = _("收费项目")
-        ordering = ["-created_at", "-id"]
+        ordering = ["estate_id", "kind", "name"]
         constraints = [
-            # One charge per source document: confirming twice never bills twice.
-            models.UniqueConstraint(fields=["source", "source_ref"], name="billing_item_source"),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="billing_item_positive"),
+            models.UniqueConstraint(fields=["estate", "name"], name="charge_item_name_unique")
         ]
 
     def __str__(self) -> str:
-        return f"{self.source_ref} ¥{self.amount}"
+        return self.name
+
+
+class Rate(models.Model):
+    """收费标准 — an item's price from a date on. A new rate never rewrites bills already made:
+    a bill keeps the amount computed when it was posted (FEE-04)."""
+
+    item = models.ForeignKey(ChargeItem, on_delete=models.CASCADE, related_name="rates")
+    amount = models.DecimalField(
+        _("单价（元）"), max_digits=12, decimal_places=4,
+        validators=[MinValueValidator(Decimal("0"))],
+    )  # fmt: skip
+    effective_from = models.DateField(_("生效日期"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+        verbose_name=_("录入人"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("收费标准")
+        verbose_name_plural = _("收费标准")
+        ordering = ["item_id", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "effective_from"], name="rate_item_from"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="rate_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.amount} ({self.effective_from})"
+
+
+class BillStatus(models.TextChoices):
+    UNPAID = "unpaid", _("未缴")
+    PARTIAL = "partial", _("部分缴纳")
+    PAID = "paid", _("已缴纳")
+    VOID = "void", _("已作废")
+
+
+class BillingRunStatus(models.TextChoices):
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class BillingRun(models.Model):
+    """费用核算 (FEE-04): one run of an estate's periodic bills for a period."""
+
+    estate = models.ForeignKey("core.Estate", on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField(_("账期开始"))
+    period_end = models.DateField(_("账期结束"))
+    due_date = models.DateField(_("缴费截止日"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=BillingRunStatus.choices,
+        default=BillingRunStatus.RUNNING,
+    )  # fmt: skip
+    rooms_total = models.PositiveIntegerField(_("房屋数"), default=0)
+    rooms_done = models.PositiveIntegerField(_("已处理"), default=0)
+    bills_created = models.PositiveIntegerField(_("新生成账单"), default=0)
+    amount_total = models.DecimalField(_("新生成金额（元）"), **MONEY, default=ZERO)
+    error = models.TextField(_("错误"), blank=True)
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        verbose_name = _("账单生成")
+        verbose_name_plural = _("账单生成")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.estate_id} {self.period_start}–{self.period_end}"
+
+
+class Bill(models.Model):
+    """账单 — one amount owed by one room for one item and period (or one source document: a
+    repair order's accepted charge). Posting a run twice never doubles a bill: the periodic
+    ones are unique per room, item and period start; the sourced ones per item and source."""
+
+    estate = models.ForeignKey(
+        "core.Estate", on_delete=models.PROTECT, related_name="bills", verbose_name=_("项目")
+    )
+    room = models.ForeignKey(
+        "core.Room", on_delete=models.PROTECT, related_name="bills", verbose_name=_("房屋")
+    )
+    item = models.ForeignKey(
+        ChargeItem, on_delete=models.PROTECT, related_name="bills", verbose_name=_("收费项目")
+    )
+    period_start = models.DateField(_("账期开始"))
+    period_end = models.DateField(_("账期结束"))
+    description = models.CharField(_("摘要"), max_length=200)
+    amount = models.DecimalField(
+        _("应缴金额（元）"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    paid_amount = models.DecimalField(_("已缴金额（元）"), **MONEY, default=ZERO)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=BillStatus.choices, default=BillStatus.UNPAID
+    )
+    due_date = models.DateField(_("缴费截止日"))
+    source_ref = models.CharField(_("来源单号"), max_length=32, blank=True)
+    run = models.ForeignKey(
+        BillingRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="bills"
+    )
+    # FEE-05: when and how the owner was told (15 days before the due date).
+    notified_at = models.DateTimeField(_("通知时间"), null=True, blank=True)
+    notified_via = models.CharField(_("通知方式"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("生成时间"))
+
+    class Meta:
+        verbose_name = _("账单")
+        verbose_name_plural = _("账单")
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(fields=["room", "status", "due_date"]),
+            models.Index(fields=["estate", "status", "due_date"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room", "item", "period_start"],
+                condition=Q(source_ref=""),
+                name="bill_periodic_once",
+            ),
+            models.UniqueConstraint(
+                fields=["item", "source_ref"],
+                condition=~Q(source_ref=""),
+                name="bill_source_once",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="bill_amount_positive"),
+            # Never more paid than owed: an over-allocation fails in the database too.
+            models.CheckConstraint(
+                condition=Q(paid_amount__gte=0) & Q(paid_amount__lte=models.F("amount")),
+                name="bill_paid_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="bill_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room_id} {self.description} ¥{self.amount}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.paid_amount
+
+
+class PaymentChannel(models.TextChoices):
+    """FEE-05/12: WeChat, Alipay, bank transfer, and at the counter cash or POS."""
+
+    WECHAT = "wechat", _("微信支付")
+    ALIPAY = "alipay", _("支付宝")
+    BANK = "bank", _("银行转账")
+    CASH = "cash", _("现金")
+    POS = "pos", _("POS刷卡")
+
+
+class Payment(models.Model):
+    """收款 — money received for a room (confirmed: FEE-06 invoices only after this)."""
+
+    estate = models.ForeignKey("core.Estate", on_delete=models.PROTECT, related_name="payments")
+    room = models.ForeignKey("core.Room", on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(
+        _("金额（元）"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    channel = models.CharField(_("缴费渠道"), max_length=10, choices=PaymentChannel.choices)
+    reference = models.CharField(_("交易流水号"), max_length=64, blank=True)
+    received_at = models.DateTimeField(_("到账时间"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("收款人"),
+    )  # fmt: skip
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("收款")
+        verbose_name_plural = _("收款")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),
+            # A gateway's transaction is credited once, however often its callback arrives.
+            models.UniqueConstraint(
+                fields=["channel", "reference"],
+                condition=~Q(reference=""),
+                name="payment_reference_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room_id} ¥{self.amount} {self.channel}"
+
+
+class Allocation(models.Model):
+    """How much of a payment (or of a refund's reversal) settles how much of a bill."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    created_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("核销")
+        verbose_name_plural = _("核销")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id}→{self.bill_id} {self.amount}"
+
+
+class EntryKind(models.TextChoices):
+    CHARGE = "charge", _("应收")
+    PAYMENT = "payment", _("收款")
+    REFUND = "refund", _("退款")
+    VOID = "void", _("冲销")
+
+
+class LedgerImmutable(Exception):
+    """Ledger entries are never changed or deleted: a correction is a new reversing entry."""
+
+
+class LedgerQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise LedgerImmutable("ledger entries cannot be changed")
+
+    def delete(self):
+        raise LedgerImmutable("ledger entries cannot be deleted")
+
+
+class LedgerEntry(models.Model):
+    """业主缴费台账 (FEE-07) — one immutable line of a room's account."""
+
+    estate = models.ForeignKey("core.Estate", on_delete=models.PROTECT, related_name="+")
+    room = models.ForeignKey("core.Room", on_delete=models.PROTECT, related_name="ledger")
+    kind = models.CharField(_("类型"), max_length=10, choices=EntryKind.choices)
+    # Positive: owed (a charge, a refund paid out); negative: money in (a payment, a void).
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+")  # fmt: skip
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    description = models.CharField(_("摘要"), max_length=200)
+    at = models.DateTimeField(_("时间"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("台账记录")
+        verbose_name_plural = _("台账记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["room", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.room_id} {self.kind} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise LedgerImmutable("ledger entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LedgerImmutable("ledger entries cannot be deleted")
+
+
+class GatewayOrderStatus(models.TextChoices):
+    CREATED = "created", _("待支付")
+    PAID = "paid", _("已支付")
+    CLOSED = "closed", _("已关闭")
+
+
+class GatewayOrder(models.Model):
+    """An online payment order (WeChat Pay / Alipay): created → paid by the gateway's signed
+    callback. ``out_trade_no`` is ours; the gateway's transaction id arrives with the callback."""
+
+    estate = models.ForeignKey("core.Estate", on_delete=models.PROTECT, related_name="+")
+    room = models.ForeignKey("core.Room", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("支付方式"), max_length=10, choices=PaymentChannel.choices)
+    out_trade_no = models.CharField(_("商户订单号"), max_length=40, unique=True)
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    bills = models.JSONField(_("账单"), default=list)  # the bill ids the payer chose
+    status = models.CharField(
+        _("状态"), max_length=10, choices=GatewayOrderStatus.choices,
+        default=GatewayOrderStatus.CREATED,
+    )  # fmt: skip
+    transaction_id = models.CharField(_("支付流水号"), max_length=64, blank=True)
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="gateway_order"
+    )
+    created_at = models.DateTimeField(_("创建时间"))
+    paid_at = models.DateTimeField(_("支付时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        verbose_name = _("在线支付订单")
+        verbose_name_plural = _("在线支付订单")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.out_trade_no
+
+
+class CallbackLog(models.Model):
+    """Every gateway callback as received, accepted or refused with the reason (audit)."""
+
+    received_at = models.DateTimeField()
+    out_trade_no = models.CharField(max_length=40, blank=True)
+    transaction_id = models.CharField(max_length=64, blank=True)
+    body = models.TextField()
+    accepted = models.BooleanField(default=False)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("支付回调记录")
+        verbose_name_plural = _("支付回调记录")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.out_trade_no} {'ok' if self.accepted else self.reason}"
+
+
+class Refund(models.Model):
+    """退款 — prepaid credit given back: requested by one person, approved by another, then a
+    reversing ledger entry (never an edit of the payment)."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    reason = models.CharField(_("原因"), max_length=200)
+    status = models.CharField(
+        _("状态"), max_length=10, default="pending",
+        choices=[("pending", _("待审批")), ("approved", _("已退款")), ("rejected", _("已驳回"))],
+    )  # fmt: skip
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("退款")
+        verbose_name_plural = _("退款")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} ¥{self.amount} {self.status}"

@@ -1,41 +1,741 @@
-"""Every write of billing items."""
+"""Every write of fees: rates, billing runs, bills from other documents, payments and their
+allocation, prepaid credit, refunds, online payment orders and their callbacks, notices.
+
+Money is exact: ``Decimal`` throughout, rounded once per bill to the fen (ROUND_HALF_UP). A room's
+bills and the money against them are changed only with the bills' rows locked, so two cashiers
+or a cashier and a gateway callback never settle the same amount twice.
+"""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
-from decimal import Decimal
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import BillingItem
+from wuye.core.choices import DepartmentKind, Relation, Role
+from wuye.core.exceptions import Conflict
+from wuye.core.models import Estate, Occupancy, Room
+from wuye.core.scoping import Actor, actor_for
+
+from .models import (
+    ZERO,
+    Allocation,
+    Bill,
+    BillingRun,
+    BillingRunStatus,
+    BillStatus,
+    CallbackLog,
+    ChargeBasis,
+    ChargeItem,
+    EntryKind,
+    GatewayOrder,
+    GatewayOrderStatus,
+    LedgerEntry,
+    Payment,
+    PaymentChannel,
+    Rate,
+    Refund,
+)
+
+log = logging.getLogger("wuye.billing")
+CENT = Decimal("0.01")
+NOTICE_DAYS = 15  # FEE-05: the notice goes out 15 days before the payment is due
+PERIODIC = (ChargeBasis.PER_M2_MONTH, ChargeBasis.PER_ROOM_MONTH, ChargeBasis.PER_SPACE_MONTH)
+
+
+def _actor(by) -> Actor:
+    return by if isinstance(by, Actor) else actor_for(by)
+
+
+def money(value, field_name: str = "amount") -> Decimal:
+    """A positive amount in 元 to the fen, or a ValidationError naming the field."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError({field_name: [_("请填写正确的金额，如 35.00")]}) from None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
+        raise ValidationError({field_name: [_("金额须大于 0，最多两位小数")]})
+    if amount >= Decimal("1000000000"):
+        raise ValidationError({field_name: [_("金额过大")]})
+    return amount
+
+
+def _check_finance(actor: Actor, estate: Estate) -> None:
+    """FEE-02/04: finance calculates and collects; executives may too."""
+    if actor.is_superuser:
+        return
+    if estate.pk not in actor.estate_ids:
+        raise Http404
+    if actor.role in (Role.FINANCE_CLERK, Role.EXECUTIVE):
+        return
+    if actor.role == Role.DEPARTMENT_HEAD and actor.staff.department.kind == DepartmentKind.FINANCE:
+        return
+    raise PermissionDenied(_("只有财务人员或企业高层可以办理收费"))
+
+
+def _lock(model, pk) -> None:
+    """Hold the row's lock until the transaction ends (serialises work on one room/estate)."""
+    list(model.objects.select_for_update().filter(pk=pk).order_by().values_list("pk", flat=True))
+
+
+# --- Items and rates ---------------------------------------------------------------------------
+
+
+def charge_item_get_or_create(*, estate: Estate, kind: str, name: str, basis: str) -> ChargeItem:
+    item, _created = ChargeItem.objects.get_or_create(
+        estate=estate, name=name, defaults={"kind": kind, "basis": basis}
+    )
+    return item
 
 
 @transaction.atomic
-def billing_item_create(
+def rate_set(*, item: ChargeItem, amount, effective_from: dt.date, by) -> Rate:
+    """A price from a date on (收费标准). Bills already made keep their amounts."""
+    actor = _actor(by)
+    _check_finance(actor, item.estate)
+    try:
+        value = Decimal(str(amount))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError({"amount": [_("请填写正确的单价")]}) from None
+    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.0001")):
+        raise ValidationError({"amount": [_("单价不能为负，最多四位小数")]})
+    rate, _created = Rate.objects.update_or_create(
+        item=item, effective_from=effective_from,
+        defaults={"amount": value, "created_by": actor.user},
+    )  # fmt: skip
+    return rate
+
+
+def rate_at(item: ChargeItem, day: dt.date, rates: list[Rate] | None = None) -> Rate | None:
+    """The rate in force on ``day`` (the latest that started on or before it)."""
+    rates = rates if rates is not None else list(item.rates.order_by("-effective_from"))
+    return next((r for r in rates if r.effective_from <= day), None)
+
+
+# --- Amounts -----------------------------------------------------------------------------------
+
+
+def _months(start: dt.date, end: dt.date):
+    """The calendar months of a period: (first day, last day) of each."""
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        last = calendar.monthrange(year, month)[1]
+        yield dt.date(year, month, 1), dt.date(year, month, last)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def periodic_amount(
+    *, basis: str, rate: Decimal, area: Decimal, units: int, period_start: dt.date,
+    period_end: dt.date, spans: list[tuple[dt.date, dt.date]],
+) -> Decimal:  # fmt: skip
+    """A monthly charge over a period, prorated by day for the days the room had an owner
+    (``spans``: ownership periods, inclusive). Exact, rounded once to the fen."""
+    per_month = {
+        ChargeBasis.PER_M2_MONTH: rate * area,
+        ChargeBasis.PER_ROOM_MONTH: rate,
+        ChargeBasis.PER_SPACE_MONTH: rate * units,
+    }[basis]
+    total = Decimal(0)
+    for first, last in _months(period_start, period_end):
+        days = last.day
+        covered = 0
+        for s, e in spans:
+            lo, hi = max(s, first, period_start), min(e, last, period_end)
+            if lo <= hi:
+                covered += (hi - lo).days + 1
+        covered = min(covered, days)
+        if covered:
+            total += per_month * Decimal(covered) / Decimal(days)
+    return total.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --- Billing runs (FEE-04) ---------------------------------------------------------------------
+
+
+@dataclass
+class RunPreview:
+    bills: int = 0
+    amount: Decimal = ZERO
+    already: int = 0
+    rooms: int = 0
+    by_item: dict[str, list] = field(default_factory=dict)  # name → [count, amount]
+    rows: list[Bill] = field(default_factory=list)
+
+
+def _check_period(period_start: dt.date, period_end: dt.date, due_date: dt.date) -> None:
+    errors = {}
+    if period_start.day != 1:
+        errors["period_start"] = [_("账期须从某月1日开始")]
+    month_end = calendar.monthrange(period_end.year, period_end.month)[1]
+    if period_end != dt.date(period_end.year, period_end.month, month_end):
+        errors["period_end"] = [_("账期须在某月最后一天结束")]
+    if period_end < period_start:
+        errors["period_end"] = [_("结束日期不能早于开始日期")]
+    elif (period_end.year - period_start.year) * 12 + period_end.month - period_start.month >= 12:
+        errors["period_end"] = [_("一次最多核算12个月")]
+    if due_date < period_start:
+        errors["due_date"] = [_("缴费截止日不能早于账期开始")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _ownership(estate: Estate, start: dt.date, end: dt.date, rooms: list[int] | None = None):
+    """Each room's ownership spans overlapping the period: {room_id: [(from, to)]}."""
+    occupancies = Occupancy.objects.filter(
+        room__estate=estate, relation=Relation.OWNER, start_date__lte=end
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+    if rooms is not None:
+        occupancies = occupancies.filter(room_id__in=rooms)
+    spans: dict[int, list] = {}
+    for room_id, s, e in occupancies.values_list("room_id", "start_date", "end_date"):
+        spans.setdefault(room_id, []).append((s, e or end))
+    return spans
+
+
+def _plan(estate: Estate, period_start, period_end, due_date, items, now) -> RunPreview:
+    """The bills a run would make, without writing anything."""
+    preview = RunPreview()
+    spans = _ownership(estate, period_start, period_end)
+    rooms = Room.objects.filter(estate=estate, pk__in=spans.keys()).values_list("pk", "area", "use")
+    existing = set(
+        Bill.objects.filter(estate=estate, period_start=period_start, source_ref="")
+        .values_list("room_id", "item_id")
+    )  # fmt: skip
+    spaces: dict[int, int] = {}
+    if any(i.basis == ChargeBasis.PER_SPACE_MONTH for i in items):
+        from wuye.core.models import ParkingSpace
+
+        holder_rooms = dict(
+            Occupancy.objects.filter(Occupancy.current_q(), room__estate=estate,
+                                     relation=Relation.OWNER)
+            .values_list("resident_id", "room_id")
+        )  # fmt: skip
+        for holder in ParkingSpace.objects.filter(estate=estate, holder__isnull=False).values_list(
+            "holder_id", flat=True
+        ):
+            room_id = holder_rooms.get(holder)
+            if room_id:
+                spaces[room_id] = spaces.get(room_id, 0) + 1
+    rates = {i.pk: rate_at(i, period_start) for i in items}
+    label = f"{period_start:%Y-%m}" + ("" if period_start.month == period_end.month
+                                       and period_start.year == period_end.year
+                                       else f"～{period_end:%Y-%m}")  # fmt: skip
+    for room_id, area, use in rooms:
+        preview.rooms += 1
+        for item in items:
+            rate = rates[item.pk]
+            if rate is None or (item.room_use and item.room_use != use):
+                continue
+            if (room_id, item.pk) in existing:
+                preview.already += 1
+                continue
+            amount = periodic_amount(
+                basis=item.basis, rate=rate.amount, area=area, units=spaces.get(room_id, 0),
+                period_start=period_start, period_end=period_end, spans=spans[room_id],
+            )  # fmt: skip
+            if amount <= 0:
+                continue
+            preview.rows.append(Bill(
+                estate=estate, room_id=room_id, item=item, period_start=period_start,
+                period_end=period_end, description=f"{item.name} {label}", amount=amount,
+                due_date=due_date, created_at=now,
+            ))  # fmt: skip
+            preview.bills += 1
+            preview.amount += amount
+            count, total = preview.by_item.get(item.name, [0, ZERO])
+            preview.by_item[item.name] = [count + 1, total + amount]
+    return preview
+
+
+def billing_preview(*, estate, period_start, period_end, due_date, by) -> RunPreview:
+    """费用核算 preview: what a run would post, for the finance department to check first."""
+    actor = _actor(by)
+    _check_finance(actor, estate)
+    _check_period(period_start, period_end, due_date)
+    items = list(ChargeItem.objects.filter(estate=estate, is_active=True, basis__in=PERIODIC))
+    return _plan(estate, period_start, period_end, due_date, items, timezone.now())
+
+
+def billing_run(*, estate, period_start, period_end, due_date, by, chunk: int = 5000) -> BillingRun:
+    """Post an estate's periodic bills for a period (FEE-04). Idempotent: a bill that exists
+    for the room, item and period is not made again (and a unique constraint says so too).
+    Bills are written in chunks, each in its own transaction, with the run's progress; a run
+    of one estate at a time (the estate's row is locked per chunk)."""
+    actor = _actor(by)
+    _check_finance(actor, estate)
+    _check_period(period_start, period_end, due_date)
+    now = timezone.now()
+    run = BillingRun.objects.create(
+        estate=estate, period_start=period_start, period_end=period_end, due_date=due_date,
+        started_at=now, started_by=actor.user,
+    )  # fmt: skip
+    try:
+        items = list(ChargeItem.objects.filter(estate=estate, is_active=True, basis__in=PERIODIC))
+        plan = _plan(estate, period_start, period_end, due_date, items, now)
+        run.rooms_total = plan.rooms
+        run.save(update_fields=["rooms_total"])
+        for i in range(0, len(plan.rows), chunk):
+            rows = plan.rows[i : i + chunk]
+            with transaction.atomic():
+                _lock(Estate, estate.pk)
+                for bill in rows:
+                    bill.run = run
+                created = Bill.objects.bulk_create(rows, batch_size=2000)
+                if not created or created[0].pk is None:  # a backend without RETURNING
+                    created = list(Bill.objects.filter(run=run, pk__gt=0).order_by("-id")[
+                        : len(rows)])  # fmt: skip
+                LedgerEntry.objects.bulk_create(
+                    [
+                        LedgerEntry(
+                            estate=estate,
+                            room_id=b.room_id,
+                            kind=EntryKind.CHARGE,
+                            amount=b.amount,
+                            bill=b,
+                            description=b.description,
+                            at=now,
+                            by=actor.user,
+                        )
+                        for b in created
+                    ],
+                    batch_size=2000,
+                )
+                BillingRun.objects.filter(pk=run.pk).update(
+                    bills_created=F("bills_created") + len(created),
+                    amount_total=F("amount_total") + sum((b.amount for b in created), ZERO),
+                    rooms_done=min(plan.rooms, (i + len(rows)) * max(plan.rooms, 1)
+                                   // max(len(plan.rows), 1)),
+                )  # fmt: skip
+        # Prepaid credit settles the new bills (FEE-07: a paid bill shows 已缴纳).
+        for room_id in _rooms_with_credit(estate):
+            credit_apply(room_id=room_id, at=now)
+        run.refresh_from_db()
+        run.status, run.finished_at, run.rooms_done = (
+            BillingRunStatus.DONE,
+            timezone.now(),
+            (run.rooms_total),
+        )
+        run.save(update_fields=["status", "finished_at", "rooms_done"])
+    except IntegrityError as exc:  # another run of the same period got there first
+        run.status, run.error, run.finished_at = (
+            BillingRunStatus.FAILED,
+            str(exc)[:500],
+            (timezone.now()),
+        )
+        run.save(update_fields=["status", "error", "finished_at"])
+        raise Conflict(_("同一账期的账单正在由另一批次生成，请稍后重试")) from exc
+    return run
+
+
+@transaction.atomic
+def bill_from_source(
     *,
     estate,
-    source: str,
+    room,
+    kind: str,
+    item_name: str,
     source_ref: str,
     description: str,
     amount: Decimal,
     at: dt.datetime,
-    room=None,
-    payer=None,
     by=None,
-) -> BillingItem:
-    """Record an amount owed. Idempotent per source document: the same source and reference
-    return the item already recorded."""
-    item, _created = BillingItem.objects.get_or_create(
-        source=source,
-        source_ref=source_ref,
-        defaults={
-            "estate": estate,
-            "room": room,
-            "payer": payer,
-            "description": description[:200],
-            "amount": amount,
-            "created_at": at,
-            "created_by": by,
-        },
+) -> Bill:
+    """A bill for one document (a repair's accepted charge, REPAIR-11). Idempotent per
+    document: the same source returns the bill already made."""  # fmt: skip
+    item = charge_item_get_or_create(estate=estate, kind=kind, name=item_name,
+                                     basis=ChargeBasis.FIXED)  # fmt: skip
+    existing = Bill.objects.filter(item=item, source_ref=source_ref).first()
+    if existing is not None:
+        return existing
+    day = timezone.localtime(at, ZoneInfo(estate.time_zone)).date()
+    bill = Bill.objects.create(
+        estate=estate, room=room, item=item, period_start=day, period_end=day,
+        description=description[:200], amount=amount, due_date=day, source_ref=source_ref,
+        created_at=at,
+    )  # fmt: skip
+    LedgerEntry.objects.create(estate=estate, room=room, kind=EntryKind.CHARGE, amount=amount,
+                               bill=bill, description=bill.description, at=at, by=by)  # fmt: skip
+    credit_apply(room_id=room.pk, at=at)
+    return bill
+
+
+# --- Payments and allocation (FEE-06/07) -------------------------------------------------------
+
+
+def _settle(bill: Bill, amount: Decimal) -> None:
+    bill.paid_amount += amount
+    bill.status = BillStatus.PAID if bill.paid_amount == bill.amount else BillStatus.PARTIAL
+
+
+def _allocate(payment: Payment, bills: list[Bill], budget: Decimal, at) -> Decimal:
+    """Settle the (locked) bills in order from ``budget``; returns what is left."""
+    rows = []
+    for bill in bills:
+        if budget <= 0:
+            break
+        take = min(budget, bill.amount - bill.paid_amount)
+        if take <= 0:
+            continue
+        _settle(bill, take)
+        bill.save(update_fields=["paid_amount", "status"])
+        rows.append(Allocation(payment=payment, bill=bill, amount=take, created_at=at))
+        budget -= take
+    Allocation.objects.bulk_create(rows)
+    return budget
+
+
+def _locked_open_bills(room_id: int, only: list[int] | None = None) -> list[Bill]:
+    qs = Bill.objects.select_for_update().filter(
+        room_id=room_id, status__in=(BillStatus.UNPAID, BillStatus.PARTIAL)
     )
-    return item
+    if only is not None:
+        qs = qs.filter(pk__in=only)
+    return list(qs.order_by("due_date", "period_start", "id"))
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    room: Room,
+    amount,
+    channel: str,
+    by,
+    bills: list[int] | None = None,
+    reference: str = "",
+    received_at: dt.datetime | None = None,
+    note: str = "",
+    exact: bool = False,
+) -> Payment:
+    """Money received for a room: the ledger is credited, the money settles the chosen bills
+    (or the oldest unpaid ones), and what is left becomes prepaid credit that later bills take.
+
+    ``exact``: the payer pays these bills and nothing more — if another cashier settled them
+    meanwhile, a Conflict, not a silent credit (two cashiers cannot collect one bill twice).
+    ``by=None``: a confirmed online payment (the gateway's callback)."""
+    actor = None if by is None else _actor(by)
+    if actor is not None:
+        _check_finance(actor, room.estate)
+    amount = money(amount)
+    if channel not in PaymentChannel.values:
+        raise ValidationError({"channel": [_("请选择缴费渠道")]})
+    at = received_at or timezone.now()
+    chosen = None if bills is None else [int(b) for b in bills]
+    locked = _locked_open_bills(room.pk, chosen)
+    if chosen is not None:
+        foreign = set(chosen) - {b.pk for b in locked}
+        if foreign and not Bill.objects.filter(pk__in=foreign, room=room).exists():
+            raise ValidationError({"bills": [_("所选账单不属于该房屋")]})
+        outstanding = sum((b.amount - b.paid_amount for b in locked), ZERO)
+        if exact and (foreign or outstanding != amount):
+            raise Conflict(
+                _("所选账单待缴 ¥%(due)s，与收款金额 ¥%(amount)s 不符（可能已由他人收款），"
+                  "请刷新后重试") % {"due": outstanding, "amount": amount},
+                code="amount_mismatch",
+            )  # fmt: skip
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                estate=room.estate, room=room, amount=amount, channel=channel,
+                reference=reference, received_at=at,
+                received_by=actor.user if actor is not None else None, note=note[:200],
+            )  # fmt: skip
+    except IntegrityError:
+        raise Conflict(_("该交易流水号已入账"), code="duplicate_reference") from None
+    LedgerEntry.objects.create(
+        estate=room.estate, room=room, kind=EntryKind.PAYMENT, amount=-amount, payment=payment,
+        description=_("收款（%(channel)s）") % {"channel": PaymentChannel(channel).label},
+        at=at, by=payment.received_by,
+    )  # fmt: skip
+    left = _allocate(payment, locked, amount, at)
+    if left > 0 and chosen is not None:
+        # Paid more than the chosen bills: the rest settles the oldest other bills, then credit.
+        _allocate(payment, _locked_open_bills(room.pk), left, at)
+    return payment
+
+
+def _unallocated(room_id: int) -> list[tuple[Payment, Decimal]]:
+    """The room's payments with money not settling any bill nor refunded: its prepaid credit."""
+    payments = list(Payment.objects.filter(room_id=room_id).order_by("received_at", "id"))
+    used = dict(
+        Allocation.objects.filter(payment__room_id=room_id)
+        .values("payment_id").annotate(s=Sum("amount")).values_list("payment_id", "s")
+    )  # fmt: skip
+    refunded = dict(
+        Refund.objects.filter(payment__room_id=room_id, status="approved")
+        .values("payment_id").annotate(s=Sum("amount")).values_list("payment_id", "s")
+    )  # fmt: skip
+    out = []
+    for p in payments:
+        left = p.amount - _sum(used.get(p.pk)) - _sum(refunded.get(p.pk))
+        if left > 0:
+            out.append((p, left))
+    return out
+
+
+def _rooms_with_credit(estate: Estate) -> list[int]:
+    return list(
+        Payment.objects.filter(estate=estate)
+        .values("room_id")
+        .annotate(paid=Sum("amount"))
+        .filter(room_id__in=LedgerEntry.objects.filter(estate=estate).values("room_id")
+                .annotate(balance=Sum("amount")).filter(balance__lt=0).values("room_id"))
+        .values_list("room_id", flat=True)
+    )  # fmt: skip
+
+
+@transaction.atomic
+def credit_apply(*, room_id: int, at: dt.datetime | None = None) -> Decimal:
+    """Prepaid credit settles the room's unpaid bills, oldest first. Returns the amount used."""
+    at = at or timezone.now()
+    _lock(Room, room_id)  # one settler per room
+    bills = _locked_open_bills(room_id)
+    used = ZERO
+    for payment, left in _unallocated(room_id):
+        if not bills:
+            break
+        rest = _allocate(payment, bills, left, at)
+        used += left - rest
+        bills = [b for b in bills if b.status != BillStatus.PAID]
+    return used
+
+
+def _sum(value) -> Decimal:
+    """An aggregated sum of amounts, exact to the fen (SQLite adds decimals as floats)."""
+    return ZERO if value is None else Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def room_balance(room_id: int) -> Decimal:
+    """Arrears (positive) or credit (negative): the sum of the room's ledger entries."""
+    return _sum(LedgerEntry.objects.filter(room_id=room_id).aggregate(s=Sum("amount"))["s"])
+
+
+# --- Refunds (never edits: a new reversing entry, approved) ------------------------------------
+
+
+@transaction.atomic
+def refund_request(*, payment: Payment, amount, reason: str, by):
+    """Ask to give back prepaid credit (money not settling any bill)."""
+    actor = _actor(by)
+    _check_finance(actor, payment.estate)
+    amount = money(amount)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("请填写退款原因")]})
+    _lock(Room, payment.room_id)
+    left = dict((p.pk, rest) for p, rest in _unallocated(payment.room_id)).get(payment.pk, ZERO)
+    pending = _sum(Refund.objects.filter(payment=payment, status="pending").aggregate(
+        s=Sum("amount"))["s"])  # fmt: skip
+    if amount > left - pending:
+        raise ValidationError({"amount": [_("可退金额为 ¥%(left)s") % {"left": left - pending}]})
+    return Refund.objects.create(payment=payment, amount=amount, reason=reason.strip()[:200],
+                                 requested_by=actor.user, requested_at=timezone.now())  # fmt: skip
+
+
+@transaction.atomic
+def refund_approve(*, refund, by):
+    """A second person (finance head or executive) approves; the ledger gets the reversal."""
+    actor = _actor(by)
+    refund = Refund.objects.select_for_update().select_related("payment__room").get(pk=refund.pk)
+    payment = refund.payment
+    if not actor.is_superuser and not (
+        payment.estate_id in actor.estate_ids
+        and (actor.role == Role.EXECUTIVE or (actor.role == Role.DEPARTMENT_HEAD
+             and actor.staff.department.kind == DepartmentKind.FINANCE))
+    ):  # fmt: skip
+        raise PermissionDenied(_("退款须由财务负责人或企业高层审批"))
+    if refund.requested_by_id == actor.user.pk:
+        raise PermissionDenied(_("退款不能由申请人本人审批"))
+    if refund.status != "pending":
+        raise Conflict(_("该退款已处理"))
+    _lock(Room, payment.room_id)
+    left = dict((p.pk, rest) for p, rest in _unallocated(payment.room_id)).get(payment.pk, ZERO)
+    if refund.amount > left:
+        raise Conflict(_("预存余额已被账单使用，可退金额为 ¥%(left)s") % {"left": left})
+    now = timezone.now()
+    refund.status, refund.approved_by, refund.approved_at = "approved", actor.user, now
+    refund.save(update_fields=["status", "approved_by", "approved_at"])
+    LedgerEntry.objects.create(
+        estate=payment.estate, room=payment.room, kind=EntryKind.REFUND, amount=refund.amount,
+        payment=payment, description=_("退款：%(reason)s") % {"reason": refund.reason},
+        at=now, by=actor.user,
+    )  # fmt: skip
+    return refund
+
+
+# --- Online payments: orders and the gateway's signed callbacks --------------------------------
+
+
+def gateway_secret() -> bytes:
+    """The key the (simulated) gateway signs callbacks with; WUYE_GATEWAY_SECRET in production."""
+    configured = getattr(settings, "WUYE_GATEWAY_SECRET", "")
+    return (configured or f"gateway:{settings.SECRET_KEY}").encode()
+
+
+def gateway_sign(params: dict) -> str:
+    """HMAC-SHA256 over the sorted key=value pairs (the scheme WeChat Pay v2 and Alipay use)."""
+    text = "&".join(f"{k}={params[k]}" for k in sorted(params) if params[k] not in ("", None))
+    return hmac.new(gateway_secret(), text.encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def gateway_order_create(*, room: Room, channel: str, by, bills: list[int] | None = None):
+    """An online payment order for the room's chosen (or all) unpaid bills."""
+    actor = _actor(by)
+    if actor.role == Role.RESIDENT:
+        from wuye.core.scoping import visible_rooms
+
+        if not visible_rooms(actor).filter(pk=room.pk).exists():
+            raise Http404
+    else:
+        _check_finance(actor, room.estate)
+    if channel not in (PaymentChannel.WECHAT, PaymentChannel.ALIPAY):
+        raise ValidationError({"channel": [_("在线支付请选择微信支付或支付宝")]})
+    open_bills = _locked_open_bills(room.pk, bills)
+    if not open_bills:
+        raise ValidationError({"bills": [_("没有待缴账单")]})
+    amount = sum((b.amount - b.paid_amount for b in open_bills), ZERO)
+    now = timezone.now()
+    return GatewayOrder.objects.create(
+        estate=room.estate, room=room, channel=channel, amount=amount,
+        bills=[b.pk for b in open_bills], created_at=now, created_by=actor.user,
+        out_trade_no=f"WY{now:%Y%m%d%H%M%S}{secrets.token_hex(4).upper()}",
+    )  # fmt: skip
+
+
+class CallbackRefused(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def gateway_callback(body: dict, signature: str) -> GatewayOrder:
+    """The gateway says an order was paid. Refused (logged, nothing changed) when the signature
+    is wrong, the order unknown, or the amount differs; idempotent by the transaction id, so a
+    replayed or concurrent callback credits once."""
+    now = timezone.now()
+    raw = json.dumps(body, ensure_ascii=False, sort_keys=True)[:4000]
+    out_trade_no = str(body.get("out_trade_no", ""))[:40]
+    transaction_id = str(body.get("transaction_id", ""))[:64]
+
+    def refuse(reason: str):
+        raise CallbackRefused(reason)
+
+    try:
+        return _gateway_callback(body, signature, refuse, now, raw, out_trade_no, transaction_id)
+    except CallbackRefused as exc:
+        # Logged outside the refused transaction, so the log survives its rollback.
+        CallbackLog.objects.create(
+            received_at=now, out_trade_no=out_trade_no, transaction_id=transaction_id, body=raw,
+            reason=exc.reason[:200],
+        )  # fmt: skip
+        log.warning("payment callback refused: %s (%s)", exc.reason, out_trade_no)
+        raise
+
+
+def _gateway_callback(body, signature, refuse, now, raw, out_trade_no, transaction_id):
+    if not hmac.compare_digest(gateway_sign(body), str(signature or "")):
+        refuse("bad signature")
+    if not transaction_id or body.get("trade_state") != "SUCCESS":
+        refuse("not a successful payment")
+    try:
+        paid = Decimal(str(body.get("amount")))
+    except (InvalidOperation, ValueError, TypeError):
+        refuse("bad amount")
+    with transaction.atomic():
+        order = GatewayOrder.objects.select_for_update().filter(out_trade_no=out_trade_no).first()
+        if order is None:
+            refuse("unknown order")
+        if paid != order.amount:
+            refuse(f"amount {paid} differs from the order's {order.amount}")
+        if order.status == GatewayOrderStatus.PAID:
+            if order.transaction_id != transaction_id:
+                refuse("order already paid by another transaction")
+            CallbackLog.objects.create(received_at=now, out_trade_no=out_trade_no,
+                                       transaction_id=transaction_id, body=raw, accepted=True,
+                                       reason="duplicate: already credited")  # fmt: skip
+            return order
+        payment = payment_record(
+            room=order.room, amount=order.amount, channel=order.channel, by=None,
+            bills=order.bills, reference=transaction_id, received_at=now,
+            note=_("在线支付 %(no)s") % {"no": order.out_trade_no},
+        )  # fmt: skip
+        order.status, order.transaction_id, order.payment, order.paid_at = (
+            GatewayOrderStatus.PAID, transaction_id, payment, now)  # fmt: skip
+        order.save(update_fields=["status", "transaction_id", "payment", "paid_at"])
+        CallbackLog.objects.create(
+            received_at=now, out_trade_no=out_trade_no, transaction_id=transaction_id, body=raw,
+            accepted=True,
+        )  # fmt: skip
+    return order
+
+
+def gateway_simulate_payment(order: GatewayOrder) -> tuple[dict, str]:
+    """What the simulated gateway posts back when the payer pays (demo and tests)."""
+    body = {
+        "out_trade_no": order.out_trade_no,
+        "transaction_id": f"SIM{secrets.token_hex(10).upper()}",
+        "amount": str(order.amount),
+        "trade_state": "SUCCESS",
+        "channel": order.channel,
+    }
+    return body, gateway_sign(body)
+
+
+# --- Notices (FEE-05) --------------------------------------------------------------------------
+
+
+def bill_notify_due(*, now: dt.datetime | None = None) -> int:
+    """Periodic job: tell the owners of bills due within 15 days (FEE-05), once per bill, by
+    SMS and in-app message: the time, the amount and the channels. Returns the bills notified."""
+    from wuye.notify.choices import Channel
+    from wuye.notify.services import message_enqueue
+
+    now = now or timezone.now()
+    horizon = (now + dt.timedelta(days=NOTICE_DAYS + 1)).date()
+    due = (
+        Bill.objects.filter(status__in=(BillStatus.UNPAID, BillStatus.PARTIAL),
+                            notified_at__isnull=True, due_date__lte=horizon)
+        .select_related("estate", "room")
+        .order_by("room_id", "due_date")
+    )  # fmt: skip
+    by_room: dict[int, list[Bill]] = {}
+    for bill in due[:5000]:
+        local = timezone.localtime(now, ZoneInfo(bill.estate.time_zone)).date()
+        if bill.due_date - dt.timedelta(days=NOTICE_DAYS) <= local:
+            by_room.setdefault(bill.room_id, []).append(bill)
+    notified = 0
+    for bills in by_room.values():
+        room = bills[0].room
+        owners = Occupancy.objects.filter(
+            Occupancy.current_q(), room=room, relation=Relation.OWNER,
+            resident__user__isnull=False,
+        ).select_related("resident__user")  # fmt: skip
+        total = sum((b.amount - b.paid_amount for b in bills), ZERO)
+        with transaction.atomic():
+            for occupancy in owners:
+                message_enqueue(
+                    recipient=occupancy.resident.user, template="bill_notice",
+                    channels=[Channel.INBOX, Channel.SMS], estate=room.estate,
+                    ref=f"bill:{bills[0].pk}",
+                    context={"room": room.label, "amount": total,
+                             "due": min(b.due_date for b in bills)},
+                )  # fmt: skip
+            Bill.objects.filter(pk__in=[b.pk for b in bills]).update(
+                notified_at=now, notified_via="sms,inbox" if owners else "letter"
+            )
+        notified += len(bills)
+    return notified

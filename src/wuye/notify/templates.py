@@ -98,6 +98,14 @@ TEMPLATES: dict[str, MessageTemplate] = {
         subject=_("您的投诉已回复 %(number)s"),
         body=_("您的投诉 %(number)s 已处理：%(reply)s"),
     ),
+    # Fees (FEE-05): the time, the amount and the channels (context room, amount, due).
+    "bill_notice": MessageTemplate(
+        subject=_("缴费通知 %(room)s"),
+        body=_(
+            "您的房屋 %(room)s 有待缴费用 ¥%(amount)s，请于 %(due)s 前缴纳。"
+            "可通过微信支付、支付宝、银行转账或到物业服务中心（现金、POS刷卡）缴纳。"
+        ),
+    ),
     # One message for many cases escalated in the same sweep (context count, numbers).
     "sla_warning_digest": MessageTemplate(
         subject=_("%(count)s 张工单即将超时"),

@@ -504,15 +504,15 @@ def _apply(order: RepairOrder, action: str, actor: Actor | None, data: dict, now
 
 
 def _charge(order: RepairOrder, now, user) -> None:
-    """REPAIR-11: the amount the owner accepted becomes a billing item (费用结算)."""
-    if order.charge_total <= 0:
+    """REPAIR-11: the amount the owner accepted becomes a bill of the room (费用结算)."""
+    if order.charge_total <= 0 or order.room_id is None:
         return
-    from wuye.billing.models import BillingSource
-    from wuye.billing.services import billing_item_create
+    from wuye.billing.models import ChargeKind
+    from wuye.billing.services import bill_from_source
 
     names = "、".join(order.charges.values_list("name", flat=True))
-    billing_item_create(
-        estate=order.estate, room=order.room, payer=user, source=BillingSource.REPAIR,
+    bill_from_source(
+        estate=order.estate, room=order.room, kind=ChargeKind.REPAIR, item_name=_("维修费"),
         source_ref=order.case.number, description=_("维修费：%(items)s") % {"items": names},
         amount=order.charge_total, at=now, by=user,
     )  # fmt: skip

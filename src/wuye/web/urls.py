@@ -47,4 +47,5 @@ urlpatterns = [
     path("", include("wuye.notify.urls")),
     path("", include("wuye.repairs.urls")),
     path("", include("wuye.complaints.urls")),
+    path("", include("wuye.billing.views")),
 ]

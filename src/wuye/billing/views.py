@@ -1,0 +1,33 @@
+"""Fees: the payment gateway's callback (no login: the signature is the authentication)."""
+
+import json
+
+from django.http import JsonResponse
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import services
+
+
+@csrf_exempt
+@require_POST
+def gateway_callback(request):
+    """The gateway posts ``{"out_trade_no", "transaction_id", "amount", "trade_state"}`` with the
+    signature in ``X-Wuye-Signature``. SUCCESS tells it to stop retrying; FAIL (400) that this
+    callback is refused (bad signature, unknown order, wrong amount) and nothing was changed."""
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+        if not isinstance(body, dict):
+            raise ValueError
+    except (UnicodeDecodeError, ValueError):
+        return JsonResponse({"code": "FAIL", "message": "malformed body"}, status=400)
+    try:
+        services.gateway_callback(body, request.headers.get("X-Wuye-Signature", ""))
+    except services.CallbackRefused as exc:
+        return JsonResponse({"code": "FAIL", "message": exc.reason}, status=400)
+    return JsonResponse({"code": "SUCCESS"})
+
+
+app_name = "billing"
+urlpatterns = [path("billing/gateway/callback", gateway_callback, name="gateway_callback")]
