@@ -244,7 +244,11 @@ def load_demo() -> dict[str, int]:
     from wuye.complaints.demo import load_complaints_demo
 
     complaints = load_complaints_demo(estates)
+    from wuye.billing.demo import load_fees_demo
+
+    bills = load_fees_demo(estates)
     return {
+        "bills": bills,
         "repair_orders": repairs,
         "complaints": complaints,
         "estates": len(estates),
