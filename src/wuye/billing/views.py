@@ -7,7 +7,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import pages, services
 
 
 @csrf_exempt
@@ -30,4 +30,7 @@ def gateway_callback(request):
 
 
 app_name = "billing"
-urlpatterns = [path("billing/gateway/callback", gateway_callback, name="gateway_callback")]
+urlpatterns = [
+    path("billing/gateway/callback", gateway_callback, name="gateway_callback"),
+    *pages.urlpatterns,
+]

@@ -74,6 +74,12 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 roles=frozenset({Role.RESIDENT}),
                 match=("complaints:my_new", "complaints:my_detail", "complaints:my_act"),
             ),
+            NavItem(
+                _("我的账单"),
+                "billing:my_bills",
+                roles=frozenset({Role.RESIDENT}),
+                match=("billing:simulate_pay",),
+            ),
             NavItem(_("我的工单"), "web:home", roles=frozenset({Role.CONTRACTOR})),
         ),
     ),
@@ -188,7 +194,28 @@ NAVIGATION: tuple[NavGroup, ...] = (
     ),
     NavGroup("order", _("秩序管理")),
     NavGroup("environment", _("环境管理")),
-    NavGroup("finance", _("财务")),
+    NavGroup(
+        "finance",
+        _("财务"),
+        (
+            # FEE-02/07: finance collects, customer service reads the ledger to chase payment.
+            NavItem(
+                _("收费台账"),
+                "billing:rooms",
+                roles=frozenset(
+                    {
+                        Role.EXECUTIVE,
+                        Role.DEPARTMENT_HEAD,
+                        Role.FINANCE_CLERK,
+                        Role.CS_AGENT,
+                        Role.AUDITOR,
+                    }
+                ),
+                allowed=lambda actor, estate: _may_read_fees(actor),
+                match=("billing:room_ledger", "billing:simulate_pay"),
+            ),
+        ),
+    ),
     NavGroup("quality", _("品质管理")),
     NavGroup(
         "estate",
@@ -207,6 +234,12 @@ NAVIGATION: tuple[NavGroup, ...] = (
         ),
     ),
 )
+
+
+def _may_read_fees(actor: Actor) -> bool:
+    from wuye.billing.pages import may_read_fees
+
+    return may_read_fees(actor)
 
 
 def navigation_for(actor: Actor, estate: Estate | None, view_name: str | None) -> list[dict]:
