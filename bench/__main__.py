@@ -14,6 +14,7 @@ BENCHMARKS = [
     "bench.roster_import",
     "bench.sla_sweep",
     "bench.repairs_api",
+    "bench.billing_run",
 ]
 
 
