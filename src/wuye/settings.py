@@ -172,6 +172,9 @@ STATIC_ROOT = VAR_DIR / "static"
 # file goes out through workflow's attachment view, which checks who may see it.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# The key the payment gateway signs its callbacks with (the merchant key it was configured
+# with); empty: derived from SECRET_KEY, which suits the simulated gateway of the demo.
+WUYE_GATEWAY_SECRET = os.environ.get("WUYE_GATEWAY_SECRET", "")
 WUYE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024  # a photo, as sent (“照片不能超过 10 MB”)
 WUYE_SIGNATURE_MAX_BYTES = 1024 * 1024  # a signature's PNG, decoded from its data URL
 STORAGES = {
