@@ -3,8 +3,10 @@ full page or HTMX fragment answer."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -12,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
@@ -77,3 +80,38 @@ def render_list(request: HttpRequest, template: str, fragment: str, context: dic
     response = render(request, fragment if wants_fragment(request) else template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+# --- Times as the estate's people read them ------------------------------------------------------
+
+
+def estate_tz(estate: Estate) -> ZoneInfo:
+    return ZoneInfo(estate.time_zone or "Asia/Shanghai")
+
+
+def render_local(request, template: str, context: dict, estate: Estate, status: int = 200):
+    """Render with the estate's time zone, so every time on the page is local to the estate."""
+    with timezone.override(estate_tz(estate)):
+        return render(request, template, context, status=status)
+
+
+def excel_time(value: dt.datetime | None, tz: ZoneInfo) -> dt.datetime | None:
+    """An Excel date-time: local to the estate, without a zone (Excel has none)."""
+    return value.astimezone(tz).replace(tzinfo=None) if value is not None else None
+
+
+def due_text(due: dt.datetime | None, now: dt.datetime) -> str:
+    """还剩 25 分钟 / 还剩 3 小时 20 分钟 / 已超时 12 分钟 (whole minutes, rounded toward zero)."""
+    if due is None:
+        return ""
+    seconds = int((due - now).total_seconds())
+    late, seconds = seconds < 0, abs(seconds)
+    hours, minutes = divmod(seconds // 60, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        amount = _("%(d)d 天 %(h)d 小时") % {"d": days, "h": hours}
+    elif hours:
+        amount = _("%(h)d 小时 %(m)d 分钟") % {"h": hours, "m": minutes}
+    else:
+        amount = _("%(m)d 分钟") % {"m": minutes}
+    return (_("已超时 %(t)s") if late else _("还剩 %(t)s")) % {"t": amount}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import wraps
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,7 +31,11 @@ from wuye.core.models import Estate
 from wuye.core.scoping import Actor, actor_for
 from wuye.core.validators import mask_mobile
 from wuye.repairs.forms import find_rooms, room_owner
-from wuye.web.shortcuts import estate_page, paginate, staff_required
+from wuye.web.shortcuts import due_text, estate_page, paginate, staff_required
+from wuye.web.shortcuts import estate_tz as tz_of
+from wuye.web.shortcuts import excel_time as _local
+from wuye.web.shortcuts import render_local as render_in
+from wuye.web.templatetags.wuye import person as _person
 from wuye.web.xlsx import dated_filename, xlsx_response
 from wuye.workflow.services import allowed_actions
 
@@ -79,50 +82,11 @@ def desk_page(view):
     return estate_page(wrapper)
 
 
-def tz_of(estate: Estate) -> ZoneInfo:
-    return ZoneInfo(estate.time_zone or "Asia/Shanghai")
-
-
-def render_in(request, template: str, context: dict, estate: Estate, status: int = 200):
-    """Render with the estate's time zone, so every time on the page is local to the estate."""
-    with timezone.override(tz_of(estate)):
-        return render(request, template, context, status=status)
-
-
-def _local(value: dt.datetime | None, tz: ZoneInfo) -> dt.datetime | None:
-    """An Excel date-time: local to the estate, without a zone (Excel has none)."""
-    return value.astimezone(tz).replace(tzinfo=None) if value is not None else None
-
-
-def _person(user) -> str:
-    if user is None:
-        return ""
-    staff = getattr(user, "staff", None)
-    return staff.name if staff is not None else user.get_full_name() or user.get_username()
-
-
 def _department(value: str) -> str:
     return str(DepartmentKind(value).label) if value else ""
 
 
 # --- Deadlines as people read them -------------------------------------------------------------
-
-
-def due_text(due: dt.datetime | None, now: dt.datetime) -> str:
-    """还剩 25 分钟 / 还剩 3 小时 20 分钟 / 已超时 12 分钟 (whole minutes, rounded toward zero)."""
-    if due is None:
-        return ""
-    seconds = int((due - now).total_seconds())
-    late, seconds = seconds < 0, abs(seconds)
-    hours, minutes = divmod(seconds // 60, 60)
-    days, hours = divmod(hours, 24)
-    if days:
-        amount = _("%(d)d 天 %(h)d 小时") % {"d": days, "h": hours}
-    elif hours:
-        amount = _("%(h)d 小时 %(m)d 分钟") % {"h": hours, "m": minutes}
-    else:
-        amount = _("%(m)d 分钟") % {"m": minutes}
-    return (_("已超时 %(t)s") if late else _("还剩 %(t)s")) % {"t": amount}
 
 
 def decorate(complaints, now: dt.datetime | None = None):

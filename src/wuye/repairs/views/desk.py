@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import wraps
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,7 +29,11 @@ from wuye.core.forms import add_service_errors
 from wuye.core.models import Estate
 from wuye.core.scoping import actor_for, get_or_404
 from wuye.core.validators import mask_mobile
-from wuye.web.shortcuts import estate_page, is_staff, paginate, staff_required
+from wuye.web.shortcuts import due_text, estate_page, is_staff, paginate, staff_required
+from wuye.web.shortcuts import estate_tz as tz_of
+from wuye.web.shortcuts import excel_time as _local
+from wuye.web.shortcuts import render_local as render_in
+from wuye.web.templatetags.wuye import person as _staff_name
 from wuye.web.xlsx import dated_filename, xlsx_response
 from wuye.workflow.engine import get_process
 from wuye.workflow.services import allowed_actions
@@ -77,34 +80,7 @@ def desk_page(view):
     return estate_page(wrapper)
 
 
-def tz_of(estate: Estate) -> ZoneInfo:
-    return ZoneInfo(estate.time_zone or "Asia/Shanghai")
-
-
-def render_in(request, template: str, context: dict, estate: Estate, status: int = 200):
-    """Render with the estate's time zone, so every time on the page is local to the estate."""
-    with timezone.override(tz_of(estate)):
-        return render(request, template, context, status=status)
-
-
 # --- Deadlines as people read them -------------------------------------------------------------
-
-
-def due_text(due: dt.datetime | None, now: dt.datetime) -> str:
-    """还剩 25 分钟 / 还剩 3 小时 20 分钟 / 已超时 12 分钟 (whole minutes, rounded toward zero)."""
-    if due is None:
-        return ""
-    seconds = int((due - now).total_seconds())
-    late, seconds = seconds < 0, abs(seconds)
-    hours, minutes = divmod(seconds // 60, 60)
-    days, hours = divmod(hours, 24)
-    if days:
-        amount = _("%(d)d 天 %(h)d 小时") % {"d": days, "h": hours}
-    elif hours:
-        amount = _("%(h)d 小时 %(m)d 分钟") % {"h": hours, "m": minutes}
-    else:
-        amount = _("%(m)d 分钟") % {"m": minutes}
-    return (_("已超时 %(t)s") if late else _("还剩 %(t)s")) % {"t": amount}
 
 
 def decorate(orders, now: dt.datetime | None = None):
@@ -176,11 +152,6 @@ def _can(request, roles) -> bool:
     return actor.is_superuser or actor.role in roles
 
 
-def _local(value: dt.datetime | None, tz: ZoneInfo) -> dt.datetime | None:
-    """An Excel date-time: local to the estate, without a zone (Excel has none)."""
-    return value.astimezone(tz).replace(tzinfo=None) if value is not None else None
-
-
 @require_GET
 @desk_page
 def order_export(request, estate: Estate):
@@ -213,13 +184,6 @@ def order_export(request, estate: Estate):
         text_columns=(0, 7),
         widths=(20, 8, 10, 10, 20, 40, 10, 14, 8, 17, 17, 10, 17, 17, 17, 6, 6, 12, 8),
     )
-
-
-def _staff_name(user) -> str:
-    if user is None:
-        return ""
-    staff = getattr(user, "staff", None)
-    return staff.name if staff is not None else user.get_full_name() or user.get_username()
 
 
 # --- Intake (REPAIR-02/04) ---------------------------------------------------------------------
