@@ -150,7 +150,8 @@ def test_every_template_renders_in_both_languages():
                "numbers": "TY-1、TY-2", "technician": "李师傅", "reason": "仍漏水", "days": 7,
                "note": "下午到", "satisfaction": 2, "quality": 3, "attitude": "—",
                "follow_up": "GJ-1", "department": "工程设备部", "reply": "已处理",
-               "room": "1栋101室", "amount": "1,200.00", "due": "2026-12-31"}  # fmt: skip
+               "room": "1栋101室", "amount": "1,200.00", "due": "2026-12-31",
+               "since": "2026-10-31"}  # fmt: skip
     for key in templates.TEMPLATES:
         for language in ("zh-hans", "en"):
             subject, body = templates.render(key, context, language=language)

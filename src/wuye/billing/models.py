@@ -417,3 +417,75 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment_id} ¥{self.amount} {self.status}"
+
+
+class DunningKind(models.TextChoices):
+    REMINDER = "reminder", _("催缴通知书")  # FEE-10, at 30 days overdue
+    LAWYER_LETTER = "lawyer_letter", _("律师函")  # FEE-11, at 60 days, approved per case
+
+
+class DunningStatus(models.TextChoices):
+    SENT = "sent", _("已发送")
+    PENDING_APPROVAL = "pending_approval", _("待审批")
+    APPROVED = "approved", _("已批准发送")
+    REJECTED = "rejected", _("不发送")
+
+
+class Dunning(models.Model):
+    """A dunning step for one room's overdue bills: the 30-day reminder notice (sent at once)
+    or a lawyer's letter (listed at 60 days; sent only when a manager approves the case)."""
+
+    estate = models.ForeignKey("core.Estate", on_delete=models.PROTECT, related_name="+")
+    room = models.ForeignKey("core.Room", on_delete=models.PROTECT, related_name="dunnings")
+    kind = models.CharField(_("类型"), max_length=20, choices=DunningKind.choices)
+    status = models.CharField(_("状态"), max_length=20, choices=DunningStatus.choices)
+    amount = models.DecimalField(_("欠费金额（元）"), **MONEY)
+    oldest_due = models.DateField(_("最早逾期账单截止日"))
+    bills = models.JSONField(_("账单"), default=list)
+    created_at = models.DateTimeField(_("生成时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("审批人"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("催缴")
+        verbose_name_plural = _("催缴")
+        ordering = ["-created_at"]
+        constraints = [
+            # One of each kind per overdue episode (the oldest overdue bill names it).
+            models.UniqueConstraint(fields=["room", "kind", "oldest_due"], name="dunning_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room_id} {self.kind} ¥{self.amount}"
+
+
+class ContactMethod(models.TextChoices):
+    """FEE-09: phone, SMS and home visits."""
+
+    PHONE = "phone", _("电话")
+    SMS = "sms", _("短信")
+    VISIT = "visit", _("上门")
+
+
+class CollectionContact(models.Model):
+    """催收记录 — one contact with a debtor and its result (FEE-09)."""
+
+    estate = models.ForeignKey("core.Estate", on_delete=models.PROTECT, related_name="+")
+    room = models.ForeignKey("core.Room", on_delete=models.PROTECT, related_name="contacts")
+    method = models.CharField(_("方式"), max_length=10, choices=ContactMethod.choices)
+    result = models.CharField(_("结果"), max_length=200)
+    promised_on = models.DateField(_("承诺缴费日期"), null=True, blank=True)
+    at = models.DateTimeField(_("时间"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("催收记录")
+        verbose_name_plural = _("催收记录")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.room_id} {self.method} {self.at:%Y-%m-%d}"

@@ -42,6 +42,11 @@ from .models import (
     CallbackLog,
     ChargeBasis,
     ChargeItem,
+    CollectionContact,
+    ContactMethod,
+    Dunning,
+    DunningKind,
+    DunningStatus,
     EntryKind,
     GatewayOrder,
     GatewayOrderStatus,
@@ -831,3 +836,151 @@ def bill_notify_due(*, now: dt.datetime | None = None) -> int:
             )
         notified += len(bills)
     return notified
+
+
+# --- Arrears and dunning (FEE-09/10/11/13) -----------------------------------------------------
+
+REMINDER_DAYS = 30  # FEE-10: a Payment Reminder Notice within 30 days of becoming overdue
+LAWYER_DAYS = 60  # FEE-11: a lawyer's letter within 60 days, where necessary (approved per case)
+AGING_BUCKETS = ((0, 30), (31, 60), (61, 90), (91, None))
+
+
+def _today(estate: Estate, now: dt.datetime) -> dt.date:
+    return timezone.localtime(now, ZoneInfo(estate.time_zone)).date()
+
+
+def arrears_aging(*, estate: Estate, now: dt.datetime | None = None) -> dict:
+    """Outstanding amounts by days overdue (0–30, 31–60, 61–90, 90+), per room and in total."""
+    today = _today(estate, now or timezone.now())
+    rows = Bill.objects.filter(
+        estate=estate, status__in=(BillStatus.UNPAID, BillStatus.PARTIAL), due_date__lt=today
+    ).values_list("room_id", "due_date", "amount", "paid_amount")
+    labels = ["0-30", "31-60", "61-90", "90+"]
+    totals = dict.fromkeys(labels, ZERO)
+    rooms: dict[int, dict] = {}
+    for room_id, due, amount, paid in rows:
+        days = (today - due).days
+        label = next(
+            lab for lab, (lo, hi) in zip(labels, AGING_BUCKETS, strict=True)
+            if days >= lo and (hi is None or days <= hi)
+        )  # fmt: skip
+        owed = amount - paid
+        totals[label] += owed
+        room = rooms.setdefault(room_id, dict.fromkeys(labels, ZERO))
+        room[label] += owed
+    return {"today": today, "totals": totals, "rooms": rooms}
+
+
+def dunning_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Periodic job. For each room with bills overdue 30 days: a 《催缴通知书》 sent to the owners
+    (message and SMS, FEE-10) once per overdue episode; at 60 days the room enters the
+    lawyer's-letter list for a manager's approval (FEE-11: only where necessary). Idempotent."""
+    from wuye.notify.choices import Channel
+    from wuye.notify.services import message_enqueue
+
+    now = now or timezone.now()
+    made = {"reminder": 0, "lawyer_letter": 0}
+    open_bills = (
+        Bill.objects.filter(status__in=(BillStatus.UNPAID, BillStatus.PARTIAL))
+        .select_related("estate", "room")
+        .order_by("room_id", "due_date", "id")
+    )
+    by_room: dict[int, list[Bill]] = {}
+    for bill in open_bills.filter(due_date__lt=(now - dt.timedelta(days=REMINDER_DAYS)).date()
+                                  + dt.timedelta(days=1)).iterator(chunk_size=2000):  # fmt: skip
+        by_room.setdefault(bill.room_id, []).append(bill)
+    for bills in by_room.values():
+        room, estate = bills[0].room, bills[0].estate
+        today = _today(estate, now)
+        overdue = [b for b in bills if (today - b.due_date).days >= REMINDER_DAYS]
+        if not overdue:
+            continue
+        oldest = overdue[0].due_date
+        amount = sum((b.amount - b.paid_amount for b in overdue), ZERO)
+        days = (today - oldest).days
+        with transaction.atomic():
+            reminder, created = Dunning.objects.get_or_create(
+                room=room, kind=DunningKind.REMINDER, oldest_due=oldest,
+                defaults={"estate": estate, "status": DunningStatus.SENT, "amount": amount,
+                          "bills": [b.pk for b in overdue], "created_at": now},
+            )  # fmt: skip
+            if created:
+                made["reminder"] += 1
+                owners = Occupancy.objects.filter(
+                    Occupancy.current_q(), room=room, relation=Relation.OWNER,
+                    resident__user__isnull=False,
+                ).select_related("resident__user")  # fmt: skip
+                for occupancy in owners:
+                    message_enqueue(
+                        recipient=occupancy.resident.user, template="dunning_reminder",
+                        channels=[Channel.INBOX, Channel.SMS], estate=estate,
+                        ref=f"dunning:{reminder.pk}",
+                        context={"room": room.label, "amount": amount, "since": oldest},
+                    )  # fmt: skip
+            if days >= LAWYER_DAYS:
+                _, listed = Dunning.objects.get_or_create(
+                    room=room, kind=DunningKind.LAWYER_LETTER, oldest_due=oldest,
+                    defaults={"estate": estate, "status": DunningStatus.PENDING_APPROVAL,
+                              "amount": amount, "bills": [b.pk for b in overdue],
+                              "created_at": now},
+                )  # fmt: skip
+                made["lawyer_letter"] += int(listed)
+    return made
+
+
+@transaction.atomic
+def lawyer_letter_decide(*, dunning: Dunning, approve: bool, note: str, by) -> Dunning:
+    """FEE-11: a manager decides, case by case, whether the lawyer's letter is sent."""
+    actor = _actor(by)
+    dunning = Dunning.objects.select_for_update().get(pk=dunning.pk)
+    if not actor.is_superuser and not (
+        dunning.estate_id in actor.estate_ids
+        and actor.role in (Role.EXECUTIVE, Role.DEPARTMENT_HEAD)
+    ):
+        raise PermissionDenied(_("律师函须由部门负责人或企业高层审批"))
+    if dunning.kind != DunningKind.LAWYER_LETTER:
+        raise ValidationError({"dunning": [_("只有律师函需要审批")]})
+    if dunning.status != DunningStatus.PENDING_APPROVAL:
+        raise Conflict(_("该律师函已审批"))
+    if not note.strip():
+        raise ValidationError({"note": [_("请填写审批意见")]})
+    dunning.status = DunningStatus.APPROVED if approve else DunningStatus.REJECTED
+    dunning.decided_by, dunning.decided_at = actor.user, timezone.now()
+    dunning.decision_note = note.strip()[:200]
+    dunning.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return dunning
+
+
+# FEE-13: shown to staff wherever they chase a payment.
+COLLECTION_CAUTION = _(
+    "催缴须文明礼貌：先核对账单，说明欠费明细和缴费渠道，倾听业主的原因；"
+    "不得威胁、辱骂或以停水停电等方式施压，避免与业主发生冲突。"
+)
+
+
+@transaction.atomic
+def collection_contact_record(
+    *, room: Room, method: str, result: str, by, promised_on: dt.date | None = None
+) -> CollectionContact:
+    """FEE-09: every phone call, SMS or visit to a debtor, with its result. Customer service
+    chases (FEE-02), finance may too."""  # fmt: skip
+    actor = _actor(by)
+    if not actor.is_superuser and room.estate_id not in actor.estate_ids:
+        raise Http404
+    if not actor.is_superuser and actor.role not in (
+        Role.CS_AGENT, Role.DEPARTMENT_HEAD, Role.EXECUTIVE, Role.FINANCE_CLERK,
+    ):  # fmt: skip
+        raise PermissionDenied(_("只有客服、财务人员或管理层可以登记催收"))
+    errors = {}
+    if method not in ContactMethod.values:
+        errors["method"] = [_("请选择催收方式（电话、短信或上门）")]
+    if not result.strip():
+        errors["result"] = [_("请填写催收结果")]
+    elif len(result) > 200:
+        errors["result"] = [_("不能超过 200 字")]
+    if errors:
+        raise ValidationError(errors)
+    return CollectionContact.objects.create(
+        estate=room.estate, room=room, method=method, result=result.strip(),
+        promised_on=promised_on, at=timezone.now(), by=actor.user,
+    )  # fmt: skip

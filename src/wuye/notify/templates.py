@@ -106,6 +106,14 @@ TEMPLATES: dict[str, MessageTemplate] = {
             "可通过微信支付、支付宝、银行转账或到物业服务中心（现金、POS刷卡）缴纳。"
         ),
     ),
+    # FEE-10: the Payment Reminder Notice (context room, amount, since), courteous (FEE-13).
+    "dunning_reminder": MessageTemplate(
+        subject=_("催缴通知书 %(room)s"),
+        body=_(
+            "尊敬的业主：您的房屋 %(room)s 自 %(since)s 起有物业费用 ¥%(amount)s 尚未缴纳。"
+            "如已缴纳请忽略本通知；如有疑问请联系物业服务中心，感谢您的理解与支持。"
+        ),
+    ),
     # One message for many cases escalated in the same sweep (context count, numbers).
     "sla_warning_digest": MessageTemplate(
         subject=_("%(count)s 张工单即将超时"),
