@@ -12,7 +12,8 @@ from wuye.repairs import services
     "name",
     ["repairs_priceitem", "repairs_repairsettings", "repairs_repairorder",
      "billing_bill", "billing_payment", "billing_ledgerentry", "billing_chargeitem",
-     "billing_billingrun", "billing_gatewayorder", "billing_callbacklog", "workflow_attachment"],
+     "billing_billingrun", "billing_gatewayorder", "billing_callbacklog", "billing_invoice",
+     "workflow_attachment"],
 )  # fmt: skip
 def test_admin_lists_and_details_open(client, world, name):
     admin = get_user_model().objects.create_superuser("root", "root@example.invalid", "x")

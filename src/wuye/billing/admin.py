@@ -9,6 +9,7 @@ from .models import (
     CallbackLog,
     ChargeItem,
     GatewayOrder,
+    Invoice,
     LedgerEntry,
     Payment,
     Rate,
@@ -81,3 +82,9 @@ class GatewayOrderAdmin(ReadOnly):
 @admin.register(CallbackLog)
 class CallbackLogAdmin(ReadOnly):
     list_display = ["received_at", "out_trade_no", "accepted", "reason"]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnly):
+    list_display = ["title", "amount", "status", "number", "requested_at", "issued_at"]
+    list_filter = ["status"]

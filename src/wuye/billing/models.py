@@ -489,3 +489,45 @@ class CollectionContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.room_id} {self.method} {self.at:%Y-%m-%d}"
+
+
+class InvoiceStatus(models.TextChoices):
+    REQUESTED = "requested", _("待开票")
+    ISSUED = "issued", _("已开票")
+
+
+class Invoice(models.Model):
+    """发票 — asked for against money already received (FEE-06: only after finance confirmed the
+    payment arrived), issued by finance through the e-invoice provider or recorded by hand."""
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="invoice")
+    title = models.CharField(_("发票抬头"), max_length=100)
+    tax_id = models.CharField(_("纳税人识别号"), max_length=20, blank=True)
+    email = models.EmailField(_("接收邮箱"), blank=True)
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.REQUESTED
+    )
+    number = models.CharField(_("发票号码"), max_length=40, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    issued_at = models.DateTimeField(_("开票时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("发票")
+        verbose_name_plural = _("发票")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"], condition=~Q(number=""), name="invoice_number_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ¥{self.amount}"

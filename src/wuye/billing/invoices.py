@@ -1,0 +1,103 @@
+"""Invoices (发票, FEE-06): requested against a confirmed payment, issued by finance.
+
+Issuing goes through an e-invoice provider (settings ``WUYE_EINVOICE_PROVIDER``, a dotted path
+to a class with ``issue(invoice) -> str | None``). The default records the request and lets
+finance enter the number of the invoice it issued in the tax system (no provider is called);
+a real provider (百望云, 航信…) returns the number itself.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wuye.core.choices import Role
+from wuye.core.exceptions import Conflict
+from wuye.core.scoping import actor_for, visible_rooms
+
+from .models import Invoice, InvoiceStatus, Payment
+
+# 统一社会信用代码 (18 characters) or an older 15/20-character taxpayer number.
+TAX_ID_RE = re.compile(
+    r"^([0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}|[0-9A-Z]{15}|[0-9A-Z]{20})$"
+)
+
+
+class RecordingProvider:
+    """The default: nothing is sent anywhere; finance enters the number it issued."""
+
+    def issue(self, invoice: Invoice) -> str | None:
+        return None
+
+
+def provider():
+    path = getattr(settings, "WUYE_EINVOICE_PROVIDER", "") or (
+        "wuye.billing.invoices.RecordingProvider"
+    )
+    module, _dot, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)()
+
+
+@transaction.atomic
+def invoice_request(*, payment: Payment, title: str, by, tax_id: str = "", email: str = ""):
+    """Ask for the invoice of a payment (the payer for their own room, or finance)."""
+    actor = actor_for(by)
+    if actor.role == Role.RESIDENT:
+        if not visible_rooms(actor).filter(pk=payment.room_id).exists():
+            raise Http404
+    elif not actor.is_superuser and (
+        payment.estate_id not in actor.estate_ids
+        or actor.role not in (Role.FINANCE_CLERK, Role.DEPARTMENT_HEAD, Role.EXECUTIVE)
+    ):
+        raise PermissionDenied(_("只有付款业主或财务人员可以申请发票"))
+    errors = {}
+    title = title.strip()
+    tax_id = tax_id.strip().upper()
+    if not title:
+        errors["title"] = [_("请填写发票抬头（个人姓名或单位名称）")]
+    elif len(title) > 100:
+        errors["title"] = [_("发票抬头不能超过 100 字")]
+    if tax_id and not TAX_ID_RE.match(tax_id):
+        errors["tax_id"] = [_("纳税人识别号应为 18 位统一社会信用代码（或 15/20 位税号）")]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            return Invoice.objects.create(
+                payment=payment, title=title, tax_id=tax_id, email=email.strip(),
+                amount=payment.amount, requested_by=actor.user, requested_at=timezone.now(),
+            )  # fmt: skip
+    except IntegrityError:
+        raise Conflict(_("这笔收款已申请过发票"), code="invoice_exists") from None
+
+
+@transaction.atomic
+def invoice_issue(*, invoice: Invoice, by, number: str = "") -> Invoice:
+    """Finance issues the invoice (FEE-06): the provider's number, or the one entered."""
+    actor = actor_for(by)
+    invoice = Invoice.objects.select_for_update().select_related("payment").get(pk=invoice.pk)
+    if not actor.is_superuser and (
+        invoice.payment.estate_id not in actor.estate_ids
+        or actor.role not in (Role.FINANCE_CLERK, Role.DEPARTMENT_HEAD, Role.EXECUTIVE)
+    ):
+        raise PermissionDenied(_("只有财务人员可以开具发票"))
+    if invoice.status == InvoiceStatus.ISSUED:
+        raise Conflict(_("该发票已开具"))
+    number = (provider().issue(invoice) or number).strip()
+    if not re.fullmatch(r"[0-9A-Za-z-]{8,40}", number):
+        raise ValidationError({"number": [_("请填写开具的发票号码（8～40 位数字或字母）")]})
+    invoice.number, invoice.status = number, InvoiceStatus.ISSUED
+    invoice.issued_by, invoice.issued_at = actor.user, timezone.now()
+    try:
+        with transaction.atomic():
+            invoice.save(update_fields=["number", "status", "issued_by", "issued_at"])
+    except IntegrityError:
+        raise ValidationError({"number": [_("该发票号码已被使用")]}) from None
+    return invoice
