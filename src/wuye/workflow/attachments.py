@@ -303,15 +303,17 @@ def attachments_from_request(request, case: Case | None = None, by=None) -> list
     """The photos (``photos`` files) and the signature (``signature`` data URL) of a posted form,
     stored; for a page view to hand to ``case_act(attachments=...)``. Every file is checked
     before any is stored, so one bad photo stores none (ValidationError)."""
+    uploads = request.FILES.getlist("photos")
+    signature = request.POST.get("signature", "").strip()
+    if not uploads and not signature:
+        return []  # nothing sent with this form
     actor = _actor(by if by is not None else request.user)
     _check_uploader(actor, case)
-    uploads = request.FILES.getlist("photos")
     if len(uploads) > MAX_PHOTOS_PER_REQUEST:
         raise ValidationError(
             {"photos": [_("一次最多上传 %(n)d 张照片") % {"n": MAX_PHOTOS_PER_REQUEST}]}
         )
     renditions = [photo_prepare(upload) for upload in uploads]
-    signature = request.POST.get("signature", "").strip()
     if signature:
         renditions.append(signature_prepare(signature))
     with transaction.atomic():

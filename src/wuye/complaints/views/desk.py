@@ -37,6 +37,7 @@ from wuye.web.shortcuts import excel_time as _local
 from wuye.web.shortcuts import render_local as render_in
 from wuye.web.templatetags.wuye import person as _person
 from wuye.web.xlsx import dated_filename, xlsx_response
+from wuye.workflow.attachments import attachments_from_request
 from wuye.workflow.services import allowed_actions
 
 from .. import selectors, services
@@ -210,15 +211,6 @@ def complaint_export(request, estate: Estate):
 # --- Intake (COMPLAINT-05/06/07, assignment COMPLAINT-08) --------------------------------------
 
 
-def _attachments(request, case=None) -> list | None:
-    """The photos sent with the form, stored as attachments."""
-    if not request.FILES:
-        return None
-    from wuye.workflow.attachments import attachments_from_request
-
-    return attachments_from_request(request, case=case, by=request.user)
-
-
 @desk_page
 def complaint_create(request, estate: Estate):
     _require(request, DESK)
@@ -226,7 +218,9 @@ def complaint_create(request, estate: Estate):
     if request.method == "POST" and form.is_valid():
         try:
             complaint = services.complaint_create(
-                **form.service_kwargs(), attachments=_attachments(request), by=request.user
+                **form.service_kwargs(),
+                attachments=attachments_from_request(request) or None,
+                by=request.user,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -445,7 +439,9 @@ def complaint_act(request, pk: int, action: str):
     if form.is_valid():
         try:
             attachments = (
-                _attachments(request, complaint.case) if action in WITH_ATTACHMENTS else None
+                attachments_from_request(request, complaint.case)
+                if action in WITH_ATTACHMENTS
+                else None
             )
             done = services.complaint_act(
                 complaint=complaint, action=action, by=request.user, attachments=attachments,

@@ -35,6 +35,7 @@ from wuye.web.shortcuts import excel_time as _local
 from wuye.web.shortcuts import render_local as render_in
 from wuye.web.templatetags.wuye import person as _staff_name
 from wuye.web.xlsx import dated_filename, xlsx_response
+from wuye.workflow.attachments import attachments_from_request
 from wuye.workflow.engine import get_process
 from wuye.workflow.services import allowed_actions
 
@@ -189,15 +190,6 @@ def order_export(request, estate: Estate):
 # --- Intake (REPAIR-02/04) ---------------------------------------------------------------------
 
 
-def _attachments(request, case=None) -> list | None:
-    """The photos (and the signature) sent with the form, stored as attachments."""
-    if not request.FILES and not request.POST.get("signature"):
-        return None
-    from wuye.workflow.attachments import attachments_from_request
-
-    return attachments_from_request(request, case=case, by=request.user)
-
-
 @desk_page
 def order_create(request, estate: Estate):
     _require_role(request, INTAKE_ROLES)
@@ -205,7 +197,9 @@ def order_create(request, estate: Estate):
     if request.method == "POST" and form.is_valid():
         try:
             order = services.repair_order_create(
-                **form.service_kwargs(), attachments=_attachments(request), by=request.user
+                **form.service_kwargs(),
+                attachments=attachments_from_request(request) or None,
+                by=request.user,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -417,7 +411,11 @@ def order_act(request, pk: int, action: str):
     form = action_form(action, order, request.POST, request.FILES)
     if form.is_valid():
         try:
-            attachments = _attachments(request, order.case) if action in WITH_ATTACHMENTS else None
+            attachments = (
+                attachments_from_request(request, order.case)
+                if action in WITH_ATTACHMENTS
+                else None
+            )
             services.repair_order_act(
                 order=order, action=action, by=request.user, attachments=attachments,
                 **form.service_args(),
