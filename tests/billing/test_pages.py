@@ -137,7 +137,8 @@ def test_a_cash_payment_settles_the_bill_with_a_receipt_number__FEE_06(
     assert payment.channel == "cash" and payment.received_by == finance.user
     billed.refresh_from_db()
     assert billed.status == "paid" and services.room_balance(world.room.pk) == 0
-    receipt = f"SK20261126-{payment.pk:06d}"
+    receipt = "SK-20261126-0001"
+    assert payment.receipt_no == receipt
     assert any(receipt in m and "已收款" in m for m in flashed(response))
     assert receipt in html(response) and "已缴纳" in html(response)
 

@@ -35,6 +35,8 @@ class ChargeBasis(models.TextChoices):
     PER_ROOM_MONTH = "per_room_month", _("按户（元/户·月）")
     PER_SPACE_MONTH = "per_space_month", _("按车位（元/个·月）")
     FIXED = "fixed", _("按次（固定金额）")
+    # 公摊: the month's disclosed shared costs divided among the rooms (FEE-08), not a rate.
+    SHARED = "shared", _("按公摊分摊（每月公示）")
 
 
 class ChargeItem(models.Model):
@@ -97,9 +99,11 @@ class BillStatus(models.TextChoices):
     PARTIAL = "partial", _("部分缴纳")
     PAID = "paid", _("已缴纳")
     VOID = "void", _("已作废")
+    RETURNED = "returned", _("已退还")  # a deposit given back
 
 
 class BillingRunStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
     RUNNING = "running", _("生成中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
@@ -234,6 +238,8 @@ class Payment(models.Model):
         related_name="+", verbose_name=_("收款人"),
     )  # fmt: skip
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    # 收据号 SK-20261126-0001: per estate and day, given when the money is recorded.
+    receipt_no = models.CharField(_("收据号"), max_length=24, blank=True)
 
     class Meta:
         verbose_name = _("收款")
@@ -241,6 +247,11 @@ class Payment(models.Model):
         ordering = ["-received_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive"),
+            models.UniqueConstraint(
+                fields=["estate", "receipt_no"],
+                condition=~Q(receipt_no=""),
+                name="payment_receipt_once",
+            ),
             # A gateway's transaction is credited once, however often its callback arrives.
             models.UniqueConstraint(
                 fields=["channel", "reference"],
@@ -531,3 +542,312 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ¥{self.amount}"
+
+
+# --- Corrections: voids, amended amounts and deposits given back, each approved ----------------
+
+
+class AdjustmentKind(models.TextChoices):
+    VOID = "void", _("作废账单")
+    CORRECT = "correct", _("更正金额")
+    DEPOSIT_RETURN = "deposit_return", _("退还押金")
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+
+
+class BillAdjustment(models.Model):
+    """账单调整 — a bill is never edited: a void, a corrected amount (the bill is voided and a new
+    one made) or a deposit given back is asked for by one person and approved by another, and
+    only then written to the ledger as new reversing entries."""
+
+    bill = models.ForeignKey(
+        Bill, on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("账单")
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=AdjustmentKind.choices)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    new_amount = models.DecimalField(_("更正后金额（元）"), **MONEY, null=True, blank=True)
+    reason = models.CharField(_("原因"), max_length=200)
+    replacement = models.ForeignKey(
+        Bill, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("更正后账单"),
+    )  # fmt: skip
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("申请人"),
+    )  # fmt: skip
+    requested_at = models.DateTimeField(_("申请时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("审批人"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("账单调整")
+        verbose_name_plural = _("账单调整")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bill"], condition=Q(status="pending"), name="adjustment_one_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bill_id} {self.kind} {self.status}"
+
+
+class CashierClosing(models.Model):
+    """收银日结 — a cashier's day closed: what came in by channel, and the cash counted against
+    it. After closing, that cashier records no more money for the day."""
+
+    estate = models.ForeignKey("core.Estate", on_delete=models.PROTECT, related_name="+")
+    cashier = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("收银员"),
+    )  # fmt: skip
+    day = models.DateField(_("日期"))
+    # {channel: {"count": n, "amount": "123.00"}}
+    totals = models.JSONField(_("分渠道合计"), default=dict)
+    count = models.PositiveIntegerField(_("笔数"), default=0)
+    amount = models.DecimalField(_("合计（元）"), **MONEY, default=ZERO)
+    cash_expected = models.DecimalField(_("应交现金（元）"), **MONEY, default=ZERO)
+    cash_counted = models.DecimalField(_("实点现金（元）"), **MONEY, default=ZERO)
+    difference = models.DecimalField(_("长短款（元）"), **MONEY, default=ZERO)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    closed_at = models.DateTimeField(_("日结时间"))
+
+    class Meta:
+        verbose_name = _("收银日结")
+        verbose_name_plural = _("收银日结")
+        ordering = ["-day", "cashier_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["estate", "cashier", "day"], name="closing_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cashier_id} {self.day} ¥{self.amount}"
+
+
+class ParkingRule(models.Model):
+    """临时停车收费规则 — from a date on: free minutes, a price per started hour and a cap per 24
+    hours (used by vehicle management at the gate)."""
+
+    estate = models.ForeignKey(
+        "core.Estate", on_delete=models.CASCADE, related_name="parking_rules",
+        verbose_name=_("项目"),
+    )  # fmt: skip
+    free_minutes = models.PositiveIntegerField(_("免费时长（分钟）"), default=15)
+    per_hour = models.DecimalField(
+        _("每小时（元，不足1小时按1小时）"), **MONEY, validators=[MinValueValidator(ZERO)]
+    )
+    daily_cap = models.DecimalField(
+        _("24小时封顶（元）"), **MONEY, null=True, blank=True,
+        validators=[MinValueValidator(ZERO)],
+    )  # fmt: skip
+    effective_from = models.DateField(_("生效日期"))
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("临时停车收费规则")
+        verbose_name_plural = _("临时停车收费规则")
+        ordering = ["estate_id", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["estate", "effective_from"], name="parking_rule_from")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.estate_id} {self.per_hour}/h ({self.effective_from})"
+
+
+# --- Meters, readings and the monthly shared-cost disclosure (FEE-08) ------------------------
+
+
+class MeterKind(models.TextChoices):
+    WATER = "water", _("水表")
+    ELECTRICITY = "electricity", _("电表")
+
+
+class Meter(models.Model):
+    """表计 — a common-area water or electricity meter (no room), or a room's own meter where
+    the estate bills it. A building's meter is shared by that building's rooms; an estate's by
+    all of them."""
+
+    estate = models.ForeignKey(
+        "core.Estate", on_delete=models.CASCADE, related_name="meters", verbose_name=_("项目")
+    )
+    building = models.ForeignKey(
+        "core.Building", on_delete=models.CASCADE, null=True, blank=True, related_name="meters",
+        verbose_name=_("楼栋"),
+    )  # fmt: skip
+    room = models.ForeignKey(
+        "core.Room", on_delete=models.CASCADE, null=True, blank=True, related_name="meters",
+        verbose_name=_("房屋"),
+    )  # fmt: skip
+    code = models.CharField(_("表号"), max_length=30)
+    name = models.CharField(_("名称"), max_length=60)
+    kind = models.CharField(_("类型"), max_length=12, choices=MeterKind.choices)
+    multiplier = models.DecimalField(
+        _("倍率"), max_digits=10, decimal_places=2, default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )  # fmt: skip
+    unit_price = models.DecimalField(
+        _("单价（元/吨或元/度）"), max_digits=12, decimal_places=4,
+        validators=[MinValueValidator(Decimal("0"))],
+    )  # fmt: skip
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        verbose_name = _("表计")
+        verbose_name_plural = _("表计")
+        ordering = ["estate_id", "kind", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["estate", "code"], name="meter_code_unique"),
+            models.CheckConstraint(condition=Q(multiplier__gt=0), name="meter_multiplier_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class MeterReading(models.Model):
+    """抄表 — a meter's reading for a month. Usage is (reading − previous) × multiplier; a
+    reading below the previous one, or a jump far above the usual, is kept only once someone
+    confirms it (with a note)."""
+
+    meter = models.ForeignKey(
+        Meter, on_delete=models.CASCADE, related_name="readings", verbose_name=_("表计")
+    )
+    period = models.DateField(_("月份"))  # the first day of the month
+    reading = models.DecimalField(_("本期读数"), max_digits=14, decimal_places=2)
+    previous = models.DecimalField(
+        _("上期读数"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    usage = models.DecimalField(_("用量"), max_digits=14, decimal_places=2, default=ZERO)
+    implausible = models.BooleanField(_("异常"), default=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("异常确认人"),
+    )  # fmt: skip
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    source = models.CharField(_("录入方式"), max_length=10, default="phone")
+    read_at = models.DateTimeField(_("抄表时间"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("抄表人"),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("抄表记录")
+        verbose_name_plural = _("抄表记录")
+        ordering = ["meter_id", "-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["meter", "period"], name="reading_once_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meter_id} {self.period:%Y-%m} {self.reading}"
+
+
+class AllocationMethod(models.TextChoices):
+    AREA = "area", _("按建筑面积分摊")
+    HOUSEHOLD = "household", _("按户均摊")
+
+
+class SharedCostKind(models.TextChoices):
+    WATER = "water", _("公共用水")
+    ELECTRICITY = "electricity", _("公共用电")
+    ELEVATOR = "elevator", _("电梯费")
+    OTHER = "other", _("其他")
+
+
+class DisclosureStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已公示")
+
+
+class SharedCostDisclosure(models.Model):
+    """公摊费用公示 (FEE-08) — one estate's shared costs of one month: each meter's usage and
+    amount, other shared costs (the elevators), and how they are divided among the rooms. Once
+    published it is on the notice board and in the residents' portal, and kept as history."""
+
+    estate = models.ForeignKey(
+        "core.Estate", on_delete=models.PROTECT, related_name="disclosures",
+        verbose_name=_("项目"),
+    )  # fmt: skip
+    month = models.DateField(_("月份"))  # the first day of the month
+    method = models.CharField(
+        _("分摊方式"), max_length=10, choices=AllocationMethod.choices,
+        default=AllocationMethod.AREA,
+    )  # fmt: skip
+    status = models.CharField(
+        _("状态"), max_length=10, choices=DisclosureStatus.choices,
+        default=DisclosureStatus.DRAFT,
+    )  # fmt: skip
+    total = models.DecimalField(_("公摊总额（元）"), **MONEY, default=ZERO)
+    rooms_count = models.PositiveIntegerField(_("分摊户数"), default=0)
+    area_total = models.DecimalField(
+        _("分摊总面积（㎡）"), max_digits=14, decimal_places=2, default=ZERO
+    )
+    item = models.ForeignKey(
+        ChargeItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("计入收费项目"),
+    )  # fmt: skip
+    note = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("公示人"),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("公摊费用公示")
+        verbose_name_plural = _("公摊费用公示")
+        ordering = ["estate_id", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["estate", "month"], name="disclosure_once_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.estate_id} {self.month:%Y-%m}"
+
+
+class SharedCostLine(models.Model):
+    """One line of a disclosure: a meter's usage × price, or another shared cost's amount."""
+
+    disclosure = models.ForeignKey(
+        SharedCostDisclosure, on_delete=models.CASCADE, related_name="lines"
+    )
+    kind = models.CharField(_("类别"), max_length=12, choices=SharedCostKind.choices)
+    name = models.CharField(_("名称"), max_length=60)
+    meter = models.ForeignKey(
+        Meter, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("表计"),
+    )  # fmt: skip
+    building = models.ForeignKey(
+        "core.Building", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("分摊范围（楼栋）"),
+    )  # fmt: skip
+    usage = models.DecimalField(_("用量"), max_digits=14, decimal_places=2, null=True, blank=True)
+    unit_price = models.DecimalField(
+        _("单价"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+
+    class Meta:
+        verbose_name = _("公摊明细")
+        verbose_name_plural = _("公摊明细")
+        ordering = ["disclosure_id", "kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ¥{self.amount}"

@@ -113,7 +113,10 @@ def tz_of(estate: Estate) -> ZoneInfo:
 
 
 def receipt_number(payment: Payment) -> str:
-    """收据号 SK20261126-000042: the payment's day (estate time) and its id."""
+    """收据号 as stored (SK-20261126-0001); a payment recorded before receipt numbers were
+    stored shows SK20261126-000042 (its day in estate time and its id)."""
+    if payment.receipt_no:
+        return payment.receipt_no
     day = timezone.localtime(payment.received_at, tz_of(payment.estate)).date()
     return f"SK{day:%Y%m%d}-{payment.pk:06d}"
 

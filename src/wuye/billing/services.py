@@ -31,6 +31,7 @@ from wuye.core.choices import DepartmentKind, Relation, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate, Occupancy, Room
 from wuye.core.scoping import Actor, actor_for
+from wuye.workflow.services import case_number_next
 
 from .models import (
     ZERO,
@@ -40,6 +41,7 @@ from .models import (
     BillingRunStatus,
     BillStatus,
     CallbackLog,
+    CashierClosing,
     ChargeBasis,
     ChargeItem,
     CollectionContact,
@@ -544,12 +546,21 @@ def payment_record(
                   "请刷新后重试") % {"due": outstanding, "amount": amount},
                 code="amount_mismatch",
             )  # fmt: skip
+    if (
+        actor is not None
+        and CashierClosing.objects.filter(
+            estate_id=room.estate_id, cashier=actor.user, day=_today(room.estate, at)
+        ).exists()
+    ):
+        raise Conflict(_("您今日已日结，不能再收款；请由其他收银员收款或次日再收"),
+                       code="day_closed")  # fmt: skip
     try:
         with transaction.atomic():
             payment = Payment.objects.create(
                 estate=room.estate, room=room, amount=amount, channel=channel,
                 reference=reference, received_at=at,
                 received_by=actor.user if actor is not None else None, note=note[:200],
+                receipt_no=case_number_next(estate=room.estate, prefix="SK", at=at),
             )  # fmt: skip
     except IntegrityError:
         raise Conflict(_("该交易流水号已入账"), code="duplicate_reference") from None

@@ -7,7 +7,16 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import pages, services
+from . import (
+    desk_pages,
+    document_pages,
+    dunning_pages,
+    meter_pages,
+    pages,
+    report_pages,
+    run_pages,
+    services,
+)
 
 
 @csrf_exempt
@@ -33,4 +42,10 @@ app_name = "billing"
 urlpatterns = [
     path("billing/gateway/callback", gateway_callback, name="gateway_callback"),
     *pages.urlpatterns,
+    *run_pages.urlpatterns,
+    *desk_pages.urlpatterns,
+    *document_pages.urlpatterns,
+    *dunning_pages.urlpatterns,
+    *meter_pages.urlpatterns,
+    *report_pages.urlpatterns,
 ]
