@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum
@@ -546,6 +547,9 @@ def payment_record(
                   "请刷新后重试") % {"due": outstanding, "amount": amount},
                 code="amount_mismatch",
             )  # fmt: skip
+    if actor is not None:
+        # The cashier's row: a closing of this cashier's day (billing.closing) takes it too.
+        _lock(get_user_model(), actor.user.pk)
     if (
         actor is not None
         and CashierClosing.objects.filter(

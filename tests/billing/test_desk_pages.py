@@ -1,0 +1,162 @@
+"""The finance desk pages through the test client: bill adjustments asked for and approved by
+two people, a one-off deposit charge, the cashier's daily closing and its .xlsx history, and the
+temporary parking rules with the gate's fee calculator."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.billing.test_fees import fee as fee
+from tests.billing.test_fees import finance as finance
+from tests.billing.test_fees import frozen as frozen
+from tests.billing.test_fees import run
+from tests.billing.test_pages import flashed, html
+from tests.factories import make_staff
+from wuye.billing import services
+from wuye.billing.models import (
+    Bill,
+    BillAdjustment,
+    CashierClosing,
+    ChargeBasis,
+    ChargeItem,
+    LedgerEntry,
+    ParkingRule,
+)
+from wuye.core.choices import DepartmentKind, Role
+
+D = Decimal
+
+
+@pytest.fixture
+def head(world):
+    return make_staff(world.company, "finhead", Role.DEPARTMENT_HEAD, DepartmentKind.FINANCE,
+                      [world.estate])  # fmt: skip
+
+
+@pytest.fixture
+def bill(world, finance, fee):
+    run(world, finance)
+    return Bill.objects.get(room=world.room)
+
+
+def test_a_void_is_requested_from_the_bill_and_approved_by_the_head__FEE_07(
+    world, login, bill, head
+):
+    client = login("finance")
+    url = reverse("billing:adjustment_new", args=[bill.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "作废账单" in html(page) and "更正金额" in html(page)
+    bad = client.post(url, {"kind": "correct", "reason": "面积录错"})
+    assert bad.status_code == 400 and "请填写更正后的金额" in html(bad)
+    assert not BillAdjustment.objects.exists()
+    done = client.post(url, {"kind": "void", "reason": "面积录错"}, follow=True)
+    assert any("待财务负责人审批" in m for m in flashed(done))
+    # The requester sees it pending, without the decision form.
+    listing = client.get(reverse("billing:adjustments"))
+    assert "面积录错" in html(listing) and 'name="approve"' not in html(listing)
+    client = login("finhead")
+    listing = client.get(reverse("billing:adjustments"))
+    assert 'name="approve"' in html(listing)
+    adjustment = BillAdjustment.objects.get()
+    decide = reverse("billing:adjustment_decide", args=[adjustment.pk])
+    refused = client.post(decide, {"approve": "0"}, follow=True)  # a rejection needs a note
+    assert any("驳回时请填写意见" in m for m in flashed(refused))
+    client.post(decide, {"approve": "1", "note": "同意"}, follow=True)
+    bill.refresh_from_db()
+    assert bill.status == "void"
+    assert services.room_balance(world.room.pk) == 0
+    approved = client.get(reverse("billing:adjustments") + "?status=approved")
+    assert "同意" in html(approved) and "已批准" in html(approved)
+
+
+def test_a_correction_through_the_page_bills_the_new_amount(world, login, bill, head):
+    login("finance").post(reverse("billing:adjustment_new", args=[bill.pk]),
+                          {"kind": "correct", "new_amount": "99.00", "reason": "面积"})  # fmt: skip
+    adjustment = BillAdjustment.objects.get()
+    login("finhead").post(reverse("billing:adjustment_decide", args=[adjustment.pk]),
+                          {"approve": "1"})  # fmt: skip
+    assert services.room_balance(world.room.pk) == D("99.00")
+    ledger = login("finance").get(reverse("billing:room_ledger", args=[world.room.pk]))
+    assert "（更正）" in html(ledger)
+
+
+def test_customer_service_cannot_ask_nor_decide(world, login, bill, head):
+    assert login("agent").get(reverse("billing:adjustment_new", args=[bill.pk])).status_code == 403
+    assert login("lift").get(reverse("billing:adjustments")).status_code in (302, 403, 404)
+
+
+def test_a_deposit_is_billed_at_the_counter(world, login, finance):
+    item = ChargeItem.objects.create(estate=world.estate, name="装修押金", kind="deposit",
+                                     basis=ChargeBasis.FIXED)  # fmt: skip
+    client = login("finance")
+    url = reverse("billing:one_off_new", args=[world.room.pk])
+    assert "装修押金" in html(client.get(url))
+    bad = client.post(url, {"item": item.pk, "amount": "abc", "due_date": "2026-11-30"})
+    assert bad.status_code == 400 and "请填写正确的金额" in html(bad)
+    late = client.post(url, {"item": item.pk, "amount": "2000", "due_date": "2026-11-01"})
+    assert late.status_code == 400 and "不能早于今天" in html(late)
+    assert not Bill.objects.exists()
+    client.post(url, {"item": item.pk, "amount": "2000", "due_date": "2026-11-30",
+                      "description": "301 装修押金"})  # fmt: skip
+    deposit = Bill.objects.get()
+    assert deposit.amount == D("2000.00") and deposit.description == "301 装修押金"
+    assert LedgerEntry.objects.get(bill=deposit).amount == D("2000.00")
+    assert login("agent").get(url).status_code == 403
+
+
+def test_the_cashier_closes_the_day_and_the_head_exports_it(world, login, finance):
+    services.payment_record(room=world.room, amount="100.00", channel="cash", by=finance.user)
+    services.payment_record(room=world.room, amount="35.50", channel="wechat", by=finance.user)
+    client = login("finance")
+    page = client.get(reverse("billing:closing"))
+    assert page.status_code == 200
+    text = html(page)
+    assert "¥135.50" in text and "¥100.00" in text and "确认日结" in text
+    short = client.post(reverse("billing:closing"), {"day": "2026-11-26", "cash_counted": "90"})
+    assert short.status_code == 400 and "长短款说明" in html(short)
+    done = client.post(reverse("billing:closing"),
+                       {"day": "2026-11-26", "cash_counted": "100.00"}, follow=True)  # fmt: skip
+    assert any("已日结" in m for m in flashed(done))
+    closing = CashierClosing.objects.get()
+    assert closing.amount == D("135.50") and closing.difference == 0
+    assert "确认日结" not in html(done)
+    # No more money for this cashier today, through the ledger page too.
+    refused = client.post(reverse("billing:room_ledger", args=[world.room.pk]),
+                          {"amount": "5", "channel": "cash"}, follow=True)  # fmt: skip
+    assert any("已日结" in m for m in flashed(refused))
+    export = login("exec").get(
+        reverse("billing:closings") + "?start=2026-11-01&end=2026-11-26&export=xlsx"
+    )
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("日期", "收银员", "笔数")
+    assert rows[1][2] == 2 and D(str(rows[1][rows[0].index("合计")])) == D("135.50")
+    assert D(str(rows[1][rows[0].index("现金")])) == D("100.00")
+
+
+def test_customer_service_sees_the_closing_page_without_the_form(world, login, finance):
+    page = login("agent").get(reverse("billing:closing"))
+    assert page.status_code == 200 and "确认日结" not in html(page)
+    assert login("agent").post(reverse("billing:closing"), {"cash_counted": "0"}).status_code == 403
+
+
+def test_parking_rules_and_the_gate_calculator(world, login, finance):
+    client = login("finance")
+    url = reverse("billing:parking")
+    bad = client.post(url, {"free_minutes": "15", "per_hour": "5", "daily_cap": "3",
+                            "effective_from": "2026-11-26"})  # fmt: skip
+    assert bad.status_code == 400 and "封顶金额不能低于每小时收费" in html(bad)
+    assert not ParkingRule.objects.exists()
+    client.post(url, {"free_minutes": "15", "per_hour": "2.00", "daily_cap": "20",
+                      "effective_from": "2026-11-01"})  # fmt: skip
+    page = client.get(url, {"entered_at": "2026-11-26T08:00", "left_at": "2026-11-26T10:30"})
+    assert "¥6.00" in html(page) and "2 小时 30 分钟" in html(page)
+    wrong = client.get(url, {"entered_at": "2026-11-26T10:00", "left_at": "2026-11-26T08:00"})
+    assert "离场时间不能早于入场时间" in html(wrong)
+    agent = login("agent").get(url)
+    assert agent.status_code == 200 and "新收费规则" not in html(agent)
+    assert dt.date(2026, 11, 1) == ParkingRule.objects.get().effective_from
