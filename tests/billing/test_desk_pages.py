@@ -160,3 +160,50 @@ def test_parking_rules_and_the_gate_calculator(world, login, finance):
     agent = login("agent").get(url)
     assert agent.status_code == 200 and "新收费规则" not in html(agent)
     assert dt.date(2026, 11, 1) == ParkingRule.objects.get().effective_from
+
+
+# --- 缴费通知单 (FEE-05) --------------------------------------------------------------------------
+
+
+def test_notice_letters_list_the_bills_due_within_15_days_and_printing_records_them__FEE_05(
+    world, login, finance, fee
+):
+    run(world, finance, "2026-12-01", "2026-12-31", "2026-12-10")  # due in 14 days
+    run(world, finance, "2027-01-01", "2027-01-31", "2027-01-31")  # due later: not yet
+    client = login("agent")  # FEE-02: customer service sends the notices
+    page = client.get(reverse("billing:notice_letters"))
+    text = html(page)
+    assert page.status_code == 200 and world.room.label in text and "未书面通知" in text
+    bill = Bill.objects.get(room=world.room, period_start=dt.date(2026, 12, 1))
+    later = Bill.objects.get(room=world.room, period_start=dt.date(2027, 1, 1))
+    printed = client.post(reverse("billing:notice_letters"), {"rooms": [world.room.pk]})
+    letter = html(printed)
+    assert printed.status_code == 200 and "缴费通知单" in letter
+    assert world.room.label in letter and f"¥{bill.amount:,.2f}" in letter and "微信支付" in letter
+    assert "2027-01" not in letter  # the January bill is not due within the window
+    bill.refresh_from_db()
+    later.refresh_from_db()
+    assert bill.notified_at is not None and "letter" in bill.notified_via
+    assert later.notified_at is None
+    again = client.get(reverse("billing:notice_letters"))
+    assert "已书面通知" in html(again)
+
+
+def test_printing_letters_keeps_the_first_notice_time(world, login, finance, fee, frozen):
+    run(world, finance, "2026-12-01", "2026-12-31", "2026-12-10")
+    services.bill_notify_due()  # the SMS and in-app message went out first
+    bill = Bill.objects.get(room=world.room)
+    first = bill.notified_at
+    frozen.shift(dt.timedelta(hours=3))
+    login("agent").post(reverse("billing:notice_letters"), {})
+    bill.refresh_from_db()
+    assert bill.notified_at == first and bill.notified_via == "sms,inbox,letter"
+
+
+def test_an_auditor_reads_the_letters_list_but_cannot_print(world, login, finance, fee):
+    make_staff(world.company, "auditor", Role.AUDITOR, DepartmentKind.FINANCE, [world.estate])
+    run(world, finance, "2026-12-01", "2026-12-31", "2026-12-10")
+    client = login("auditor")
+    assert "打印缴费通知单" not in html(client.get(reverse("billing:notice_letters")))
+    client.post(reverse("billing:notice_letters"), {})
+    assert Bill.objects.get(room=world.room).notified_at is None
