@@ -207,3 +207,40 @@ def test_an_auditor_reads_the_letters_list_but_cannot_print(world, login, financ
     assert "打印缴费通知单" not in html(client.get(reverse("billing:notice_letters")))
     client.post(reverse("billing:notice_letters"), {})
     assert Bill.objects.get(room=world.room).notified_at is None
+
+
+# --- Refunds of prepaid credit -----------------------------------------------------------------
+
+
+def test_a_refund_of_credit_is_asked_at_the_ledger_and_approved_by_the_head(
+    world, login, finance, head
+):
+    services.payment_record(room=world.room, amount="500.00", channel="bank", by=finance.user,
+                            reference="B1")  # fmt: skip
+    client = login("finance")
+    url = reverse("billing:refund_new", args=[world.room.pk])
+    page = client.get(url)
+    assert "可退 ¥500.00" in html(page)
+    payment = services._unallocated(world.room.pk)[0][0]
+    too_much = client.post(url, {"payment": payment.pk, "amount": "600", "reason": "多缴"})
+    assert too_much.status_code == 400 and "可退金额为 ¥500.00" in html(too_much)
+    client.post(url, {"payment": payment.pk, "amount": "200", "reason": "多缴"})
+    listing = login("finhead").get(reverse("billing:adjustments"))
+    assert "待审批退款" in html(listing) and "批准退款" in html(listing)
+    refund = payment.refunds.get()
+    login("finhead").post(reverse("billing:refund_decide", args=[refund.pk]), {"approve": "1"})
+    assert services.room_balance(world.room.pk) == D("-300.00")
+    assert LedgerEntry.objects.get(kind="refund").amount == D("200.00")
+
+
+def test_a_refund_can_be_turned_down_and_nothing_is_written(world, login, finance, head):
+    payment = services.payment_record(room=world.room, amount="50.00", channel="cash",
+                                      by=finance.user)  # fmt: skip
+    refund = services.refund_request(payment=payment, amount="50", reason="x", by=finance.user)
+    assert login("finance").post(reverse("billing:refund_decide", args=[refund.pk]),
+                                 {"approve": "1"}).status_code == 302  # fmt: skip
+    refund.refresh_from_db()
+    assert refund.status == "pending"  # the requester cannot approve
+    login("finhead").post(reverse("billing:refund_decide", args=[refund.pk]), {"approve": "0"})
+    refund.refresh_from_db()
+    assert refund.status == "rejected" and not LedgerEntry.objects.filter(kind="refund").exists()

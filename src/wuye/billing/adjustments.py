@@ -45,6 +45,7 @@ from .models import (
     ChargeKind,
     EntryKind,
     LedgerEntry,
+    Refund,
 )
 
 
@@ -230,3 +231,19 @@ def _return_deposit(bill: Bill, adjustment: BillAdjustment, actor, now) -> None:
            _("押金冲销：%(bill)s") % {"bill": bill.description}, actor, now)  # fmt: skip
     _entry(bill, EntryKind.REFUND, bill.amount,
            _("退还押金：%(reason)s") % {"reason": adjustment.reason}, actor, now)  # fmt: skip
+
+
+@transaction.atomic
+def refund_reject(*, refund, by):
+    """The approver turns a refund request down: nothing is written to the ledger."""
+    actor = services._actor(by)
+    refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund.pk)
+    if not may_approve(actor, refund.payment.estate_id):
+        if refund.payment.estate_id not in actor.estate_ids and not actor.is_superuser:
+            raise Http404
+        raise PermissionDenied(_("退款须由财务负责人或企业高层审批"))
+    if refund.status != "pending":
+        raise Conflict(_("该退款已处理"), code="invalid_state")
+    refund.status, refund.approved_by, refund.approved_at = "rejected", actor.user, timezone.now()
+    refund.save(update_fields=["status", "approved_by", "approved_at"])
+    return refund

@@ -38,6 +38,7 @@ from .models import (
     ChargeKind,
     ParkingRule,
     PaymentChannel,
+    Refund,
 )
 from .pages import _require_reader, fees_page, may_collect, receipt_number, room_for_fees, tz_of
 
@@ -160,9 +161,18 @@ def adjustment_list(request, estate: Estate):
             and row.status == ApprovalStatus.PENDING
             and row.requested_by_id != actor.user.pk
         )
+    refunds = list(
+        Refund.objects.filter(payment__estate=estate, status="pending")
+        .select_related("payment__room__building", "payment__room__unit", "payment__estate",
+                        "requested_by")
+        .order_by("requested_at")
+    )  # fmt: skip
+    for refund in refunds:
+        refund.can_decide = approver and refund.requested_by_id != actor.user.pk
+        refund.receipt = receipt_number(refund.payment)
     context = {
         "estate": estate, "page": page, "status": status, "statuses": ApprovalStatus.choices,
-        "approver": approver,
+        "approver": approver, "refunds": refunds,
     }  # fmt: skip
     return render(request, "billing/desk/adjustments.html", context)
 
@@ -188,6 +198,76 @@ def adjustment_decide(request, pk: int):
     else:
         messages.success(request, _("已批准") if done.status == ApprovalStatus.APPROVED
                          else _("已驳回"))  # fmt: skip
+    return redirect("billing:adjustments")
+
+
+# --- Refunds of prepaid credit -----------------------------------------------------------------
+
+
+class RefundForm(forms.Form):
+    payment = forms.ChoiceField(
+        label=gettext_lazy("退自哪笔收款"),
+        error_messages={"required": gettext_lazy("请选择收款"),
+                        "invalid_choice": gettext_lazy("请选择收款")},
+    )  # fmt: skip
+    amount = _money_field(gettext_lazy("退款金额（元）"))
+    reason = forms.CharField(
+        label=gettext_lazy("退款原因"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("请填写退款原因")},
+    )
+
+    def __init__(self, *args, credits, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payment"].choices = [
+            (str(p.pk), f"{receipt_number(p)} · {p.get_channel_display()} · "
+                        + _("可退 ¥%(left)s") % {"left": f"{left:,.2f}"})
+            for p, left in credits
+        ]  # fmt: skip
+
+
+@staff_required
+def refund_new(request, room_pk: int):
+    """退款: prepaid credit given back, asked here, approved on the adjustments page."""
+    room = room_for_fees(request, room_pk)
+    if not may_collect(actor_for(request.user)):
+        raise PermissionDenied(_("只有财务人员可以申请退款"))
+    credits = services._unallocated(room.pk)
+    form = RefundForm(request.POST or None, credits=credits)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        payment = next(p for p, _left in credits if str(p.pk) == data["payment"])
+        try:
+            services.refund_request(payment=payment, amount=data["amount"],
+                                    reason=data["reason"], by=request.user)  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except (Conflict, PermissionDenied) as error:
+            form.add_error(None, _error_text(error))
+        else:
+            messages.success(request, _("退款申请已提交，待财务负责人审批"))
+            return redirect("billing:room_ledger", room_pk=room.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "billing/desk/refund_new.html",
+                  {"room": room, "form": form, "credits": credits}, status=status)  # fmt: skip
+
+
+@staff_required
+@require_POST
+def refund_decide(request, pk: int):
+    actor = _require_reader(request)
+    refund = get_or_404(Refund.objects.filter(payment__room__in=visible_rooms(actor)), pk)
+    try:
+        if request.POST.get("approve") == "1":
+            services.refund_approve(refund=refund, by=request.user)
+            messages.success(request, _("退款已批准，台账已记退款"))
+        elif request.POST.get("approve") == "0":
+            adjustments.refund_reject(refund=refund, by=request.user)
+            messages.success(request, _("已驳回"))
+        else:
+            messages.error(request, _("请选择批准或驳回"))
+    except (Conflict, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
     return redirect("billing:adjustments")
 
 
@@ -487,6 +567,8 @@ urlpatterns = [
     path("billing/adjustments/", adjustment_list, name="adjustments"),
     path("billing/adjustments/<int:pk>/decide/", adjustment_decide, name="adjustment_decide"),
     path("billing/rooms/<int:room_pk>/charge/", one_off_new, name="one_off_new"),
+    path("billing/rooms/<int:room_pk>/refund/", refund_new, name="refund_new"),
+    path("billing/refunds/<int:pk>/decide/", refund_decide, name="refund_decide"),
     path("billing/closing/", closing_day, name="closing"),
     path("billing/closings/", closing_list, name="closings"),
     path("billing/parking/", parking_rules, name="parking"),
