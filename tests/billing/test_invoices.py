@@ -10,6 +10,7 @@ from tests.billing.test_fees import finance as finance
 from wuye.billing import invoices, services
 from wuye.billing.models import Invoice
 from wuye.core.exceptions import Conflict
+from wuye.notify.models import Message
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +46,8 @@ def test_the_owner_asks_and_finance_issues__FEE_06(world, finance, paid):
     invoices.invoice_issue(invoice=invoice, number="044001900111", by=finance.user)
     invoice.refresh_from_db()
     assert invoice.status == "issued" and invoice.number == "044001900111"
+    told = Message.objects.get(recipient=world.owner.user, ref=f"invoice:{invoice.pk}")
+    assert "044001900111" in told.subject and told.url == "/my/bills/"
     with pytest.raises(Conflict):
         invoices.invoice_issue(invoice=invoice, number="044001900112", by=finance.user)
 

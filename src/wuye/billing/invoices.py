@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,4 +101,15 @@ def invoice_issue(*, invoice: Invoice, by, number: str = "") -> Invoice:
             invoice.save(update_fields=["number", "status", "issued_by", "issued_at"])
     except IntegrityError:
         raise ValidationError({"number": [_("该发票号码已被使用")]}) from None
+    from wuye.notify.choices import Channel
+    from wuye.notify.services import message_enqueue
+
+    resident = getattr(invoice.requested_by, "resident", None) is not None
+    url = (reverse("billing:my_bills") if resident
+           else reverse("billing:room_ledger", args=[invoice.payment.room_id]))  # fmt: skip
+    message_enqueue(
+        recipient=invoice.requested_by, template="invoice_issued", channels=[Channel.INBOX],
+        estate=invoice.payment.estate, ref=f"invoice:{invoice.pk}", url=url,
+        context={"title": invoice.title, "amount": invoice.amount, "number": invoice.number},
+    )  # fmt: skip
     return invoice

@@ -114,6 +114,11 @@ TEMPLATES: dict[str, MessageTemplate] = {
             "如已缴纳请忽略本通知；如有疑问请联系物业服务中心，感谢您的理解与支持。"
         ),
     ),
+    # FEE-06: the invoice a payer asked for is issued (context title, amount, number).
+    "invoice_issued": MessageTemplate(
+        subject=_("发票已开具 %(number)s"),
+        body=_("您申请的发票（%(title)s，¥%(amount)s）已开具，发票号码 %(number)s。"),
+    ),
     # One message for many cases escalated in the same sweep (context count, numbers).
     "sla_warning_digest": MessageTemplate(
         subject=_("%(count)s 张工单即将超时"),

@@ -1,20 +1,9 @@
 """《维修验收单》 — the printable Repair Acceptance Slip (REPAIR-10) of a repair order, as a PDF.
 
-Library: fpdf2. It is pure Python (fontTools, Pillow, defusedxml), and it embeds a *subset* of an
-OpenType font with a ToUnicode map, CFF-flavoured OpenType inside a TTC included
-(``collection_font_number``). So the Chinese text prints and shows on any viewer, and can be
-searched and copied. ReportLab cannot embed CFF outlines, which is what Noto Sans CJK has (it would
-fall back to non-embedded CID fonts that many viewers and printers render as boxes); WeasyPrint
-needs Pango and friends from the system. A slip takes about 0.8 s (most of it reading the font),
-fine for a page printed one at a time.
-
-Font: no pip package in the package cache we install from ships a CJK font, and bundling one
-(Noto Sans CJK SC is ~16 MB per weight) in our own wheel is not worth it. The font is looked up at
-run time: ``settings.WUYE["CJK_FONT"]`` (a path; a collection's face is picked by name) if set,
-then :data:`FONT_CANDIDATES`, the paths where Debian, Ubuntu, Fedora, Arch and Alpine install Noto
-CJK, WenQuanYi, Droid Sans Fallback and AR PL. Debian: ``apt-get install fonts-noto-cjk``. When
-none is there, :func:`acceptance_pdf` raises :class:`CJKFontMissing` and the view answers 503 with a
-message that says so, rather than a form of empty boxes.
+Library (fpdf2) and the run-time lookup of a CJK font: see :mod:`wuye.web.pdf`, which also holds
+the formatting helpers (money, quantities, the amount in capital numerals). Their names stay
+importable from here. Without a CJK font :func:`acceptance_pdf` raises :class:`CJKFontMissing`
+and the view answers 503 with a message that says so, rather than a form of empty boxes.
 """
 
 from __future__ import annotations
@@ -23,9 +12,6 @@ import datetime as dt
 import io
 import logging
 import uuid
-from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -35,139 +21,37 @@ from fpdf import FPDF
 from fpdf.enums import Align, TableCellFillMode, WrapMode
 from fpdf.fonts import FontFace
 
+from wuye.web import pdf as pdfkit
+from wuye.web.pdf import (  # noqa: F401  (importable from here for existing callers)
+    DIGITS,
+    FONT_CANDIDATES,
+    GROUP_UNITS,
+    SECTION_UNITS,
+    CJKFontMissing,
+    money,
+    quantity,
+    rmb_upper,
+)
+from wuye.web.pdf import face_number as _face_number  # noqa: F401
+
 from .choices import Acceptance, Category, Urgency
 from .models import RepairOrder
 
 logger = logging.getLogger(__name__)
-# fontTools logs every subsetting step at INFO: a dozen lines per slip in the server's log.
-logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
-# (regular, bold or None). A collection (.ttc) is searched for its Simplified Chinese face.
-FONT_CANDIDATES: tuple[tuple[str, str | None], ...] = (
-    # Debian / Ubuntu: fonts-noto-cjk
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
-    # Fedora (google-noto-sans-cjk-fonts; older: google-noto-cjk-fonts), Arch, Alpine
-    ("/usr/share/fonts/google-noto-sans-cjk-fonts/NotoSansCJK-Regular.ttc",
-     "/usr/share/fonts/google-noto-sans-cjk-fonts/NotoSansCJK-Bold.ttc"),
-    ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-     "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Bold.ttc"),
-    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-     "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc"),
-    ("/usr/share/fonts/noto/NotoSansCJK-Regular.ttc",
-     "/usr/share/fonts/noto/NotoSansCJK-Bold.ttc"),
-    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"),
-    # WenQuanYi: Debian fonts-wqy-microhei / fonts-wqy-zenhei, Arch
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", None),
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", None),
-    ("/usr/share/fonts/wenquanyi/wqy-microhei/wqy-microhei.ttc", None),
-    ("/usr/share/fonts/wenquanyi/wqy-zenhei/wqy-zenhei.ttc", None),
-    # Droid Sans Fallback: Debian fonts-droid-fallback
-    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", None),
-    ("/usr/share/fonts/google-droid-sans-fonts/DroidSansFallbackFull.ttf", None),
-    # AR PL: Debian fonts-arphic-uming / ukai
-    ("/usr/share/fonts/truetype/arphic/uming.ttc", None),
-    ("/usr/share/fonts/truetype/arphic/ukai.ttc", None),
-)  # fmt: skip
-
-FAMILY = "cjk"
+FAMILY = pdfkit.FAMILY
 WIDTH = 180  # mm between the margins of A4 portrait
 MARGIN = 15
 GRID = (26, 64, 26, 64)  # label | value | label | value
-SHADE = (235, 238, 242)
-INK = (33, 37, 41)
-MUTED = (108, 117, 125)
-
-
-class CJKFontMissing(RuntimeError):
-    """No font with Chinese glyphs on this machine: no slip rather than a slip of empty boxes."""
+SHADE = pdfkit.SHADE
+INK = pdfkit.INK
+MUTED = pdfkit.MUTED
 
 
 def cjk_font() -> tuple[str, str | None]:
-    """The (regular, bold) font files to use; raises :class:`CJKFontMissing`."""
-    configured = getattr(settings, "WUYE", {}).get("CJK_FONT")
-    candidates = ((str(configured), None), *FONT_CANDIDATES) if configured else FONT_CANDIDATES
-    for regular, bold in candidates:
-        if Path(regular).is_file():
-            return regular, bold if bold and Path(bold).is_file() else None
-    raise CJKFontMissing(_("服务器未安装中文字体（如 fonts-noto-cjk），无法生成验收单"))
-
-
-@lru_cache(maxsize=16)
-def _face_number(path: str) -> int:
-    """The Simplified Chinese face of a font collection (Noto CJK: JP, KR, SC, TC, HK), else 0."""
-    if not path.lower().endswith((".ttc", ".otc")):
-        return 0
-    from fontTools.ttLib import TTCollection
-
-    with TTCollection(path, lazy=True) as collection:
-        for number, font in enumerate(collection.fonts):
-            family = font["name"].getDebugName(1) or ""
-            if family.endswith(" SC") and "Mono" not in family:
-                return number
-    return 0
-
-
-# --- formatting ----------------------------------------------------------------------------------
-
-
-def money(value: Decimal | None) -> str:
-    """¥12.50."""
-    return f"¥{Decimal(value or 0):.2f}"
-
-
-def quantity(value: Decimal | None) -> str:
-    """2.00 → 2, 1.50 → 1.5."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-DIGITS = "零壹贰叁肆伍陆柒捌玖"
-GROUP_UNITS = ("", "拾", "佰", "仟")
-SECTION_UNITS = ("", "万", "亿")
-
-
-def rmb_upper(value: Decimal) -> str:
-    """The amount in capital numerals, as on a Chinese receipt: 1012.50 → 壹仟零壹拾贰元伍角整."""
-    cents = int((Decimal(value) * 100).quantize(Decimal(1)))
-    if cents < 0:
-        return "负" + rmb_upper(Decimal(-cents) / 100)
-    yuan, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
-    text = ""
-    if yuan:
-        sections = []
-        while yuan:
-            sections.append(yuan % 10000)
-            yuan //= 10000
-        zero = False  # a zero waiting to be written before the next non-zero digit
-        for index in range(len(sections) - 1, -1, -1):
-            section = sections[index]
-            if section == 0:
-                zero = bool(text)
-                continue
-            for position in range(3, -1, -1):
-                digit = section // 10**position % 10
-                if digit == 0:
-                    zero = zero or bool(text)
-                    continue
-                if zero:
-                    text += DIGITS[0]
-                    zero = False
-                text += DIGITS[digit] + GROUP_UNITS[position]
-            text += SECTION_UNITS[index]
-        text += "元"
-    if not jiao and not fen:
-        return (text or "零元") + "整"
-    if jiao:
-        text += DIGITS[jiao] + "角"
-    elif text:
-        text += DIGITS[0]
-    if fen:
-        return text + DIGITS[fen] + "分"
-    return text + "整"
+    """The (regular, bold) font files for the slip; raises :class:`CJKFontMissing`. Reads this
+    module's :data:`FONT_CANDIDATES` (the same tuple as :mod:`wuye.web.pdf`'s)."""
+    return pdfkit.cjk_font(FONT_CANDIDATES, document=_("验收单"))
 
 
 def _zone(order: RepairOrder) -> dt.tzinfo:
@@ -286,9 +170,7 @@ def acceptance_pdf(order: RepairOrder) -> bytes:
     pdf = Slip(orientation="P", unit="mm", format="A4")
     pdf.set_margins(MARGIN, 12, MARGIN)
     pdf.set_auto_page_break(True, margin=14)
-    pdf.add_font(FAMILY, "", regular, collection_font_number=_face_number(regular))
-    bold = bold or regular
-    pdf.add_font(FAMILY, "B", bold, collection_font_number=_face_number(bold))
+    pdfkit.add_cjk_fonts(pdf, regular, bold)
     number = order.case.number
     title = _("维修验收单")
     pdf.set_title(f"{title} {number}")
