@@ -41,6 +41,7 @@ JOBS: list[Job] = [
     Job("complaint_weekly_analysis", "wuye.complaints.analysis.complaint_weekly_generate", 3600),
     Job("bill_notify_due", "wuye.billing.services.bill_notify_due", 3600),
     Job("dunning_sweep", "wuye.billing.services.dunning_sweep", 3600),
+    Job("billing_run_execute", "wuye.billing.services.billing_run_execute", 10),
     Job("attachment_purge_unbound", "wuye.workflow.attachments.attachment_purge_unbound", 3600),
 ]
 

@@ -111,6 +111,49 @@ def charge_item_get_or_create(*, estate: Estate, kind: str, name: str, basis: st
     return item
 
 
+def charge_item_create(
+    *, estate: Estate, name: str, kind: str, basis: str, room_use: str = "", by
+) -> ChargeItem:
+    """A new 收费项目 of the estate (FEE-04: finance sets the charges); its price is a rate."""
+    from wuye.core.choices import RoomUse
+
+    from .models import ChargeKind
+
+    actor = _actor(by)
+    _check_finance(actor, estate)
+    name = (name or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = [_("请填写收费项目名称")]
+    elif len(name) > 40:
+        errors["name"] = [_("不能超过 40 字")]
+    elif ChargeItem.objects.filter(estate=estate, name=name).exists():
+        errors["name"] = [_("本项目已有同名的收费项目")]
+    if kind not in ChargeKind.values:
+        errors["kind"] = [_("请选择类别")]
+    if basis not in ChargeBasis.values:
+        errors["basis"] = [_("请选择计费方式")]
+    if room_use and room_use not in RoomUse.values:
+        errors["room_use"] = [_("请选择适用的房屋用途")]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            return ChargeItem.objects.create(
+                estate=estate, name=name, kind=kind, basis=basis, room_use=room_use or ""
+            )
+    except IntegrityError:  # the same name added at the same moment
+        raise ValidationError({"name": [_("本项目已有同名的收费项目")]}) from None
+
+
+def charge_item_set_active(*, item: ChargeItem, active: bool, by) -> ChargeItem:
+    """停用 / 启用: a stopped item is left out of the next billing runs; its bills stay."""
+    _check_finance(_actor(by), item.estate)
+    ChargeItem.objects.filter(pk=item.pk).update(is_active=active)
+    item.is_active = active
+    return item
+
+
 @transaction.atomic
 def rate_set(*, item: ChargeItem, amount, effective_from: dt.date, by) -> Rate:
     """A price from a date on (收费标准). Bills already made keep their amounts."""
@@ -183,6 +226,8 @@ class RunPreview:
     rooms: int = 0
     by_item: dict[str, list] = field(default_factory=dict)  # name → [count, amount]
     rows: list[Bill] = field(default_factory=list)
+    notice_by: dt.date | None = None  # FEE-05: the notice is due 15 days before the due date
+    notice_late: bool = False  # that day has passed already
 
 
 def _check_period(period_start: dt.date, period_end: dt.date, due_date: dt.date) -> None:
@@ -200,6 +245,27 @@ def _check_period(period_start: dt.date, period_end: dt.date, due_date: dt.date)
         errors["due_date"] = [_("缴费截止日不能早于账期开始")]
     if errors:
         raise ValidationError(errors)
+
+
+def _check_overlap(estate: Estate, period_start: dt.date, period_end: dt.date) -> None:
+    """A period that overlaps bills of another period (a quarter over a month already billed)
+    would charge those months twice: refused, naming the periods in the way. The same period
+    again is fine (its existing bills are skipped)."""
+    clash = list(
+        Bill.objects.filter(estate=estate, source_ref="", item__basis__in=PERIODIC,
+                            period_start__lte=period_end, period_end__gte=period_start)
+        .exclude(period_start=period_start, period_end=period_end)
+        .exclude(status=BillStatus.VOID)
+        .values_list("period_start", "period_end")
+        .distinct()
+        .order_by("period_start", "period_end")[:3]
+    )  # fmt: skip
+    if clash:
+        periods = "、".join(f"{s:%Y-%m-%d}～{e:%Y-%m-%d}" for s, e in clash)
+        raise ValidationError({"period_start": [
+            _("账期与已生成的账单（%(periods)s）重叠，会重复收费：请调整起始月份或账期类型")
+            % {"periods": periods}
+        ]})  # fmt: skip
 
 
 def _ownership(estate: Estate, start: dt.date, end: dt.date, rooms: list[int] | None = None):
@@ -324,8 +390,13 @@ def billing_preview(*, estate, period_start, period_end, due_date, by) -> RunPre
     actor = _actor(by)
     _check_finance(actor, estate)
     _check_period(period_start, period_end, due_date)
+    _check_overlap(estate, period_start, period_end)
     items = list(ChargeItem.objects.filter(estate=estate, is_active=True, basis__in=PERIODIC))
-    return _plan(estate, period_start, period_end, due_date, items, timezone.now())
+    now = timezone.now()
+    preview = _plan(estate, period_start, period_end, due_date, items, now)
+    preview.notice_by = due_date - dt.timedelta(days=NOTICE_DAYS)
+    preview.notice_late = _today(estate, now) > preview.notice_by
+    return preview
 
 
 _POST_CHARGES_SQL = """
@@ -384,19 +455,30 @@ def _post_charges(rows, *, estate, run, period_start, period_end, due_date, labe
 
 
 def billing_run(*, estate, period_start, period_end, due_date, by, chunk: int = 5000) -> BillingRun:
-    """Post an estate's periodic bills for a period (FEE-04). Idempotent: a bill that exists
+    """Post an estate's periodic bills for a period now (FEE-04). Idempotent: a bill that exists
     for the room, item and period is not made again (and a unique constraint says so too).
     Bills are written in chunks of about ``chunk``, each in its own transaction, with the run's
     progress; a run of one estate at a time (the estate's row is locked per chunk). The rooms
-    are planned a chunk at a time, so memory stays flat however large the estate."""
+    are planned a chunk at a time, so memory stays flat however large the estate. The pages
+    queue the same work instead (``billing_run_queue``), for the job to run in the background."""
     actor = _actor(by)
     _check_finance(actor, estate)
     _check_period(period_start, period_end, due_date)
-    now = timezone.now()
+    _check_overlap(estate, period_start, period_end)
     run = BillingRun.objects.create(
         estate=estate, period_start=period_start, period_end=period_end, due_date=due_date,
-        started_at=now, started_by=actor.user,
+        status=BillingRunStatus.RUNNING, started_at=timezone.now(), started_by=actor.user,
     )  # fmt: skip
+    return _run_execute(run, user=actor.user, chunk=chunk)
+
+
+def _run_execute(run: BillingRun, *, user, chunk: int = 5000) -> BillingRun:
+    """The work of a run (status ``running``), shared by ``billing_run`` and the background job:
+    plan and post the bills chunk by chunk, updating ``rooms_done`` after each, then let
+    prepaid credit settle them. A failure is recorded on the run (``failed`` and why)."""
+    estate = run.estate
+    period_start, period_end, due_date = run.period_start, run.period_end, run.due_date
+    now = timezone.now()
     try:
         items = list(ChargeItem.objects.filter(estate=estate, is_active=True, basis__in=PERIODIC))
         inputs = _run_inputs(estate, period_start, period_end, items)
@@ -415,7 +497,7 @@ def billing_run(*, estate, period_start, period_end, due_date, by, chunk: int = 
                 if rows:
                     _post_charges(rows, estate=estate, run=run, period_start=period_start,
                                   period_end=period_end, due_date=due_date, label=inputs.label,
-                                  now=now, user=actor.user)  # fmt: skip
+                                  now=now, user=user)  # fmt: skip
                 BillingRun.objects.filter(pk=run.pk).update(
                     bills_created=F("bills_created") + len(rows),
                     amount_total=F("amount_total") + sum((r[2] for r in rows), ZERO),
@@ -432,14 +514,109 @@ def billing_run(*, estate, period_start, period_end, due_date, by, chunk: int = 
         )
         run.save(update_fields=["status", "finished_at", "rooms_done"])
     except IntegrityError as exc:  # another run of the same period got there first
-        run.status, run.error, run.finished_at = (
-            BillingRunStatus.FAILED,
-            str(exc)[:500],
-            (timezone.now()),
-        )
-        run.save(update_fields=["status", "error", "finished_at"])
-        raise Conflict(_("同一账期的账单正在由另一批次生成，请稍后重试")) from exc
+        log.warning("billing run %s: %s", run.pk, exc)
+        message = _("同一账期的账单正在由另一批次生成，请稍后重试")
+        _run_failed(run, message)
+        raise Conflict(message) from exc
+    except Exception as exc:
+        _run_failed(run, str(exc)[:500] or exc.__class__.__name__)
+        raise
     return run
+
+
+def _run_failed(run: BillingRun, error: str) -> None:
+    BillingRun.objects.filter(pk=run.pk).update(
+        status=BillingRunStatus.FAILED, error=error, finished_at=timezone.now()
+    )
+    run.refresh_from_db()
+
+
+def billing_period(*, first_month: dt.date, months: int) -> tuple[dt.date, dt.date]:
+    """The period of a run of ``months`` (1 月度, 3 季度, 6 半年, 12 年度) from the month of
+    ``first_month``: its first and last day. Any month may start one: the manual's move-in asks
+    for half a year of property fee from the month the owner moves in (2026-09 → 2027-02-28)."""
+    if months not in (1, 3, 6, 12):
+        raise ValidationError({"months": [_("请选择月度、季度、半年或年度")]})
+    index = first_month.year * 12 + first_month.month - 1 + months - 1
+    year, month = divmod(index, 12)
+    last = dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+    return first_month.replace(day=1), last
+
+
+def billing_default_due(period_start: dt.date) -> dt.date:
+    """缴费截止日 unless finance says otherwise: the last day of the period's first month (fees
+    are paid ahead; the notice goes out 15 days before it, FEE-05)."""
+    last = calendar.monthrange(period_start.year, period_start.month)[1]
+    return period_start.replace(day=last)
+
+
+ACTIVE_RUN = (BillingRunStatus.QUEUED, BillingRunStatus.RUNNING)
+STALE_RUN = dt.timedelta(hours=1)  # a run takes about a minute per 100,000 rooms
+
+
+@transaction.atomic
+def billing_run_queue(*, estate, period_start, period_end, due_date, by) -> BillingRun:
+    """费用核算 in the background: the same checks as ``billing_run``, then a run ``queued`` for
+    the job ``billing_run_execute``. While one run of an overlapping period is queued or
+    running, another is refused (a double click queues one run)."""
+    actor = _actor(by)
+    _check_finance(actor, estate)
+    _check_period(period_start, period_end, due_date)
+    _check_overlap(estate, period_start, period_end)
+    _lock(Estate, estate.pk)  # two clicks at once: the second sees the first's run
+    busy = BillingRun.objects.filter(
+        estate=estate, status__in=ACTIVE_RUN, period_start__lte=period_end,
+        period_end__gte=period_start,
+    ).first()  # fmt: skip
+    if busy is not None:
+        raise Conflict(
+            _("%(start)s 至 %(end)s 的账单正在生成（%(status)s），请等它完成")
+            % {"start": busy.period_start, "end": busy.period_end,
+               "status": busy.get_status_display()},
+            code="run_busy",
+        )  # fmt: skip
+    return BillingRun.objects.create(
+        estate=estate, period_start=period_start, period_end=period_end, due_date=due_date,
+        status=BillingRunStatus.QUEUED, started_at=timezone.now(), started_by=actor.user,
+    )  # fmt: skip
+
+
+def billing_run_execute(*, chunk: int = 5000, limit: int = 10) -> int:
+    """Periodic job (every 10 s): run the queued billing runs one at a time, oldest first. Each
+    is claimed by a conditional UPDATE (queued → running) that only one worker can win, so two
+    schedulers never run the same run. A failed run is recorded on it and the next one still
+    runs. A run left ``running`` for an hour (its worker died) is marked failed, so its period
+    can be run again (idempotent: only the missing bills are made). Returns how many runs this
+    call executed."""
+    now = timezone.now()
+    BillingRun.objects.filter(
+        status=BillingRunStatus.RUNNING, started_at__lt=now - STALE_RUN
+    ).update(
+        status=BillingRunStatus.FAILED, finished_at=now,
+        error=_("生成中断（超过1小时未完成），请重新生成；已生成的账单保留"),
+    )  # fmt: skip
+    executed = 0
+    while executed < limit:
+        pk = (
+            BillingRun.objects.filter(status=BillingRunStatus.QUEUED)
+            .order_by("started_at", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pk is None:
+            break
+        claimed = BillingRun.objects.filter(pk=pk, status=BillingRunStatus.QUEUED).update(
+            status=BillingRunStatus.RUNNING, started_at=timezone.now()
+        )
+        if not claimed:  # another worker took it
+            continue
+        run = BillingRun.objects.select_related("estate", "started_by").get(pk=pk)
+        try:
+            _run_execute(run, user=run.started_by, chunk=chunk)
+        except Exception:  # recorded on the run as failed; the next one still runs
+            log.exception("billing run %s failed", pk)
+        executed += 1
+    return executed
 
 
 @transaction.atomic
