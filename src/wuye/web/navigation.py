@@ -18,6 +18,10 @@ from wuye.core.models import Estate
 from wuye.core.scoping import Actor
 
 STAFF = frozenset(STAFF_ROLES)
+# FEE-02: finance collects and keeps the ledgers, customer service chases payment.
+FEE_READERS = frozenset(
+    {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.FINANCE_CLERK, Role.CS_AGENT, Role.AUDITOR}
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,12 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 "billing:my_bills",
                 roles=frozenset({Role.RESIDENT}),
                 match=("billing:simulate_pay",),
+            ),
+            NavItem(
+                _("公摊公示"),
+                "billing:my_disclosures",
+                roles=frozenset({Role.RESIDENT}),
+                match=("billing:my_disclosure",),
             ),
             NavItem(_("我的工单"), "web:home", roles=frozenset({Role.CONTRACTOR})),
         ),
@@ -176,6 +186,18 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 match=("repairs:price_edit",),
             ),
             NavItem(
+                _("抄表"),
+                "billing:meter_readings",
+                allowed=lambda actor, estate: _meters("may_record_readings", actor),
+                match=("billing:meter_reading_import",),
+            ),
+            NavItem(
+                _("表计"),
+                "billing:meters",
+                allowed=lambda actor, estate: _meters("may_read_meters", actor),
+                match=("billing:meter_new", "billing:meter_edit"),
+            ),
+            NavItem(
                 _("报修二维码"),
                 "repairs:qr_sheet",
                 roles=frozenset(
@@ -202,17 +224,92 @@ NAVIGATION: tuple[NavGroup, ...] = (
             NavItem(
                 _("收费台账"),
                 "billing:rooms",
-                roles=frozenset(
-                    {
-                        Role.EXECUTIVE,
-                        Role.DEPARTMENT_HEAD,
-                        Role.FINANCE_CLERK,
-                        Role.CS_AGENT,
-                        Role.AUDITOR,
-                    }
-                ),
+                roles=FEE_READERS,
                 allowed=lambda actor, estate: _may_read_fees(actor),
-                match=("billing:room_ledger", "billing:simulate_pay"),
+                match=(
+                    "billing:room_ledger",
+                    "billing:simulate_pay",
+                    "billing:one_off_new",
+                    "billing:adjustment_new",
+                ),
+            ),
+            NavItem(
+                _("公摊公示"),
+                "billing:disclosures",
+                allowed=lambda actor, estate: _meters("may_read_meters", actor),
+                match=("billing:disclosure",),
+            ),
+            NavItem(
+                _("欠费催缴"),
+                "billing:arrears",
+                roles=FEE_READERS,
+                allowed=lambda actor, estate: _may_read_fees(actor),
+                match=(
+                    "billing:collection_room",
+                    "billing:arrears_export",
+                    "billing:dunning_notices_pdf",
+                    "billing:dunning_notice_pdf",
+                ),
+            ),
+            NavItem(
+                _("律师函审批"),
+                "billing:lawyer_letters",
+                roles=FEE_READERS,
+                allowed=lambda actor, estate: _may_read_fees(actor),
+                match=("billing:lawyer_letter_decide",),
+            ),
+            NavItem(
+                _("缴费通知单"),
+                "billing:notice_letters",
+                roles=FEE_READERS,
+                allowed=lambda actor, estate: _may_read_fees(actor),
+            ),
+            NavItem(
+                _("账单生成"),
+                "billing:runs",
+                roles=FEE_READERS,
+                allowed=lambda actor, estate: _may_read_fees(actor),
+                match=("billing:run_new", "billing:run_detail"),
+            ),
+            NavItem(
+                _("收费标准"),
+                "billing:charges",
+                roles=FEE_READERS,
+                allowed=lambda actor, estate: _may_read_fees(actor),
+            ),
+            NavItem(
+                _("收费报表"),
+                "billing:fee_report",
+                roles=FEE_READERS,
+                allowed=lambda actor, estate: _may_read_fees(actor),
+                match=("billing:fee_income", "billing:fee_company"),
+            ),
+            NavItem(
+                _("发票管理"),
+                "billing:invoices",
+                roles=FEE_READERS,
+                allowed=lambda actor, estate: _may_read_fees(actor),
+                match=("billing:payment_invoice",),
+            ),
+            NavItem(
+                _("收银日结"),
+                "billing:closing",
+                roles=FEE_READERS,
+                allowed=lambda actor, estate: _may_read_fees(actor),
+                match=("billing:closings",),
+            ),
+            NavItem(
+                _("账单调整"),
+                "billing:adjustments",
+                roles=FEE_READERS,
+                allowed=lambda actor, estate: _may_read_fees(actor),
+                match=("billing:refund_new",),
+            ),
+            NavItem(
+                _("临时停车收费"),
+                "billing:parking",
+                roles=FEE_READERS,
+                allowed=lambda actor, estate: _may_read_fees(actor),
             ),
         ),
     ),
@@ -234,6 +331,12 @@ NAVIGATION: tuple[NavGroup, ...] = (
         ),
     ),
 )
+
+
+def _meters(check: str, actor: Actor) -> bool:
+    from wuye.billing import meters
+
+    return getattr(meters, check)(actor)
 
 
 def _may_read_fees(actor: Actor) -> bool:
