@@ -60,6 +60,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.complaints.api.router"),
     ("", "wuye.complaints.api_analysis.router"),
     ("", "wuye.notify.api.router"),
+    ("", "wuye.billing.api.router"),
 ]
 
 DEFAULT_LIMIT = 50

@@ -244,3 +244,17 @@ def test_a_refund_can_be_turned_down_and_nothing_is_written(world, login, financ
     login("finhead").post(reverse("billing:refund_decide", args=[refund.pk]), {"approve": "0"})
     refund.refresh_from_db()
     assert refund.status == "rejected" and not LedgerEntry.objects.filter(kind="refund").exists()
+
+
+def test_the_ledger_leads_finance_to_adjust_charge_and_refund(world, login, bill):
+    services.payment_record(room=world.room2, amount="10", channel="cash", by=None,
+                            reference="X1")  # fmt: skip
+    page = html(login("finance").get(reverse("billing:room_ledger", args=[world.room.pk])))
+    assert reverse("billing:adjustment_new", args=[bill.pk]) in page
+    assert reverse("billing:one_off_new", args=[world.room.pk]) in page
+    assert reverse("billing:refund_new", args=[world.room.pk]) not in page  # no credit here
+    credit = html(login("finance").get(reverse("billing:room_ledger", args=[world.room2.pk])))
+    assert reverse("billing:refund_new", args=[world.room2.pk]) in credit
+    agent = html(login("agent").get(reverse("billing:room_ledger", args=[world.room.pk])))
+    assert reverse("billing:adjustment_new", args=[bill.pk]) not in agent
+    assert reverse("billing:collection_room", args=[world.room.pk]) in agent
