@@ -6,10 +6,11 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests.billing.test_adjustments import bill as bill
+from tests.billing.test_adjustments import head as head
 from tests.billing.test_fees import fee as fee
 from tests.billing.test_fees import finance as finance
 from tests.billing.test_fees import frozen as frozen
@@ -29,18 +30,6 @@ from wuye.billing.models import (
 from wuye.core.choices import DepartmentKind, Role
 
 D = Decimal
-
-
-@pytest.fixture
-def head(world):
-    return make_staff(world.company, "finhead", Role.DEPARTMENT_HEAD, DepartmentKind.FINANCE,
-                      [world.estate])  # fmt: skip
-
-
-@pytest.fixture
-def bill(world, finance, fee):
-    run(world, finance)
-    return Bill.objects.get(room=world.room)
 
 
 def test_a_void_is_requested_from_the_bill_and_approved_by_the_head__FEE_07(

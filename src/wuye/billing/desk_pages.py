@@ -66,6 +66,19 @@ def _error_text(error) -> str:
     return getattr(error, "message", None) or str(error)
 
 
+def _submit(form, call):
+    """Run a service call for a bound form: its ValidationError goes next to the fields, a
+    Conflict or PermissionDenied over the form (nothing was changed). The call's result, or
+    None when it was refused."""
+    try:
+        return call()
+    except ValidationError as error:
+        add_service_errors(form, error)
+    except (Conflict, PermissionDenied) as error:
+        form.add_error(None, _error_text(error))
+    return None
+
+
 # --- Adjustments -------------------------------------------------------------------------------
 
 
@@ -116,16 +129,17 @@ def adjustment_new(request, bill_pk: int):
     form = AdjustmentForm(request.POST or None, bill=bill)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            adjustments.adjustment_request(
-                bill=bill, kind=data["kind"], reason=data["reason"], by=request.user,
+        done = _submit(
+            form,
+            lambda: adjustments.adjustment_request(
+                bill=bill,
+                kind=data["kind"],
+                reason=data["reason"],
+                by=request.user,
                 new_amount=data["new_amount"],
-            )  # fmt: skip
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except (Conflict, PermissionDenied) as error:
-            form.add_error(None, _error_text(error))
-        else:
+            ),
+        )
+        if done is not None:
             messages.success(request, _("调整申请已提交，待财务负责人审批"))
             return redirect("billing:room_ledger", room_pk=bill.room_id)
     status = 400 if request.method == "POST" else 200
@@ -237,14 +251,13 @@ def refund_new(request, room_pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         payment = next(p for p, _left in credits if str(p.pk) == data["payment"])
-        try:
-            services.refund_request(payment=payment, amount=data["amount"],
-                                    reason=data["reason"], by=request.user)  # fmt: skip
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except (Conflict, PermissionDenied) as error:
-            form.add_error(None, _error_text(error))
-        else:
+        done = _submit(
+            form,
+            lambda: services.refund_request(
+                payment=payment, amount=data["amount"], reason=data["reason"], by=request.user
+            ),
+        )
+        if done is not None:
             messages.success(request, _("退款申请已提交，待财务负责人审批"))
             return redirect("billing:room_ledger", room_pk=room.pk)
     status = 400 if request.method == "POST" else 200
@@ -308,16 +321,18 @@ def one_off_new(request, room_pk: int):
     form = OneOffForm(request.POST or None, estate=room.estate, initial={"due_date": today})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            bill = adjustments.bill_one_off(
-                room=room, item=data["item"], amount=data["amount"], due_date=data["due_date"],
-                description=data["description"], by=request.user,
-            )  # fmt: skip
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except (Conflict, PermissionDenied) as error:
-            form.add_error(None, _error_text(error))
-        else:
+        bill = _submit(
+            form,
+            lambda: adjustments.bill_one_off(
+                room=room,
+                item=data["item"],
+                amount=data["amount"],
+                due_date=data["due_date"],
+                description=data["description"],
+                by=request.user,
+            ),
+        )
+        if bill is not None:
             messages.success(request, _("已出账单：%(bill)s ¥%(amount)s") % {
                 "bill": bill.description, "amount": f"{bill.amount:,.2f}"})  # fmt: skip
             return redirect("billing:room_ledger", room_pk=room.pk)
@@ -353,16 +368,17 @@ def closing_day(request, estate: Estate):
         if not can_close:
             raise PermissionDenied(_("只有财务人员可以日结"))
         if form.is_valid():
-            try:
-                done = closing.cashier_close(
-                    estate=estate, day=day, cash_counted=form.cleaned_data["cash_counted"],
-                    note=form.cleaned_data["note"], by=request.user,
-                )  # fmt: skip
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except (Conflict, PermissionDenied) as error:
-                form.add_error(None, _error_text(error))
-            else:
+            done = _submit(
+                form,
+                lambda: closing.cashier_close(
+                    estate=estate,
+                    day=day,
+                    cash_counted=form.cleaned_data["cash_counted"],
+                    note=form.cleaned_data["note"],
+                    by=request.user,
+                ),
+            )
+            if done is not None:
                 messages.success(request, _("%(day)s 已日结：%(count)s 笔，合计 ¥%(amount)s") % {
                     "day": done.day.isoformat(), "count": done.count,
                     "amount": f"{done.amount:,.2f}"})  # fmt: skip
@@ -491,13 +507,11 @@ def parking_rules(request, estate: Estate):
             raise PermissionDenied(_("只有财务人员可以设置收费规则"))
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                parking.parking_rule_set(estate=estate, by=request.user, **data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except (Conflict, PermissionDenied) as error:
-                form.add_error(None, _error_text(error))
-            else:
+            done = _submit(
+                form,
+                lambda: parking.parking_rule_set(estate=estate, by=request.user, **data),
+            )
+            if done is not None:
                 messages.success(request, _("收费规则已保存，自 %(day)s 起执行") % {
                     "day": data["effective_from"].isoformat()})  # fmt: skip
                 return redirect("billing:parking")

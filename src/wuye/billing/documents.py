@@ -17,12 +17,22 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fpdf.enums import Align, TableCellFillMode, WrapMode
+from fpdf.enums import Align
 from fpdf.fonts import FontFace
 
 from wuye.core.choices import Relation
 from wuye.core.models import Occupancy
-from wuye.web.pdf import FAMILY, INK, MUTED, SHADE, CJKDocument, money, rmb_upper, when
+from wuye.web.pdf import (
+    FAMILY,
+    INK,
+    MUTED,
+    SHADE,
+    CJKDocument,
+    form_table,
+    money,
+    rmb_upper,
+    when,
+)
 from wuye.web.templatetags.wuye import person
 
 from .models import ZERO, Allocation, Payment
@@ -158,18 +168,7 @@ def receipt_pdf(payment: Payment) -> bytes:
 
 
 def _table(pdf, col_widths):
-    pdf.set_font(FAMILY, size=10)
-    return pdf.table(
-        width=WIDTH,
-        col_widths=col_widths,
-        first_row_as_headings=False,
-        text_align=Align.L,
-        v_align="MIDDLE",
-        line_height=5,
-        padding=(1.6, 2),
-        wrapmode=WrapMode.CHAR,
-        cell_fill_mode=TableCellFillMode.NONE,
-    )
+    return form_table(pdf, col_widths, width=WIDTH, padding=(1.6, 2))
 
 
 def _pairs(table, *pairs: tuple[str, str]) -> None:

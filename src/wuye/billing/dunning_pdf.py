@@ -16,12 +16,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fpdf.enums import Align, TableCellFillMode, WrapMode
+from fpdf.enums import Align, WrapMode
 from fpdf.fonts import FontFace
 
 from wuye.core.choices import Relation
 from wuye.core.models import Occupancy
-from wuye.web.pdf import FAMILY, INK, MUTED, SHADE, CJKDocument, rmb_upper, when
+from wuye.web.pdf import FAMILY, INK, MUTED, SHADE, CJKDocument, form_table, rmb_upper, when
 
 from .models import ZERO, Bill, BillStatus, Dunning
 from .pages import tz_of
@@ -204,11 +204,7 @@ def _bills(pdf: CJKDocument, bills: list[Bill], total: Decimal, today: dt.date) 
     if pdf.will_page_break(24):
         pdf.add_page()
     pdf.set_font(FAMILY, size=10)
-    with pdf.table(
-        width=pdf.content_width, col_widths=widths, first_row_as_headings=False,
-        text_align=Align.L, v_align="MIDDLE", line_height=5, padding=(1.4, 2),
-        wrapmode=WrapMode.CHAR, cell_fill_mode=TableCellFillMode.NONE,
-    ) as table:  # fmt: skip
+    with form_table(pdf, widths, width=pdf.content_width) as table:
         header = table.row()
         for text in (_("序号"), _("收费项目"), _("账期"), _("缴费截止日"), _("逾期天数"),
                      _("欠缴金额")):  # fmt: skip

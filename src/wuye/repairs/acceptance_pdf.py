@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
-from fpdf.enums import Align, TableCellFillMode, WrapMode
+from fpdf.enums import Align
 from fpdf.fonts import FontFace
 
 from wuye.web import pdf as pdfkit
@@ -28,6 +28,7 @@ from wuye.web.pdf import (  # noqa: F401  (importable from here for existing cal
     GROUP_UNITS,
     SECTION_UNITS,
     CJKFontMissing,
+    form_table,
     money,
     quantity,
     rmb_upper,
@@ -215,19 +216,7 @@ def _table(pdf: FPDF, col_widths=GRID, keep: float = 24, **kwargs):
     bottom of one (``keep``: the height of the heading and the first rows)."""
     if pdf.will_page_break(keep):
         pdf.add_page()
-    pdf.set_font(FAMILY, size=10)
-    return pdf.table(
-        width=WIDTH,
-        col_widths=col_widths,
-        first_row_as_headings=False,
-        text_align=Align.L,
-        v_align="MIDDLE",
-        line_height=5,
-        padding=(1.4, 2),
-        wrapmode=WrapMode.CHAR,
-        cell_fill_mode=TableCellFillMode.NONE,
-        **kwargs,
-    )
+    return form_table(pdf, col_widths, width=WIDTH, **kwargs)
 
 
 LABEL = FontFace(emphasis="", fill_color=SHADE)

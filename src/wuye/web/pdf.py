@@ -44,7 +44,7 @@ from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from fpdf import FPDF
-from fpdf.enums import Align
+from fpdf.enums import Align, TableCellFillMode, WrapMode
 
 # fontTools logs every subsetting step at INFO: a dozen lines per document in the server's log.
 logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
@@ -186,6 +186,24 @@ class CJKDocument(FPDF):
 
 
 # --- formatting ----------------------------------------------------------------------------------
+
+
+def form_table(pdf: FPDF, col_widths, *, width: float | None = None, padding=(1.4, 2), **kwargs):
+    """A bordered table of a printed form: left-aligned, middle, CJK text wrapped by character
+    (Chinese has no spaces to break at), no fill unless a cell asks for it."""
+    pdf.set_font(FAMILY, size=10)
+    return pdf.table(
+        width=width or pdf.epw,
+        col_widths=col_widths,
+        first_row_as_headings=False,
+        text_align=Align.L,
+        v_align="MIDDLE",
+        line_height=5,
+        padding=padding,
+        wrapmode=WrapMode.CHAR,
+        cell_fill_mode=TableCellFillMode.NONE,
+        **kwargs,
+    )
 
 
 def money(value: Decimal | None) -> str:
