@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "wuye.repairs",
     "wuye.billing",
     "wuye.complaints",
+    "wuye.facilities",
+    "wuye.handover",
+    "wuye.residents",
     "wuye.web",
 ]
 

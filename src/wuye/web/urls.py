@@ -48,4 +48,6 @@ urlpatterns = [
     path("", include("wuye.repairs.urls")),
     path("", include("wuye.complaints.urls")),
     path("", include("wuye.billing.views")),
+    path("", include("wuye.handover.urls")),
+    path("", include("wuye.residents.urls")),
 ]

@@ -1,0 +1,4 @@
+from . import pages
+
+app_name = "residents"
+urlpatterns = [*pages.urlpatterns]
