@@ -27,7 +27,7 @@ from wuye.core.scoping import actor_for, get_or_404, visible_rooms
 from wuye.web.shortcuts import paginate, staff_required
 from wuye.web.xlsx import dated_filename, xlsx_response
 
-from . import adjustments, closing, notices, parking, services
+from . import adjustments, closing, metered, meters, notices, parking, services
 from .models import (
     AdjustmentKind,
     ApprovalStatus,
@@ -575,7 +575,56 @@ def notice_letters(request, estate: Estate):
     return render(request, "billing/desk/notice_letters.html", context)
 
 
+# --- 分户水电费 (room meters) ---------------------------------------------------------------------
+
+
+class MeteredForm(forms.Form):
+    month = forms.CharField(label=gettext_lazy("账单月份"), widget=forms.TextInput(
+        attrs={"type": "month"}))  # fmt: skip
+    due_date = forms.DateField(
+        label=gettext_lazy("缴费截止日"),
+        widget=DATE_INPUT,
+        error_messages={"required": gettext_lazy("请选择缴费截止日"),
+                        "invalid": gettext_lazy("请填写正确的日期")},
+    )  # fmt: skip
+
+    def clean_month(self):
+        month = meters.parse_month(self.cleaned_data["month"])
+        if month is None:
+            raise ValidationError(_("请选择月份"))
+        return month
+
+
+@fees_page
+def metered_bills(request, estate: Estate):
+    """分户水电费: the month's room-meter usage billed per room, previewed first."""
+    actor = actor_for(request.user)
+    last = meters.month_shift(meters.current_month(estate), -1)
+    month = meters.parse_month(request.GET.get("month") or request.POST.get("month")) or last
+    form = MeteredForm(
+        request.POST or None,
+        initial={"month": f"{month:%Y-%m}", "due_date": meters.month_end(month)},
+    )
+    if request.method == "POST":
+        if not may_collect(actor):
+            raise PermissionDenied(_("只有财务人员可以出账单"))
+        if form.is_valid():
+            made = _submit(form, lambda: metered.metered_bill(
+                estate=estate, month=form.cleaned_data["month"],
+                due_date=form.cleaned_data["due_date"], by=request.user))  # fmt: skip
+            if made is not None:
+                messages.success(request, _("已生成 %(n)s 张分户水电费账单") % {"n": made})
+                return redirect(f"{request.path}?month={month:%Y-%m}")
+    context = {
+        "estate": estate, "month": month, "plan": metered.metered_plan(estate, month),
+        "form": form, "can_bill": may_collect(actor),
+    }  # fmt: skip
+    return render(request, "billing/desk/metered.html", context,
+                  status=400 if request.method == "POST" else 200)  # fmt: skip
+
+
 urlpatterns = [
+    path("billing/metered/", metered_bills, name="metered_bills"),
     path("billing/notices/", notice_letters, name="notice_letters"),
     path("billing/bills/<int:bill_pk>/adjust/", adjustment_new, name="adjustment_new"),
     path("billing/adjustments/", adjustment_list, name="adjustments"),

@@ -24,6 +24,7 @@ class ChargeKind(models.TextChoices):
     PROPERTY_FEE = "property_fee", _("物业服务费")
     PARKING = "parking", _("车位管理费")
     SHARED_UTILITY = "shared_utility", _("公摊水电费")
+    UTILITY = "utility", _("分户水电费")  # a room's own metered water and electricity
     ELEVATOR = "elevator", _("电梯费")
     REPAIR = "repair", _("维修费")
     DEPOSIT = "deposit", _("押金")
@@ -37,6 +38,7 @@ class ChargeBasis(models.TextChoices):
     FIXED = "fixed", _("按次（固定金额）")
     # 公摊: the month's disclosed shared costs divided among the rooms (FEE-08), not a rate.
     SHARED = "shared", _("按公摊分摊（每月公示）")
+    METERED = "metered", _("按分户表计用量")
 
 
 class ChargeItem(models.Model):

@@ -278,6 +278,12 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 allowed=lambda actor, estate: _may_read_fees(actor),
             ),
             NavItem(
+                _("分户水电费"),
+                "billing:metered_bills",
+                roles=FEE_READERS,
+                allowed=lambda actor, estate: _may_read_fees(actor),
+            ),
+            NavItem(
                 _("收费报表"),
                 "billing:fee_report",
                 roles=FEE_READERS,
