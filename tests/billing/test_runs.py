@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.billing.test_fees import at, fee, finance, run
@@ -218,30 +219,51 @@ def test_the_preview_counts_rooms_bills_amounts_and_what_is_skipped(world, finan
     assert Bill.objects.count() == 2  # the preview wrote nothing
 
 
-def test_a_period_over_months_already_billed_is_refused_so_nothing_is_charged_twice__FEE_04(
+def test_a_period_over_months_already_billed_charges_only_the_rest__FEE_04(
     world, finance, fee, login
 ):
     run(world, finance)  # December, monthly
+    december = Bill.objects.get(room=world.room)
     quarter = {"period_start": dt.date(2026, 11, 1), "period_end": dt.date(2027, 1, 31),
                "due_date": dt.date(2026, 11, 30)}  # fmt: skip
-    for attempt in (services.billing_preview, services.billing_run, services.billing_run_queue):
-        with pytest.raises(ValidationError) as err:
-            attempt(estate=world.estate, by=finance.user, **quarter)
-        assert "2026-12-01～2026-12-31" in err.value.message_dict["period_start"][0]
-    page = login("finance").post(
-        reverse("billing:run_new"), {"months": "3", "first_month": "2026-11", "due_date": ""}
-    )
-    assert "重叠" in html(page) and 'name="confirm"' not in html(page)
-    assert Bill.objects.count() == 1 and BillingRun.objects.count() == 1
-    # The quarter after December is fine.
-    services.billing_run(
-        estate=world.estate,
-        by=finance.user,
-        period_start=dt.date(2027, 1, 1),
-        period_end=dt.date(2027, 3, 31),
-        due_date=dt.date(2027, 1, 31),
-    )
-    assert Bill.objects.count() == 2
+    preview = services.billing_preview(estate=world.estate, by=finance.user, **quarter)
+    assert preview.amount == 2 * december.amount  # November and January; December is billed
+    services.billing_run(estate=world.estate, by=finance.user, **quarter)
+    bill = Bill.objects.get(room=world.room, period_start=dt.date(2026, 11, 1))
+    assert bill.amount == 2 * december.amount
+    # Run again: nothing new, and a month inside the quarter is covered whole.
+    services.billing_run(estate=world.estate, by=finance.user, **quarter)
+    run(world, finance, "2027-01-01", "2027-01-31", "2027-01-31")
+    assert Bill.objects.filter(room=world.room).count() == 2
+
+
+def test_the_half_year_prepaid_at_move_in_is_not_billed_again_by_the_runs__FEE_04(
+    world, finance, fee
+):
+    half = services.bill_room_period(
+        room=world.room, item=fee, period_start=dt.date(2026, 11, 1),
+        period_end=dt.date(2027, 4, 30), due_date=dt.date(2026, 11, 30),
+        at=timezone.now(), by=finance.user,
+    )  # fmt: skip
+    monthly = services.periodic_amount(
+        basis=fee.basis, rate=D("2.50"), area=world.room.area, units=0,
+        period_start=dt.date(2026, 12, 1), period_end=dt.date(2026, 12, 31),
+        spans=[(dt.date(2026, 12, 1), dt.date(2026, 12, 31))],
+    )  # fmt: skip
+    assert half.amount == 6 * monthly
+    run(world, finance)  # December: prepaid, nothing for this room
+    assert not Bill.objects.filter(room=world.room, period_start=dt.date(2026, 12, 1)).exists()
+    # A quarter over April–June bills May and June only.
+    run(world, finance, "2027-04-01", "2027-06-30", "2027-04-30")
+    spring = Bill.objects.get(room=world.room, period_start=dt.date(2027, 4, 1))
+    assert spring.amount == 2 * monthly
+    # The same call again returns the bill made.
+    again = services.bill_room_period(
+        room=world.room, item=fee, period_start=dt.date(2026, 11, 1),
+        period_end=dt.date(2027, 4, 30), due_date=dt.date(2026, 11, 30),
+        at=timezone.now(), by=finance.user,
+    )  # fmt: skip
+    assert again.pk == half.pk
 
 
 # --- The pages -------------------------------------------------------------------------------

@@ -247,25 +247,44 @@ def _check_period(period_start: dt.date, period_end: dt.date, due_date: dt.date)
         raise ValidationError(errors)
 
 
-def _check_overlap(estate: Estate, period_start: dt.date, period_end: dt.date) -> None:
-    """A period that overlaps bills of another period (a quarter over a month already billed)
-    would charge those months twice: refused, naming the periods in the way. The same period
-    again is fine (its existing bills are skipped)."""
-    clash = list(
-        Bill.objects.filter(estate=estate, source_ref="", item__basis__in=PERIODIC,
+def _coverage(room_ids, item_ids, period_start: dt.date, period_end: dt.date) -> dict:
+    """What other bills already charge of the period: {(room_id, item_id): [(from, to)]}.
+
+    A quarter over a month already billed, or the half year prepaid at move-in (MOVEIN-05)
+    under the next monthly run: those days are charged once, so a run bills only the days no
+    other bill of the item covers (the bill of the same period start is the run's own: it is
+    skipped whole). Voided bills cover nothing; a corrected bill covers its period."""
+    rows = (
+        Bill.objects.filter(room_id__in=room_ids, item_id__in=item_ids,
                             period_start__lte=period_end, period_end__gte=period_start)
-        .exclude(period_start=period_start, period_end=period_end)
         .exclude(status=BillStatus.VOID)
-        .values_list("period_start", "period_end")
-        .distinct()
-        .order_by("period_start", "period_end")[:3]
+        .exclude(source_ref="", period_start=period_start)
+        .values_list("room_id", "item_id", "period_start", "period_end")
     )  # fmt: skip
-    if clash:
-        periods = "、".join(f"{s:%Y-%m-%d}～{e:%Y-%m-%d}" for s, e in clash)
-        raise ValidationError({"period_start": [
-            _("账期与已生成的账单（%(periods)s）重叠，会重复收费：请调整起始月份或账期类型")
-            % {"periods": periods}
-        ]})  # fmt: skip
+    covered: dict = {}
+    for room_id, item_id, start, end in rows:
+        covered.setdefault((room_id, item_id), []).append((start, end))
+    return covered
+
+
+def _uncovered(spans: list, covered: list) -> list:
+    """The parts of the (inclusive) spans that no covered range takes."""
+    out = []
+    for s, e in spans:
+        pieces = [(s, e)]
+        for cs, ce in sorted(covered):
+            next_pieces = []
+            for ps, pe in pieces:
+                if ce < ps or cs > pe:
+                    next_pieces.append((ps, pe))
+                    continue
+                if cs > ps:
+                    next_pieces.append((ps, cs - dt.timedelta(days=1)))  # natural days
+                if ce < pe:
+                    next_pieces.append((ce + dt.timedelta(days=1), pe))
+            pieces = next_pieces
+        out.extend(pieces)
+    return out
 
 
 def _ownership(estate: Estate, start: dt.date, end: dt.date, rooms: list[int] | None = None):
@@ -337,9 +356,10 @@ def _planned(
                             room_id__in=[r[0] for r in rooms])
         .values_list("room_id", "item_id")
     )  # fmt: skip
+    covered = _coverage([r[0] for r in rooms], [i.pk for i in items], period_start, period_end)
     already, rows = 0, []
     for room_id, area, use in rooms:
-        spans = inputs.spans[room_id]
+        owned = inputs.spans[room_id]
         units = inputs.spaces.get(room_id, 0)
         for item in items:
             rate = inputs.rates[item.pk]
@@ -347,6 +367,11 @@ def _planned(
                 continue
             if (room_id, item.pk) in existing:
                 already += 1
+                continue
+            other = covered.get((room_id, item.pk))
+            spans = _uncovered(owned, other) if other else owned
+            if not spans:
+                already += 1  # every day of the period is billed by other bills
                 continue
             key = (item.basis, rate.amount, area, units, tuple(spans))
             amount = amounts.get(key)
@@ -390,7 +415,6 @@ def billing_preview(*, estate, period_start, period_end, due_date, by) -> RunPre
     actor = _actor(by)
     _check_finance(actor, estate)
     _check_period(period_start, period_end, due_date)
-    _check_overlap(estate, period_start, period_end)
     items = list(ChargeItem.objects.filter(estate=estate, is_active=True, basis__in=PERIODIC))
     now = timezone.now()
     preview = _plan(estate, period_start, period_end, due_date, items, now)
@@ -464,7 +488,6 @@ def billing_run(*, estate, period_start, period_end, due_date, by, chunk: int = 
     actor = _actor(by)
     _check_finance(actor, estate)
     _check_period(period_start, period_end, due_date)
-    _check_overlap(estate, period_start, period_end)
     run = BillingRun.objects.create(
         estate=estate, period_start=period_start, period_end=period_end, due_date=due_date,
         status=BillingRunStatus.RUNNING, started_at=timezone.now(), started_by=actor.user,
@@ -562,7 +585,6 @@ def billing_run_queue(*, estate, period_start, period_end, due_date, by) -> Bill
     actor = _actor(by)
     _check_finance(actor, estate)
     _check_period(period_start, period_end, due_date)
-    _check_overlap(estate, period_start, period_end)
     _lock(Estate, estate.pk)  # two clicks at once: the second sees the first's run
     busy = BillingRun.objects.filter(
         estate=estate, status__in=ACTIVE_RUN, period_start__lte=period_end,
@@ -617,6 +639,59 @@ def billing_run_execute(*, chunk: int = 5000, limit: int = 10) -> int:
             log.exception("billing run %s failed", pk)
         executed += 1
     return executed
+
+
+@transaction.atomic
+def bill_room_period(
+    *,
+    room: Room,
+    item: ChargeItem,
+    period_start: dt.date,
+    period_end: dt.date,
+    due_date: dt.date,
+    at: dt.datetime,
+    by=None,
+    description: str = "",
+) -> Bill | None:
+    """One room's periodic bill for a period out of the runs' rhythm — the half year of property
+    fee paid ahead at move-in (MOVEIN-05). A periodic bill like a run's (the later runs see its
+    days as billed and charge only the rest), for the days of the period no other bill of the
+    item covers. Idempotent: the room's bill of the item and period start is returned. None
+    when nothing is left to charge. ``by=None``: raised by a process on the owner's behalf."""
+    if item.basis not in PERIODIC:
+        raise ValidationError({"item": [_("只有按月计费的收费项目可以按账期出账单")]})
+    _check_period(period_start, period_end, due_date)
+    _lock(Room, room.pk)
+    existing = Bill.objects.filter(room=room, item=item, period_start=period_start,
+                                   source_ref="").first()  # fmt: skip
+    if existing is not None:
+        return existing
+    rate = rate_at(item, period_start)
+    if rate is None:
+        raise ValidationError({"item": [_("%(item)s 在 %(day)s 没有收费标准") % {
+            "item": item.name, "day": period_start}]})  # fmt: skip
+    other = _coverage([room.pk], [item.pk], period_start, period_end).get((room.pk, item.pk))
+    spans = [(period_start, period_end)]
+    spans = _uncovered(spans, other) if other else spans
+    if item.basis == ChargeBasis.PER_SPACE_MONTH:
+        raise ValidationError({"item": [_("车位管理费请随账单生成收取")]})
+    amount = periodic_amount(
+        basis=item.basis, rate=rate.amount, area=room.area, units=0,
+        period_start=period_start, period_end=period_end, spans=spans,
+    )  # fmt: skip
+    if amount <= 0:
+        return None
+    label = f"{period_start:%Y-%m}～{period_end:%Y-%m}"
+    bill = Bill.objects.create(
+        estate=room.estate, room=room, item=item, period_start=period_start,
+        period_end=period_end, description=(description or f"{item.name} {label}")[:200],
+        amount=amount, due_date=due_date, created_at=at,
+    )  # fmt: skip
+    LedgerEntry.objects.create(estate=room.estate, room=room, kind=EntryKind.CHARGE,
+                               amount=amount, bill=bill, description=bill.description, at=at,
+                               by=by)  # fmt: skip
+    credit_apply(room_id=room.pk, at=at)
+    return bill
 
 
 @transaction.atomic
