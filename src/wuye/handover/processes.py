@@ -23,6 +23,26 @@ TEAM = frozenset({Role.CS_AGENT, Role.TECHNICIAN, Role.GUARD, Role.DEPARTMENT_HE
 LEADS = frozenset({Role.DEPARTMENT_HEAD, Role.EXECUTIVE})
 
 I = InterventionStatus  # noqa: E741
+
+
+def intervention_page(case) -> str:
+    from .intervention import intervention_case_page
+
+    return intervention_case_page(case)
+
+
+def takeover_page(case) -> str:
+    from django.urls import reverse
+
+    return reverse("handover:takeover_detail", args=[case.takeover_plan.pk])
+
+
+def defect_page(case) -> str:
+    from django.urls import reverse
+
+    return reverse("handover:takeover_defect", args=[case.takeover_defect.pk])
+
+
 T = TakeoverStatus
 D = DefectStatus
 
@@ -33,6 +53,7 @@ INTERVENTION = register(
         prefix="JR",
         department=DepartmentKind.ENGINEERING,
         service="wuye.handover.intervention.intervention_case_act",
+        page=intervention_page,
         states=(
             State(I.LIAISON, I.LIAISON.label),
             State(I.DESIGN_REVIEW, I.DESIGN_REVIEW.label),
@@ -73,6 +94,7 @@ TAKEOVER = register(
         prefix="JG",
         department=DepartmentKind.ENGINEERING,
         service="wuye.handover.services.takeover_case_act",
+        page=takeover_page,
         states=(
             State(T.PREPARING, T.PREPARING.label),
             State(T.INSPECTING, T.INSPECTING.label),
@@ -103,6 +125,7 @@ TAKEOVER_DEFECT = register(
         prefix="ZG",
         department=DepartmentKind.ENGINEERING,
         service="wuye.handover.services.defect_case_act",
+        page=defect_page,
         states=(
             State(D.FOUND, D.FOUND.label),
             State(D.RECTIFYING, D.RECTIFYING.label),

@@ -23,6 +23,14 @@ STAFF = DESK | ENGINEERS | frozenset({Role.GUARD, Role.FINANCE_CLERK, Role.CLEAN
                                       Role.GARDENER})  # fmt: skip
 M = MoveInStatus
 H = HouseDefectStatus
+
+
+def move_in_page(case) -> str:
+    from django.urls import reverse
+
+    return reverse("residents:move_in", args=[case.move_in.pk])
+
+
 OPEN = (M.NOTIFIED, M.ARRIVED, M.DOCUMENTS_CHECKED, M.FEES_PAID, M.INSPECTED, M.KEYS_HANDED)
 
 MOVE_IN = register(
@@ -32,6 +40,7 @@ MOVE_IN = register(
         prefix="RZ",
         department=DepartmentKind.CUSTOMER_SERVICE,
         service="wuye.residents.services.move_in_case_act",
+        page=move_in_page,
         states=(
             State(M.NOTIFIED, M.NOTIFIED.label),
             State(M.ARRIVED, M.ARRIVED.label),

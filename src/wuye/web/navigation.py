@@ -18,6 +18,12 @@ from wuye.core.models import Estate
 from wuye.core.scoping import Actor
 
 STAFF = frozenset(STAFF_ROLES)
+# INTAKE-02 / TAKEOVER-02: customer service, engineering and order maintenance, with the leads.
+HANDOVER_TEAM = frozenset(
+    {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT, Role.TECHNICIAN, Role.GUARD}
+)
+# MOVEIN-01: customer service leads the move-in desk.
+MOVE_IN_DESK = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT})
 # FEE-02: finance collects and keeps the ledgers, customer service chases payment.
 FEE_READERS = frozenset(
     {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.FINANCE_CLERK, Role.CS_AGENT, Role.AUDITOR}
@@ -212,6 +218,66 @@ NAVIGATION: tuple[NavGroup, ...] = (
                     {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT, Role.AUDITOR}
                 ),
             ),
+        ),
+    ),
+    NavGroup(
+        "handover",
+        _("交付入住"),
+        (
+            NavItem(
+                _("前期介入"),
+                "handover:project_list",
+                roles=HANDOVER_TEAM | {Role.AUDITOR},
+                match=(
+                    "handover:project_create",
+                    "handover:project_detail",
+                    "handover:agreement",
+                    "handover:suggestion_list",
+                    "handover:suggestion_create",
+                    "handover:suggestion_detail",
+                    "handover:inspection_list",
+                    "handover:inspection_create",
+                    "handover:concealed_gallery",
+                    "handover:meeting_list",
+                    "handover:meeting_create",
+                ),
+            ),
+            NavItem(
+                _("接管验收"),
+                "handover:takeover_list",
+                roles=HANDOVER_TEAM,
+                match=(
+                    "handover:takeover_project_new",
+                    "handover:takeover_new",
+                    "handover:takeover_detail",
+                    "handover:takeover_checklist",
+                    "handover:takeover_item",
+                    "handover:takeover_defect",
+                ),
+            ),
+            NavItem(
+                _("入住看板"),
+                "residents:dashboard",
+                roles=MOVE_IN_DESK | {Role.TECHNICIAN},
+            ),
+            NavItem(
+                _("入住批次"),
+                "residents:batches",
+                roles=MOVE_IN_DESK,
+                match=("residents:batch_new", "residents:batch", "residents:batch_letters"),
+            ),
+            NavItem(
+                _("入住办理"),
+                "residents:desk",
+                roles=MOVE_IN_DESK | {Role.TECHNICIAN},
+                match=("residents:move_in", "residents:move_in_fees"),
+            ),
+            NavItem(
+                _("房屋验收问题"),
+                "residents:defects",
+                roles=MOVE_IN_DESK | {Role.TECHNICIAN},
+            ),
+            NavItem(_("入住回访需求"), "residents:needs"),
         ),
     ),
     NavGroup("order", _("秩序管理")),

@@ -4,20 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0006_meters_disclosure_adjustments_closing'),
+        ("billing", "0006_meters_disclosure_adjustments_closing"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='chargeitem',
-            name='basis',
-            field=models.CharField(choices=[('per_m2_month', '按建筑面积（元/㎡·月）'), ('per_room_month', '按户（元/户·月）'), ('per_space_month', '按车位（元/个·月）'), ('fixed', '按次（固定金额）'), ('shared', '按公摊分摊（每月公示）'), ('metered', '按分户表计用量')], max_length=20, verbose_name='计费方式'),
+            model_name="chargeitem",
+            name="basis",
+            field=models.CharField(
+                choices=[
+                    ("per_m2_month", "按建筑面积（元/㎡·月）"),
+                    ("per_room_month", "按户（元/户·月）"),
+                    ("per_space_month", "按车位（元/个·月）"),
+                    ("fixed", "按次（固定金额）"),
+                    ("shared", "按公摊分摊（每月公示）"),
+                    ("metered", "按分户表计用量"),
+                ],
+                max_length=20,
+                verbose_name="计费方式",
+            ),
         ),
         migrations.AlterField(
-            model_name='chargeitem',
-            name='kind',
-            field=models.CharField(choices=[('property_fee', '物业服务费'), ('parking', '车位管理费'), ('shared_utility', '公摊水电费'), ('utility', '分户水电费'), ('elevator', '电梯费'), ('repair', '维修费'), ('deposit', '押金'), ('one_off', '其他收费')], max_length=20, verbose_name='类别'),
+            model_name="chargeitem",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("property_fee", "物业服务费"),
+                    ("parking", "车位管理费"),
+                    ("shared_utility", "公摊水电费"),
+                    ("utility", "分户水电费"),
+                    ("elevator", "电梯费"),
+                    ("repair", "维修费"),
+                    ("deposit", "押金"),
+                    ("one_off", "其他收费"),
+                ],
+                max_length=20,
+                verbose_name="类别",
+            ),
         ),
     ]

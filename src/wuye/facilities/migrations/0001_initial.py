@@ -6,39 +6,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Equipment',
+            name="Equipment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='设备编号')),
-                ('name', models.CharField(max_length=80, verbose_name='设备名称')),
-                ('category', models.CharField(choices=[('elevator', '电梯'), ('fire', '消防设施'), ('water', '给排水设备'), ('power', '供配电设备'), ('hvac', '暖通空调'), ('security', '安防监控'), ('other', '其他')], max_length=20, verbose_name='类别')),
-                ('location', models.CharField(blank=True, max_length=100, verbose_name='安装位置')),
-                ('manufacturer', models.CharField(blank=True, max_length=100, verbose_name='生产厂家')),
-                ('model_no', models.CharField(blank=True, max_length=60, verbose_name='型号')),
-                ('warranty_from', models.DateField(blank=True, null=True, verbose_name='保修起始日')),
-                ('warranty_until', models.DateField(blank=True, null=True, verbose_name='保修截止日')),
-                ('warranty_unit', models.CharField(blank=True, max_length=100, verbose_name='保修责任单位')),
-                ('warranty_contact', models.CharField(blank=True, max_length=60, verbose_name='保修联系方式')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('building', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.building', verbose_name='楼栋')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='equipment', to='core.estate', verbose_name='项目')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="设备编号")),
+                ("name", models.CharField(max_length=80, verbose_name="设备名称")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("elevator", "电梯"),
+                            ("fire", "消防设施"),
+                            ("water", "给排水设备"),
+                            ("power", "供配电设备"),
+                            ("hvac", "暖通空调"),
+                            ("security", "安防监控"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=100, verbose_name="安装位置")),
+                (
+                    "manufacturer",
+                    models.CharField(blank=True, max_length=100, verbose_name="生产厂家"),
+                ),
+                ("model_no", models.CharField(blank=True, max_length=60, verbose_name="型号")),
+                (
+                    "warranty_from",
+                    models.DateField(blank=True, null=True, verbose_name="保修起始日"),
+                ),
+                (
+                    "warranty_until",
+                    models.DateField(blank=True, null=True, verbose_name="保修截止日"),
+                ),
+                (
+                    "warranty_unit",
+                    models.CharField(blank=True, max_length=100, verbose_name="保修责任单位"),
+                ),
+                (
+                    "warranty_contact",
+                    models.CharField(blank=True, max_length=60, verbose_name="保修联系方式"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                (
+                    "building",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.building",
+                        verbose_name="楼栋",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="equipment",
+                        to="core.estate",
+                        verbose_name="项目",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '设备',
-                'verbose_name_plural': '设备',
-                'ordering': ['estate_id', 'category', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('estate', 'code'), name='equipment_code_unique'), models.CheckConstraint(condition=models.Q(('warranty_until__isnull', True), ('warranty_from__isnull', True), ('warranty_until__gte', models.F('warranty_from')), _connector='OR'), name='equipment_warranty_order')],
+                "verbose_name": "设备",
+                "verbose_name_plural": "设备",
+                "ordering": ["estate_id", "category", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("estate", "code"), name="equipment_code_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("warranty_until__isnull", True),
+                            ("warranty_from__isnull", True),
+                            ("warranty_until__gte", models.F("warranty_from")),
+                            _connector="OR",
+                        ),
+                        name="equipment_warranty_order",
+                    ),
+                ],
             },
         ),
     ]

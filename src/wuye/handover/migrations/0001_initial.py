@@ -6,246 +6,716 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('facilities', '0001_initial'),
-        ('workflow', '0005_attachments'),
+        ("core", "0001_initial"),
+        ("facilities", "0001_initial"),
+        ("workflow", "0005_attachments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CheckItem',
+            name="CheckItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('system', models.CharField(choices=[('structure', '房屋结构'), ('wall', '墙面'), ('floor', '地面'), ('water', '给排水'), ('power', '电气线路'), ('elevator', '电梯'), ('fire', '消防设施'), ('public', '公共区域')], max_length=20, verbose_name='检查系统')),
-                ('name', models.CharField(max_length=100, verbose_name='检查项目')),
-                ('standard', models.CharField(max_length=200, verbose_name='合格标准')),
-                ('sort', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('result', models.CharField(choices=[('pending', '未检查'), ('passed', '合格'), ('failed', '不合格')], default='pending', max_length=10, verbose_name='结果')),
-                ('elevator_runs_ok', models.PositiveSmallIntegerField(default=0, verbose_name='空载运行无异常次数')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='检查记录')),
-                ('checked_at', models.DateTimeField(blank=True, null=True, verbose_name='检查时间')),
-                ('building', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.building', verbose_name='楼栋')),
-                ('checked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "system",
+                    models.CharField(
+                        choices=[
+                            ("structure", "房屋结构"),
+                            ("wall", "墙面"),
+                            ("floor", "地面"),
+                            ("water", "给排水"),
+                            ("power", "电气线路"),
+                            ("elevator", "电梯"),
+                            ("fire", "消防设施"),
+                            ("public", "公共区域"),
+                        ],
+                        max_length=20,
+                        verbose_name="检查系统",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="检查项目")),
+                ("standard", models.CharField(max_length=200, verbose_name="合格标准")),
+                ("sort", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("pending", "未检查"), ("passed", "合格"), ("failed", "不合格")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="结果",
+                    ),
+                ),
+                (
+                    "elevator_runs_ok",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="空载运行无异常次数"),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="检查记录")),
+                (
+                    "checked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="检查时间"),
+                ),
+                (
+                    "building",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.building",
+                        verbose_name="楼栋",
+                    ),
+                ),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '验收检查项',
-                'verbose_name_plural': '验收检查项',
-                'ordering': ['plan_id', 'building_id', 'sort', 'id'],
+                "verbose_name": "验收检查项",
+                "verbose_name_plural": "验收检查项",
+                "ordering": ["plan_id", "building_id", "sort", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HandoverProject',
+            name="HandoverProject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('developer', models.CharField(max_length=100, verbose_name='开发企业')),
-                ('design_unit', models.CharField(blank=True, max_length=100, verbose_name='设计单位')),
-                ('contractor', models.CharField(blank=True, max_length=100, verbose_name='施工单位')),
-                ('total_floor_area', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='总建筑面积（㎡）')),
-                ('inspection_interval_days', models.PositiveSmallIntegerField(default=7, verbose_name='工地巡查周期（天）')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('estate', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='handover', to='core.estate', verbose_name='项目')),
-                ('intervention_case', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.case', verbose_name='前期介入工单')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("developer", models.CharField(max_length=100, verbose_name="开发企业")),
+                (
+                    "design_unit",
+                    models.CharField(blank=True, max_length=100, verbose_name="设计单位"),
+                ),
+                (
+                    "contractor",
+                    models.CharField(blank=True, max_length=100, verbose_name="施工单位"),
+                ),
+                (
+                    "total_floor_area",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="总建筑面积（㎡）",
+                    ),
+                ),
+                (
+                    "inspection_interval_days",
+                    models.PositiveSmallIntegerField(default=7, verbose_name="工地巡查周期（天）"),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "estate",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handover",
+                        to="core.estate",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "intervention_case",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.case",
+                        verbose_name="前期介入工单",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '接管项目',
-                'verbose_name_plural': '接管项目',
-                'ordering': ['-created_at'],
+                "verbose_name": "接管项目",
+                "verbose_name_plural": "接管项目",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='InterventionAgreement',
+            name="InterventionAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signed_on', models.DateField(verbose_name='签订日期')),
-                ('scope', models.TextField(verbose_name='介入范围')),
-                ('duties', models.TextField(verbose_name='双方职责')),
-                ('recorded_at', models.DateTimeField(verbose_name='录入时间')),
-                ('attachment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.attachment', verbose_name='协议扫描件')),
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='agreement', to='handover.handoverproject')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("signed_on", models.DateField(verbose_name="签订日期")),
+                ("scope", models.TextField(verbose_name="介入范围")),
+                ("duties", models.TextField(verbose_name="双方职责")),
+                ("recorded_at", models.DateTimeField(verbose_name="录入时间")),
+                (
+                    "attachment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.attachment",
+                        verbose_name="协议扫描件",
+                    ),
+                ),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agreement",
+                        to="handover.handoverproject",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '前期介入协议',
-                'verbose_name_plural': '前期介入协议',
+                "verbose_name": "前期介入协议",
+                "verbose_name_plural": "前期介入协议",
             },
         ),
         migrations.CreateModel(
-            name='RectificationNotice',
+            name="RectificationNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, unique=True, verbose_name='通知书编号')),
-                ('issued_at', models.DateTimeField(verbose_name='发出时间')),
-                ('due_at', models.DateTimeField(verbose_name='整改期限')),
-                ('addressed_to', models.CharField(max_length=100, verbose_name='送达单位')),
-                ('issued_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=32, unique=True, verbose_name="通知书编号")),
+                ("issued_at", models.DateTimeField(verbose_name="发出时间")),
+                ("due_at", models.DateTimeField(verbose_name="整改期限")),
+                ("addressed_to", models.CharField(max_length=100, verbose_name="送达单位")),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '整改通知书',
-                'verbose_name_plural': '整改通知书',
-                'ordering': ['-issued_at'],
+                "verbose_name": "整改通知书",
+                "verbose_name_plural": "整改通知书",
+                "ordering": ["-issued_at"],
             },
         ),
         migrations.CreateModel(
-            name='SiteInspection',
+            name="SiteInspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inspected_on', models.DateField(verbose_name='巡查日期')),
-                ('location', models.CharField(max_length=100, verbose_name='巡查部位')),
-                ('findings', models.TextField(verbose_name='巡查情况')),
-                ('concealed_works', models.BooleanField(default=False, verbose_name='涉及隐蔽工程')),
-                ('rectification', models.TextField(blank=True, verbose_name='整改意见')),
-                ('recorded_at', models.DateTimeField(verbose_name='录入时间')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.event')),
-                ('inspector', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inspections', to='handover.handoverproject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("inspected_on", models.DateField(verbose_name="巡查日期")),
+                ("location", models.CharField(max_length=100, verbose_name="巡查部位")),
+                ("findings", models.TextField(verbose_name="巡查情况")),
+                (
+                    "concealed_works",
+                    models.BooleanField(default=False, verbose_name="涉及隐蔽工程"),
+                ),
+                ("rectification", models.TextField(blank=True, verbose_name="整改意见")),
+                ("recorded_at", models.DateTimeField(verbose_name="录入时间")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.event",
+                    ),
+                ),
+                (
+                    "inspector",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inspections",
+                        to="handover.handoverproject",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工地巡查',
-                'verbose_name_plural': '工地巡查',
-                'ordering': ['-inspected_on', '-id'],
+                "verbose_name": "工地巡查",
+                "verbose_name_plural": "工地巡查",
+                "ordering": ["-inspected_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TakeoverPlan',
+            name="TakeoverPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope_structure', models.BooleanField(default=True, verbose_name='房屋本体')),
-                ('scope_equipment', models.BooleanField(default=True, verbose_name='设施设备')),
-                ('scope_public', models.BooleanField(default=True, verbose_name='公共区域')),
-                ('standards', models.TextField(verbose_name='验收标准')),
-                ('tools', models.TextField(verbose_name='验收工具')),
-                ('planned_on', models.DateField(verbose_name='计划验收日期')),
-                ('owner_representatives', models.TextField(verbose_name='受邀业主代表')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='确认验收时间')),
-                ('property_signatory', models.CharField(blank=True, max_length=50, verbose_name='物业方签署人')),
-                ('developer_signatory', models.CharField(blank=True, max_length=50, verbose_name='开发企业签署人')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('building', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.building', verbose_name='楼栋（空为全项目）')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='takeover_plan', to='workflow.case')),
-                ('confirmation_scan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.attachment', verbose_name='确认书扫描件')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='handover.handoverproject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scope_structure", models.BooleanField(default=True, verbose_name="房屋本体")),
+                ("scope_equipment", models.BooleanField(default=True, verbose_name="设施设备")),
+                ("scope_public", models.BooleanField(default=True, verbose_name="公共区域")),
+                ("standards", models.TextField(verbose_name="验收标准")),
+                ("tools", models.TextField(verbose_name="验收工具")),
+                ("planned_on", models.DateField(verbose_name="计划验收日期")),
+                ("owner_representatives", models.TextField(verbose_name="受邀业主代表")),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="确认验收时间"),
+                ),
+                (
+                    "property_signatory",
+                    models.CharField(blank=True, max_length=50, verbose_name="物业方签署人"),
+                ),
+                (
+                    "developer_signatory",
+                    models.CharField(blank=True, max_length=50, verbose_name="开发企业签署人"),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                (
+                    "building",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.building",
+                        verbose_name="楼栋（空为全项目）",
+                    ),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="takeover_plan",
+                        to="workflow.case",
+                    ),
+                ),
+                (
+                    "confirmation_scan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.attachment",
+                        verbose_name="确认书扫描件",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="handover.handoverproject",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '接管验收方案',
-                'verbose_name_plural': '接管验收方案',
-                'ordering': ['-created_at'],
+                "verbose_name": "接管验收方案",
+                "verbose_name_plural": "接管验收方案",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='TakeoverDefect',
+            name="TakeoverDefect",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(verbose_name='问题描述')),
-                ('location', models.CharField(max_length=100, verbose_name='部位')),
-                ('created_at', models.DateTimeField(verbose_name='发现时间')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='takeover_defect', to='workflow.case')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='defects', to='handover.checkitem')),
-                ('notice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='defects', to='handover.rectificationnotice', verbose_name='整改通知书')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='defects', to='handover.takeoverplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="问题描述")),
+                ("location", models.CharField(max_length=100, verbose_name="部位")),
+                ("created_at", models.DateTimeField(verbose_name="发现时间")),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="takeover_defect",
+                        to="workflow.case",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="defects",
+                        to="handover.checkitem",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="defects",
+                        to="handover.rectificationnotice",
+                        verbose_name="整改通知书",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="defects",
+                        to="handover.takeoverplan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '验收问题',
-                'verbose_name_plural': '验收问题',
-                'ordering': ['plan_id', 'id'],
+                "verbose_name": "验收问题",
+                "verbose_name_plural": "验收问题",
+                "ordering": ["plan_id", "id"],
             },
         ),
         migrations.AddField(
-            model_name='rectificationnotice',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='handover.takeoverplan'),
+            model_name="rectificationnotice",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="notices",
+                to="handover.takeoverplan",
+            ),
         ),
         migrations.AddField(
-            model_name='checkitem',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='handover.takeoverplan'),
+            model_name="checkitem",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="items",
+                to="handover.takeoverplan",
+            ),
         ),
         migrations.CreateModel(
-            name='DesignSuggestion',
+            name="DesignSuggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, verbose_name='函件编号')),
-                ('topic', models.CharField(choices=[('premises', '物业用房'), ('elevator', '电梯配置'), ('parking', '停车场'), ('concealed', '隐蔽工程'), ('facilities', '其他配套设施'), ('other', '其他')], max_length=20, verbose_name='类别')),
-                ('title', models.CharField(max_length=100, verbose_name='标题')),
-                ('content', models.TextField(verbose_name='建议内容')),
-                ('submitted_at', models.DateTimeField(verbose_name='提交时间')),
-                ('status', models.CharField(choices=[('submitted', '已书面提交'), ('adopted', '已采纳'), ('rejected', '未采纳')], default='submitted', max_length=12, verbose_name='状态')),
-                ('developer_answer', models.TextField(blank=True, verbose_name='开发企业答复')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='答复时间')),
-                ('answer_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggestions', to='handover.handoverproject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=32, verbose_name="函件编号")),
+                (
+                    "topic",
+                    models.CharField(
+                        choices=[
+                            ("premises", "物业用房"),
+                            ("elevator", "电梯配置"),
+                            ("parking", "停车场"),
+                            ("concealed", "隐蔽工程"),
+                            ("facilities", "其他配套设施"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="标题")),
+                ("content", models.TextField(verbose_name="建议内容")),
+                ("submitted_at", models.DateTimeField(verbose_name="提交时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "已书面提交"),
+                            ("adopted", "已采纳"),
+                            ("rejected", "未采纳"),
+                        ],
+                        default="submitted",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("developer_answer", models.TextField(blank=True, verbose_name="开发企业答复")),
+                (
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="答复时间"),
+                ),
+                (
+                    "answer_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suggestions",
+                        to="handover.handoverproject",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '规划设计建议',
-                'verbose_name_plural': '规划设计建议',
-                'ordering': ['-submitted_at'],
-                'constraints': [models.UniqueConstraint(fields=('project', 'number'), name='suggestion_number_once')],
+                "verbose_name": "规划设计建议",
+                "verbose_name_plural": "规划设计建议",
+                "ordering": ["-submitted_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("project", "number"), name="suggestion_number_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HandoverDocument',
+            name="HandoverDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('property_rights', '产权资料'), ('manual', '设备说明书'), ('drawing', '竣工图纸'), ('warranty', '设施设备保修卡'), ('other', '其他资料')], max_length=20, verbose_name='资料类别')),
-                ('name', models.CharField(max_length=100, verbose_name='资料名称')),
-                ('copies', models.PositiveSmallIntegerField(default=1, verbose_name='份数')),
-                ('warranty_from', models.DateField(blank=True, null=True, verbose_name='保修起始日')),
-                ('warranty_until', models.DateField(blank=True, null=True, verbose_name='保修截止日')),
-                ('warranty_unit', models.CharField(blank=True, max_length=100, verbose_name='保修责任单位')),
-                ('received_at', models.DateTimeField(verbose_name='接收时间')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('equipment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='facilities.equipment', verbose_name='设备')),
-                ('received_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='handover.takeoverplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("property_rights", "产权资料"),
+                            ("manual", "设备说明书"),
+                            ("drawing", "竣工图纸"),
+                            ("warranty", "设施设备保修卡"),
+                            ("other", "其他资料"),
+                        ],
+                        max_length=20,
+                        verbose_name="资料类别",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="资料名称")),
+                ("copies", models.PositiveSmallIntegerField(default=1, verbose_name="份数")),
+                (
+                    "warranty_from",
+                    models.DateField(blank=True, null=True, verbose_name="保修起始日"),
+                ),
+                (
+                    "warranty_until",
+                    models.DateField(blank=True, null=True, verbose_name="保修截止日"),
+                ),
+                (
+                    "warranty_unit",
+                    models.CharField(blank=True, max_length=100, verbose_name="保修责任单位"),
+                ),
+                ("received_at", models.DateTimeField(verbose_name="接收时间")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                (
+                    "equipment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="facilities.equipment",
+                        verbose_name="设备",
+                    ),
+                ),
+                (
+                    "received_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="handover.takeoverplan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '移交资料',
-                'verbose_name_plural': '移交资料',
-                'ordering': ['plan_id', 'category', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('category', 'warranty'), _negated=True), models.Q(('warranty_until__isnull', False), models.Q(('warranty_unit', ''), _negated=True), ('equipment__isnull', False)), _connector='OR'), name='warranty_card_complete')],
+                "verbose_name": "移交资料",
+                "verbose_name_plural": "移交资料",
+                "ordering": ["plan_id", "category", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("category", "warranty"), _negated=True),
+                            models.Q(
+                                ("warranty_until__isnull", False),
+                                models.Q(("warranty_unit", ""), _negated=True),
+                                ("equipment__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="warranty_card_complete",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TeamMember',
+            name="TeamMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('team', models.CharField(choices=[('intervention', '前期介入小组'), ('takeover', '接管验收小组')], max_length=20, verbose_name='小组')),
-                ('role', models.CharField(choices=[('customer_service', '客户服务'), ('engineering', '工程'), ('security', '秩序')], max_length=20, verbose_name='分工')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='team', to='handover.handoverproject')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.staff')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "team",
+                    models.CharField(
+                        choices=[("intervention", "前期介入小组"), ("takeover", "接管验收小组")],
+                        max_length=20,
+                        verbose_name="小组",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("customer_service", "客户服务"),
+                            ("engineering", "工程"),
+                            ("security", "秩序"),
+                        ],
+                        max_length=20,
+                        verbose_name="分工",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="team",
+                        to="handover.handoverproject",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.staff",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '小组成员',
-                'verbose_name_plural': '小组成员',
-                'constraints': [models.UniqueConstraint(fields=('project', 'team', 'staff'), name='team_member_once')],
+                "verbose_name": "小组成员",
+                "verbose_name_plural": "小组成员",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("project", "team", "staff"), name="team_member_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WeeklyMeeting',
+            name="WeeklyMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='会议日期')),
-                ('attendees', models.TextField(verbose_name='参会人员')),
-                ('minutes', models.TextField(verbose_name='会议纪要')),
-                ('decisions', models.TextField(blank=True, verbose_name='会议决定')),
-                ('open_points', models.TextField(blank=True, verbose_name='待办事项')),
-                ('recorded_at', models.DateTimeField(verbose_name='录入时间')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='handover.handoverproject')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="会议日期")),
+                ("attendees", models.TextField(verbose_name="参会人员")),
+                ("minutes", models.TextField(verbose_name="会议纪要")),
+                ("decisions", models.TextField(blank=True, verbose_name="会议决定")),
+                ("open_points", models.TextField(blank=True, verbose_name="待办事项")),
+                ("recorded_at", models.DateTimeField(verbose_name="录入时间")),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meetings",
+                        to="handover.handoverproject",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '每周例会',
-                'verbose_name_plural': '每周例会',
-                'ordering': ['-held_on'],
-                'constraints': [models.UniqueConstraint(fields=('project', 'held_on'), name='meeting_once_a_day')],
+                "verbose_name": "每周例会",
+                "verbose_name_plural": "每周例会",
+                "ordering": ["-held_on"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("project", "held_on"), name="meeting_once_a_day"
+                    )
+                ],
             },
         ),
     ]

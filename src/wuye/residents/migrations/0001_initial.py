@@ -6,129 +6,321 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('workflow', '0005_attachments'),
+        ("core", "0001_initial"),
+        ("workflow", "0005_attachments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MoveIn',
+            name="MoveIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('id_number', models.CharField(blank=True, max_length=18, verbose_name='身份证号')),
-                ('contract_no', models.CharField(blank=True, max_length=40, verbose_name='购房合同编号')),
-                ('household', models.TextField(blank=True, verbose_name='同住人员')),
-                ('emergency_contact', models.CharField(blank=True, max_length=60, verbose_name='紧急联系人及电话')),
-                ('bills', models.JSONField(blank=True, default=list, verbose_name='入住费用账单')),
-                ('key_count', models.PositiveSmallIntegerField(default=0, verbose_name='钥匙数量')),
-                ('access_cards', models.CharField(blank=True, max_length=200, verbose_name='门禁卡号')),
-                ('revisit_method', models.CharField(blank=True, max_length=10, verbose_name='回访方式')),
-                ('satisfaction', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='满意度')),
-                ('needs', models.TextField(blank=True, verbose_name='业主需求')),
-                ('created_at', models.DateTimeField(verbose_name='登记时间')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='move_in', to='workflow.case')),
-                ('covenant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.attachment', verbose_name='《业主临时管理规约》签署')),
-                ('occupancy', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.occupancy')),
-                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='move_ins', to='core.resident')),
-                ('room', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='move_ins', to='core.room')),
-                ('service_agreement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.attachment', verbose_name='《前期物业服务协议》签署')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("id_number", models.CharField(blank=True, max_length=18, verbose_name="身份证号")),
+                (
+                    "contract_no",
+                    models.CharField(blank=True, max_length=40, verbose_name="购房合同编号"),
+                ),
+                ("household", models.TextField(blank=True, verbose_name="同住人员")),
+                (
+                    "emergency_contact",
+                    models.CharField(blank=True, max_length=60, verbose_name="紧急联系人及电话"),
+                ),
+                ("bills", models.JSONField(blank=True, default=list, verbose_name="入住费用账单")),
+                ("key_count", models.PositiveSmallIntegerField(default=0, verbose_name="钥匙数量")),
+                (
+                    "access_cards",
+                    models.CharField(blank=True, max_length=200, verbose_name="门禁卡号"),
+                ),
+                (
+                    "revisit_method",
+                    models.CharField(blank=True, max_length=10, verbose_name="回访方式"),
+                ),
+                (
+                    "satisfaction",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="满意度"),
+                ),
+                ("needs", models.TextField(blank=True, verbose_name="业主需求")),
+                ("created_at", models.DateTimeField(verbose_name="登记时间")),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="move_in",
+                        to="workflow.case",
+                    ),
+                ),
+                (
+                    "covenant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.attachment",
+                        verbose_name="《业主临时管理规约》签署",
+                    ),
+                ),
+                (
+                    "occupancy",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.occupancy",
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="move_ins",
+                        to="core.resident",
+                    ),
+                ),
+                (
+                    "room",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="move_ins",
+                        to="core.room",
+                    ),
+                ),
+                (
+                    "service_agreement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.attachment",
+                        verbose_name="《前期物业服务协议》签署",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '业主入住',
-                'verbose_name_plural': '业主入住',
-                'ordering': ['-created_at'],
+                "verbose_name": "业主入住",
+                "verbose_name_plural": "业主入住",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='HouseDefect',
+            name="HouseDefect",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('location', models.CharField(max_length=60, verbose_name='部位')),
-                ('description', models.CharField(max_length=200, verbose_name='问题描述')),
-                ('created_at', models.DateTimeField(verbose_name='发现时间')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='house_defect', to='workflow.case')),
-                ('move_in', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='defects', to='residents.movein')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("location", models.CharField(max_length=60, verbose_name="部位")),
+                ("description", models.CharField(max_length=200, verbose_name="问题描述")),
+                ("created_at", models.DateTimeField(verbose_name="发现时间")),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="house_defect",
+                        to="workflow.case",
+                    ),
+                ),
+                (
+                    "move_in",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="defects",
+                        to="residents.movein",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '房屋验收问题',
-                'verbose_name_plural': '房屋验收问题',
-                'ordering': ['move_in_id', 'id'],
+                "verbose_name": "房屋验收问题",
+                "verbose_name_plural": "房屋验收问题",
+                "ordering": ["move_in_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUpTask',
+            name="FollowUpTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('department', models.CharField(max_length=20, verbose_name='处理部门')),
-                ('need', models.CharField(max_length=200, verbose_name='需求')),
-                ('created_at', models.DateTimeField(verbose_name='登记时间')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='move_in_need', to='workflow.case')),
-                ('move_in', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='residents.movein')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("department", models.CharField(max_length=20, verbose_name="处理部门")),
+                ("need", models.CharField(max_length=200, verbose_name="需求")),
+                ("created_at", models.DateTimeField(verbose_name="登记时间")),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="move_in_need",
+                        to="workflow.case",
+                    ),
+                ),
+                (
+                    "move_in",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="residents.movein",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '入住回访需求',
-                'verbose_name_plural': '入住回访需求',
+                "verbose_name": "入住回访需求",
+                "verbose_name_plural": "入住回访需求",
             },
         ),
         migrations.CreateModel(
-            name='MoveInBatch',
+            name="MoveInBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=60, verbose_name='批次名称')),
-                ('starts_at', models.DateTimeField(verbose_name='入住开始时间')),
-                ('ends_at', models.DateTimeField(verbose_name='入住结束时间')),
-                ('place', models.CharField(max_length=100, verbose_name='办理地点')),
-                ('documents', models.TextField(verbose_name='需携带资料')),
-                ('fees', models.TextField(verbose_name='需缴费用')),
-                ('status', models.CharField(choices=[('planned', '计划中'), ('notified', '已通知'), ('closed', '已结束')], default='planned', max_length=10, verbose_name='状态')),
-                ('notified_at', models.DateTimeField(blank=True, null=True, verbose_name='通知时间')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('building', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.building', verbose_name='楼栋')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.estate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=60, verbose_name="批次名称")),
+                ("starts_at", models.DateTimeField(verbose_name="入住开始时间")),
+                ("ends_at", models.DateTimeField(verbose_name="入住结束时间")),
+                ("place", models.CharField(max_length=100, verbose_name="办理地点")),
+                ("documents", models.TextField(verbose_name="需携带资料")),
+                ("fees", models.TextField(verbose_name="需缴费用")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "计划中"),
+                            ("notified", "已通知"),
+                            ("closed", "已结束"),
+                        ],
+                        default="planned",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "notified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="通知时间"),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                (
+                    "building",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.building",
+                        verbose_name="楼栋",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.estate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '入住批次',
-                'verbose_name_plural': '入住批次',
-                'ordering': ['-starts_at'],
+                "verbose_name": "入住批次",
+                "verbose_name_plural": "入住批次",
+                "ordering": ["-starts_at"],
             },
         ),
         migrations.AddField(
-            model_name='movein',
-            name='batch',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='move_ins', to='residents.moveinbatch'),
+            model_name="movein",
+            name="batch",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="move_ins",
+                to="residents.moveinbatch",
+            ),
         ),
         migrations.CreateModel(
-            name='MoveInNotice',
+            name="MoveInNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channels', models.CharField(max_length=40, verbose_name='通知方式')),
-                ('sent_at', models.DateTimeField(verbose_name='通知时间')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='residents.moveinbatch')),
-                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.resident')),
-                ('room', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.room')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("channels", models.CharField(max_length=40, verbose_name="通知方式")),
+                ("sent_at", models.DateTimeField(verbose_name="通知时间")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to="residents.moveinbatch",
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.resident",
+                    ),
+                ),
+                (
+                    "room",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.room",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '入住通知',
-                'verbose_name_plural': '入住通知',
+                "verbose_name": "入住通知",
+                "verbose_name_plural": "入住通知",
             },
         ),
         migrations.AddConstraint(
-            model_name='moveinbatch',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='batch_time_order'),
+            model_name="moveinbatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="batch_time_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='movein',
-            constraint=models.UniqueConstraint(fields=('batch', 'room', 'resident'), name='move_in_once'),
+            model_name="movein",
+            constraint=models.UniqueConstraint(
+                fields=("batch", "room", "resident"), name="move_in_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='moveinnotice',
-            constraint=models.UniqueConstraint(fields=('batch', 'room', 'resident'), name='notice_once'),
+            model_name="moveinnotice",
+            constraint=models.UniqueConstraint(
+                fields=("batch", "room", "resident"), name="notice_once"
+            ),
         ),
     ]

@@ -247,8 +247,16 @@ def load_demo() -> dict[str, int]:
     from wuye.billing.demo import load_fees_demo
 
     bills = load_fees_demo(estates)
+    from wuye.handover.demo import load_handover_demo
+
+    takeovers = load_handover_demo(estates)
+    from wuye.residents.demo import load_move_in_demo
+
+    move_in_notices = load_move_in_demo(estates)
     return {
         "bills": bills,
+        "takeover_plans": takeovers,
+        "move_in_notices": move_in_notices,
         "repair_orders": repairs,
         "complaints": complaints,
         "estates": len(estates),

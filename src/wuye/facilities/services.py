@@ -1,0 +1,151 @@
+"""Every write of facilities (设施设备): the equipment register and each item's warranty
+(设施设备保修卡, TAKEOVER-10), which the takeover's document handover fills in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from wuye.core.choices import Role
+from wuye.core.models import Building, Estate
+from wuye.core.scoping import Actor, actor_for
+
+from .models import Equipment, EquipmentCategory
+
+# Engineering keeps the register; the heads and the executives oversee it.
+EQUIPMENT_WRITE_ROLES = frozenset({Role.TECHNICIAN, Role.DEPARTMENT_HEAD, Role.EXECUTIVE})
+EDITABLE = ("code", "name", "category", "building", "location", "manufacturer", "model_no")
+
+
+def _actor(by) -> Actor:
+    return by if isinstance(by, Actor) else actor_for(by)
+
+
+def _check_write(actor: Actor, estate: Estate) -> None:
+    if not actor.is_superuser and estate.pk not in actor.estate_ids:
+        raise Http404
+    if not (actor.is_superuser or actor.role in EQUIPMENT_WRITE_ROLES):
+        raise PermissionDenied(_("只有工程部人员和管理层可以登记设备"))
+
+
+def _clean(estate: Estate, values: dict, *, exclude_pk: int | None = None) -> dict:
+    errors: dict[str, list[str]] = {}
+    clean = dict(values)
+    for key in ("code", "name", "location", "manufacturer", "model_no"):
+        if key in clean:
+            clean[key] = (clean[key] or "").strip()
+    if "code" in clean:
+        if not clean["code"]:
+            errors["code"] = [_("请填写设备编号，如 DT-1-01")]
+        elif len(clean["code"]) > 40:
+            errors["code"] = [_("设备编号最多 40 个字符")]
+        elif (
+            Equipment.objects.filter(estate=estate, code=clean["code"])
+            .exclude(pk=exclude_pk)
+            .exists()
+        ):
+            errors["code"] = [_("本项目已有编号为“%(code)s”的设备") % {"code": clean["code"]}]
+    if "name" in clean and not clean["name"]:
+        errors["name"] = [_("请填写设备名称，如 1栋1号客梯")]
+    if "category" in clean and clean["category"] not in EquipmentCategory.values:
+        errors["category"] = [_("请选择设备类别")]
+    building = clean.get("building")
+    if building is not None and (
+        not isinstance(building, Building) or building.estate_id != estate.pk
+    ):
+        errors["building"] = [_("该楼栋不属于本项目")]
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+@transaction.atomic
+def equipment_create(
+    *,
+    estate: Estate,
+    code: str,
+    name: str,
+    category: str,
+    building: Building | None = None,
+    location: str = "",
+    manufacturer: str = "",
+    model_no: str = "",
+    by,
+) -> Equipment:
+    """登记设备: one piece of equipment of the estate, its code unique in the estate."""
+    actor = _actor(by)
+    _check_write(actor, estate)
+    values = _clean(estate, {"code": code, "name": name, "category": category,
+                             "building": building, "location": location,
+                             "manufacturer": manufacturer, "model_no": model_no})  # fmt: skip
+    equipment = Equipment(estate=estate, created_by=actor.user, **values)
+    equipment.full_clean(exclude=["estate", "building", "created_by"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            equipment.save()
+    except IntegrityError:  # the same code entered twice at once
+        raise ValidationError(
+            {"code": [_("本项目已有编号为“%(code)s”的设备") % {"code": values["code"]}]}
+        ) from None
+    return equipment
+
+
+@transaction.atomic
+def equipment_update(*, equipment: Equipment, by, **values) -> Equipment:
+    """Change the register's fields of one piece of equipment (not its warranty: see
+    ``equipment_warranty_set``)."""
+    actor = _actor(by)
+    _check_write(actor, equipment.estate)
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise ValidationError({key: [_("不能修改此项")] for key in sorted(unknown)})
+    values = _clean(equipment.estate, values, exclude_pk=equipment.pk)
+    for key, value in values.items():
+        setattr(equipment, key, value)
+    equipment.full_clean(exclude=["estate", "building", "created_by"], validate_constraints=False)
+    equipment.save(update_fields=list(values))
+    return equipment
+
+
+@transaction.atomic
+def equipment_warranty_set(
+    *,
+    equipment: Equipment,
+    warranty_until: dt.date | None,
+    warranty_unit: str,
+    warranty_from: dt.date | None = None,
+    warranty_contact: str = "",
+    by,
+) -> Equipment:
+    """TAKEOVER-10: the warranty of a warranty card (保修卡): its period and the unit responsible
+    for it, written onto the equipment for the maintenance work that follows."""
+    actor = _actor(by)
+    _check_write(actor, equipment.estate)
+    errors: dict[str, list[str]] = {}
+    warranty_unit = (warranty_unit or "").strip()
+    if warranty_until is None:
+        errors["warranty_until"] = [_("请填写保修截止日")]
+    elif warranty_from is not None and warranty_until < warranty_from:
+        errors["warranty_until"] = [_("保修截止日不能早于保修起始日")]
+    if not warranty_unit:
+        errors["warranty_unit"] = [_("请填写保修责任单位")]
+    elif len(warranty_unit) > 100:
+        errors["warranty_unit"] = [_("保修责任单位最多 100 个字符")]
+    if len(warranty_contact or "") > 60:
+        errors["warranty_contact"] = [_("保修联系方式最多 60 个字符")]
+    if errors:
+        raise ValidationError(errors)
+    equipment = Equipment.objects.select_for_update().get(pk=equipment.pk)
+    equipment.warranty_from = warranty_from
+    equipment.warranty_until = warranty_until
+    equipment.warranty_unit = warranty_unit
+    fields = ["warranty_from", "warranty_until", "warranty_unit"]
+    if warranty_contact:
+        equipment.warranty_contact = warranty_contact.strip()
+        fields.append("warranty_contact")
+    equipment.save(update_fields=fields)
+    return equipment
