@@ -1,6 +1,11 @@
 """Every write of fees: rates, billing runs, bills from other documents, payments and their
 allocation, prepaid credit, refunds, online payment orders and their callbacks, notices.
 
+FEE-03: the steps follow the manual's order — fee calculation (``billing_run``) → notice 15 days
+ahead (``bill_notify_due``) → payment (``payment_record`` / the gateway) → ledger update (the
+entries; a settled bill shows 已缴纳) → overdue collection (``dunning_sweep``, only for bills
+past their due date and still unpaid).
+
 Money is exact: ``Decimal`` throughout, rounded once per bill to the fen (ROUND_HALF_UP). A room's
 bills and the money against them are changed only with the bills' rows locked, so two cashiers
 or a cashier and a gateway callback never settle the same amount twice.
