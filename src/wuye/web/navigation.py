@@ -61,6 +61,14 @@ class NavGroup:
     items: tuple[NavItem, ...] = field(default_factory=tuple)
 
 
+def _fees(label, url_name: str, match: tuple[str, ...] = ()) -> NavItem:
+    """A finance menu item: for those who read fees (FEE-02)."""
+    return NavItem(
+        label, url_name, roles=FEE_READERS, match=match,
+        allowed=lambda actor, estate: _may_read_fees(actor),
+    )  # fmt: skip
+
+
 NAVIGATION: tuple[NavGroup, ...] = (
     NavGroup(
         "mine",
@@ -287,11 +295,9 @@ NAVIGATION: tuple[NavGroup, ...] = (
         _("财务"),
         (
             # FEE-02/07: finance collects, customer service reads the ledger to chase payment.
-            NavItem(
+            _fees(
                 _("收费台账"),
                 "billing:rooms",
-                roles=FEE_READERS,
-                allowed=lambda actor, estate: _may_read_fees(actor),
                 match=(
                     "billing:room_ledger",
                     "billing:simulate_pay",
@@ -305,11 +311,9 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 allowed=lambda actor, estate: _meters("may_read_meters", actor),
                 match=("billing:disclosure",),
             ),
-            NavItem(
+            _fees(
                 _("欠费催缴"),
                 "billing:arrears",
-                roles=FEE_READERS,
-                allowed=lambda actor, estate: _may_read_fees(actor),
                 match=(
                     "billing:collection_room",
                     "billing:arrears_export",
@@ -317,72 +321,22 @@ NAVIGATION: tuple[NavGroup, ...] = (
                     "billing:dunning_notice_pdf",
                 ),
             ),
-            NavItem(
-                _("律师函审批"),
-                "billing:lawyer_letters",
-                roles=FEE_READERS,
-                allowed=lambda actor, estate: _may_read_fees(actor),
-                match=("billing:lawyer_letter_decide",),
+            _fees(
+                _("律师函审批"), "billing:lawyer_letters", match=("billing:lawyer_letter_decide",)
             ),
-            NavItem(
-                _("缴费通知单"),
-                "billing:notice_letters",
-                roles=FEE_READERS,
-                allowed=lambda actor, estate: _may_read_fees(actor),
-            ),
-            NavItem(
-                _("账单生成"),
-                "billing:runs",
-                roles=FEE_READERS,
-                allowed=lambda actor, estate: _may_read_fees(actor),
-                match=("billing:run_new", "billing:run_detail"),
-            ),
-            NavItem(
-                _("收费标准"),
-                "billing:charges",
-                roles=FEE_READERS,
-                allowed=lambda actor, estate: _may_read_fees(actor),
-            ),
-            NavItem(
-                _("分户水电费"),
-                "billing:metered_bills",
-                roles=FEE_READERS,
-                allowed=lambda actor, estate: _may_read_fees(actor),
-            ),
-            NavItem(
+            _fees(_("缴费通知单"), "billing:notice_letters"),
+            _fees(_("账单生成"), "billing:runs", match=("billing:run_new", "billing:run_detail")),
+            _fees(_("收费标准"), "billing:charges"),
+            _fees(_("分户水电费"), "billing:metered_bills"),
+            _fees(
                 _("收费报表"),
                 "billing:fee_report",
-                roles=FEE_READERS,
-                allowed=lambda actor, estate: _may_read_fees(actor),
                 match=("billing:fee_income", "billing:fee_company"),
             ),
-            NavItem(
-                _("发票管理"),
-                "billing:invoices",
-                roles=FEE_READERS,
-                allowed=lambda actor, estate: _may_read_fees(actor),
-                match=("billing:payment_invoice",),
-            ),
-            NavItem(
-                _("收银日结"),
-                "billing:closing",
-                roles=FEE_READERS,
-                allowed=lambda actor, estate: _may_read_fees(actor),
-                match=("billing:closings",),
-            ),
-            NavItem(
-                _("账单调整"),
-                "billing:adjustments",
-                roles=FEE_READERS,
-                allowed=lambda actor, estate: _may_read_fees(actor),
-                match=("billing:refund_new",),
-            ),
-            NavItem(
-                _("临时停车收费"),
-                "billing:parking",
-                roles=FEE_READERS,
-                allowed=lambda actor, estate: _may_read_fees(actor),
-            ),
+            _fees(_("发票管理"), "billing:invoices", match=("billing:payment_invoice",)),
+            _fees(_("收银日结"), "billing:closing", match=("billing:closings",)),
+            _fees(_("账单调整"), "billing:adjustments", match=("billing:refund_new",)),
+            _fees(_("临时停车收费"), "billing:parking"),
         ),
     ),
     NavGroup("quality", _("品质管理")),
