@@ -183,6 +183,8 @@ class Bill(models.Model):
         indexes = [
             models.Index(fields=["room", "status", "due_date"]),
             models.Index(fields=["estate", "status", "due_date"]),
+            # The bills of an item reaching into a period (runs skip the days they cover).
+            models.Index(fields=["item", "period_end"]),
         ]
         constraints = [
             models.UniqueConstraint(

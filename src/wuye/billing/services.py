@@ -315,6 +315,9 @@ class _RunInputs:
     spaces: dict[int, int]
     rates: dict[int, Rate | None]
     label: str
+    # Whether any bill of another period covers part of this one (most runs: none, and then
+    # the chunks need not look for it).
+    overlaps: bool = True
 
 
 def _run_inputs(estate: Estate, period_start, period_end, items) -> _RunInputs:
@@ -345,7 +348,15 @@ def _run_inputs(estate: Estate, period_start, period_end, items) -> _RunInputs:
     label = f"{period_start:%Y-%m}" + ("" if period_start.month == period_end.month
                                        and period_start.year == period_end.year
                                        else f"～{period_end:%Y-%m}")  # fmt: skip
-    return _RunInputs(rooms=rooms, spans=spans, spaces=spaces, rates=rates, label=label)
+    overlaps = (
+        Bill.objects.filter(item__in=items, period_end__gte=period_start,
+                            period_start__lte=period_end)
+        .exclude(status=BillStatus.VOID)
+        .exclude(source_ref="", period_start=period_start)
+        .exists()
+    )  # fmt: skip
+    return _RunInputs(rooms=rooms, spans=spans, spaces=spaces, rates=rates, label=label,
+                      overlaps=overlaps)  # fmt: skip
 
 
 def _planned(
@@ -361,7 +372,11 @@ def _planned(
                             room_id__in=[r[0] for r in rooms])
         .values_list("room_id", "item_id")
     )  # fmt: skip
-    covered = _coverage([r[0] for r in rooms], [i.pk for i in items], period_start, period_end)
+    covered = (
+        _coverage([r[0] for r in rooms], [i.pk for i in items], period_start, period_end)
+        if inputs.overlaps
+        else {}
+    )
     already, rows = 0, []
     for room_id, area, use in rooms:
         owned = inputs.spans[room_id]
