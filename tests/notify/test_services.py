@@ -151,7 +151,10 @@ def test_every_template_renders_in_both_languages():
                "note": "下午到", "satisfaction": 2, "quality": 3, "attitude": "—",
                "follow_up": "GJ-1", "department": "工程设备部", "reply": "已处理",
                "room": "1栋101室", "amount": "1,200.00", "due": "2026-12-31",
-               "since": "2026-10-31"}  # fmt: skip
+               "since": "2026-10-31", "estate": "阳光花园", "building": "9栋",
+               "start": "2026-12-05 09:00", "end": "2026-12-07 17:00", "place": "会所",
+               "documents": "身份证", "fees": "半年物业费", "name": "王建华", "need": "保洁",
+               "developer": "阳光置业"}  # fmt: skip
     for key in templates.TEMPLATES:
         for language in ("zh-hans", "en"):
             subject, body = templates.render(key, context, language=language)

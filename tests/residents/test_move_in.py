@@ -178,6 +178,9 @@ def test_move_in_from_notice_to_revisit__MOVEIN_02(
     assert MoveInNotice.objects.get(resident=letter_owner).channels == "letter"
     sent = Message.objects.filter(recipient=world.owner.user)
     assert sorted(sent.values_list("channel", flat=True)) == ["inbox", "sms"]
+    told = sent.get(channel="inbox")
+    assert told.template == "move_in_notice" and batch.place in told.body
+    assert batch.building.name in told.subject
     assert "身份证、购房合同" in sent.first().body and "会所一楼入住大厅" in sent.first().body
     batch.refresh_from_db()
     assert batch.status == "notified"

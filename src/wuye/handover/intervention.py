@@ -455,14 +455,9 @@ def _tell_executives(project: HandoverProject, case: Case, actor: Actor) -> None
     url = reverse("handover:project_detail", args=[project.pk])
     for user in engine.escalation_recipients(case, (Role.EXECUTIVE,), ""):
         message_enqueue(
-            recipient=user, template="notice", estate=project.estate, ref=case.number, url=url,
-            context={
-                "title": _("《前期介入报告》已提交：%(estate)s") % {"estate": project.estate.name},
-                "body": _(
-                    "%(estate)s 的前期介入已完成总结，《前期介入报告》已提交"
-                    "开发企业（%(developer)s）与企业高层，请查阅。"
-                ) % {"estate": project.estate.name, "developer": project.developer},
-            },
+            recipient=user, template="intervention_report", estate=project.estate,
+            ref=case.number, url=url,
+            context={"estate": project.estate.name, "developer": project.developer},
             idempotency_key=f"intervention_report:{case.pk}:{user.pk}",
         )  # fmt: skip
 

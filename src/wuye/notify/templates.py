@@ -119,6 +119,29 @@ TEMPLATES: dict[str, MessageTemplate] = {
         subject=_("发票已开具 %(number)s"),
         body=_("您申请的发票（%(title)s，¥%(amount)s）已开具，发票号码 %(number)s。"),
     ),
+    # MOVEIN-03: the move-in notice (context estate, building, start, end, place, documents, fees).
+    "move_in_notice": MessageTemplate(
+        subject=_("入住通知：%(building)s"),
+        body=_(
+            "尊敬的业主：您好！%(estate)s%(building)s定于 %(start)s 至 %(end)s "
+            "在%(place)s办理入住。请携带：%(documents)s。需缴费用：%(fees)s。"
+        ),
+    ),
+    # MOVEIN-11: a need learned at the follow-up visit, for the department (context number,
+    # room, name, need).
+    "move_in_need": MessageTemplate(
+        subject=_("入住回访需求 %(number)s"),
+        body=_("%(room)s 业主%(name)s：%(need)s，请及时处理。"),
+    ),
+    # INTAKE-08: the pre-intervention report went to the developer and the executives
+    # (context estate, developer).
+    "intervention_report": MessageTemplate(
+        subject=_("《前期介入报告》已提交：%(estate)s"),
+        body=_(
+            "%(estate)s 的前期介入已完成总结，《前期介入报告》已提交开发企业（%(developer)s）"
+            "与企业高层，请查阅。"
+        ),
+    ),
     # One message for many cases escalated in the same sweep (context count, numbers).
     "sla_warning_digest": MessageTemplate(
         subject=_("%(count)s 张工单即将超时"),

@@ -233,7 +233,14 @@ def batch_notify(*, batch: MoveInBatch, by) -> NoticeResult:
     if not owners:
         raise Conflict(_("本楼栋的业主都已通知，没有需要发送的通知"), code="nothing_to_send")
     now = timezone.now()
-    title, body = notice_text(batch)
+    tz = _tz(batch.estate)
+    # Rendered in each owner's language by notify (the letter is printed from notice_text).
+    message_context = {
+        "estate": batch.estate.name, "building": batch.building.name,
+        "start": timezone.localtime(batch.starts_at, tz).strftime("%Y-%m-%d %H:%M"),
+        "end": timezone.localtime(batch.ends_at, tz).strftime("%Y-%m-%d %H:%M"),
+        "place": batch.place, "documents": batch.documents, "fees": batch.fees,
+    }  # fmt: skip
     result = NoticeResult()
     for occupancy in owners:
         resident, room = occupancy.resident, occupancy.room
@@ -242,7 +249,7 @@ def batch_notify(*, batch: MoveInBatch, by) -> NoticeResult:
         if user is not None:
             channels += [NoticeChannel.INBOX, NoticeChannel.SMS]
             message_enqueue(
-                recipient=user, template="notice", context={"title": title, "body": body},
+                recipient=user, template="move_in_notice", context=message_context,
                 channels=("inbox", "sms"), estate=batch.estate, ref=batch.title[:32],
                 idempotency_key=f"movein:{batch.pk}:{room.pk}:{resident.pk}",
             )  # fmt: skip
@@ -555,15 +562,10 @@ def _needs_route(move_in: MoveIn, actor: Actor, needs: list[dict], now: dt.datet
         heads = engine.escalation_recipients(case, (Role.DEPARTMENT_HEAD,), line["department"])
         for head in heads:
             message_enqueue(
-                recipient=head, template="notice", estate=move_in.batch.estate, ref=case.number,
-                url=reverse("workflow:case_detail", args=[case.pk]),
-                context={
-                    "title": _("入住回访需求 %(number)s") % {"number": case.number},
-                    "body": _("%(room)s 业主%(name)s：%(need)s，请及时处理（MOVEIN-11）。") % {
-                        "room": move_in.room.label, "name": move_in.resident.name,
-                        "need": line["need"],
-                    },
-                },
+                recipient=head, template="move_in_need", estate=move_in.batch.estate,
+                ref=case.number, url=reverse("workflow:case_detail", args=[case.pk]),
+                context={"number": case.number, "room": move_in.room.label,
+                         "name": move_in.resident.name, "need": line["need"]},
             )  # fmt: skip
 
 
