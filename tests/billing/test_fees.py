@@ -355,3 +355,13 @@ def test_balance_is_the_sum_of_entries_and_no_bill_is_over_allocated(world, fina
     owed = sum((b.amount - b.paid_amount for b in Bill.objects.filter(room=room)), D("0"))
     credit = sum((left for _p, left in services._unallocated(room.pk)), D("0"))
     assert owed == 0 or credit == 0
+
+
+def test_credit_smaller_than_the_new_bill_still_goes_onto_it(world, finance, fee):
+    """The run reads which rooms have credit before posting: a 50 元 credit under a larger new
+    bill is not hidden by the bill's charge."""
+    services.payment_record(room=world.room, amount="50.00", channel="cash", by=finance.user)
+    run(world, finance)
+    bill = Bill.objects.get(room=world.room)
+    assert bill.amount > D("50.00") and bill.paid_amount == D("50.00")
+    assert bill.status == "partial" and balance(world.room) == bill.amount - D("50.00")

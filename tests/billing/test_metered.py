@@ -73,3 +73,12 @@ def test_the_page_previews_then_bills(world, login, finance, room_meters):
     assert any("已生成 2 张" in m for m in flashed(done))
     agent = login("agent").get(url)
     assert agent.status_code == 200 and "生成账单" not in html(agent)
+
+
+def test_prepaid_credit_settles_the_metered_bills(world, finance, room_meters):
+    services.payment_record(room=world.room, amount="50.00", channel="cash", by=finance.user)
+    metered.metered_bill(estate=world.estate, month=NOV, due_date=dt.date(2026, 12, 15),
+                         by=finance.user)  # fmt: skip
+    paid = sum(Bill.objects.filter(room=world.room).values_list("paid_amount", flat=True))
+    assert paid == D("50.00")  # the credit went onto the new bills
+    assert services.room_balance(world.room.pk) == D("148.15") - D("50.00")

@@ -102,7 +102,8 @@ def metered_bill(*, estate: Estate, month: dt.date, due_date: dt.date, by) -> in
                 "codes": "、".join(m.code for m in plan.missing[:20])}
         ]})  # fmt: skip
     now = timezone.now()
-    made = 0
+    credit_rooms = set(services._rooms_with_credit(estate))  # before the new charges hide it
+    made, billed = 0, set()
     for (room_id, kind), (usage, amount, _label) in plan.rows.items():
         if amount <= 0:
             continue
@@ -117,6 +118,10 @@ def metered_bill(*, estate: Estate, month: dt.date, due_date: dt.date, by) -> in
         LedgerEntry.objects.create(estate=estate, room_id=room_id, kind=EntryKind.CHARGE,
                                    amount=amount, bill=bill, description=bill.description,
                                    at=now, by=actor.user)  # fmt: skip
-        services.credit_apply(room_id=room_id, at=now)
+        billed.add(room_id)
         made += 1
+    # Prepaid credit settles the new bills: only rooms that have some (one query, not one
+    # settlement per billed room), as billing runs do.
+    for room_id in credit_rooms & billed:
+        services.credit_apply(room_id=room_id, at=now)
     return made

@@ -1010,6 +1010,7 @@ def disclosure_publish(
                 }
             )
         _recompute(disclosure)
+        credit_rooms = set(services._rooms_with_credit(estate))  # before the new charges
         shares = disclosure_shares(disclosure)
         if sum(shares.values(), ZERO) != disclosure.total:  # cannot happen: largest remainder
             raise RuntimeError("shares do not add up to the total")
@@ -1067,9 +1068,8 @@ def disclosure_publish(
             by=actor.user,
         )
     billed = {b.room_id for b in created}
-    for room_id in services._rooms_with_credit(estate):
-        if room_id in billed:
-            services.credit_apply(room_id=room_id, at=now)
+    for room_id in credit_rooms & billed:
+        services.credit_apply(room_id=room_id, at=now)
     return disclosure
 
 

@@ -527,6 +527,7 @@ def _run_execute(run: BillingRun, *, user, chunk: int = 5000) -> BillingRun:
         inputs = _run_inputs(estate, period_start, period_end, items)
         run.rooms_total = len(inputs.rooms)
         run.save(update_fields=["rooms_total"])
+        credit_rooms = _rooms_with_credit(estate)  # before the new charges hide the credit
         amounts: dict = {}
         per_chunk = max(1, chunk // max(len(items), 1))  # rooms per chunk: about `chunk` bills
         for i in range(0, len(inputs.rooms), per_chunk):
@@ -547,7 +548,7 @@ def _run_execute(run: BillingRun, *, user, chunk: int = 5000) -> BillingRun:
                     rooms_done=i + len(rooms),
                 )
         # Prepaid credit settles the new bills (FEE-07: a paid bill shows 已缴纳).
-        for room_id in _rooms_with_credit(estate):
+        for room_id in credit_rooms:
             credit_apply(room_id=room_id, at=now)
         run.refresh_from_db()
         run.status, run.finished_at, run.rooms_done = (
@@ -872,6 +873,8 @@ def _unallocated(room_id: int) -> list[tuple[Payment, Decimal]]:
 
 
 def _rooms_with_credit(estate: Estate) -> list[int]:
+    """The rooms with prepaid credit: a negative balance (credit always settles open bills, so
+    a room with credit has none). Read it BEFORE posting new charges, which hide it."""
     return list(
         Payment.objects.filter(estate=estate)
         .values("room_id")
