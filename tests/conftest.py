@@ -10,9 +10,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from types import SimpleNamespace
 
+import chinese_calendar
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 
 from tests.factories import (
@@ -28,6 +32,104 @@ from tests.factories import (
     make_staff,
 )
 from wuye.core.choices import DepartmentKind, Relation, Role
+from wuye.workflow import calendar as working_calendar
+
+# --- The wall clock and the calendar package, as the tests assume them ---------------------------
+
+CLOCK_AHEAD_ENV = "WUYE_TEST_CLOCK_AHEAD_DAYS"
+"""``WUYE_TEST_CLOCK_AHEAD_DAYS=400 make test`` runs the whole suite with the wall clock moved that
+many days ahead (``.ci/run`` does, on SQLite): a test that creates data outside frozen time and
+expects it in the future or the past of a fixed date fails today instead of on that date."""
+
+_clock_ahead: time_machine.travel | None = None
+
+
+def pytest_configure(config):
+    global _clock_ahead
+    days = os.environ.get(CLOCK_AHEAD_ENV, "").strip()
+    if days and int(days):
+        # tick=True: time goes on from there; a test's own travel(...) nests inside this one.
+        _clock_ahead = time_machine.travel(
+            dt.datetime.now(dt.UTC) + dt.timedelta(days=int(days)), tick=True
+        )
+        _clock_ahead.start()
+
+
+def pytest_unconfigure(config):
+    if _clock_ahead is not None:
+        _clock_ahead.stop()
+
+
+def pytest_report_header(config):
+    days = os.environ.get(CLOCK_AHEAD_ENV, "").strip()
+    if days and int(days):
+        return f"wall clock moved {days} days ahead: now is {dt.datetime.now(dt.UTC):%Y-%m-%d}"
+    return None
+
+
+def _flush_as_a_deliberate_purge() -> None:
+    """Transactional tests end with a flush (TRUNCATE of every table); on PostgreSQL the
+    immutable tables refuse TRUNCATE unless the session says it is a deliberate purge."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    if getattr(DatabaseOperations.execute_sql_flush, "_wuye_purge", False):
+        return
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        return original(self, ["SET LOCAL wuye.purge = 'on'", *sql_list])
+
+    execute_sql_flush._wuye_purge = True
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+
+
+_flush_as_a_deliberate_purge()
+
+
+PACKAGE_LAST_YEAR = 2026
+"""The last year whose State Council schedule the tests take from chinese-calendar.
+
+The tests were written when the package knew 2004–2026, and many of them prove the fallback for
+a year it does not know (weekends only, or the Holiday rows an administrator entered) on dates in
+2027. A newer package that ships 2027 must not change what they expect, so the package is
+explicitly told not to know any year after this one (and the unknown-year tests say so in
+their names), rather than by the accident of the version installed."""
+
+
+class _CalendarPackageUpTo:
+    """chinese_calendar, as if it knew no year after ``last``: it raises what it raises for a
+    year it does not know (NotImplementedError)."""
+
+    def __init__(self, last: int) -> None:
+        self.last = last
+
+    def _check(self, day: dt.date) -> None:
+        if day.year > self.last:
+            raise NotImplementedError(
+                f"no holiday schedule for {day.year} (tests: up to {self.last})"
+            )
+
+    def is_workday(self, day: dt.date) -> bool:
+        self._check(day)
+        return chinese_calendar.is_workday(day)
+
+    def get_holiday_detail(self, day: dt.date):
+        self._check(day)
+        return chinese_calendar.get_holiday_detail(day)
+
+
+def _clear_calendar_caches() -> None:
+    working_calendar._official.cache_clear()
+    working_calendar.package_knows.cache_clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _calendar_package_knows_up_to_2026():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(working_calendar, "chinese_calendar", _CalendarPackageUpTo(PACKAGE_LAST_YEAR))
+        _clear_calendar_caches()
+        yield
+    _clear_calendar_caches()
 
 
 @pytest.fixture(autouse=True)

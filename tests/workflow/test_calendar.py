@@ -2,7 +2,9 @@
 
 The 2026 schedule of the State Council, as chinese-calendar 1.11 has it:
 元旦 Jan 1–3 (make-up Sun Jan 4); 春节 Feb 15–23 (make-up Sat Feb 14, Sat Feb 28);
-国庆节 Oct 1–7 (make-up Sun Sep 20, Sat Oct 10). The package knows 2004–2026; 2027 is unknown.
+国庆节 Oct 1–7 (make-up Sun Sep 20, Sat Oct 10). The package knows 2004–2026; 2027 is unknown:
+tests/conftest.py pins that (``PACKAGE_LAST_YEAR``), so a newer package that ships 2027 changes
+nothing here.
 """
 
 from __future__ import annotations
@@ -59,6 +61,18 @@ def national(day: dt.date, kind: str = HolidayKind.HOLIDAY, name: str = "") -> H
 def test_package_covers_2004_to_2026_only():
     assert package_knows(2004) and package_knows(2026)
     assert not package_knows(2003) and not package_knows(2027)
+
+
+def test_years_after_2026_are_unknown_whatever_package_is_installed():
+    # The pin of tests/conftest.py, not the installed version, makes 2027 unknown: a package
+    # that knows it (and raises nothing for it) is still refused that year here.
+    from tests.conftest import PACKAGE_LAST_YEAR
+    from wuye.workflow import calendar as working_calendar
+
+    assert PACKAGE_LAST_YEAR == 2026
+    with pytest.raises(NotImplementedError):
+        working_calendar.chinese_calendar.is_workday(dt.date(2027, 3, 1))
+    assert working_calendar.chinese_calendar.is_workday(dt.date(2026, 10, 10))  # 调休 Saturday
 
 
 @pytest.mark.django_db
