@@ -376,7 +376,7 @@ def test_print_page_has_the_notice_and_no_navigation(world, login):
         assert response.status_code == 200
         assert "停电通知" in html and "<p>第一段。</p>" in html
         assert "测试物业" in html and "阳光测试苑物业服务中心" in html and "2026-12-01" in html
-        assert "@media print" in html and "size: A4" in html
+        assert "notify/notice_print.css" in html  # A4 and @media print, in its own stylesheet
         assert 'class="sidenav"' not in html and 'class="topbar"' not in html
     assert (
         login("outsider").get(reverse("notify:notice_print", args=[notice.pk])).status_code == 404
@@ -474,3 +474,10 @@ def test_printed_notice_is_in_chinese_whatever_the_screen_language(world, login)
     from django.utils import translation
 
     translation.activate("zh-hans")
+
+
+def test_print_stylesheet_prints_on_a4():
+    from django.contrib.staticfiles import finders
+
+    css = open(finders.find("notify/notice_print.css"), encoding="utf-8").read()
+    assert "@media print" in css and "size: A4" in css

@@ -27,6 +27,9 @@
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     option.textStyle = { fontFamily: font, color: INK };
     option.animation = false;
+    // Tooltips drawn on the canvas: ECharts' HTML tooltips carry inline styles, which the
+    // Content-Security-Policy (style-src 'self') refuses.
+    if (option.tooltip) option.tooltip.renderMode = "richText";
     chart.setOption(option);
     charts.push(chart);
   }
@@ -64,7 +67,7 @@
             var text = p.seriesIndex === 2 ? percent(p.value) : yuan(p.value);
             lines.push(p.marker + p.seriesName + " " + text);
           });
-          return lines.join("<br>");
+          return lines.join("\n");
         },
       },
       xAxis: {

@@ -23,6 +23,9 @@
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     option.textStyle = { fontFamily: font, color: INK };
     option.animation = false;
+    // Tooltips drawn on the canvas: ECharts' HTML tooltips carry inline styles, which the
+    // Content-Security-Policy (style-src 'self') refuses.
+    if (option.tooltip) option.tooltip.renderMode = "richText";
     chart.setOption(option);
     charts.push(chart);
   }

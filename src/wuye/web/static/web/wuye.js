@@ -1,14 +1,34 @@
 /* Wuye: the little the pages need beyond HTML and htmx.
    - the 菜单 button opens the navigation on phones;
    - selects marked data-autosubmit submit their form when changed (estate switcher);
-   - a form submits once: a double click never sends it twice. */
+   - a form submits once: a double click never sends it twice;
+   - a meter's bar takes its width from data-meter ("85.6%" or "85.6"), and [data-print] prints:
+     the Content-Security-Policy allows no inline style or script in the templates. */
 (function () {
   "use strict";
   var root = document.documentElement;
   root.classList.remove("no-js");
   root.classList.add("js");
 
+  function meters(root) {
+    (root || document).querySelectorAll("[data-meter]").forEach(function (meter) {
+      var value = parseFloat(meter.getAttribute("data-meter"));
+      var bar = meter.firstElementChild;
+      if (!bar || isNaN(value)) return;
+      bar.style.width = Math.max(0, Math.min(100, value)) + "%";
+    });
+  }
+  meters(document);
+  // Parts swapped in by htmx (a billing run's progress polls every 2 s).
+  document.addEventListener("htmx:load", function (event) {
+    meters(event.target.parentNode || document);
+  });
+
   document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) {
+      window.print();
+      return;
+    }
     var toggle = event.target.closest("[data-menu-toggle]");
     if (toggle) {
       var open = document.body.classList.toggle("nav-open");
