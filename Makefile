@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser lint format bench install install-dev messages clean
+.PHONY: run test test-browser fuzz lint format bench install install-dev messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Wuye needs Python 3.11 or newer")'
@@ -40,10 +40,15 @@ format: install-dev
 
 test: lint
 	$(BIN)/wuye makemigrations --check --dry-run
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser and not fuzz" $(PYTEST_ARGS)
 
 test-browser: install-dev
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+# Schemathesis over the whole OpenAPI, as a staff member and as a resident, in-process on a test
+# database; a fixed seed and FUZZ_EXAMPLES examples per operation (a few minutes).
+fuzz: install-dev
+	$(BIN)/python -m pytest -m fuzz tests/fuzz $(PYTEST_ARGS)
 
 bench: install-dev
 	$(BIN)/python -m bench

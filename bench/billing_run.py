@@ -107,16 +107,23 @@ def _cleanup(company_id: int) -> None:
 
     estates = list(Estate.objects.filter(company_id=company_id).values_list("pk", flat=True))
     with transaction.atomic(), connection.cursor() as cursor:
-        # The ledger is immutable by design (a trigger on PostgreSQL); the benchmark's own go.
-        cursor.execute("ALTER TABLE billing_ledgerentry DISABLE TRIGGER USER")
+        # Ledger, payments and allocations are immutable by design (triggers on PostgreSQL);
+        # the benchmark's own rows go, with the triggers off for these deletes only.
+        money = ("billing_ledgerentry", "billing_allocation", "billing_payment")
+        for table in money:
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         cursor.execute("DELETE FROM billing_ledgerentry WHERE estate_id = ANY(%s)", [estates])
-        cursor.execute("ALTER TABLE billing_ledgerentry ENABLE TRIGGER USER")
-        for sql in [
+        cursor.execute(
             "DELETE FROM billing_allocation WHERE bill_id IN "
             "(SELECT id FROM billing_bill WHERE estate_id = ANY(%s))",
+            [estates],
+        )
+        cursor.execute("DELETE FROM billing_payment WHERE estate_id = ANY(%s)", [estates])
+        for table in money:
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        for sql in [
             "DELETE FROM billing_bill WHERE estate_id = ANY(%s)",
             "DELETE FROM billing_billingrun WHERE estate_id = ANY(%s)",
-            "DELETE FROM billing_payment WHERE estate_id = ANY(%s)",
             "DELETE FROM billing_rate WHERE item_id IN "
             "(SELECT id FROM billing_chargeitem WHERE estate_id = ANY(%s))",
             "DELETE FROM billing_chargeitem WHERE estate_id = ANY(%s)",

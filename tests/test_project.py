@@ -28,20 +28,17 @@ def _wuye(*args: str, env: dict[str, str], tmp_path) -> subprocess.CompletedProc
     )
 
 
+PRODUCTION_ENV = {
+    "WUYE_ENV": "production",
+    "SECRET_KEY": "x" * 20 + "-production-secret-key-of-enough-length-and-variety-9f3k",
+    "ALLOWED_HOSTS": "wuye.example.com",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+}
+
+
 def test_check_deploy_passes_with_production_settings(tmp_path):
-    result = _wuye(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        env={
-            "WUYE_ENV": "production",
-            "SECRET_KEY": "x" * 20 + "-production-secret-key-of-enough-length-and-variety-9f3k",
-            "ALLOWED_HOSTS": "wuye.example.com",
-            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
-        },
-        tmp_path=tmp_path,
-    )
+    result = _wuye("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV,
+                   tmp_path=tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -32,6 +32,8 @@ from django.core.exceptions import (
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -42,12 +44,13 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Strict, StringConstraints
 
 from wuye.core import selectors, services
 from wuye.core.choices import Role
 from wuye.core.exceptions import Conflict
 from wuye.core.scoping import actor_for
+from wuye.core.validators import DATE_MAX, DATE_MIN
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +83,53 @@ def _no_nul(value: str) -> str:
 Text = Annotated[str, AfterValidator(_no_nul)]
 """A string from a client: use it for every text field and query parameter."""
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-"""The id of a row, sent in a body or a query: beyond 64 bits the database would raise."""
+NOTE_MAX = 2000  # a note of one step, as the services bound it (core.validators.NOTE_MAX)
+SEARCH_MAX = 100  # a search term or a filter value in a query string
+
+# The length is checked before _no_nul, so its error is the string's (string_too_long).
+Note = Annotated[str, StringConstraints(max_length=NOTE_MAX), AfterValidator(_no_nul)]
+"""A note, reason or comment of one step (at most 2,000 characters, like the services)."""
+
+Term = Annotated[str, StringConstraints(max_length=SEARCH_MAX), AfterValidator(_no_nul)]
+"""A search term or filter value of a query string."""
+
+Id = Annotated[int, Strict(), Field(ge=1, le=2**63 - 1)]
+"""The id of a row in a JSON body: a JSON integer, strictly (``true`` is not row 1, nor is
+``"1"`` or ``1.0``); beyond 64 bits the database would raise."""
+
+IdParam = Annotated[int, Field(ge=1, le=2**63 - 1)]
+"""The id of a row in a path or a query string, where every value is text: ``?estate=3``."""
+
+# The dates and times a client sends: far enough from the limits of date arithmetic (year 1 and
+# 9999) that nothing computed from them overflows, and wide enough for any real record. Dates are
+# the services' own bounds (core.validators: a move-in as old as the roster import takes);
+# times of events (a report, a gate passage) are of this century.
+DATETIME_MIN_YEAR, DATETIME_MAX_YEAR = 2000, 2100
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise ValueError(
+            _("日期应在 %(min)s 至 %(max)s 之间")
+            % {"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}
+        )
+    return value
+
+
+def _datetime_in_range(value: dt.datetime) -> dt.datetime:
+    if not DATETIME_MIN_YEAR <= value.year <= DATETIME_MAX_YEAR:
+        raise ValueError(
+            _("时间应在 %(min)d 年至 %(max)d 年之间")
+            % {"min": DATETIME_MIN_YEAR, "max": DATETIME_MAX_YEAR}
+        )
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_date_in_range)]
+"""A date from a client, 1900-01-01 to 2100-12-31 (the services' bounds)."""
+
+When = Annotated[dt.datetime, AfterValidator(_datetime_in_range)]
+"""A time from a client, in the years 2000 to 2100."""
 
 
 class ErrorDetail(Schema):
@@ -186,9 +234,16 @@ class WuyeAPI(NinjaAPI):
         self.mount_routers()
         return NinjaAPI.urls.fget(self)  # type: ignore[attr-defined]
 
+    def _get_urls(self) -> list:
+        # ninja's own root view (its name locates the API) answers an HTML 404: ours is JSON.
+        urls = super()._get_urls()
+        return [*urls[:-1], path("", api_not_found, name="api-root")]
+
     def get_openapi_schema(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+        from wuye.core.idempotency import document_in_openapi
+
         self.mount_routers()
-        return super().get_openapi_schema(*args, **kwargs)
+        return document_in_openapi(super().get_openapi_schema(*args, **kwargs))
 
 
 api = WuyeAPI(
@@ -229,6 +284,9 @@ _PYDANTIC_MESSAGES = {
     "float_parsing": gettext_lazy("应为数字"),
     "decimal_type": gettext_lazy("应为数字，如 89.50"),
     "decimal_parsing": gettext_lazy("应为数字，如 89.50"),
+    "decimal_max_places": gettext_lazy("最多 %(decimal_places)s 位小数"),
+    "decimal_max_digits": gettext_lazy("最多 %(max_digits)s 位数字"),
+    "decimal_whole_digits": gettext_lazy("整数部分最多 %(whole_digits)s 位"),
     "finite_number": gettext_lazy("应为有限的数字"),
     "bool_type": gettext_lazy("应为 true 或 false"),
     "bool_parsing": gettext_lazy("应为 true 或 false"),
@@ -254,6 +312,9 @@ _PYDANTIC_MESSAGES = {
     "model_type": gettext_lazy("应为 JSON 对象"),
     "model_attributes_type": gettext_lazy("应为 JSON 对象"),
     "extra_forbidden": gettext_lazy("不认识的字段"),
+    "uuid_type": gettext_lazy("应为附件 id（UUID）"),
+    "uuid_parsing": gettext_lazy("应为附件 id（UUID）"),
+    "string_pattern_mismatch": gettext_lazy("格式不正确"),
 }
 
 
@@ -389,6 +450,14 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error_response(request, 413, "too_large", _("请求内容过大"))
 
 
+@api.exception_handler(MultiPartParserError)
+def on_malformed_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # No boundary, a broken one, truncated parts: Django refuses to parse the body.
+    return error_response(
+        request, 400, "malformed_multipart", _("请求内容不是有效的 multipart/form-data")
+    )
+
+
 @api.exception_handler(SuspiciousOperation)
 def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
     return error_response(request, 400, "bad_request", _("请求无效"))
@@ -413,13 +482,20 @@ def unknown_path(request: HttpRequest, rest: str) -> None:
     raise Http404
 
 
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """The URLs under /api/v1 that no route takes (``/api/v1`` and ``/api/v1/`` themselves, a
+    path with a newline that ninja's patterns do not match): the API's JSON 404 rather than a
+    redirect or the web's HTML page. Mounted in ``wuye.urls`` after the API."""
+    return error_response(request, 404, "not_found", _("未找到，或您无权查看"))
+
+
 # --- Auth routes ------------------------------------------------------------------------------
 
 
 class TokenIn(Schema):
-    username: Text
-    password: Text
-    name: Text = Field("", description=gettext_lazy("令牌用途，如「停车场道闸」"))
+    username: Text = Field(..., max_length=150)
+    password: Text = Field(..., max_length=4096)
+    name: Text = Field("", max_length=60, description=gettext_lazy("令牌用途，如「停车场道闸」"))
 
 
 class TokenOut(Schema):
@@ -456,7 +532,10 @@ class MeOut(Schema):
 def auth_token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
     """Exchange a username and password for a bearer token (valid 30 days).
 
-    Failures count towards the same lockout as the login page (django-axes)."""
+    Failures count towards the same lockout as the login page (django-axes, wuye/core/lockout.py:
+    per login name and address, per name from every address, per address across names); a
+    locked-out request is a 429. The token ends with a new password, a deactivated account, a
+    revocation (``/auth/tokens``) or while the name is locked out everywhere."""
     credentials = {"username": payload.username, "password": payload.password}
     user = authenticate(request=request, **credentials)
     if user is None:

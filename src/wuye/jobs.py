@@ -31,6 +31,7 @@ class Job:
 
 JOBS: list[Job] = [
     Job("api_token_purge", "wuye.core.services.api_token_purge_expired", 3600),
+    Job("idempotency_key_purge", "wuye.core.idempotency.idempotency_key_purge", 3600),
     Job("sla_sweep", "wuye.workflow.services.sla_sweep", 60),
     Job("outbox_deliver", "wuye.notify.services.outbox_deliver", 10),
     Job("notice_publish_due", "wuye.notify.notices.notice_publish_due", 60),

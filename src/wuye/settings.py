@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wuye.core.middleware.CurrentEstateMiddleware",
+    # API POSTs with an Idempotency-Key run once: a retry replays the first answer.
+    "wuye.core.idempotency.IdempotencyMiddleware",
     # Last, as django-axes asks: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -150,16 +152,27 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock a username (from any address) after 5 failures for 15 minutes.
+# django-axes, with three limits in the cool-off window (wuye/core/lockout.py):
+# a login name from one address (AXES_FAILURE_LIMIT), so a desk sharing one public address is not
+# locked out by one person's typos nor by someone guessing elsewhere; a login name from all
+# addresses (AXES_USERNAME_FAILURE_LIMIT), against guessing spread over many machines; one address
+# across all names (AXES_ADDRESS_FAILURE_LIMIT), against password spraying.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_USERNAME_FAILURE_LIMIT = int(os.environ.get("AXES_USERNAME_FAILURE_LIMIT", "30"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "wuye.core.lockout.LockoutHandler"
+AXES_RESET_ON_SUCCESS = True  # resets that name at that address only
+# A failure while locked is refused unrecorded: the lock ends on time, and one locked name adds
+# at most AXES_FAILURE_LIMIT to its address's count.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client address: REMOTE_ADDR, or X-Forwarded-For only behind that many proxies of ours
+# (AXES_PROXY_COUNT; 0 trusts no header, so a client cannot choose its own address).
+AXES_CLIENT_IP_CALLABLE = "wuye.core.lockout.client_address"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
-# Lock by username, not by address: a customer-service desk shares one public IP, and locking
-# the address would lock the whole desk out after one person's typos.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -179,6 +192,18 @@ MEDIA_ROOT = VAR_DIR / "media"
 # The key the payment gateway signs its callbacks with (the merchant key it was configured
 # with); empty: derived from SECRET_KEY, which suits the simulated gateway of the demo.
 WUYE_GATEWAY_SECRET = os.environ.get("WUYE_GATEWAY_SECRET", "")
+# Which gateway takes residents' online payments: "simulated" (the demo's 模拟支付 page, which
+# pays with a click and no money: embedded mode only, never in production) or "none" (no online
+# payment; the cashier takes the money). Real gateways (WeChat Pay, Alipay) will add values here.
+PAYMENT_GATEWAYS = ("simulated", "none")
+WUYE_PAYMENT_GATEWAY = os.environ.get("WUYE_PAYMENT_GATEWAY", "").strip().lower() or (
+    "none" if PRODUCTION else "simulated"
+)
+if WUYE_PAYMENT_GATEWAY not in PAYMENT_GATEWAYS:
+    raise ImproperlyConfigured(
+        f"WUYE_PAYMENT_GATEWAY must be one of {', '.join(PAYMENT_GATEWAYS)}, "
+        f"not {WUYE_PAYMENT_GATEWAY!r}."
+    )
 WUYE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024  # a photo, as sent (“照片不能超过 10 MB”)
 WUYE_SIGNATURE_MAX_BYTES = 1024 * 1024  # a signature's PNG, decoded from its data URL
 STORAGES = {

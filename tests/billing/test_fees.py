@@ -204,6 +204,23 @@ def test_the_ledger_is_immutable(world, finance, fee):
         LedgerEntry.objects.all().delete()
 
 
+def test_payments_and_allocations_are_append_only_too(world, finance, fee):
+    run(world, finance)
+    payment = services.payment_record(room=world.room, amount="100.00", channel="cash",
+                                      by=finance.user)  # fmt: skip
+    with pytest.raises(LedgerImmutable):
+        Payment.objects.filter(pk=payment.pk).update(amount="1.00")
+    with pytest.raises(LedgerImmutable):
+        payment.save()
+    with pytest.raises(LedgerImmutable):
+        payment.delete()
+    with pytest.raises(LedgerImmutable):
+        Allocation.objects.all().delete()
+    with pytest.raises(LedgerImmutable):
+        Allocation.objects.first().save()
+    assert Payment.objects.get().amount == Decimal("100.00")
+
+
 # --- Refunds: a reversing entry, approved by someone else ---------------------------------------
 
 

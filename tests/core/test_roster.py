@@ -280,12 +280,23 @@ def test_area_must_be_a_positive_number(world, area):
 
 
 @pytest.mark.parametrize(
-    ("area", "stored"), [("89.5㎡", "89.50"), ("1,234.567", "1234.57"), (0.005, "0.01")]
+    ("area", "stored"),
+    [("89.5㎡", "89.50"), ("1,234.56", "1234.56"), (0.01, "0.01"), (89.50000000000001, "89.50")],
 )
 def test_area_is_read_as_people_write_it(world, area, stored):
     file = xlsx(rooms=[["1栋", "2单元", "601", 6, area, ""]])
     roster_import(estate=world.estate, file=file, by=world.agent.user)
     assert Room.objects.get(number="601").area == Decimal(stored)
+
+
+@pytest.mark.parametrize("area", ["1,234.567", 0.005, 89.505])
+def test_area_with_more_than_two_decimals_is_refused_not_rounded(world, area):
+    file = xlsx(rooms=[["1栋", "2单元", "601", 6, area, ""]])
+    errors = messages(world.estate, file, world.agent.user)
+    assert [(e.sheet, e.row, e.column, e.message) for e in errors] == [
+        ("房屋", 2, "建筑面积(m²)", "建筑面积最多两位小数")
+    ]
+    assert not Room.objects.filter(number="601").exists()
 
 
 def test_building_twice_in_the_building_sheet(world):
@@ -438,7 +449,7 @@ def test_blank_rows_are_skipped_and_row_numbers_stay_right(world):
 def test_numbers_typed_as_numbers(world):
     file = xlsx(
         buildings=[[3, 18.0]],
-        rooms=[[3, 1, 301, 3.0, 90, None], [3, 1, 302.0, "3", 89.456, None]],
+        rooms=[[3, 1, 301, 3.0, 90, None], [3, 1, 302.0, "3", 89.46, None]],
         people=[
             [3, 1, 301, "张三", 13800138000.0, idn(5), "业主", dt.datetime(2024, 5, 1)],
             [3, 1, 302, "李四", 13900139000, None, None, 45413],  # a date without its format

@@ -327,3 +327,54 @@ def test_only_staff_of_the_cases_estate_can_be_assigned(opened, world):
         )
     opened.refresh_from_db()
     assert opened.status == "new" and opened.assignee is None
+
+
+# --- Bounded input (issue 12): every action's note and data, checked once in the engine ---------
+
+
+def _written(case) -> tuple:
+    from wuye.notify.models import Message
+
+    case.refresh_from_db()
+    return case.status, case.events.count(), Message.objects.count()
+
+
+def test_a_note_over_2000_characters_is_refused_and_writes_nothing(opened, world):
+    before = _written(opened)
+    with pytest.raises(ValidationError) as refused:
+        services.case_act(case=opened, action="cancel", by=world.agent.user, note="漏" * 2001)
+    assert refused.value.message_dict == {"note": ["说明不能超过 2000 个字"]}
+    assert _written(opened) == before
+    # 2,000 characters exactly is a note like any other.
+    services.case_act(case=opened, action="cancel", by=world.agent.user, note="漏" * 2000)
+    assert opened.events.last().note == "漏" * 2000
+
+
+def test_a_15_mb_note_is_refused_at_the_opening_too(world):
+    with pytest.raises(ValidationError) as refused:
+        services.case_open(process=TOY, estate=world.estate, title="漏水", by=world.agent.user,
+                           note="x" * (15 * 1024 * 1024))  # fmt: skip
+    assert list(refused.value.message_dict) == ["note"]
+    assert not Case.objects.exists() and not Event.objects.exists()
+
+
+def test_data_over_16_kb_of_json_is_refused_and_writes_nothing(opened, world):
+    before = _written(opened)
+    # 5,500 Chinese characters are 16,500 bytes of UTF-8: over 16 KB though under 16,384 chars.
+    with pytest.raises(ValidationError) as refused:
+        services.case_act(case=opened, action="cancel", by=world.agent.user, note="重复登记",
+                          data={"detail": "漏" * 5500})  # fmt: skip
+    assert refused.value.message_dict == {"data": ["提交的数据不能超过 16 KB"]}
+    assert _written(opened) == before
+    assert clock(opened, "dispatch").state == ClockState.RUNNING
+    done = services.case_act(case=opened, action="cancel", by=world.agent.user, note="重复登记",
+                             data={"detail": "漏" * 5000})  # fmt: skip
+    assert done.case.status == "cancelled"
+
+
+def test_a_report_time_outside_the_sane_years_is_refused(world):
+    with pytest.raises(ValidationError) as refused:
+        services.case_open(process=TOY, estate=world.estate, title="漏水", by=world.agent.user,
+                           at=dt.datetime(1, 1, 1, tzinfo=dt.UTC))  # fmt: skip
+    assert list(refused.value.message_dict) == ["at"]
+    assert not Case.objects.exists()

@@ -31,6 +31,7 @@ from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Room
 from wuye.core.scoping import Actor
+from wuye.core.validators import check_date, check_field_text
 from wuye.workflow.services import case_number_next
 
 from . import services
@@ -84,12 +85,14 @@ def bill_one_off(
     amount = services.money(amount)
     now = timezone.now()
     today = services._today(room.estate, now)
+    check_date(due_date, field="due_date", label=_("缴费截止日"))
     if due_date < today:
         raise ValidationError({"due_date": [_("缴费截止日不能早于今天")]})
     text = (description or "").strip() or item.name
+    check_field_text(Bill, "description", text)
     bill = Bill.objects.create(
         estate=room.estate, room=room, item=item, period_start=today, period_end=today,
-        description=text[:200], amount=amount, due_date=due_date,
+        description=text, amount=amount, due_date=due_date,
         source_ref=case_number_next(estate=room.estate, prefix="LS", at=now), created_at=now,
     )  # fmt: skip
     _entry(bill, EntryKind.CHARGE, amount, bill.description, actor, now)
@@ -129,6 +132,7 @@ def adjustment_request(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("请填写调整原因")]})
+    check_field_text(BillAdjustment, "reason", reason)
     bill = Bill.objects.select_related("item").get(pk=bill.pk)
     amount = None
     if kind == AdjustmentKind.CORRECT:
@@ -144,7 +148,7 @@ def adjustment_request(
     try:
         with transaction.atomic():
             return BillAdjustment.objects.create(
-                bill=bill, kind=kind, new_amount=amount, reason=reason[:200],
+                bill=bill, kind=kind, new_amount=amount, reason=reason,
                 requested_by=actor.user, requested_at=timezone.now(),
             )  # fmt: skip
     except IntegrityError:
@@ -165,7 +169,8 @@ def adjustment_decide(*, adjustment: BillAdjustment, approve: bool, by, note: st
         raise PermissionDenied(_("账单调整不能由申请人本人审批"))
     if adjustment.status != ApprovalStatus.PENDING:
         raise Conflict(_("该申请已处理"), code="invalid_state")
-    note = (note or "").strip()[:200]
+    note = (note or "").strip()
+    check_field_text(BillAdjustment, "decision_note", note, key="note")
     now = timezone.now()
     if not approve:
         if not note:

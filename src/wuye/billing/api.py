@@ -11,14 +11,13 @@ import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from wuye.api import READ_ERRORS, WRITE_ERRORS, Id, Text, paginated
+from wuye.api import READ_ERRORS, WRITE_ERRORS, ErrorOut, Id, IdParam, Text, When, paginated
 from wuye.core.models import Room
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates, visible_rooms
 
@@ -64,8 +63,10 @@ class LedgerOut(Schema):
 
 class PaymentIn(Schema):
     amount: Decimal = Field(..., gt=0, max_digits=12, decimal_places=2)
-    channel: Text = Field(..., description="wechat / alipay / bank / cash / pos")
-    bills: list[Id] | None = Field(None, description="只缴这些账单；不填则从最早的欠费缴起")
+    channel: Text = Field(..., max_length=10, description="wechat / alipay / bank / cash / pos")
+    bills: list[Id] | None = Field(
+        None, max_length=500, description="只缴这些账单；不填则从最早的欠费缴起"
+    )
     reference: Text = Field("", max_length=64)
     note: Text = Field("", max_length=200)
 
@@ -83,8 +84,8 @@ class PaymentOut(Schema):
 
 
 class OrderIn(Schema):
-    channel: Text = Field(..., description="wechat / alipay")
-    bills: list[Id] | None = None
+    channel: Text = Field(..., max_length=10, description="wechat / alipay")
+    bills: list[Id] | None = Field(None, max_length=500)
 
 
 class OrderOut(Schema):
@@ -112,9 +113,13 @@ def _room(request: HttpRequest, room_id: int) -> tuple[Actor, Room]:
     return actor, room
 
 
-@router.get("/billing/rooms/{int:room_id}/bills", response={200: list[BillOut], **READ_ERRORS})
+# A staff member who may not read fees gets a 403 (``_room``): the reads declare it too.
+FEE_READ_ERRORS = {**READ_ERRORS, 403: ErrorOut}
+
+
+@router.get("/billing/rooms/{int:room_id}/bills", response={200: list[BillOut], **FEE_READ_ERRORS})
 @paginated
-def bill_list(request: HttpRequest, room_id: Id, open: bool = False):
+def bill_list(request: HttpRequest, room_id: IdParam, open: bool = False):
     """The room's bills, oldest due first; ``open=true``: only those still to pay."""
     _actor, room = _room(request, room_id)
     bills = Bill.objects.filter(room=room).select_related("item").order_by("due_date", "id")
@@ -123,8 +128,8 @@ def bill_list(request: HttpRequest, room_id: Id, open: bool = False):
     return bills
 
 
-@router.get("/billing/rooms/{int:room_id}/ledger", response={200: LedgerOut, **READ_ERRORS})
-def ledger(request: HttpRequest, room_id: Id, limit: int = 100):
+@router.get("/billing/rooms/{int:room_id}/ledger", response={200: LedgerOut, **FEE_READ_ERRORS})
+def ledger(request: HttpRequest, room_id: IdParam, limit: int = 100):
     """业主缴费台账 (FEE-07): the balance (the sum of every entry) and the latest ``limit``
     entries (at most 500)."""
     _actor, room = _room(request, room_id)
@@ -147,7 +152,7 @@ def _payment_out(payment) -> dict:
 
 
 @router.post("/billing/rooms/{int:room_id}/payments", response={201: PaymentOut, **WRITE_ERRORS})
-def payment_create(request: HttpRequest, room_id: Id, payload: PaymentIn):
+def payment_create(request: HttpRequest, room_id: IdParam, payload: PaymentIn):
     """收款 by finance (FEE-06/07): settles the chosen bills exactly (409 when someone else
     settled them meanwhile) or the oldest ones; the rest becomes prepaid credit."""
     _actor, room = _room(request, room_id)
@@ -160,7 +165,7 @@ def payment_create(request: HttpRequest, room_id: Id, payload: PaymentIn):
 
 
 @router.post("/billing/rooms/{int:room_id}/orders", response={201: OrderOut, **WRITE_ERRORS})
-def order_create(request: HttpRequest, room_id: Id, payload: OrderIn):
+def order_create(request: HttpRequest, room_id: IdParam, payload: OrderIn):
     """An online payment order (WeChat Pay / Alipay) for the room's open bills or the chosen
     ones; the gateway's signed callback confirms the money (FEE-05/12)."""
     _actor, room = _room(request, room_id)
@@ -169,14 +174,18 @@ def order_create(request: HttpRequest, room_id: Id, payload: OrderIn):
     return Status(201, {
         "out_trade_no": order.out_trade_no, "amount": order.amount, "channel": order.channel,
         "status": order.status,
-        "pay_url": request.build_absolute_uri(
-            reverse("billing:simulate_pay", args=[order.out_trade_no])),
+        "pay_url": request.build_absolute_uri(services.gateway_pay_url(order)),
     })  # fmt: skip
 
 
-@router.get("/billing/parking/fee", response={200: ParkingFeeOut, **READ_ERRORS})
-def parking_fee(request: HttpRequest, estate: Id, entered_at: dt.datetime, left_at: dt.datetime):
-    """临时停车费 of one stay under the estate's rule of the entry day (for the gate)."""
+# The longest stay the gate may price: a car left for longer is a case for the desk, not a fee.
+PARKING_STAY_MAX = dt.timedelta(days=366)
+
+
+@router.get("/billing/parking/fee", response={200: ParkingFeeOut, **FEE_READ_ERRORS})
+def parking_fee(request: HttpRequest, estate: IdParam, entered_at: When, left_at: When):
+    """临时停车费 of one stay under the estate's rule of the entry day (for the gate); staff
+    only (a resident gets a 403). A stay of more than 366 days is refused (400)."""
     actor = actor_for(request.auth)
     estate_obj = get_or_404(visible_estates(actor), estate)
     if actor.resident is not None:
@@ -184,6 +193,9 @@ def parking_fee(request: HttpRequest, estate: Id, entered_at: dt.datetime, left_
     zone = ZoneInfo(estate_obj.time_zone or "Asia/Shanghai")
     # A time without an offset is the estate's local time (what a gate's clock shows).
     entered_at, left_at = (t if t.tzinfo else t.replace(tzinfo=zone) for t in (entered_at, left_at))
+    if left_at - entered_at > PARKING_STAY_MAX:
+        message = _("停车时长不能超过 %(days)d 天") % {"days": PARKING_STAY_MAX.days}
+        raise ValidationError({"left_at": [message]})
     fee = parking.parking_fee(estate=estate_obj, entered_at=entered_at, left_at=left_at)
     minutes = max(0, int((left_at - entered_at).total_seconds() // 60))
     return {"estate": estate_obj.pk, "entered_at": entered_at, "left_at": left_at,

@@ -6,3 +6,6 @@ class BillingConfig(AppConfig):
     name = "wuye.billing"
     label = "billing"
     verbose_name = _("收费")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deploy check)

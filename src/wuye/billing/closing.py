@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate
+from wuye.core.validators import check_field_text
 
 from . import services
 from .models import ZERO, CashierClosing, Payment, PaymentChannel
@@ -111,6 +112,7 @@ def cashier_close(
     difference = counted - totals.cash
     if difference and not (note or "").strip():
         raise ValidationError({"note": [_("实点现金与系统现金不符，请填写长短款说明")]})
+    check_field_text(CashierClosing, "note", (note or "").strip())
     try:
         with transaction.atomic():
             return CashierClosing.objects.create(
@@ -118,7 +120,7 @@ def cashier_close(
                 totals={k: {"count": n, "amount": str(a)} for k, (n, a) in
                         totals.by_channel.items()},
                 count=totals.count, amount=totals.amount, cash_expected=totals.cash,
-                cash_counted=counted, difference=difference, note=(note or "").strip()[:200],
+                cash_counted=counted, difference=difference, note=(note or "").strip(),
                 closed_at=now,
             )  # fmt: skip
     except IntegrityError:

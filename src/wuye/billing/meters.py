@@ -48,6 +48,7 @@ from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Building, Estate, Room
 from wuye.core.scoping import Actor
+from wuye.core.validators import DATE_MAX, DATE_MIN, check_date, check_field_text
 
 from . import services
 from .models import (
@@ -146,12 +147,13 @@ def month_shift(month: dt.date, n: int) -> dt.date:
 
 
 def parse_month(text: str | None) -> dt.date | None:
-    """ "2026-11" → 2026-11-01; anything else → None."""
+    """ "2026-11" → 2026-11-01; anything else (a year outside 1900–2100 too) → None."""
     try:
         year, month = (int(p) for p in str(text or "").strip().split("-")[:2])
-        return dt.date(year, month, 1)
+        day = dt.date(year, month, 1)
     except (ValueError, TypeError):
         return None
+    return day if DATE_MIN <= day <= DATE_MAX else None
 
 
 def current_month(estate: Estate) -> dt.date:
@@ -162,6 +164,7 @@ def _check_month(estate: Estate, period: dt.date, field_name: str = "period") ->
     if not isinstance(period, dt.date):
         raise ValidationError({field_name: [_("请选择月份")]})
     period = month_start(period)
+    check_date(period, field=field_name, label=_("月份"))
     if period > current_month(estate):
         raise ValidationError({field_name: [_("不能录入未来月份")]})
     return period
@@ -801,9 +804,9 @@ def disclosure_update(
     disclosure = _locked_draft(disclosure, actor)
     if method not in ("area", "household"):
         raise ValidationError({"method": [_("请选择分摊方式")]})
-    if len(note or "") > 2000:
-        raise ValidationError({"note": [_("说明不能超过 2000 字")]})
-    disclosure.method, disclosure.note = method, (note or "").strip()
+    note = (note or "").strip()
+    check_field_text(SharedCostDisclosure, "note", note)
+    disclosure.method, disclosure.note = method, note
     disclosure.save(update_fields=["method", "note"])
     return disclosure
 

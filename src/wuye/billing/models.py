@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wuye.core.validators import NOTE_MAX
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
@@ -226,7 +228,38 @@ class PaymentChannel(models.TextChoices):
     POS = "pos", _("POS刷卡")
 
 
-class Payment(models.Model):
+class LedgerImmutable(Exception):
+    """Ledger entries, payments and their allocations are never changed or deleted: a correction
+    is a new reversing record (a void, a refund), so the money's history stays as it happened."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise LedgerImmutable(f"{self.model._meta.model_name} rows cannot be changed")
+
+    def delete(self):
+        raise LedgerImmutable(f"{self.model._meta.model_name} rows cannot be deleted")
+
+
+class AppendOnly(models.Model):
+    """A row written once (PostgreSQL's triggers refuse UPDATE, DELETE and TRUNCATE as well:
+    migrations billing 0003 and 0010)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise LedgerImmutable(f"{self._meta.model_name} rows cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LedgerImmutable(f"{self._meta.model_name} rows cannot be deleted")
+
+
+class Payment(AppendOnly):
     """收款 — money received for a room (confirmed: FEE-06 invoices only after this)."""
 
     estate = models.ForeignKey("core.Estate", on_delete=models.PROTECT, related_name="payments")
@@ -268,7 +301,7 @@ class Payment(models.Model):
         return f"{self.room_id} ¥{self.amount} {self.channel}"
 
 
-class Allocation(models.Model):
+class Allocation(AppendOnly):
     """How much of a payment (or of a refund's reversal) settles how much of a bill."""
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
@@ -294,19 +327,7 @@ class EntryKind(models.TextChoices):
     VOID = "void", _("冲销")
 
 
-class LedgerImmutable(Exception):
-    """Ledger entries are never changed or deleted: a correction is a new reversing entry."""
-
-
-class LedgerQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise LedgerImmutable("ledger entries cannot be changed")
-
-    def delete(self):
-        raise LedgerImmutable("ledger entries cannot be deleted")
-
-
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnly):
     """业主缴费台账 (FEE-07) — one immutable line of a room's account."""
 
     estate = models.ForeignKey("core.Estate", on_delete=models.PROTECT, related_name="+")
@@ -326,8 +347,6 @@ class LedgerEntry(models.Model):
         related_name="+",
     )  # fmt: skip
 
-    objects = LedgerQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("台账记录")
         verbose_name_plural = _("台账记录")
@@ -336,14 +355,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.room_id} {self.kind} {self.amount}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None or not self._state.adding:
-            raise LedgerImmutable("ledger entries cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise LedgerImmutable("ledger entries cannot be deleted")
 
 
 class GatewayOrderStatus(models.TextChoices):
@@ -394,11 +405,14 @@ class CallbackLog(models.Model):
     body = models.TextField()
     accepted = models.BooleanField(default=False)
     reason = models.CharField(max_length=200, blank=True)
+    # Who sent it: refused callbacks from one address are logged up to a limit per hour.
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("支付回调记录")
         verbose_name_plural = _("支付回调记录")
         ordering = ["-received_at"]
+        indexes = [models.Index(fields=["remote_addr", "received_at"])]
 
     def __str__(self) -> str:
         return f"{self.out_trade_no} {'ok' if self.accepted else self.reason}"
@@ -803,7 +817,7 @@ class SharedCostDisclosure(models.Model):
         ChargeItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("计入收费项目"),
     )  # fmt: skip
-    note = models.TextField(_("说明"), blank=True)
+    note = models.TextField(_("说明"), max_length=NOTE_MAX, blank=True)
     created_at = models.DateTimeField(_("创建时间"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

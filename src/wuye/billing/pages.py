@@ -435,6 +435,7 @@ def my_bills(request):
         "total": sum((c["total"] for c in cards), ZERO),
         "payments": payments,
         "channels": [(c.value, c.label) for c in ONLINE_CHANNELS],
+        "online_payment": services.online_payment_enabled(),
     }
     return render(request, "billing/my_bills.html", context)
 
@@ -452,7 +453,10 @@ def my_pay(request, room_pk: int):
         for text in error.messages:
             messages.error(request, text)
         return redirect("billing:my_bills")
-    return redirect("billing:simulate_pay", out_trade_no=order.out_trade_no)
+    except Conflict as error:
+        messages.error(request, error.message)
+        return redirect("billing:my_bills")
+    return redirect(services.gateway_pay_url(order))
 
 
 # --- The simulated gateway (demo) --------------------------------------------------------------
@@ -480,6 +484,8 @@ def _back(request, order: GatewayOrder):
 def simulate_pay(request, out_trade_no: str):
     """模拟支付（演示）: stands in for the WeChat Pay / Alipay page. 确认支付 makes the gateway's
     signed callback and hands it to the same service the real callback URL calls."""
+    if services.payment_gateway() != "simulated":
+        raise Http404  # production, or a real gateway: this page does not exist
     order = _order_for(request, out_trade_no)
     if request.method == "POST" and order.status == GatewayOrderStatus.CREATED:
         body, signature = services.gateway_simulate_payment(order)

@@ -5,7 +5,10 @@ How a stay is charged (the usual rule of Chinese estates, stated on the rules pa
 
 - a stay within the free minutes costs nothing;
 - past them, the whole stay is charged (the free minutes are not deducted), per started hour;
-- each full 24 hours from entry costs at most the cap, and so does the rest of the stay.
+- each full 24 hours from entry costs at most the cap, and so does the rest of the stay;
+- a stay is at most ``MAX_STAY`` (366 days): a gate's record of a longer one is a missed exit or
+  an abandoned car, settled at the desk, not a fee the gate computes (8,000 years would be
+  ¥58 million).
 
 The rule in force on the day of entry (estate time) applies to the whole stay.
 """
@@ -23,11 +26,13 @@ from django.utils.translation import gettext as _
 
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate
+from wuye.core.validators import check_date
 
 from . import services
 from .models import ZERO, ParkingRule
 
 DAY_MINUTES = 24 * 60
+MAX_STAY = dt.timedelta(days=366)
 
 
 def _price(value, field_name: str, optional: bool = False) -> Decimal | None:
@@ -57,6 +62,7 @@ def parking_rule_set(
         raise ValidationError({"free_minutes": [_("请填写免费分钟数")]}) from None
     if not 0 <= free <= 24 * 60:
         raise ValidationError({"free_minutes": [_("免费时长须在 0–1440 分钟之间")]})
+    check_date(effective_from, field="effective_from", label=_("生效日期"))
     hourly = _price(per_hour, "per_hour")
     cap = _price(daily_cap, "daily_cap", optional=True)
     if cap is not None and cap < hourly:
@@ -89,9 +95,19 @@ def _window_fee(minutes: int, rule: ParkingRule) -> Decimal:
 
 def parking_fee(*, estate: Estate, entered_at: dt.datetime, left_at: dt.datetime) -> Decimal:
     """The fee of one stay under the rule of the entry day; raises ValidationError without a
-    rule or with a stay that ends before it starts."""
+    rule, with a stay that ends before it starts or lasts longer than ``MAX_STAY``, or with a
+    time outside the years a person may type (core.validators.DATE_MIN..DATE_MAX)."""
+    errors: dict[str, list[str]] = {}
+    # Checked on the moments' own dates, before any arithmetic: year 1 or 9999 would overflow.
+    check_date(entered_at.date(), field="entered_at", label=_("入场时间"), errors=errors)
+    check_date(left_at.date(), field="left_at", label=_("离场时间"), errors=errors)
+    if errors:
+        raise ValidationError(errors)
     if left_at < entered_at:
         raise ValidationError({"left_at": [_("离场时间不能早于入场时间")]})
+    if left_at - entered_at > MAX_STAY:
+        message = _("停车时长不能超过 %(days)d 天，请到服务台核实") % {"days": MAX_STAY.days}
+        raise ValidationError({"left_at": [message]})
     zone = ZoneInfo(estate.time_zone or "Asia/Shanghai")
     rule = parking_rule_at(estate, entered_at.astimezone(zone).date())
     if rule is None:

@@ -37,6 +37,7 @@ from wuye.core.choices import DepartmentKind, Relation, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate, Occupancy, Room
 from wuye.core.scoping import Actor, actor_for
+from wuye.core.validators import check_date, check_field_text
 from wuye.workflow.services import case_number_next
 
 from .models import (
@@ -164,6 +165,7 @@ def rate_set(*, item: ChargeItem, amount, effective_from: dt.date, by) -> Rate:
     """A price from a date on (收费标准). Bills already made keep their amounts."""
     actor = _actor(by)
     _check_finance(actor, item.estate)
+    check_date(effective_from, field="effective_from", label=_("生效日期"))
     try:
         value = Decimal(str(amount))
     except (InvalidOperation, ValueError, TypeError):
@@ -236,7 +238,12 @@ class RunPreview:
 
 
 def _check_period(period_start: dt.date, period_end: dt.date, due_date: dt.date) -> None:
-    errors = {}
+    errors: dict[str, list[str]] = {}
+    check_date(period_start, field="period_start", label=_("账期开始"), errors=errors)
+    check_date(period_end, field="period_end", label=_("账期结束"), errors=errors)
+    check_date(due_date, field="due_date", label=_("缴费截止日"), errors=errors)
+    if errors:
+        raise ValidationError(errors)
     if period_start.day != 1:
         errors["period_start"] = [_("账期须从某月1日开始")]
     month_end = calendar.monthrange(period_end.year, period_end.month)[1]
@@ -806,6 +813,9 @@ def payment_record(
     amount = money(amount)
     if channel not in PaymentChannel.values:
         raise ValidationError({"channel": [_("请选择缴费渠道")]})
+    note = (note or "").strip()
+    check_field_text(Payment, "note", note)
+    check_field_text(Payment, "reference", reference or "")
     at = received_at or timezone.now()
     chosen = None if bills is None else [int(b) for b in bills]
     locked = _locked_open_bills(room.pk, chosen)
@@ -836,7 +846,7 @@ def payment_record(
             payment = Payment.objects.create(
                 estate=room.estate, room=room, amount=amount, channel=channel,
                 reference=reference, received_at=at,
-                received_by=actor.user if actor is not None else None, note=note[:200],
+                received_by=actor.user if actor is not None else None, note=note,
                 receipt_no=case_number_next(estate=room.estate, prefix="SK", at=at),
             )  # fmt: skip
     except IntegrityError:
@@ -922,13 +932,14 @@ def refund_request(*, payment: Payment, amount, reason: str, by):
     amount = money(amount)
     if not reason.strip():
         raise ValidationError({"reason": [_("请填写退款原因")]})
+    check_field_text(Refund, "reason", reason.strip())
     _lock(Room, payment.room_id)
     left = dict((p.pk, rest) for p, rest in _unallocated(payment.room_id)).get(payment.pk, ZERO)
     pending = _sum(Refund.objects.filter(payment=payment, status="pending").aggregate(
         s=Sum("amount"))["s"])  # fmt: skip
     if amount > left - pending:
         raise ValidationError({"amount": [_("可退金额为 ¥%(left)s") % {"left": left - pending}]})
-    return Refund.objects.create(payment=payment, amount=amount, reason=reason.strip()[:200],
+    return Refund.objects.create(payment=payment, amount=amount, reason=reason.strip(),
                                  requested_by=actor.user, requested_at=timezone.now())  # fmt: skip
 
 
@@ -966,6 +977,32 @@ def refund_approve(*, refund, by):
 # --- Online payments: orders and the gateway's signed callbacks --------------------------------
 
 
+def payment_gateway() -> str:
+    """The gateway that takes online payments (settings.WUYE_PAYMENT_GATEWAY): "simulated" only
+    in embedded mode, whatever the setting says, so production never pays with a click."""
+    name = getattr(settings, "WUYE_PAYMENT_GATEWAY", "none")
+    if name == "simulated" and getattr(settings, "PRODUCTION", False):
+        return "none"
+    return name
+
+
+def online_payment_enabled() -> bool:
+    return payment_gateway() != "none"
+
+
+def gateway_pay_url(order: GatewayOrder) -> str:
+    """Where the payer goes to pay the order (the gateway's cashier page)."""
+    from django.urls import reverse
+
+    if payment_gateway() == "simulated":
+        return reverse("billing:simulate_pay", args=[order.out_trade_no])
+    _no_online_payment()
+
+
+def _no_online_payment():
+    raise Conflict(_("在线缴费暂未开通，请到物业服务中心缴费"), code="online_payment_unavailable")
+
+
 def gateway_secret() -> bytes:
     """The key the (simulated) gateway signs callbacks with; WUYE_GATEWAY_SECRET in production."""
     configured = getattr(settings, "WUYE_GATEWAY_SECRET", "")
@@ -989,6 +1026,8 @@ def gateway_order_create(*, room: Room, channel: str, by, bills: list[int] | Non
             raise Http404
     else:
         _check_finance(actor, room.estate)
+    if not online_payment_enabled():
+        _no_online_payment()
     if channel not in (PaymentChannel.WECHAT, PaymentChannel.ALIPAY):
         raise ValidationError({"channel": [_("在线支付请选择微信支付或支付宝")]})
     open_bills = _locked_open_bills(room.pk, bills)
@@ -1009,10 +1048,15 @@ class CallbackRefused(Exception):
         self.reason = reason
 
 
-def gateway_callback(body: dict, signature: str) -> GatewayOrder:
+CALLBACK_MAX_BYTES = 8 * 1024  # a gateway's notification is well under 2 KB
+REFUSED_CALLBACKS_LOGGED_PER_HOUR = 50  # per sending address; the rest go to the server log
+
+
+def gateway_callback(body: dict, signature: str, *, remote_addr: str | None = None) -> GatewayOrder:
     """The gateway says an order was paid. Refused (logged, nothing changed) when the signature
     is wrong, the order unknown, or the amount differs; idempotent by the transaction id, so a
-    replayed or concurrent callback credits once."""
+    replayed or concurrent callback credits once. Refused callbacks are kept in the table up to
+    ``REFUSED_CALLBACKS_LOGGED_PER_HOUR`` per address, so nobody can fill it by posting junk."""
     now = timezone.now()
     raw = json.dumps(body, ensure_ascii=False, sort_keys=True)[:4000]
     out_trade_no = str(body.get("out_trade_no", ""))[:40]
@@ -1022,18 +1066,26 @@ def gateway_callback(body: dict, signature: str) -> GatewayOrder:
         raise CallbackRefused(reason)
 
     try:
-        return _gateway_callback(body, signature, refuse, now, raw, out_trade_no, transaction_id)
+        return _gateway_callback(
+            body, signature, refuse, now, raw, out_trade_no, transaction_id, remote_addr
+        )
     except CallbackRefused as exc:
         # Logged outside the refused transaction, so the log survives its rollback.
-        CallbackLog.objects.create(
-            received_at=now, out_trade_no=out_trade_no, transaction_id=transaction_id, body=raw,
-            reason=exc.reason[:200],
-        )  # fmt: skip
-        log.warning("payment callback refused: %s (%s)", exc.reason, out_trade_no)
+        recent = CallbackLog.objects.filter(
+            remote_addr=remote_addr, accepted=False, received_at__gt=now - dt.timedelta(hours=1)
+        )
+        if recent.count() < REFUSED_CALLBACKS_LOGGED_PER_HOUR:
+            CallbackLog.objects.create(
+                received_at=now, out_trade_no=out_trade_no, transaction_id=transaction_id,
+                body=raw, reason=exc.reason[:200], remote_addr=remote_addr,
+            )  # fmt: skip
+        log.warning(
+            "payment callback refused: %s (%s) from %s", exc.reason, out_trade_no, remote_addr
+        )
         raise
 
 
-def _gateway_callback(body, signature, refuse, now, raw, out_trade_no, transaction_id):
+def _gateway_callback(body, signature, refuse, now, raw, out_trade_no, transaction_id, remote_addr):
     if not hmac.compare_digest(gateway_sign(body), str(signature or "")):
         refuse("bad signature")
     if not transaction_id or body.get("trade_state") != "SUCCESS":
@@ -1053,7 +1105,8 @@ def _gateway_callback(body, signature, refuse, now, raw, out_trade_no, transacti
                 refuse("order already paid by another transaction")
             CallbackLog.objects.create(received_at=now, out_trade_no=out_trade_no,
                                        transaction_id=transaction_id, body=raw, accepted=True,
-                                       reason="duplicate: already credited")  # fmt: skip
+                                       reason="duplicate: already credited",
+                                       remote_addr=remote_addr)  # fmt: skip
             return order
         payment = payment_record(
             room=order.room, amount=order.amount, channel=order.channel, by=None,
@@ -1065,13 +1118,14 @@ def _gateway_callback(body, signature, refuse, now, raw, out_trade_no, transacti
         order.save(update_fields=["status", "transaction_id", "payment", "paid_at"])
         CallbackLog.objects.create(
             received_at=now, out_trade_no=out_trade_no, transaction_id=transaction_id, body=raw,
-            accepted=True,
+            accepted=True, remote_addr=remote_addr,
         )  # fmt: skip
     return order
 
 
 def gateway_simulate_payment(order: GatewayOrder) -> tuple[dict, str]:
-    """What the simulated gateway posts back when the payer pays (demo and tests)."""
+    """What the simulated gateway posts back when the payer pays (demo and tests). Only a
+    caller that checked ``payment_gateway() == "simulated"`` may hand it to the callback."""
     body = {
         "out_trade_no": order.out_trade_no,
         "transaction_id": f"SIM{secrets.token_hex(10).upper()}",
@@ -1234,9 +1288,10 @@ def lawyer_letter_decide(*, dunning: Dunning, approve: bool, note: str, by) -> D
         raise Conflict(_("该律师函已审批"))
     if not note.strip():
         raise ValidationError({"note": [_("请填写审批意见")]})
+    check_field_text(Dunning, "decision_note", note.strip(), key="note")
     dunning.status = DunningStatus.APPROVED if approve else DunningStatus.REJECTED
     dunning.decided_by, dunning.decided_at = actor.user, timezone.now()
-    dunning.decision_note = note.strip()[:200]
+    dunning.decision_note = note.strip()
     dunning.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     return dunning
 
@@ -1268,6 +1323,7 @@ def collection_contact_record(
         errors["result"] = [_("请填写催收结果")]
     elif len(result) > 200:
         errors["result"] = [_("不能超过 200 字")]
+    check_date(promised_on, field="promised_on", label=_("承诺缴费日期"), errors=errors)
     if errors:
         raise ValidationError(errors)
     return CollectionContact.objects.create(

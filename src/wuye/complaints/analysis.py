@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.models import Estate
 from wuye.core.scoping import Actor, actor_for
+from wuye.core.validators import NOTE_MAX
 from wuye.workflow.choices import ClockState
 from wuye.workflow.models import SlaClock
 
@@ -44,7 +45,7 @@ TOP = 10
 # large estate may not be: past this many the subjects are counted over the newest ones only
 # (``keywords_scanned`` says how many were read).
 KEYWORD_SCAN_LIMIT = 5000
-MEASURES_MAX = 2000
+MEASURES_MAX = NOTE_MAX
 HANDLE_CLOCKS = ("handle_general", "handle_urgent")  # COMPLAINT-09/10
 UNASSIGNED = "unassigned"
 

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from wuye.api import READ_ERRORS, WRITE_ERRORS, ApiError, Id, Text, paginated
+from wuye.api import READ_ERRORS, WRITE_ERRORS, ApiError, Id, IdParam, Note, Term, Text, paginated
 from wuye.core import selectors as core_selectors
 from wuye.core.scoping import actor_for, get_or_404, visible_estates
+from wuye.workflow.api import ClockOut
 
 from . import selectors, services
 from .choices import Channel, ComplaintType, Urgency
@@ -32,29 +33,19 @@ class ComplaintIn(Schema):
     content: Text = Field(..., min_length=1, max_length=CONTENT_MAX)
     contact_name: Text = Field(..., min_length=1, max_length=50)
     contact_phone: Text = Field(..., min_length=1, max_length=20)
-    contact_email: Text = ""
-    channel: Text = Channel.API
-    type: Text = ComplaintType.OTHER
-    type_other: Text = ""
-    urgency: Text = Urgency.GENERAL
-    attachments: list[Any] = Field(default_factory=list)
+    contact_email: Text = Field("", max_length=254)
+    channel: Text = Field(Channel.API, max_length=10)
+    type: Text = Field(ComplaintType.OTHER, max_length=30)
+    type_other: Text = Field("", max_length=50)
+    urgency: Text = Field(Urgency.GENERAL, max_length=10)
+    attachments: list[Any] = Field(default_factory=list, max_length=20)
 
 
 class ComplaintActionIn(Schema):
-    note: Text = ""
+    note: Note = ""
     data: dict[str, Any] = Field(default_factory=dict)
-    attachments: list[Any] = Field(default_factory=list)
+    attachments: list[Any] = Field(default_factory=list, max_length=20)
     assignee: Id | None = None  # assign / reassign: a user of the chosen department
-
-
-class ClockOut(Schema):
-    key: str
-    rule: str
-    name: str
-    state: str
-    started_at: dt.datetime
-    due_at: dt.datetime
-    stopped_at: dt.datetime | None
 
 
 class ComplaintOut(Schema):
@@ -117,10 +108,10 @@ def _out(complaint: Complaint) -> Complaint:
 
 @router.get("/complaints", response={200: list[ComplaintOut], **READ_ERRORS})
 @paginated
-def complaint_list(request: HttpRequest, estate: Id | None = None, status: Text = "",
-                   type: Text = "", urgency: Text = "", department: Text = "",
-                   channel: Text = "", open: bool = False, overdue: bool = False,
-                   major: bool = False, q: Text = ""):  # fmt: skip
+def complaint_list(request: HttpRequest, estate: IdParam | None = None, status: Term = "",
+                   type: Term = "", urgency: Term = "", department: Term = "",
+                   channel: Term = "", open: bool = False, overdue: bool = False,
+                   major: bool = False, q: Term = ""):  # fmt: skip
     return (
         selectors.complaint_list(
             actor=actor_for(request.auth),
@@ -141,7 +132,7 @@ def complaint_list(request: HttpRequest, estate: Id | None = None, status: Text 
 
 
 @router.get("/complaints/{int:complaint_id}", response={200: ComplaintOut, **READ_ERRORS})
-def complaint_detail(request: HttpRequest, complaint_id: Id):
+def complaint_detail(request: HttpRequest, complaint_id: IdParam):
     return _out(selectors.complaint_get_for_user(request.auth, complaint_id))
 
 
@@ -170,7 +161,7 @@ def complaint_create(request: HttpRequest, payload: ComplaintIn):
     "/complaints/{int:complaint_id}/{action}", response={200: ComplaintOut, **WRITE_ERRORS}
 )
 def complaint_action(
-    request: HttpRequest, complaint_id: Id, action: Text, payload: ComplaintActionIn
+    request: HttpRequest, complaint_id: IdParam, action: Term, payload: ComplaintActionIn
 ):
     """One step (403 role, 409 state, 400 inputs; a reply without an apology is a 400)."""
     if action not in {a.name for a in COMPLAINT.actions}:

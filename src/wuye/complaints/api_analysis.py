@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from wuye.api import READ_ERRORS, Id
+from wuye.api import READ_ERRORS, Day, IdParam
 from wuye.core.models import Estate
 from wuye.core.scoping import actor_for, get_or_404, scope_to_estates
 
@@ -17,7 +17,7 @@ router = Router(tags=["complaints"])
 Share = float | None
 
 
-class CountOut(Schema):
+class ComplaintCountOut(Schema):
     code: str
     label: str
     count: int
@@ -30,7 +30,7 @@ class OtherOut(Schema):
     share: Share = Field(..., ge=0, le=1)
 
 
-class TypeCountOut(CountOut):
+class TypeCountOut(ComplaintCountOut):
     others: list[OtherOut] = Field(..., description="For 其他: its free texts grouped.")
 
 
@@ -85,9 +85,11 @@ class ComplaintAnalysisOut(Schema):
     major: int
     reopened: int = Field(..., description="Complaints handled again after an unhappy reply.")
     by_type: list[TypeCountOut]
-    by_department: list[CountOut] = Field(..., description="`unassigned`: not yet assigned.")
-    by_channel: list[CountOut]
-    by_urgency: list[CountOut]
+    by_department: list[ComplaintCountOut] = Field(
+        ..., description="`unassigned`: not yet assigned."
+    )
+    by_channel: list[ComplaintCountOut]
+    by_urgency: list[ComplaintCountOut]
     top_types: list[TopTypeOut] = Field(..., description="Top 10 types, 其他 split by its text.")
     top_subjects: list[SubjectOut] = Field(..., description="Top 10 subjects of the contents.")
     keywords_scanned: int
@@ -102,9 +104,9 @@ class ComplaintAnalysisOut(Schema):
 @router.get("/complaints/analysis", response={200: ComplaintAnalysisOut, **READ_ERRORS})
 def complaint_analysis_get(
     request: HttpRequest,
-    estate: Id,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
+    estate: IdParam,
+    start: Day | None = None,
+    end: Day | None = None,
 ) -> dict:
     """Complaint analysis of an estate for the complaints received from ``start`` to ``end``
     (dates in the estate's time zone, both included; default: the last complete Monday–Sunday

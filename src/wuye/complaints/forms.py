@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from wuye.core.choices import DepartmentKind
 from wuye.core.models import Building, Estate, Staff
+from wuye.core.validators import NOTE_MAX
 from wuye.repairs.forms import find_rooms
 
 from .choices import SUGGESTED_DEPARTMENT, Channel, ComplaintType, ReplyChannel, Urgency
-from .models import CONTENT_MAX, Complaint
+from .models import CONTENT_MAX, REPLY_MAX, RESOLUTION_MAX, Complaint
 from .processes import COMPLAINT
 from .replies import TEMPLATES, render_reply, template_for
 from .services import HANDLING_DEPARTMENTS
@@ -156,7 +157,7 @@ class ActionForm(forms.Form):
     """One step on a complaint. ``service_args()`` gives ``note``, ``data`` and ``assignee`` for
     ``complaint_act``. Whether the note is required follows the process declaration."""
 
-    note = forms.CharField(label=_("说明"), max_length=2000, required=False, widget=_area())
+    note = forms.CharField(label=_("说明"), max_length=NOTE_MAX, required=False, widget=_area())
     data_fields: tuple[str, ...] = ()
 
     def __init__(self, data=None, files=None, *, complaint: Complaint, action: str, **kwargs):
@@ -263,11 +264,11 @@ class ResolveForm(ActionForm):
     complaint's goes to an executive for approval (COMPLAINT-03)."""
 
     resolution = forms.CharField(
-        label=_("处理结果"), max_length=2000,
+        label=_("处理结果"), max_length=RESOLUTION_MAX,
         widget=_area(3, placeholder=_("如：已更换电梯主板，试运行正常")),
     )  # fmt: skip
     measure = forms.CharField(
-        label=_("改进措施"), max_length=1000,
+        label=_("改进措施"), max_length=REPLY_MAX,
         widget=_area(2, placeholder=_("如：电梯维护频率提高至每10天一次")),
     )  # fmt: skip
     data_fields = ("resolution", "measure")
@@ -289,7 +290,7 @@ class ReplyForm(ActionForm):
     channel = forms.ChoiceField(
         label=_("回复方式"), choices=ReplyChannel.choices, widget=forms.RadioSelect
     )
-    text = forms.CharField(label=_("回复内容"), max_length=1000, widget=_area(6))
+    text = forms.CharField(label=_("回复内容"), max_length=REPLY_MAX, widget=_area(6))
     data_fields = ("channel", "text")
 
     def __init__(self, *args, **kwargs):
@@ -312,7 +313,9 @@ class ArchiveForm(ActionForm):
         label=_("业主满意度（电话回访）"), choices=SCORES, required=False,
         widget=forms.RadioSelect, help_text=_("5 分最满意；业主未评价可不选"),
     )  # fmt: skip
-    comment = forms.CharField(label=_("业主意见"), max_length=1000, required=False, widget=_area())
+    comment = forms.CharField(
+        label=_("业主意见"), max_length=REPLY_MAX, required=False, widget=_area()
+    )
     data_fields = ("satisfaction", "comment")
 
     def __init__(self, *args, **kwargs):

@@ -7,10 +7,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.choices import DepartmentKind
+from wuye.core.validators import NOTE_MAX, TEXT_MAX
 
 from .choices import Channel, ComplaintType, ReplyChannel, Urgency
 
-CONTENT_MAX = 5000  # characters of a complaint's content (a long letter fits; a file does not)
+CONTENT_MAX = TEXT_MAX  # characters of a complaint's content (a long letter fits; a file does not)
+RESOLUTION_MAX = NOTE_MAX  # the department's result
+REPLY_MAX = 1000  # the reply to the owner, the improvement measure, the owner's comment
 
 
 class Complaint(models.Model):
@@ -52,8 +55,8 @@ class Complaint(models.Model):
     )  # fmt: skip
     assigned_at = models.DateTimeField(_("分派时间"), null=True, blank=True)
     # The resolution (处理结果) and the improvement measure (改进措施, COMPLAINT-13).
-    resolution = models.TextField(_("处理结果"), blank=True)
-    measure = models.TextField(_("改进措施"), blank=True)
+    resolution = models.TextField(_("处理结果"), max_length=RESOLUTION_MAX, blank=True)
+    measure = models.TextField(_("改进措施"), max_length=REPLY_MAX, blank=True)
     resolved_at = models.DateTimeField(_("处理完成时间"), null=True, blank=True)
     approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     approved_by = models.ForeignKey(
@@ -64,7 +67,7 @@ class Complaint(models.Model):
     reply_channel = models.CharField(
         _("回复方式"), max_length=10, choices=ReplyChannel.choices, blank=True
     )
-    reply_text = models.TextField(_("回复内容"), blank=True)
+    reply_text = models.TextField(_("回复内容"), max_length=REPLY_MAX, blank=True)
     replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -73,7 +76,7 @@ class Complaint(models.Model):
     satisfaction = models.PositiveSmallIntegerField(
         _("满意度"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    satisfaction_comment = models.TextField(_("评价意见"), blank=True)
+    satisfaction_comment = models.TextField(_("评价意见"), max_length=REPLY_MAX, blank=True)
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
     reopened_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reopenings",
@@ -140,7 +143,7 @@ class WeeklyAnalysis(models.Model):
     )  # fmt: skip
     week_start = models.DateField(_("周一"))
     figures = models.JSONField(_("统计数据"), default=dict)
-    measures = models.TextField(_("改进措施"), blank=True)
+    measures = models.TextField(_("改进措施"), max_length=NOTE_MAX, blank=True)
     measures_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("填写人"),

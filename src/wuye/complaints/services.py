@@ -17,11 +17,11 @@ from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate, Resident, Room, Staff
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_rooms
-from wuye.core.validators import normalize_mobile
+from wuye.core.validators import check_max_chars, normalize_mobile
 from wuye.workflow import services as engine
 
 from .choices import Channel, ComplaintType, ReplyChannel, Status, Urgency
-from .models import CONTENT_MAX, Complaint, ComplaintSettings
+from .models import CONTENT_MAX, REPLY_MAX, RESOLUTION_MAX, Complaint, ComplaintSettings
 from .processes import COMPLAINT
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
@@ -198,13 +198,13 @@ def _clean(complaint: Complaint, action: str, actor: Actor | None, data: dict) -
             errors["department"] = [_("请选择责任部门")]
     elif action in ("resolve", "submit_approval"):
         clean["resolution"] = _text(data.get("resolution"), "resolution", errors, required=True,
-                                    limit=2000)  # fmt: skip
+                                    limit=RESOLUTION_MAX)  # fmt: skip
         clean["measure"] = _text(data.get("measure"), "measure", errors, required=True,
-                                 limit=1000)  # fmt: skip
+                                 limit=REPLY_MAX)  # fmt: skip
     elif action == "reply":
         if data.get("channel") not in ReplyChannel.values:
             errors["channel"] = [_("请选择回复方式（电话、短信或APP）")]
-        clean["text"] = _text(data.get("text"), "text", errors, required=True, limit=1000)
+        clean["text"] = _text(data.get("text"), "text", errors, required=True, limit=REPLY_MAX)
         if clean["text"] and "text" not in errors:
             problems = reply_check(clean["text"], complaint)
             if problems:
@@ -221,7 +221,7 @@ def _clean(complaint: Complaint, action: str, actor: Actor | None, data: dict) -
             if not 1 <= clean["satisfaction"] <= 5:
                 errors["satisfaction"] = [_("评分应为 1～5 分")]
         clean["comment"] = _text(data.get("comment"), "comment", errors, required=False,
-                                 limit=1000)  # fmt: skip
+                                 limit=REPLY_MAX)  # fmt: skip
     elif action == "reopen":
         days = ComplaintSettings.for_estate(complaint.estate).reopen_days
         if complaint.replied_at is None or timezone.now() > complaint.replied_at + dt.timedelta(
@@ -292,6 +292,10 @@ def complaint_act(
     if action in ("resolve", "submit_approval"):
         action = "submit_approval" if complaint.is_major else "resolve"
     clean = _clean(complaint, action, actor, data or {})
+    if action == "mark_major":
+        # The reason is kept on the complaint too (列为重大投诉原因): refused, not cut, when long.
+        field = Complaint._meta.get_field("major_reason")
+        check_max_chars(note=(note.strip(), field.max_length, field.verbose_name))
     if action in ("assign", "reassign"):
         _check_assignee(assignee, clean["department"])
     result = engine.case_act(

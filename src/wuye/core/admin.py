@@ -7,6 +7,7 @@ company, its estates, staff logins and contractors, and for repairs by hand.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import (
     ApiToken,
     Building,
@@ -184,12 +185,37 @@ class ContractorAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens are issued through the API; here they can only be seen and revoked (deleted)."""
+    """Tokens are issued through the API; here they can be seen and revoked (a revoked token stays
+    as a record of who revoked it, until it expires)."""
 
-    list_display = ["user", "name", "created_at", "expires_at", "last_used_at"]
+    list_display = [
+        "user",
+        "name",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_by",
+    ]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "name"]
-    list_select_related = ["user"]
-    readonly_fields = ["user", "digest", "name", "created_at", "expires_at", "last_used_at"]
+    list_select_related = ["user", "revoked_by"]
+    readonly_fields = [
+        "user",
+        "digest",
+        "name",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_by",
+    ]
+    actions = ["revoke"]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.action(description=_("吊销所选令牌"))
+    def revoke(self, request, queryset) -> None:
+        count = services.api_token_revoke_selected(tokens=queryset, by=request.user)
+        self.message_user(request, _("已吊销 %(n)d 个访问令牌") % {"n": count})

@@ -5,16 +5,17 @@ selectors, so the API shows exactly what the web pages show; every id a client s
 through a scoped getter, so another estate's id is a 404.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Schema
 from ninja.responses import Status
 
-from wuye.api import READ_ERRORS, WRITE_ERRORS, Id, Text, paginated
+from wuye.api import READ_ERRORS, WRITE_ERRORS, IdParam, Term, paginated
 from wuye.core import selectors, services
-from wuye.core.models import Estate, Occupancy, Room, Unit
+from wuye.core.models import ApiToken, Estate, Occupancy, Room, Unit
 from wuye.core.schemas import (
     BuildingDetailOut,
     BuildingIn,
@@ -82,7 +83,7 @@ def estate_detail(request: HttpRequest, estate_id: int) -> Estate:
 
 @router.get("/buildings", response={200: list[BuildingOut], **READ_ERRORS}, tags=["buildings"])
 @paginated
-def building_list(request: HttpRequest, estate: Id | None = None) -> QuerySet:
+def building_list(request: HttpRequest, estate: IdParam | None = None) -> QuerySet:
     return selectors.building_list(
         actor=actor_for(request.auth), estate=_estate_filter(request, estate)
     )
@@ -116,9 +117,9 @@ def building_create(request: HttpRequest, payload: BuildingIn) -> Status:
 @paginated
 def room_list(
     request: HttpRequest,
-    estate: Id | None = None,
-    building: Id | None = None,
-    search: Text = "",
+    estate: IdParam | None = None,
+    building: IdParam | None = None,
+    search: Term = "",
 ) -> QuerySet:
     """Rooms; ``search`` as the desk types it: "1-2-301", "1栋2单元301", "301"."""
     return selectors.room_list(
@@ -166,7 +167,9 @@ def room_update(request: HttpRequest, room_id: int, payload: RoomPatch) -> Room:
 
 @router.get("/residents", response={200: list[ResidentOut], **READ_ERRORS}, tags=["residents"])
 @paginated
-def resident_list(request: HttpRequest, estate: Id | None = None, search: Text = "") -> QuerySet:
+def resident_list(
+    request: HttpRequest, estate: IdParam | None = None, search: Term = ""
+) -> QuerySet:
     """Residents (name or mobile ``search``); phone and ID masked unless the role may see them."""
     return selectors.resident_list(
         actor=actor_for(request.auth), estate=_estate_filter(request, estate), search=search
@@ -214,7 +217,7 @@ def resident_update(request: HttpRequest, resident_id: int, payload: ResidentPat
 
 @router.get("/staff", response={200: list[StaffOut], **READ_ERRORS}, tags=["staff"])
 @paginated
-def staff_list(request: HttpRequest, estate: Id | None = None, search: Text = "") -> QuerySet:
+def staff_list(request: HttpRequest, estate: IdParam | None = None, search: Term = "") -> QuerySet:
     return selectors.staff_list(
         actor=actor_for(request.auth), estate=_estate_filter(request, estate), search=search
     )
@@ -255,3 +258,53 @@ def staff_create(request: HttpRequest, payload: StaffIn) -> Status:
 @paginated
 def contractor_list(request: HttpRequest) -> QuerySet:
     return selectors.contractor_list(actor=actor_for(request.auth)).prefetch_related("estates")
+
+
+# --- API tokens (the caller's own; a superuser may revoke anyone's) ---------------------------
+
+
+class ApiTokenOut(Schema):
+    """A token as its owner sees it: never the token itself (only its digest is stored)."""
+
+    id: int
+    name: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    state: ApiToken.State
+    state_display: str
+
+    @staticmethod
+    def resolve_state(obj: ApiToken) -> str:
+        return services.api_token_state(obj)
+
+    @staticmethod
+    def resolve_state_display(obj: ApiToken) -> str:
+        return str(ApiToken.State(services.api_token_state(obj)).label)
+
+
+class RevokedOut(Schema):
+    revoked: int
+
+
+@router.get("/auth/tokens", response={200: list[ApiTokenOut], **READ_ERRORS}, tags=["auth"])
+@paginated
+def api_token_list(request: HttpRequest) -> QuerySet:
+    """The caller's tokens that have not expired, newest first, with why each works or not."""
+    return services.api_token_list_for_user(request.auth)
+
+
+@router.post(
+    "/auth/tokens/{token_id}/revoke", response={200: ApiTokenOut, **WRITE_ERRORS}, tags=["auth"]
+)
+def api_token_revoke(request: HttpRequest, token_id: IdParam) -> ApiToken:
+    """Revoke one of the caller's tokens (a superuser: anyone's). Another user's token is a 404."""
+    token = services.api_token_get_for_user(request.auth, token_id)
+    return services.api_token_revoke(token=token, by=request.auth)
+
+
+@router.post("/auth/tokens/revoke-all", response={200: RevokedOut, **WRITE_ERRORS}, tags=["auth"])
+def api_token_revoke_all(request: HttpRequest) -> dict[str, int]:
+    """Revoke every token of the caller, the one of this request too."""
+    return {"revoked": services.api_token_revoke_all(user=request.auth, by=request.auth)}

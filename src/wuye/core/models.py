@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -455,20 +456,47 @@ class ContractorAccount(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token of the REST API. Only its SHA-256 is stored; the token is shown once."""
+    """API 令牌 — a bearer token of the REST API. Only its SHA-256 is stored; the token is shown
+    once. It works while it is unexpired and not revoked, its user is active and not locked out,
+    and the user's password is the one it was issued under (``password_fingerprint``)."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("有效")
+        REVOKED = "revoked", _("已吊销")
+        EXPIRED = "expired", _("已过期")
+        PASSWORD_CHANGED = "password_changed", _("密码已修改，已失效")
+        USER_INACTIVE = "user_inactive", _("账号已停用")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
     digest = models.CharField(max_length=64, unique=True)
     name = models.CharField(_("用途"), max_length=60, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # An HMAC of the user's password hash at issue time (never the hash itself): a new password,
+    # set through any path, no longer matches and the token stops working.
+    password_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     expires_at = models.DateTimeField(_("过期时间"))
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("吊销人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("API 令牌")
         verbose_name_plural = _("API 令牌")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=False) | Q(revoked_by__isnull=True),
+                name="apitoken_revoked_by_needs_revoked_at",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.created_at:%Y-%m-%d}"
@@ -480,3 +508,45 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def fingerprint(password_hash: str, secret: str | bytes | None = None) -> str:
+        """The fingerprint of a user's password hash (keyed by SECRET_KEY, like Django's session
+        auth hash, with a salt of its own)."""
+        return salted_hmac(
+            "wuye.core.ApiToken.password_fingerprint",
+            password_hash or "",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def password_matches(self, password_hash: str) -> bool:
+        """Whether the user's password is still the one the token was issued under. The old
+        keys of SECRET_KEY_FALLBACKS are tried too, so rotating the secret ends no token."""
+        secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", ())]
+        return any(
+            constant_time_compare(self.password_fingerprint, self.fingerprint(password_hash, key))
+            for key in secrets_
+        )
+
+
+class IdempotencyKey(models.Model):
+    """A client's ``Idempotency-Key`` of one API POST and the answer it got, kept 24 hours so a
+    retried request is answered again instead of being carried out twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # sha256 of the method, path, query and body: the same key with another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(db_index=True)
+    status_code = models.PositiveSmallIntegerField(default=0)  # 0 while the request runs
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(blank=True)
+
+    class Meta:
+        verbose_name = _("幂等键")
+        verbose_name_plural = _("幂等键")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.key}"

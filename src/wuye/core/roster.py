@@ -18,7 +18,7 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -41,6 +41,7 @@ from .models import Building, Estate, Occupancy, Resident, Room, Unit
 from .scoping import Actor, actor_for
 from .services import require_roster_write
 from .validators import (
+    decimal_places_message,
     mask_id_number,
     mask_mobile,
     normalize_id_number,
@@ -532,7 +533,8 @@ _INVISIBLE = str.maketrans({"\u3000": " ", "\xa0": " ", "\u200b": None, "\ufeff"
 
 
 def _cell_text(value: object) -> str:
-    """A cell as the text a person sees: 301 and 301.0 → "301", 89.5 → "89.5"."""
+    """A cell as the text a person sees: 301 and 301.0 → "301", 89.5 → "89.5"; like Excel, at
+    most 15 significant digits (a formula's 89.50000000000001 is the 89.5 on the screen)."""
     if value is None:
         return ""
     if type(value) is str:
@@ -540,7 +542,7 @@ def _cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
     if isinstance(value, int):
         return str(value)
     if isinstance(value, dt.datetime):
@@ -691,11 +693,11 @@ def _parse_area(cells: _Cells) -> Decimal | None:
     if not ok:
         cells.error(AREA, _("建筑面积应为大于 0 的数字，如 89.50"))
         return None
-    area = area.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    if area <= 0:  # e.g. 0.001 rounds to 0.00, which the check constraint refuses
-        cells.error(AREA, _("建筑面积应为大于 0 的数字，如 89.50"))
+    if area != area.quantize(Decimal("0.01")):
+        # 89.505 is refused, not rounded: the sheet is corrected, the area is what was typed.
+        cells.error(AREA, decimal_places_message(_("建筑面积"), 2))
         return None
-    return area
+    return area.quantize(Decimal("0.01"))
 
 
 def _parse_rooms(rows: RawRows, errors: list[RowError]) -> list[_RoomRow]:

@@ -7,12 +7,12 @@ read the caller from the serialisation context ninja passes (``context["request"
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
-from wuye.api import Id, Text
+from wuye.api import Day, Id, Text
 from wuye.core.choices import DepartmentKind, Relation, Role, RoomUse
 from wuye.core.scoping import Actor, actor_for
 
@@ -133,9 +133,9 @@ class BuildingDetailOut(BuildingOut):
 
 class BuildingIn(Schema):
     estate: Id
-    name: Text
-    floors: int | None = Field(None, ge=1, le=300)
-    sort: int = Field(0, ge=0, le=100000)
+    name: Text = Field(..., max_length=30)
+    floors: int | None = Field(None, ge=1, le=300, strict=True)
+    sort: int = Field(0, ge=0, le=100000, strict=True)
 
 
 # --- Rooms ------------------------------------------------------------------------------------
@@ -221,18 +221,25 @@ class RoomDetailOut(RoomOut):
         return obj.current_occupants
 
 
+Area = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=9, decimal_places=2, description=_('建筑面积 m²，如 "89.50"')),
+]
+"""An area as the database stores it (Room.area): at most 2 decimal places, never rounded."""
+
+
 class RoomIn(Schema):
     building: Id
     unit: Id | None = None
-    number: Text
-    floor: int = Field(..., ge=-20, le=300)
-    area: Decimal = Field(..., description=_('建筑面积 m²，如 "89.50"'))
+    number: Text = Field(..., max_length=20)
+    floor: int = Field(..., ge=-20, le=300, strict=True)
+    area: Area
     use: RoomUse = RoomUse.RESIDENTIAL
 
 
 class RoomPatch(Schema):
-    floor: int | None = Field(None, ge=-20, le=300)
-    area: Decimal | None = None
+    floor: int | None = Field(None, ge=-20, le=300, strict=True)
+    area: Area | None = None
     use: RoomUse | None = None
 
 
@@ -291,18 +298,18 @@ class ResidentOut(Schema):
 
 class ResidentIn(Schema):
     room: Id
-    name: Text
-    mobile: Text
-    id_number: Text = ""
+    name: Text = Field(..., max_length=50)
+    mobile: Text = Field(..., max_length=20)
+    id_number: Text = Field("", max_length=20)
     relation: Relation = Relation.OWNER
-    start_date: dt.date | None = Field(None, description=_("默认今天"))
+    start_date: Day | None = Field(None, description=_("默认今天"))
 
 
 class ResidentPatch(Schema):
-    name: Text | None = None
-    mobile: Text | None = None
-    id_number: Text | None = None
-    note: Text | None = None
+    name: Text | None = Field(None, max_length=50)
+    mobile: Text | None = Field(None, max_length=20)
+    id_number: Text | None = Field(None, max_length=20)
+    note: Text | None = Field(None, max_length=200)
 
 
 # --- Staff and contractors --------------------------------------------------------------------
@@ -353,15 +360,15 @@ class StaffOut(Schema):
 
 
 class StaffIn(Schema):
-    username: Text
-    password: Text = Field(..., description=_("初始密码"))
-    name: Text
-    mobile: Text
-    employee_no: Text
+    username: Text = Field(..., max_length=150)
+    password: Text = Field(..., max_length=128, description=_("初始密码"))
+    name: Text = Field(..., max_length=50)
+    mobile: Text = Field(..., max_length=20)
+    employee_no: Text = Field(..., max_length=20)
     department: DepartmentKind
     role: Role
     estates: list[Id] = Field(default_factory=list, max_length=500)
-    position: Text = ""
+    position: Text = Field("", max_length=40)
 
 
 class ContractorOut(Schema):

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import lockout
 from .choices import DepartmentKind, ParkingKind, Relation, Role, RoomUse
 from .models import (
     ApiToken,
@@ -30,8 +32,8 @@ from .models import (
     Staff,
     Unit,
 )
-from .scoping import Actor, actor_for
-from .validators import normalize_id_number, normalize_mobile
+from .scoping import Actor, actor_for, get_or_404
+from .validators import check_date, exact_decimal, normalize_id_number, normalize_mobile
 
 API_TOKEN_LIFETIME = dt.timedelta(days=30)
 
@@ -124,11 +126,11 @@ def parking_space_create(
 
 
 def parse_area(value) -> Decimal:
-    try:
-        area = Decimal(str(value).strip()).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({"area": [_("建筑面积应为数字，如 89.50")]}) from None
-    if not area.is_finite() or area <= 0 or area >= Decimal("10000000"):
+    """An area as typed: two decimal places at most — 89.505 is refused, not rounded."""
+    area = exact_decimal(
+        value, places=2, field="area", label=_("建筑面积"), invalid=_("建筑面积应为数字，如 89.50")
+    )
+    if area <= 0 or area >= Decimal("10000000"):
         raise ValidationError({"area": [_("建筑面积应大于 0")]})
     return area
 
@@ -227,6 +229,11 @@ def occupancy_create(
     by,
 ) -> Occupancy:
     require_roster_write(_actor(by), room.estate)
+    errors: dict[str, list[str]] = {}
+    check_date(start_date, field="start_date", label=_("起始日期"), errors=errors)
+    check_date(end_date, field="end_date", label=_("结束日期"), errors=errors)
+    if errors:
+        raise ValidationError(errors)
     if resident.company_id != room.estate.company_id:
         raise ValidationError({"resident": [_("住户不属于该项目所在企业")]})
     if relation not in Relation.values:
@@ -246,6 +253,7 @@ def occupancy_create(
 @transaction.atomic
 def occupancy_end(*, occupancy: Occupancy, end_date: dt.date, by) -> Occupancy:
     require_roster_write(_actor(by), occupancy.estate)
+    check_date(end_date, field="end_date", label=_("结束日期"))
     occupancy.end_date = end_date
     return _save(occupancy)
 
@@ -363,6 +371,7 @@ def contractor_create(
     actor = _actor(by)
     if not (actor.is_superuser or (actor.can_write_staff() and actor.company_id == company.pk)):
         raise PermissionDenied(_("只有部门负责人或企业高层可以登记维保单位"))
+    check_date(qualification_expires_on, field="qualification_expires_on", label=_("资质有效期至"))
     contractor = _save(
         Contractor(
             company=company,
@@ -379,19 +388,28 @@ def contractor_create(
 
 
 def api_token_issue(*, user, name: str = "") -> tuple[str, ApiToken]:
-    """Issue a bearer token; the clear text is returned once and never stored."""
+    """Issue a bearer token; the clear text is returned once and never stored. The token is
+    bound to the user's current password: a new password ends it (``api_token_authenticate``)."""
     token = ApiToken.generate()
     record = ApiToken.objects.create(
         user=user,
         digest=ApiToken.hash(token),
         name=name[:60],
+        password_fingerprint=ApiToken.fingerprint(user.password),
         expires_at=timezone.now() + API_TOKEN_LIFETIME,
     )
     return token, record
 
 
 def api_token_authenticate(token: str):
-    """The user of a valid, unexpired bearer token, or None."""
+    """The user of a working bearer token, or None.
+
+    A token works while it is unexpired and not revoked, its user is active, the user's password
+    is the one it was issued under (a password set by any path — the password page, the admin,
+    ``manage.py changepassword`` — ends it), and the login name is not locked out everywhere (the
+    per-name ceiling of ``core/lockout.py``; a lock of one name at one address is about password
+    guesses from there and leaves the name's tokens alone). One query.
+    """
     if not token:
         return None
     record = (
@@ -400,15 +418,83 @@ def api_token_authenticate(token: str):
         ApiToken.objects.select_related(
             "user", "user__staff", "user__resident", "user__contractor_account__contractor"
         )
-        .filter(digest=ApiToken.hash(token), expires_at__gt=timezone.now(), user__is_active=True)
+        .filter(
+            digest=ApiToken.hash(token),
+            expires_at__gt=timezone.now(),
+            revoked_at__isnull=True,
+            user__is_active=True,
+        )
+        .annotate(name_failures=lockout.username_failures(OuterRef("user__username")))
         .first()
     )
-    if record is None:
+    if record is None or not record.password_matches(record.user.password):
+        return None
+    if lockout.username_locked_everywhere(record.name_failures):
         return None
     now = timezone.now()
     if record.last_used_at is None or now - record.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
     return record.user
+
+
+def api_token_state(record: ApiToken) -> str:
+    """Why a token (its user loaded) works or not, for the list of tokens (lockout aside: it is
+    temporary and about the login name, not the token)."""
+    if record.revoked_at is not None:
+        return ApiToken.State.REVOKED
+    if record.expires_at <= timezone.now():
+        return ApiToken.State.EXPIRED
+    if not record.user.is_active:
+        return ApiToken.State.USER_INACTIVE
+    if not record.password_matches(record.user.password):
+        return ApiToken.State.PASSWORD_CHANGED
+    return ApiToken.State.ACTIVE
+
+
+def api_token_get_for_user(user, pk) -> ApiToken:
+    """One of the user's own tokens, or any token for a superuser; otherwise a 404."""
+    tokens = ApiToken.objects.select_related("user")
+    if not user.is_superuser:
+        tokens = tokens.filter(user=user)
+    return get_or_404(tokens, pk)
+
+
+def api_token_revoke(*, token: ApiToken, by) -> ApiToken:
+    """Revoke a token: its owner or a superuser. Revoking a revoked token changes nothing."""
+    if not (by.is_superuser or token.user_id == by.pk):
+        raise PermissionDenied(_("只能吊销自己的访问令牌"))
+    _revoke(ApiToken.objects.filter(pk=token.pk), by=by)
+    token.refresh_from_db(fields=["revoked_at", "revoked_by"])
+    return token
+
+
+def api_token_revoke_all(*, user, by) -> int:
+    """Revoke every unrevoked token of ``user``: the user themself or a superuser. Returns how
+    many were revoked."""
+    if not (by.is_superuser or user.pk == by.pk):
+        raise PermissionDenied(_("只能吊销自己的访问令牌"))
+    return _revoke(ApiToken.objects.filter(user=user), by=by)
+
+
+def api_token_revoke_selected(*, tokens: QuerySet[ApiToken], by) -> int:
+    """Revoke the given tokens of any users (the admin's action): superusers only."""
+    if not by.is_superuser:
+        raise PermissionDenied(_("只有系统管理员可以吊销他人的访问令牌"))
+    return _revoke(tokens, by=by)
+
+
+def _revoke(tokens: QuerySet[ApiToken], *, by) -> int:
+    return tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=by)
+
+
+def api_token_list_for_user(user) -> QuerySet[ApiToken]:
+    """The user's own tokens that have not expired, newest first (revoked ones too, as a record,
+    until the expiry job deletes them)."""
+    return (
+        ApiToken.objects.filter(user=user, expires_at__gt=timezone.now())
+        .select_related("user", "revoked_by")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def api_token_purge_expired() -> int:

@@ -17,4 +17,7 @@ urlpatterns = [
     path("roster/", views.roster, name="roster"),
     path("roster/template/", views.roster_template, name="roster_template"),
     path("roster/export/", views.roster_export, name="roster_export"),
+    path("account/tokens/", views.api_token_list, name="api_tokens"),
+    path("account/tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("account/tokens/revoke-all/", views.api_token_revoke_all, name="api_token_revoke_all"),
 ]

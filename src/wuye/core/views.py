@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from wuye.web import selectors as web_selectors
 from wuye.web.shortcuts import estate_page, is_staff, paginate, render_list, staff_required
@@ -24,7 +24,7 @@ from .choices import DepartmentKind
 from .filters import ContractorFilter, ResidentFilter, RoomFilter, StaffFilter
 from .forms import ResidentRegisterForm, RoomForm, RosterUploadForm, add_service_errors
 from .middleware import SESSION_KEY
-from .models import Estate
+from .models import ApiToken, Estate
 from .scoping import actor_for
 from .validators import mask_id_number, mask_mobile
 
@@ -323,3 +323,40 @@ def roster_export(request, estate: Estate):
 
     content = build_export(estate=estate, by=request.user)
     return file_response(content, dated_filename(estate.name, _("房屋住户资料")))
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+_TOKEN_STATE_BADGES = {
+    ApiToken.State.ACTIVE: "badge-ok",
+    ApiToken.State.REVOKED: "badge-muted",
+    ApiToken.State.PASSWORD_CHANGED: "badge-breach",
+}
+
+
+@login_required
+@require_GET
+def api_token_list(request):
+    """The user's own API tokens (never the tokens themselves), to revoke one or all."""
+    rows = []
+    for token in services.api_token_list_for_user(request.user):
+        state = ApiToken.State(services.api_token_state(token))
+        rows.append({"token": token, "state": state, "badge": _TOKEN_STATE_BADGES.get(state, "")})
+    return render(request, "core/api_tokens.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk: int):
+    token = services.api_token_get_for_user(request.user, pk)
+    services.api_token_revoke(token=token, by=request.user)
+    messages.success(request, _("已吊销访问令牌「%(name)s」") % {"name": token.name or token.pk})
+    return redirect("core:api_tokens")
+
+
+@login_required
+@require_POST
+def api_token_revoke_all(request):
+    count = services.api_token_revoke_all(user=request.user, by=request.user)
+    messages.success(request, _("已吊销 %(n)d 个访问令牌") % {"n": count})
+    return redirect("core:api_tokens")

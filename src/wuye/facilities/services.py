@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from wuye.core.choices import Role
 from wuye.core.models import Building, Estate
 from wuye.core.scoping import Actor, actor_for
+from wuye.core.validators import check_date, check_model_text
 
 from .models import Equipment, EquipmentCategory
 
@@ -51,6 +52,12 @@ def _clean(estate: Estate, values: dict, *, exclude_pk: int | None = None) -> di
             errors["code"] = [_("本项目已有编号为“%(code)s”的设备") % {"code": clean["code"]}]
     if "name" in clean and not clean["name"]:
         errors["name"] = [_("请填写设备名称，如 1栋1号客梯")]
+    texts = {k: clean[k] for k in ("name", "location", "manufacturer", "model_no") if k in clean}
+    check_model_text(Equipment, errors, **texts)
+    for key in ("warranty_from", "warranty_until"):
+        if key in clean:
+            label = Equipment._meta.get_field(key).verbose_name
+            check_date(clean[key], field=key, label=label, errors=errors)
     if "category" in clean and clean["category"] not in EquipmentCategory.values:
         errors["category"] = [_("请选择设备类别")]
     building = clean.get("building")
@@ -127,6 +134,8 @@ def equipment_warranty_set(
     _check_write(actor, equipment.estate)
     errors: dict[str, list[str]] = {}
     warranty_unit = (warranty_unit or "").strip()
+    check_date(warranty_from, field="warranty_from", label=_("保修起始日"), errors=errors)
+    check_date(warranty_until, field="warranty_until", label=_("保修截止日"), errors=errors)
     if warranty_until is None:
         errors["warranty_until"] = [_("请填写保修截止日")]
     elif warranty_from is not None and warranty_until < warranty_from:

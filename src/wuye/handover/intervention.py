@@ -34,6 +34,7 @@ from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Staff
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates
+from wuye.core.validators import TEXT_MAX, check_date
 from wuye.workflow import services as engine
 from wuye.workflow.models import Attachment, AttachmentKind, Case, Event
 
@@ -79,7 +80,6 @@ ROLE_DEPARTMENT = {
     TeamRole.SECURITY: DepartmentKind.ORDER,
 }
 MAX_INTERVAL_DAYS = 90
-TEXT_MAX = 5000
 
 
 def _actor(by) -> Actor:
@@ -288,6 +288,8 @@ def _clean_past_date(project, value, field: str, errors: dict, *, required: bool
         return None
     if value > local_today(project):
         errors[field] = [_("日期不能晚于今天")]
+        return None
+    if check_date(value, field=field, label=_("日期"), errors=errors).get(field):
         return None
     return value
 

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wuye.core.validators import NOTE_MAX, TEXT_MAX
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -67,8 +69,8 @@ class InterventionAgreement(models.Model):
         HandoverProject, on_delete=models.CASCADE, related_name="agreement"
     )
     signed_on = models.DateField(_("签订日期"))
-    scope = models.TextField(_("介入范围"))
-    duties = models.TextField(_("双方职责"))
+    scope = models.TextField(_("介入范围"), max_length=TEXT_MAX)
+    duties = models.TextField(_("双方职责"), max_length=TEXT_MAX)
     attachment = models.ForeignKey(
         "workflow.Attachment", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("协议扫描件"),
@@ -130,14 +132,14 @@ class DesignSuggestion(models.Model):
     number = models.CharField(_("函件编号"), max_length=32)
     topic = models.CharField(_("类别"), max_length=20, choices=SuggestionTopic.choices)
     title = models.CharField(_("标题"), max_length=100)
-    content = models.TextField(_("建议内容"))
+    content = models.TextField(_("建议内容"), max_length=TEXT_MAX)
     submitted_at = models.DateTimeField(_("提交时间"))
     submitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(
         _("状态"), max_length=12, choices=SuggestionStatus.choices,
         default=SuggestionStatus.SUBMITTED,
     )  # fmt: skip
-    developer_answer = models.TextField(_("开发企业答复"), blank=True)
+    developer_answer = models.TextField(_("开发企业答复"), max_length=TEXT_MAX, blank=True)
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     answer_recorded_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -165,9 +167,9 @@ class SiteInspection(models.Model):
     )
     inspected_on = models.DateField(_("巡查日期"))
     location = models.CharField(_("巡查部位"), max_length=100)
-    findings = models.TextField(_("巡查情况"))
+    findings = models.TextField(_("巡查情况"), max_length=TEXT_MAX)
     concealed_works = models.BooleanField(_("涉及隐蔽工程"), default=False)
-    rectification = models.TextField(_("整改意见"), blank=True)
+    rectification = models.TextField(_("整改意见"), max_length=TEXT_MAX, blank=True)
     event = models.ForeignKey(
         "workflow.Event", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -188,10 +190,10 @@ class WeeklyMeeting(models.Model):
 
     project = models.ForeignKey(HandoverProject, on_delete=models.CASCADE, related_name="meetings")
     held_on = models.DateField(_("会议日期"))
-    attendees = models.TextField(_("参会人员"))
-    minutes = models.TextField(_("会议纪要"))
-    decisions = models.TextField(_("会议决定"), blank=True)
-    open_points = models.TextField(_("待办事项"), blank=True)
+    attendees = models.TextField(_("参会人员"), max_length=TEXT_MAX)
+    minutes = models.TextField(_("会议纪要"), max_length=TEXT_MAX)
+    decisions = models.TextField(_("会议决定"), max_length=TEXT_MAX, blank=True)
+    open_points = models.TextField(_("待办事项"), max_length=TEXT_MAX, blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("录入时间"))
 
@@ -225,11 +227,11 @@ class TakeoverPlan(models.Model):
     scope_structure = models.BooleanField(_("房屋本体"), default=True)
     scope_equipment = models.BooleanField(_("设施设备"), default=True)
     scope_public = models.BooleanField(_("公共区域"), default=True)
-    standards = models.TextField(_("验收标准"))
-    tools = models.TextField(_("验收工具"))
+    standards = models.TextField(_("验收标准"), max_length=TEXT_MAX)
+    tools = models.TextField(_("验收工具"), max_length=TEXT_MAX)
     planned_on = models.DateField(_("计划验收日期"))
     # TAKEOVER-14: the owners' representatives invited (names and how reached).
-    owner_representatives = models.TextField(_("受邀业主代表"))
+    owner_representatives = models.TextField(_("受邀业主代表"), max_length=TEXT_MAX)
     # 《接管验收确认书》 (TAKEOVER-08): signed by both sides once every defect is closed.
     confirmed_at = models.DateTimeField(_("确认验收时间"), null=True, blank=True)
     property_signatory = models.CharField(_("物业方签署人"), max_length=50, blank=True)
@@ -333,7 +335,7 @@ class TakeoverDefect(models.Model):
     case = models.OneToOneField(
         "workflow.Case", on_delete=models.PROTECT, related_name="takeover_defect"
     )
-    description = models.TextField(_("问题描述"))
+    description = models.TextField(_("问题描述"), max_length=NOTE_MAX)
     location = models.CharField(_("部位"), max_length=100)
     notice = models.ForeignKey(
         RectificationNotice, on_delete=models.PROTECT, null=True, blank=True,

@@ -11,7 +11,7 @@ processes' service hooks, so the generic case page and API go through the same r
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,6 +24,7 @@ from wuye.core.choices import DepartmentKind, PublicAreaKind
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Building, Estate, PublicArea, Staff
 from wuye.core.scoping import Actor, actor_for, get_or_404, scope_to_estates
+from wuye.core.validators import check_date, check_model_text, exact_decimal
 from wuye.facilities import services as facilities
 from wuye.facilities.models import Equipment, EquipmentCategory
 from wuye.workflow import services as engine
@@ -164,10 +165,13 @@ def project_create(
         errors["developer"] = [_("请填写开发企业名称")]
     area = None
     if total_floor_area not in (None, ""):
-        try:
-            area = Decimal(str(total_floor_area)).quantize(Decimal("0.01"))
-        except (InvalidOperation, ValueError):
-            errors["total_floor_area"] = [_("请填写数字，如 56000.50")]
+        try:  # two decimal places at most: refused, not rounded
+            area = exact_decimal(
+                total_floor_area, places=2, field="total_floor_area", label=_("总建筑面积"),
+                invalid=_("请填写数字，如 56000.50"),
+            )  # fmt: skip
+        except ValidationError as e:
+            errors.update(e.message_dict)
         else:
             if area <= 0 or area >= Decimal("1e10"):
                 errors["total_floor_area"] = [_("总建筑面积应大于 0")]
@@ -257,6 +261,9 @@ def takeover_plan_create(
         errors["tools"] = [_("请填写验收工具，如验房仪、卷尺")]
     if planned_on is None:
         errors["planned_on"] = [_("请选择计划验收日期")]
+    check_date(planned_on, field="planned_on", label=_("计划验收日期"), errors=errors)
+    check_model_text(TakeoverPlan, errors, standards=standards, tools=tools,
+                     owner_representatives=representatives)  # fmt: skip
     if not representatives:
         errors["owner_representatives"] = [
             _("接管验收须邀请业主代表参加，请填写受邀业主代表（TAKEOVER-14）")
@@ -489,10 +496,11 @@ def check_item_record(
             errors["description"] = [_("请描述发现的问题，如“3层走廊墙面裂缝约50厘米”")]
         if not attachments:
             errors["photos"] = [_("不合格项请拍照留证")]
+        check_model_text(TakeoverDefect, errors, description=description, location=location)
     if errors:
         raise ValidationError(errors)
     where = item.building.name if item.building_id else ""
-    location = (location or f"{where} {item.name}".strip())[:100]
+    location = location or f"{where} {item.name}".strip()[:100]
     data = {"item": item.pk, "item_name": item.name, "result": result}
     if item.system == CheckSystem.ELEVATOR:
         data["elevator_runs_ok"] = runs
@@ -788,6 +796,8 @@ def handover_document_add(
             errors["equipment"] = [_("保修卡须注明对应的设备：选择已有设备或登记新设备")]
         elif equipment is not None and equipment.estate_id != estate.pk:
             errors["equipment"] = [_("该设备不属于本项目")]
+        check_date(warranty_from, field="warranty_from", label=_("保修起始日"), errors=errors)
+        check_date(warranty_until, field="warranty_until", label=_("保修截止日"), errors=errors)
         if warranty_until is None:
             errors["warranty_until"] = [_("请填写保修截止日（TAKEOVER-10）")]
         elif warranty_from is not None and warranty_until < warranty_from:

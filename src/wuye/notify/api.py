@@ -20,7 +20,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import model_validator
 
-from wuye.api import READ_ERRORS, WRITE_ERRORS, Id, Text, paginated
+from wuye.api import READ_ERRORS, WRITE_ERRORS, Id, IdParam, Term, Text, When, paginated
 from wuye.core import selectors as core_selectors
 from wuye.core.models import Building, Estate, Unit
 
@@ -66,7 +66,7 @@ class UnreadOut(Schema):
 
 class ReadIn(Schema):
     ids: list[Id] | None = Field(None, max_length=500, description=_("要标为已读的消息"))
-    all: bool = Field(False, description=_("全部标为已读"))
+    all: bool = Field(False, strict=True, description=_("全部标为已读"))
 
     @model_validator(mode="after")
     def _ids_or_all(self) -> "ReadIn":
@@ -94,7 +94,7 @@ def inbox_unread(request: HttpRequest) -> dict[str, int]:
 
 
 @router.get("/inbox/{int:message_id}", response={200: MessageOut, **READ_ERRORS})
-def inbox_detail(request: HttpRequest, message_id: Id) -> Message:
+def inbox_detail(request: HttpRequest, message_id: IdParam) -> Message:
     return selectors.inbox_message_get_for_user(request.auth, message_id)
 
 
@@ -189,11 +189,11 @@ class NoticeIn(Schema):
     category: NoticeCategory = NoticeCategory.GENERAL
     title: Text = Field(..., max_length=100)
     body: Text = Field(..., max_length=20000)
-    publish_at: dt.datetime | None = Field(
+    publish_at: When | None = Field(
         None, description=_("不填则立即发布；将来的时间则定时发布（需带时区）")
     )
-    expires_at: dt.datetime | None = None
-    notify_residents: bool = False
+    expires_at: When | None = None
+    notify_residents: bool = Field(False, strict=True)
     channels: list[Literal["inbox", "sms"]] = Field(["inbox"], max_length=2)
 
 
@@ -211,10 +211,10 @@ def _in_estate(model, pk: int | None, estate: Estate, field: str):
 @paginated
 def notice_list(
     request: HttpRequest,
-    estate: Id | None = None,
+    estate: IdParam | None = None,
     status: NoticeStatus | None = None,
     category: NoticeCategory | None = None,
-    search: Text = "",
+    search: Term = "",
 ) -> QuerySet:
     """The notices the caller may see, newest first: staff every notice of their estates (any
     status); a resident the published ones for their rooms; a contractor none."""
@@ -225,7 +225,7 @@ def notice_list(
 
 
 @router.get("/notices/{int:notice_id}", response={200: NoticeOut, **READ_ERRORS}, tags=["notices"])
-def notice_detail(request: HttpRequest, notice_id: Id) -> Notice:
+def notice_detail(request: HttpRequest, notice_id: IdParam) -> Notice:
     return notices.notice_get_for_user(request.auth, notice_id)
 
 
@@ -252,7 +252,7 @@ def notice_create(request: HttpRequest, payload: NoticeIn) -> Status:
 @router.post(
     "/notices/{int:notice_id}/withdraw", response={200: NoticeOut, **WRITE_ERRORS}, tags=["notices"]
 )
-def notice_withdraw(request: HttpRequest, notice_id: Id) -> Notice:
+def notice_withdraw(request: HttpRequest, notice_id: IdParam) -> Notice:
     """Take a notice down; a second withdrawal is a 409."""
     notice = notices.notice_get_for_user(request.auth, notice_id)
     return notices.notice_withdraw(notice=notice, by=request.auth)

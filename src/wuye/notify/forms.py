@@ -11,6 +11,7 @@ from wuye.core.forms import limit_places_to_estate
 from wuye.core.models import Building, Estate, Unit
 
 from .choices import Channel, NoticeCategory, NoticeStatus
+from .models import Notice
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -53,6 +54,7 @@ class NoticeForm(forms.Form):
     )
     body = forms.CharField(
         label=_("正文"),
+        max_length=Notice._meta.get_field("body").max_length,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("空一行分段"),
     )

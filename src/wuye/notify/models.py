@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from wuye.core.validators import TEXT_MAX
+
 from .choices import Channel, MessageStatus, NoticeCategory, NoticeStatus
 
 
@@ -188,7 +190,7 @@ class Notice(models.Model):
         _("类别"), max_length=20, choices=NoticeCategory.choices, default=NoticeCategory.GENERAL
     )
     title = models.CharField(_("标题"), max_length=100)
-    body = models.TextField(_("正文"))
+    body = models.TextField(_("正文"), max_length=TEXT_MAX)
     publish_at = models.DateTimeField(_("发布时间"))
     expires_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("实际发布时间"), null=True, blank=True)

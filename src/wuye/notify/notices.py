@@ -32,6 +32,7 @@ from wuye.core.choices import Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Building, Estate, Occupancy, Room, Unit
 from wuye.core.scoping import Actor, actor_for, get_or_404, scope_to_estates, visible_rooms
+from wuye.core.validators import check_date, check_model_text
 
 from .choices import NOTICE_CHANNELS, Channel, NoticeCategory, NoticeStatus
 from .models import Notice
@@ -92,6 +93,10 @@ def _validated(
         errors.setdefault("title", []).append(_("标题不能超过 %(n)d 个字") % {"n": TITLE_MAX})
     if not body:
         errors.setdefault("body", []).append(_("请填写正文"))
+    check_model_text(Notice, errors, body=body)
+    for key, moment in (("publish_at", publish_at), ("expires_at", expires_at)):
+        label = Notice._meta.get_field(key).verbose_name
+        check_date(moment.date() if moment else None, field=key, label=label, errors=errors)
     if category not in NoticeCategory.values:
         errors.setdefault("category", []).append(_("请选择公告类别"))
     if timezone.is_naive(publish_at):

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from wuye.api import READ_ERRORS, WRITE_ERRORS, ApiError, Id, Text, paginated
+from wuye.api import READ_ERRORS, WRITE_ERRORS, ApiError, Id, IdParam, Note, Term, Text, paginated
 from wuye.core import selectors as core_selectors
 from wuye.core.models import PublicArea
 from wuye.core.scoping import actor_for, get_or_404, visible_estates
+from wuye.workflow.api import ClockOut
 
 from . import selectors, services
 from .choices import Category, Channel
@@ -33,28 +34,19 @@ class RepairIn(Schema):
     description: Text = Field(..., min_length=1, max_length=2000)
     contact_name: Text = Field(..., min_length=1, max_length=50)
     contact_phone: Text = Field(..., min_length=1, max_length=20)
-    category: Text = Category.OTHER
-    urgency: Text | None = None
-    preferred_time: Text = ""
-    attachments: list[Any] = Field(default_factory=list)  # photo ids from POST /attachments
+    category: Text = Field(Category.OTHER, max_length=20)
+    urgency: Text | None = Field(None, max_length=10)
+    preferred_time: Text = Field("", max_length=60)
+    # Photo ids from POST /attachments.
+    attachments: list[Any] = Field(default_factory=list, max_length=20)
 
 
 class RepairActionIn(Schema):
-    note: Text = ""
+    note: Note = ""
     data: dict[str, Any] = Field(default_factory=dict)
     # Attachment ids from POST /attachments (photos, a signature), bound to this step.
-    attachments: list[Any] = Field(default_factory=list)
+    attachments: list[Any] = Field(default_factory=list, max_length=20)
     assignee: Id | None = None  # dispatch / reassign: a user id of the estate's staff
-
-
-class ClockOut(Schema):
-    key: str
-    rule: str
-    name: str
-    state: str
-    started_at: dt.datetime
-    due_at: dt.datetime
-    stopped_at: dt.datetime | None
 
 
 class ChargeOut(Schema):
@@ -177,10 +169,10 @@ def _out(order: RepairOrder) -> RepairOrder:
 
 @router.get("/repairs", response={200: list[RepairOut], **READ_ERRORS})
 @paginated
-def repair_list(request: HttpRequest, estate: Id | None = None, status: Text = "",
-                urgency: Text = "", category: Text = "", technician: Id | None = None,
-                building: Id | None = None, open: bool = False, overdue: bool = False,
-                repeat: bool = False, q: Text = ""):  # fmt: skip
+def repair_list(request: HttpRequest, estate: IdParam | None = None, status: Term = "",
+                urgency: Term = "", category: Term = "", technician: IdParam | None = None,
+                building: IdParam | None = None, open: bool = False, overdue: bool = False,
+                repeat: bool = False, q: Term = ""):  # fmt: skip
     return selectors.repair_order_list(
         actor=actor_for(request.auth), estate_id=estate, status=status, urgency=urgency,
         category=category, technician=technician, building=building, open_only=open,
@@ -190,14 +182,14 @@ def repair_list(request: HttpRequest, estate: Id | None = None, status: Text = "
 
 @router.get("/repairs/prices", response={200: list[PriceItemOut], **READ_ERRORS})
 @paginated
-def price_list(request: HttpRequest, estate: Id):
+def price_list(request: HttpRequest, estate: IdParam):
     """The estate's published repair price list (收费标准, REPAIR-11)."""
     estate_obj = get_or_404(visible_estates(actor_for(request.auth)), estate)
     return selectors.price_list(estate_id=estate_obj.pk)
 
 
 @router.get("/repairs/{int:order_id}", response={200: RepairOut, **READ_ERRORS})
-def repair_detail(request: HttpRequest, order_id: Id):
+def repair_detail(request: HttpRequest, order_id: IdParam):
     return _detail(request, order_id)
 
 
@@ -225,14 +217,14 @@ def repair_create(request: HttpRequest, payload: RepairIn):
 
 
 @router.post("/repairs/{int:order_id}/dispatch_auto", response={200: RepairOut, **WRITE_ERRORS})
-def repair_dispatch_auto(request: HttpRequest, order_id: Id):
+def repair_dispatch_auto(request: HttpRequest, order_id: IdParam):
     """Dispatch to the estate's technician with the least open work."""
     order = _scoped(request, order_id)
     return _out(services.repair_order_dispatch_auto(order=order, by=request.auth))
 
 
 @router.post("/repairs/{int:order_id}/{action}", response={200: RepairOut, **WRITE_ERRORS})
-def repair_action(request: HttpRequest, order_id: Id, action: Text, payload: RepairActionIn):
+def repair_action(request: HttpRequest, order_id: IdParam, action: Term, payload: RepairActionIn):
     """One step of the repair process; the same rules as the pages (403 role, 409 state or a
     changed amount, 400 inputs)."""
     if action not in {a.name for a in services.REPAIR.actions}:

@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from wuye.api import READ_ERRORS, Id
+from wuye.api import READ_ERRORS, Day, IdParam
 from wuye.core.models import Estate
 from wuye.core.scoping import actor_for, get_or_404, scope_to_estates
 
@@ -16,7 +16,7 @@ router = Router(tags=["repairs"])
 Share = float | None
 
 
-class CountOut(Schema):
+class RepairCountOut(Schema):
     code: str
     label: str
     count: int
@@ -70,8 +70,8 @@ class RepairKpisOut(Schema):
     cancelled: int
     open_now: int = Field(..., description="Of the period's orders, open at this moment.")
     overdue_now: int = Field(..., description="Open with a clock past due or breached.")
-    by_category: list[CountOut]
-    by_urgency: list[CountOut]
+    by_category: list[RepairCountOut]
+    by_urgency: list[RepairCountOut]
     clocks: list[ClockKpiOut]
     median_minutes: MediansOut
     repeats: int = Field(..., description="Repeats within 30 days, excused causes left out.")
@@ -84,9 +84,9 @@ class RepairKpisOut(Schema):
 @router.get("/repairs/kpis", response={200: RepairKpisOut, **READ_ERRORS})
 def repair_kpis_get(
     request: HttpRequest,
-    estate: Id,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
+    estate: IdParam,
+    start: Day | None = None,
+    end: Day | None = None,
 ) -> dict:
     """Repair KPIs of an estate for the orders reported from ``start`` to ``end`` (dates in the
     estate's time zone, both included; default: the last 30 days ending today; at most 366

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from wuye.core.models import Building, Estate, Occupancy, PublicArea, Room
 from wuye.core.selectors import room_search_q
+from wuye.core.validators import NOTE_MAX
 
 from .choices import Category, Channel, RepeatCause, Urgency
-from .models import PriceItem, RepairOrder
+from .models import COMMENT_MAX, PriceItem, RepairOrder
 from .processes import REPAIR
 from .services import technicians_by_workload
 
@@ -77,7 +78,7 @@ class RepairIntakeForm(forms.Form):
         empty_label=_("请选择公共区域"),
     )  # fmt: skip
     description = forms.CharField(
-        label=_("报修内容"), max_length=2000,
+        label=_("报修内容"), max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("如：卫生间水管漏水")}),
     )  # fmt: skip
     urgency = forms.ChoiceField(
@@ -167,7 +168,7 @@ class ActionForm(forms.Form):
     ``repair_order_act``. Whether the note is required follows the process declaration."""
 
     note = forms.CharField(
-        label=_("说明"), max_length=2000, required=False,
+        label=_("说明"), max_length=NOTE_MAX, required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
     data_fields: tuple[str, ...] = ()
@@ -254,7 +255,7 @@ class RevisitForm(ActionForm):
         label=_("服务态度"), choices=SCORES, required=False, widget=forms.RadioSelect
     )
     comment = forms.CharField(
-        label=_("业主意见"), max_length=1000, required=False,
+        label=_("业主意见"), max_length=COMMENT_MAX, required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
     data_fields = ("satisfaction", "quality", "attitude", "comment")
@@ -295,7 +296,7 @@ class ArriveForm(ActionForm):
 
 class DiagnoseForm(ActionForm):
     diagnosis = forms.CharField(
-        label=_("故障诊断"), max_length=2000,
+        label=_("故障诊断"), max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("如：角阀老化渗水，需更换")}),
     )  # fmt: skip
     data_fields = ("diagnosis",)
@@ -311,7 +312,7 @@ class CompleteForm(ActionForm):
     estate's price list (REPAIR-11). Rows come as parallel lists (``material_name`` …)."""
 
     diagnosis = forms.CharField(
-        label=_("故障诊断及处理"), max_length=2000, required=False,
+        label=_("故障诊断及处理"), max_length=NOTE_MAX, required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
     # Not inputs: the places where the service's errors about the rows and photos are shown.

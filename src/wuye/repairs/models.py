@@ -8,9 +8,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wuye.core.validators import NOTE_MAX
+
 from .choices import Acceptance, Category, Channel, RepeatCause, RevisitSource, Urgency
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+COMMENT_MAX = 1000  # the owner's words at the revisit or rating
 
 
 class RepairOrder(models.Model):
@@ -34,7 +37,7 @@ class RepairOrder(models.Model):
         "core.PublicArea", on_delete=models.PROTECT, null=True, blank=True,
         related_name="repair_orders", verbose_name=_("公共区域"),
     )  # fmt: skip
-    description = models.TextField(_("报修内容"))
+    description = models.TextField(_("报修内容"), max_length=NOTE_MAX)
     urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices)
     suggested_urgency = models.CharField(_("系统建议"), max_length=10, choices=Urgency.choices)
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
@@ -55,7 +58,7 @@ class RepairOrder(models.Model):
     repeat_cause = models.CharField(
         _("返修原因"), max_length=20, choices=RepeatCause.choices, blank=True
     )
-    diagnosis = models.TextField(_("故障诊断"), blank=True)
+    diagnosis = models.TextField(_("故障诊断"), max_length=NOTE_MAX, blank=True)
     # The times of the steps, kept on the order for lists and KPIs (the events are the record).
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("到场时间"), null=True, blank=True)
@@ -86,7 +89,7 @@ class RepairOrder(models.Model):
     attitude_score = models.PositiveSmallIntegerField(
         _("服务态度"), null=True, blank=True, validators=SCORE
     )
-    revisit_comment = models.TextField(_("回访意见"), blank=True)
+    revisit_comment = models.TextField(_("回访意见"), max_length=COMMENT_MAX, blank=True)
     revisited_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
     revisited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

@@ -19,7 +19,12 @@ from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate, PublicArea, Room
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_rooms
-from wuye.core.validators import normalize_mobile
+from wuye.core.validators import (
+    check_max_chars,
+    check_model_text,
+    exact_decimal,
+    normalize_mobile,
+)
 from wuye.workflow import services as engine
 
 from .choices import Acceptance, Category, Channel, RepeatCause, RevisitSource, Status, Urgency
@@ -87,6 +92,7 @@ def repair_order_create(
         errors["room"] = [_("该房屋不属于本项目")]
     elif public_area is not None and public_area.estate_id != estate.pk:
         errors["public_area"] = [_("该公共区域不属于本项目")]
+    check_model_text(RepairOrder, errors, description=description)
     if not contact_name.strip():
         errors["contact_name"] = [_("请填写联系人")]
     phone = normalize_mobile(contact_phone)
@@ -250,10 +256,14 @@ def _score(data: dict, key: str, errors: dict, *, required: bool) -> int | None:
 
 
 def _quantity(value, errors: dict, key: str) -> Decimal | None:
+    """A quantity as typed: two decimal places at most, refused (not rounded) beyond."""
     try:
-        number = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError, TypeError):
-        number = Decimal(0)
+        number = exact_decimal(
+            value, places=2, field=key, label=_("数量"), invalid=_("数量应在 0.01～9999 之间")
+        )
+    except ValidationError as e:
+        errors[key] = e.message_dict[key]
+        return None
     if not Decimal("0.01") <= number <= Decimal("9999"):
         errors[key] = [_("数量应在 0.01～9999 之间")]
         return None
@@ -271,14 +281,19 @@ def _clean_materials(raw, errors: dict) -> list[dict]:
         if not isinstance(line, dict) or not str(line.get("name", "")).strip():
             errors["materials"] = [_("请填写材料名称")]
             return []
+        name, unit = str(line["name"]).strip(), str(line.get("unit") or "个").strip()
+        name_max = RepairMaterial._meta.get_field("name").max_length
+        unit_max = RepairMaterial._meta.get_field("unit").max_length
+        if len(name) > name_max or len(unit) > unit_max:
+            errors["materials"] = [
+                _("材料名称不能超过 %(name)d 个字，单位不能超过 %(unit)d 个字")
+                % {"name": name_max, "unit": unit_max}
+            ]
+            return []
         quantity = _quantity(line.get("quantity", 1), errors, "materials")
         if quantity is None:
             return []
-        lines.append({
-            "name": str(line["name"]).strip()[:60],
-            "quantity": str(quantity),
-            "unit": str(line.get("unit") or "个").strip()[:10],
-        })  # fmt: skip
+        lines.append({"name": name, "quantity": str(quantity), "unit": unit})
     return lines
 
 
@@ -362,7 +377,9 @@ def _clean(order: RepairOrder, action: str, actor: Actor | None, data: dict) -> 
         clean["satisfaction"] = _score(data, "satisfaction", errors, required=True)
         clean["quality"] = _score(data, "quality", errors, required=False)
         clean["attitude"] = _score(data, "attitude", errors, required=False)
-        clean["comment"] = str(data.get("comment") or "").strip()[:1000]
+        clean["comment"] = str(data.get("comment") or "").strip()
+        field = RepairOrder._meta.get_field("revisit_comment")
+        check_max_chars(errors, comment=(clean["comment"], field.max_length, _("业主意见")))
     elif action == "repeat_cause":
         if order.repeat_of_id is None:
             errors["cause"] = [_("该报修不是返修，无需填写返修原因")]
@@ -662,10 +679,10 @@ def price_item_save(
     if item is not None and item.estate_id != estate.pk:
         raise Http404
     item = item or PriceItem(estate=estate)
-    try:
-        price = Decimal(str(price)).quantize(CENT, rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationError({"price": [_("请填写正确的单价，如 35.00")]}) from None
+    # A price is refused with more than two decimal places, never rounded.
+    price = exact_decimal(
+        price, places=2, field="price", label=_("单价"), invalid=_("请填写正确的单价，如 35.00")
+    )
     item.name, item.category, item.unit = name.strip(), category, (unit.strip() or "项")
     item.price, item.note, item.is_active = price, note.strip(), is_active
     item.full_clean(validate_constraints=False)

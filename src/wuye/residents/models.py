@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wuye.core.validators import NOTE_MAX, TEXT_MAX
+
 from .choices import BatchStatus
 
 USER = settings.AUTH_USER_MODEL
@@ -29,8 +31,8 @@ class MoveInBatch(models.Model):
     starts_at = models.DateTimeField(_("入住开始时间"))
     ends_at = models.DateTimeField(_("入住结束时间"))
     place = models.CharField(_("办理地点"), max_length=100)
-    documents = models.TextField(_("需携带资料"))
-    fees = models.TextField(_("需缴费用"))
+    documents = models.TextField(_("需携带资料"), max_length=NOTE_MAX)
+    fees = models.TextField(_("需缴费用"), max_length=NOTE_MAX)
     status = models.CharField(
         _("状态"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.PLANNED
     )
@@ -83,7 +85,7 @@ class MoveIn(models.Model):
     # 《业主入住申请表》 (MOVEIN-04), filled in once the documents are confirmed correct.
     id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
     contract_no = models.CharField(_("购房合同编号"), max_length=40, blank=True)
-    household = models.TextField(_("同住人员"), blank=True)
+    household = models.TextField(_("同住人员"), max_length=500, blank=True)
     emergency_contact = models.CharField(_("紧急联系人及电话"), max_length=60, blank=True)
     # MOVEIN-05: the bills raised for the move-in (half a year of property fee, the deposit).
     bills = models.JSONField(_("入住费用账单"), default=list, blank=True)
@@ -105,7 +107,7 @@ class MoveIn(models.Model):
     # MOVEIN-10/11: the follow-up visit and what the owner needs.
     revisit_method = models.CharField(_("回访方式"), max_length=10, blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("满意度"), null=True, blank=True)
-    needs = models.TextField(_("业主需求"), blank=True)
+    needs = models.TextField(_("业主需求"), max_length=TEXT_MAX, blank=True)
     created_at = models.DateTimeField(_("登记时间"))
 
     class Meta:

@@ -30,7 +30,15 @@ from wuye.core.choices import DepartmentKind, Relation, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Building, Estate, Occupancy
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates
-from wuye.core.validators import normalize_id_number, validate_id_number
+from wuye.core.validators import (
+    TEXT_MAX,
+    check_date,
+    check_max_chars,
+    check_model_text,
+    normalize_id_number,
+    text_too_long,
+    validate_id_number,
+)
 from wuye.handover.gate import takeover_confirmed
 from wuye.workflow import services as engine
 from wuye.workflow.calendar import latest_date_ahead
@@ -144,6 +152,10 @@ def batch_create(
     for key, message in messages.items():
         if not values[key]:
             errors[key] = [message]
+    check_model_text(MoveInBatch, errors, **values)
+    for key, label, moment in (("starts_at", _("入住开始时间"), starts_at),
+                               ("ends_at", _("入住结束时间"), ends_at)):  # fmt: skip
+        check_date(moment.date() if moment else None, field=key, label=label, errors=errors)
     if starts_at is None:
         errors["starts_at"] = [_("请填写入住开始时间")]
     if ends_at is None:
@@ -156,8 +168,8 @@ def batch_create(
     if notice_late(starts_at, estate):
         raise ValidationError({"starts_at": [_late_message(starts_at, estate)]})
     batch = MoveInBatch(
-        estate=estate, building=building, title=values["title"][:60], starts_at=starts_at,
-        ends_at=ends_at, place=values["place"][:100], documents=values["documents"],
+        estate=estate, building=building, title=values["title"], starts_at=starts_at,
+        ends_at=ends_at, place=values["place"], documents=values["documents"],
         fees=values["fees"], created_at=timezone.now(), created_by=actor.user,
     )  # fmt: skip
     batch.full_clean(exclude=["estate", "building", "created_by"], validate_constraints=False)
@@ -332,7 +344,14 @@ def _clean_defects(raw, errors: dict) -> list[dict]:
         if not location or not description:
             errors["defects"] = [_("每个问题请填写部位和问题描述，如“主卧 / 墙面空鼓”")]
             return []
-        lines.append({"location": location[:60], "description": description[:200]})
+        if check_model_text(HouseDefect, {}, location=location, description=description):
+            errors["defects"] = [
+                _("部位不能超过 %(location)d 个字，问题描述不能超过 %(description)d 个字")
+                % {"location": HouseDefect._meta.get_field("location").max_length,
+                   "description": HouseDefect._meta.get_field("description").max_length}
+            ]  # fmt: skip
+            return []
+        lines.append({"location": location, "description": description})
     return lines
 
 
@@ -357,7 +376,13 @@ def _clean_needs(raw, errors: dict) -> list[dict]:
         if department not in NEED_DEPARTMENTS:
             errors["needs"] = [_("请为每项需求选择处理部门")]
             return []
-        lines.append({"need": need[:200], "department": department})
+        if check_model_text(FollowUpTask, {}, need=need):
+            errors["needs"] = [
+                text_too_long(_("需求"), FollowUpTask._meta.get_field("need").max_length)
+            ]
+            return []
+        lines.append({"need": need, "department": department})
+    check_max_chars(errors, needs=("\n".join(n["need"] for n in lines), TEXT_MAX, _("业主需求")))
     return lines
 
 
@@ -406,9 +431,11 @@ def _clean(move_in: MoveIn, action: str, actor: Actor, data: dict, attachments: 
         clean.update(
             id_number=id_number,
             contract_no=contract_no,
-            household=str(data.get("household") or "").strip()[:500],
-            emergency_contact=str(data.get("emergency_contact") or "").strip()[:60],
+            household=str(data.get("household") or "").strip(),
+            emergency_contact=str(data.get("emergency_contact") or "").strip(),
         )
+        check_model_text(MoveIn, errors, household=clean["household"],
+                         emergency_contact=clean["emergency_contact"])  # fmt: skip
     elif action == "pay_fees":
         # MOVEIN-05: the step is done when the move-in's bills are paid at the cashier.
         clean["bills"] = _fees_check_paid(move_in)

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
-from wuye.api import READ_ERRORS, WRITE_ERRORS, ApiError, Id, Text, paginated
+from wuye.api import READ_ERRORS, WRITE_ERRORS, ApiError, Id, IdParam, Note, Term, Text, paginated
 from wuye.core.scoping import actor_for, get_or_404
 
 from . import attachments, selectors, services
@@ -23,6 +23,9 @@ router = Router(tags=["cases"])
 
 
 class ClockOut(Schema):
+    """One SLA clock of a case; the repairs and complaints APIs show the same."""
+
+    key: str = Field(..., examples=["dispatch_general"])
     rule: str
     name: str
     state: str
@@ -99,20 +102,20 @@ class CaseDetailOut(CaseOut):
 
 
 class ActionIn(Schema):
-    note: Text = ""
+    note: Note = ""
     data: dict[str, Any] = Field(default_factory=dict)
     assignee: Id | None = None
     # Ids from POST /attachments, or {"id": ...}.
-    attachments: list[UUID | dict[str, Any]] = Field(default_factory=list)
+    attachments: list[UUID | dict[str, Any]] = Field(default_factory=list, max_length=20)
 
 
 @router.get("/cases", response={200: list[CaseOut], **READ_ERRORS})
 @paginated
 def case_list(
     request: HttpRequest,
-    estate: Id | None = None,
-    process: Text = "",
-    status: Text = "",
+    estate: IdParam | None = None,
+    process: Term = "",
+    status: Term = "",
     mine: bool = False,
 ):
     actor = actor_for(request.auth)
@@ -122,12 +125,12 @@ def case_list(
 
 
 @router.get("/cases/{case_id}", response={200: CaseDetailOut, **READ_ERRORS})
-def case_detail(request: HttpRequest, case_id: Id):
+def case_detail(request: HttpRequest, case_id: IdParam):
     return selectors.case_get_for_user(request.auth, case_id)
 
 
 @router.post("/cases/{case_id}/{action}", response={200: CaseDetailOut, **WRITE_ERRORS})
-def case_action(request: HttpRequest, case_id: Id, action: Text, payload: ActionIn):
+def case_action(request: HttpRequest, case_id: IdParam, action: Term, payload: ActionIn):
     case = selectors.case_get_for_user(request.auth, case_id)
     process = get_process(case.process)
     if action not in {a.name for a in process.actions}:
@@ -172,7 +175,11 @@ class AttachmentOut(Schema):
 
 
 class SignatureIn(Schema):
-    data_url: Text = Field(..., description="data:image/png;base64,… from a canvas (1 MB at most)")
+    data_url: Text = Field(
+        ...,
+        max_length=2_000_000,
+        description="data:image/png;base64,… from a canvas (1 MB at most)",
+    )
     case: Id | None = None
 
 
@@ -180,7 +187,7 @@ class SignatureIn(Schema):
 def attachment_upload(
     request: HttpRequest,
     file: File[UploadedFile],
-    kind: Form[str] = "photo",  # checked by the service against the kinds
+    kind: Annotated[Term, Form("photo")] = "photo",  # checked by the service against the kinds
     case: Annotated[int | None, Form(None, ge=1, le=2**63 - 1)] = None,
 ):
     """Upload a photo (multipart ``file``: JPEG, PNG, WebP or HEIC, 10 MB at most). Its ``id``

@@ -29,6 +29,7 @@ from wuye.core.choices import STAFF_ROLES, DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate, Staff
 from wuye.core.scoping import Actor, actor_for
+from wuye.core.validators import check_date, check_model_text
 from wuye.workflow.calendar import TargetUnit, WorkingCalendar, due_at
 from wuye.workflow.models import Frequency, PlannedTask, PlannedTaskStatus, Schedule
 
@@ -282,6 +283,9 @@ def schedule_create(
         due_amount=due_amount, due_unit=due_unit, assignee=assignee,
         assignee_role=assignee_role, department=department,
     )  # fmt: skip
+    # A schedule generates dates from its anchor on: one in year 9999 would overflow.
+    check_date(anchor, field="anchor", label=_("开始日期"), errors=errors)
+    check_date(end, field="end", label=_("结束日期"), errors=errors)
     if errors:
         raise ValidationError(errors)
     return Schedule.objects.create(
@@ -417,6 +421,8 @@ def planned_task_complete(*, task: PlannedTask, by, note: str = "") -> PlannedTa
             raise Http404
         if actor.staff is None and actor.contractor is None:
             raise PermissionDenied(_("只有员工或维保单位可以完成计划任务"))
+    note = note.strip()
+    check_model_text(PlannedTask, note=note)
     task = PlannedTask.objects.select_for_update().get(pk=task.pk)
     if task.status not in (PlannedTaskStatus.PLANNED, PlannedTaskStatus.MISSED):
         raise Conflict(
@@ -426,7 +432,7 @@ def planned_task_complete(*, task: PlannedTask, by, note: str = "") -> PlannedTa
     task.status = PlannedTaskStatus.DONE
     task.done_at = timezone.now()
     task.done_by = actor.user if getattr(actor.user, "is_authenticated", False) else None
-    task.note = note.strip()
+    task.note = note
     task.save(update_fields=["status", "done_at", "done_by", "note"])
     return task
 

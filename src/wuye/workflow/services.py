@@ -25,6 +25,7 @@ from wuye.core.choices import Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate, Staff
 from wuye.core.scoping import Actor, actor_for
+from wuye.core.validators import NOTE_MAX, check_data_size, check_date, check_max_chars
 
 from . import attachments as attachment_services
 from . import calendar, selectors
@@ -107,7 +108,16 @@ def _check_role(process: Process, action: Action, actor: Actor | None) -> None:
         raise PermissionDenied(_("您的角色不能执行“%(action)s”") % {"action": action.label})
 
 
+def _check_bounds(note: str, data: dict) -> None:
+    """Every action passes here: its note and data are bounded (core.validators: NOTE_MAX
+    characters, DATA_MAX_BYTES of UTF-8 JSON), so no one stores megabytes on an immutable event
+    for ever. Refused before anything is written."""
+    check_max_chars(note=(note, NOTE_MAX, Event._meta.get_field("note").verbose_name))
+    check_data_size(data)
+
+
 def _check_inputs(action: Action, note: str, data: dict, attachments: list[Attachment]) -> None:
+    _check_bounds(note, data)
     errors: dict[str, list[str]] = {}
     for key in action.requires:
         if data.get(key) in (None, "", [], {}):
@@ -290,9 +300,11 @@ def case_open(
     at = at or now
     if at > now + dt.timedelta(minutes=5):
         raise ValidationError({"at": [_("受理时间不能晚于当前时间")]})
+    check_date(at.date(), field="at", label=_("受理时间"))
     title = title.strip()
     if not title:
         raise ValidationError({"title": [_("请填写标题")]})
+    _check_bounds(note, data or {})
     files = attachment_services.attachments_resolve(attachments, actor=actor, case=None)
     case = Case.objects.create(
         estate=estate,

@@ -2,7 +2,7 @@
 
 The model layer refuses too (Event.save/delete and its queryset); this trigger also stops raw SQL,
 the admin's bulk actions and any future code path. TRUNCATE (used by test tear-down and by a
-deliberate purge) is a statement, not a row change, and is not affected.
+deliberate purge) is a statement, not a row change: workflow 0007 refuses it.
 """
 
 from django.db import migrations

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wuye.core.validators import NOTE_MAX
 from wuye.workflow.calendar import TargetUnit
 from wuye.workflow.choices import ClockState, EscalationLevel
 
@@ -103,7 +104,7 @@ class Event(models.Model):
     at = models.DateTimeField(_("时间"))
     from_status = models.CharField(_("原状态"), max_length=30, blank=True)
     to_status = models.CharField(_("新状态"), max_length=30, blank=True)
-    note = models.TextField(_("说明"), blank=True)
+    note = models.TextField(_("说明"), max_length=NOTE_MAX, blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
 
     objects = EventQuerySet.as_manager()

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.choices import DepartmentKind, Role
+from wuye.core.validators import NOTE_MAX
 from wuye.workflow.calendar import TargetUnit
 
 __all__ = ["Frequency", "PlannedTask", "PlannedTaskStatus", "Schedule"]
@@ -151,7 +152,7 @@ class PlannedTask(models.Model):
         related_name="+",
         verbose_name=_("完成人"),
     )
-    note = models.TextField(_("备注"), blank=True)
+    note = models.TextField(_("备注"), max_length=NOTE_MAX, blank=True)
 
     class Meta:
         verbose_name = _("计划任务")
