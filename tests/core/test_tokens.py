@@ -190,7 +190,7 @@ def test_page_shows_why_a_token_stopped_working(world, login):
     assert "已吊销" in html and "密码已修改，已失效" in html
 
 
-def test_navigation_links_to_the_token_page(world, login):
+def test_the_user_menu_links_to_the_token_page(world, login):
     html = login("agent").get(reverse("core:room_list")).content.decode()
     assert reverse("core:api_tokens") in html
 

@@ -105,8 +105,6 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 match=("billing:my_disclosure",),
             ),
             NavItem(_("我的工单"), "web:home", roles=frozenset({Role.CONTRACTOR})),
-            # Staff and administrators: the tokens their integrations call the API with.
-            NavItem(_("访问令牌"), "core:api_tokens"),
         ),
     ),
     NavGroup(
