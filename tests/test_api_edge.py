@@ -312,3 +312,21 @@ def test_fee_reads_declare_the_403_a_technician_gets(client, world):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for path in ("/api/v1/billing/rooms/{room_id}/bills", "/api/v1/billing/rooms/{room_id}/ledger"):
         assert "403" in paths[path]["get"]["responses"]
+
+
+def test_a_15_mb_note_on_a_real_order_is_400_and_writes_nothing(client, world):
+    from tests.repairs.helpers import report
+    from wuye.workflow.models import Event
+
+    order = report(world)
+    events, status = Event.objects.count(), order.case.status
+    huge = "x" * (15 * 1024 * 1024)  # a 15 MB note: parsed, then refused by its bound
+    response = post_json(client, f"/repairs/{order.pk}/dispatch", {"note": huge}, bearer("head"))
+    assert response.status_code == 400
+    assert "note" in error_of(response)["fields"]
+    # Past the 20 MB a request may carry, it is refused before it is parsed.
+    huger = "漏" * (5 * 1024 * 1024)  # \uXXXX-escaped by json.dumps: 30 MB
+    response = post_json(client, f"/repairs/{order.pk}/dispatch", {"note": huger}, bearer("head"))
+    assert response.status_code == 413 and error_of(response)["code"] == "too_large"
+    order.case.refresh_from_db()
+    assert Event.objects.count() == events and order.case.status == status
