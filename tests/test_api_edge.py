@@ -330,3 +330,18 @@ def test_a_15_mb_note_on_a_real_order_is_400_and_writes_nothing(client, world):
     assert response.status_code == 413 and error_of(response)["code"] == "too_large"
     order.case.refresh_from_db()
     assert Event.objects.count() == events and order.case.status == status
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("put", "/repairs", "POST, GET"),
+        ("delete", "/auth/me", "GET"),
+        ("get", "/auth/token", "POST"),
+    ],
+)
+def test_a_wrong_method_is_405_in_the_error_shape(client, world, method, path, allowed):
+    response = getattr(client, method)(f"/api/v1{path}", **bearer("head"))
+    assert response.status_code == 405 and response["Allow"] == allowed
+    error = error_of(response)
+    assert error["code"] == "method_not_allowed" and allowed in error["message"]

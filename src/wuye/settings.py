@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "wuye.core.middleware.CurrentEstateMiddleware",
     # API POSTs with an Idempotency-Key run once: a retry replays the first answer.
     "wuye.core.idempotency.IdempotencyMiddleware",
+    "wuye.core.middleware.ApiMethodNotAllowedMiddleware",
     # Last, as django-axes asks: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
 ]
