@@ -140,6 +140,30 @@ def test_a_retried_payment_is_recorded_once(client, world, finance, fee):
     assert Payment.objects.count() == 1 and Payment.objects.get().amount == Decimal("300.00")
 
 
+def test_a_retried_complaint_is_filed_once(client, world):
+    body = {"room": world.room.pk, "content": "楼上装修噪音，晚上十点后还在施工",
+            "contact_name": "王女士", "contact_phone": "13800138000",
+            "type": "management", "urgency": "general"}  # fmt: skip
+    headers = auth(world.owner.user, key=str(uuid.uuid4()))
+    first = post_json(client, "/api/v1/complaints", body, headers)
+    assert first.status_code == 201, first.json()
+    again = post_json(client, "/api/v1/complaints", body, headers)
+    assert again.json()["number"] == first.json()["number"] and Complaint.objects.count() == 1
+
+
+def test_a_retried_online_payment_order_is_opened_once(client, world, finance, fee):
+    from wuye.billing.models import GatewayOrder
+
+    run(world, finance)
+    headers = auth(world.owner.user, key="pay-2026-12")
+    path = f"/api/v1/billing/rooms/{world.room.pk}/orders"
+    first = post_json(client, path, {"channel": "wechat"}, headers)
+    assert first.status_code == 201, first.json()
+    again = post_json(client, path, {"channel": "wechat"}, headers)
+    assert again.json()["out_trade_no"] == first.json()["out_trade_no"]
+    assert GatewayOrder.objects.count() == 1
+
+
 def test_a_retried_upload_keeps_one_photo_though_the_boundary_differs(client, world):
     headers = auth(world.tech.user, key="photo-1")
     first = client.post("/api/v1/attachments", {"file": make_jpeg(), "kind": "photo"}, **headers)
