@@ -342,6 +342,8 @@ def test_a_15_mb_note_on_a_real_order_is_400_and_writes_nothing(client, world):
 )
 def test_a_wrong_method_is_405_in_the_error_shape(client, world, method, path, allowed):
     response = getattr(client, method)(f"/api/v1{path}", **bearer("head"))
-    assert response.status_code == 405 and response["Allow"] == allowed
+    # ninja lists the allowed methods in no fixed order.
+    methods = set(allowed.split(", "))
+    assert response.status_code == 405 and set(response["Allow"].split(", ")) == methods
     error = error_of(response)
-    assert error["code"] == "method_not_allowed" and allowed in error["message"]
+    assert error["code"] == "method_not_allowed" and response["Allow"] in error["message"]
