@@ -84,7 +84,7 @@ COMPLAINT = register(
                    requires=("resolution", "measure")),
             Action("approve", _("审批通过"), (S.WAITING_APPROVAL,), S.WAITING_REPLY, EXECUTIVE),
             Action("send_back", _("退回重办"), (S.WAITING_APPROVAL,), S.HANDLING, EXECUTIVE,
-                   note_required=True),
+                   note_required=True, rejects=True),
             # COMPLAINT-12/13: the reply, with an apology and the improvement measure.
             Action("reply", _("回复业主"), (S.WAITING_REPLY,), S.REPLIED, DESK,
                    requires=("channel", "text")),

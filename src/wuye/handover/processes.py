@@ -140,7 +140,7 @@ TAKEOVER_DEFECT = register(
                    note_required=True),
             Action("reinspect_pass", _("复查合格，关闭"), (D.FIXED,), D.CLOSED, TEAM),
             Action("reinspect_fail", _("复查不合格，退回整改"), (D.FIXED,), D.RECTIFYING, TEAM,
-                   note_required=True),
+                   note_required=True, rejects=True),
             Action("comment", _("备注"), tuple(D.values), None, TEAM, note_required=True),
         ),
         clocks=(

@@ -86,7 +86,7 @@ REPAIR = register(
             Action("sign_off", _("业主签字验收"), (S.WAITING_ACCEPTANCE,), S.WAITING_REVISIT, TECH,
                    assignee_only=True, signature=True),
             Action("reject", _("验收不通过"), (S.WAITING_ACCEPTANCE,), S.IN_PROGRESS, RESIDENT,
-                   note_required=True),
+                   note_required=True, rejects=True),
             # REPAIR-12: customer service calls back within 24 hours of the repair, or the
             # resident rates in the portal first. A call before the owner accepted is recorded
             # and the order finishes when the owner accepts.

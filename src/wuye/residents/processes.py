@@ -92,7 +92,7 @@ HOUSE_DEFECT = register(
             Action("fix", _("整改完成"), (H.OPEN,), H.FIXED, ENGINEERS, note_required=True),
             Action("accept", _("业主确认，关闭"), (H.FIXED,), H.CLOSED, DESK | ENGINEERS),
             Action("reject", _("未整改到位，退回"), (H.FIXED,), H.OPEN, DESK | ENGINEERS,
-                   note_required=True),
+                   note_required=True, rejects=True),
             Action("comment", _("备注"), tuple(H.values), None, STAFF, note_required=True),
         ),
         clocks=(

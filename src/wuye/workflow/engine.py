@@ -48,6 +48,9 @@ class Action:
     clocks whose ``only_if`` no longer holds are cancelled and the ones that now hold start as
     if the case had always had the new values (from the report time).
     ``SYSTEM`` in ``roles``: the scheduler may take it with no person acting (an auto-close).
+    ``rejects``: the action refuses the work handed in by the step that brought the case to its
+    source state (an owner's 验收不通过, an executive's 退回重办, a failed re-inspection); see
+    ``Clock`` for what that does to the clocks.
     """
 
     name: str
@@ -63,6 +66,7 @@ class Action:
     assignee_optional: bool = False  # with ``assigns``: a person may be named, or none
     assignee_only: bool = False
     updates: tuple[str, ...] = ()
+    rejects: bool = False
 
 
 SYSTEM = "system"  # the role of the scheduler's own actions
@@ -76,6 +80,24 @@ class Clock:
     action in ``stop_on`` or when the case reaches a terminal state, and pauses/resumes on the
     actions named. ``unit`` is a workflow.calendar.TargetUnit value.
     ``escalate_to``: roles notified on warning and breach, in order (the assignee first).
+
+    Rework (DESIGN.md: a deadline is kept when the work is done, and work that is refused was not
+    done). A clock is met only when the work it measures is accepted:
+
+    - an action declared ``rejects`` finds the step it refuses (the last one that brought the
+      case into the state the rejection is taken from: the completion an owner rejects, the
+      submission an executive sends back);
+    - every clock that step stopped is reopened with its original start and due times, so a
+      repair reported at 10:00, "completed" at 11:00, rejected and truly fixed the next day at
+      16:00 shows its 24-hour limit as missed. A reopened clock already escalated stays
+      escalated (breached, not escalated again); one that was stopped in time and is now past
+      its due is escalated by the next sweep, as if it had never stopped;
+    - every clock that step started is withdrawn (state ``cancelled``) and starts again at the
+      next such step: a revisit due 24 hours after the repair counts from the accepted repair,
+      not the rejected one.
+
+    A reclassification (``Action.updates``) that takes a clock away and back again restores it
+    with the escalations it already had: the same breach is never escalated twice.
     """
 
     key: str
@@ -141,6 +163,21 @@ class Process:
         if name in SYSTEM_ACTIONS:
             return SYSTEM_ACTIONS[name]
         return self._actions[name].label if name in self._actions else name
+
+    def event_label(self, event) -> str:
+        """What a timeline says of an event: its action's label; an escalation names its clock
+        ("超时升级：派单时限"), as a case has several."""
+        label = self.action_label(event.action)
+        key = (event.data or {}).get("clock") if event.action in SYSTEM_ACTIONS else None
+        decl = next((c for c in self.clocks if c.key == key), None) if key else None
+        if decl is None:
+            return label
+        return _("%(event)s：%(clock)s") % {"event": label, "clock": decl.name}
+
+    def rejects(self, name: str) -> bool:
+        """Whether the action ``name`` refuses the work of the step before it (rework)."""
+        action = self._actions.get(name)
+        return action is not None and action.rejects
 
     def state_label(self, code: str) -> str | Promise:
         return next((s.label for s in self.states if s.code == code), code)

@@ -79,3 +79,10 @@ def case_timeline(*, case: Case, actor: Actor | None = None) -> QuerySet[Event]:
 
 def overdue_q() -> Q:
     return Q(clocks__state="breached", clocks__stopped_at__isnull=True)
+
+
+def counting_clocks_q(prefix: str = "") -> Q:
+    """Clocks still counting: not stopped, not paused, not cancelled — running or already late
+    (a breached clock keeps counting until the work is accepted). ``prefix``: the lookup path
+    from the queried model to the clock, e.g. ``"case__clocks__"`` from a repair order."""
+    return Q(**{f"{prefix}stopped_at__isnull": True, f"{prefix}state__in": ("running", "breached")})

@@ -174,26 +174,36 @@ def _move_clocks(process: Process, case: Case, action_name: str, at: dt.datetime
     for decl in process.clocks:
         clock = existing.get(decl.key)
         if (
-            clock is None
+            (clock is None or clock.state == ClockState.CANCELLED)
             and action_name in decl.start_on
             and not terminal
             and decl.applies_to(case.data)
         ):
+            # A new clock, or one withdrawn with the work that started it (rework) starting
+            # again from this step.
             if overrides is None:
                 overrides = _overrides(process, case.estate)
             amount, unit = clock_target(process, decl, case.estate, overrides)
             due = calendar.due_at(at, amount, unit, tz, estate_id=case.estate_id)
-            SlaClock.objects.create(
+            SlaClock.objects.update_or_create(
                 case=case,
                 key=decl.key,
-                rule=decl.rule,
-                name=str(decl.name),
-                state=ClockState.RUNNING,
-                target_amount=amount,
-                target_unit=unit,
-                started_at=at,
-                warn_at=calendar.warning_at(at, due, decl.warn_fraction),
-                due_at=due,
+                defaults={
+                    "rule": decl.rule,
+                    "name": str(decl.name),
+                    "state": ClockState.RUNNING,
+                    "target_amount": amount,
+                    "target_unit": unit,
+                    "started_at": at,
+                    "warn_at": calendar.warning_at(at, due, decl.warn_fraction),
+                    "due_at": due,
+                    "stopped_at": None,
+                    "paused_at": None,
+                    "paused_seconds": 0,
+                    "escalation_level": EscalationLevel.NONE,
+                    "warned_at": None,
+                    "breached_at": None,
+                },
             )
             continue
         if clock is None or clock.stopped_at is not None:
@@ -221,13 +231,70 @@ def _move_clocks(process: Process, case: Case, action_name: str, at: dt.datetime
             clock.save()
 
 
+def _rejected_step(history: list[tuple], status: str) -> str | None:
+    """The step a rejection taken from ``status`` refuses: the last action (of ``history``, the
+    case's earlier events as (action, at, from_status, to_status)) that brought the case into
+    ``status``."""
+    for name, _at, before, after in reversed(history):
+        if after == status and before != status:
+            return name
+    return None
+
+
+def _reopen_clocks(process: Process, case: Case, step: str | None, at: dt.datetime) -> None:
+    """A rejection refused the work ``step`` handed in (``Clock``: rework): reopen the clocks it
+    stopped, keeping their due times; withdraw the ones it started, to start at the next one."""
+    if step is None:
+        return
+    decls = {c.key: c for c in process.clocks}
+    for clock in case.clocks.all():
+        decl = decls.get(clock.key)
+        if decl is None or clock.state == ClockState.CANCELLED:
+            continue
+        if step in decl.start_on:
+            clock.state = ClockState.CANCELLED
+            clock.stopped_at = clock.stopped_at or at
+            clock.paused_at = None
+            clock.save()
+        elif step in decl.stop_on and clock.stopped_at is not None:
+            clock.stopped_at = None
+            # Escalated already: late and told; else counting again, and the sweep escalates
+            # it as soon as it is past its warning or due time.
+            clock.state = ClockState.BREACHED if clock.breached_at else ClockState.RUNNING
+            clock.save()
+
+
+def _replay(process: Process, decl: Clock, events: list[tuple]) -> tuple:
+    """When a clock started and stopped by the case's events (action, at, from, to), with the
+    rework rule applied: a rejected stop does not count, a rejected start starts again."""
+    start = stop = None
+    history: list[tuple] = []
+    for event in events:
+        name, at, before, _after = event
+        if process.rejects(name):
+            step = _rejected_step(history, before)
+            if step in decl.start_on:
+                start = stop = None
+            elif step in decl.stop_on:
+                stop = None
+        if start is None and name in decl.start_on:
+            start = at
+        elif start is not None and stop is None and name in decl.stop_on:
+            stop = at
+        history.append(event)
+    return start, stop
+
+
 def _reconcile_clocks(process: Process, case: Case) -> None:
     """After the case's data changed (a reclassification): cancel the clocks that no longer
     apply, and start the ones that now do as if the data had always been so — from their start
     event (the report time for ``created``), stopped at once if their stop event already
-    happened. The timeline keeps what was and when it changed."""
+    happened. A clock taken away and given back for the same start keeps the escalations it had
+    (the same breach is not escalated twice). The timeline keeps what was and when it changed."""
     existing = {c.key: c for c in case.clocks.all()}
-    events = list(case.events.order_by("at", "id").values_list("action", "at"))
+    events = list(
+        case.events.order_by("at", "id").values_list("action", "at", "from_status", "to_status")
+    )
     tz = _estate_tz(case.estate)
     for decl in process.clocks:
         clock = existing.get(decl.key)
@@ -237,16 +304,21 @@ def _reconcile_clocks(process: Process, case: Case) -> None:
             clock.stopped_at = clock.stopped_at or timezone.now()
             clock.save()
         elif applies and (clock is None or clock.state == ClockState.CANCELLED):
-            start = next((at for name, at in events if name in decl.start_on), None)
+            start, stop = _replay(process, decl, events)
             if start is None:
                 continue  # its start event has not happened: _move_clocks starts it later
             amount, unit = clock_target(process, decl, case.estate)
             due = calendar.due_at(start, amount, unit, tz, estate_id=case.estate_id)
-            stop = next((at for name, at in events if name in decl.stop_on and at >= start), None)
             if stop is None and process.is_terminal(case.status):
                 stop = case.closed_at
-            state = ClockState.RUNNING
-            if stop is not None:
+            kept = clock if clock is not None and clock.started_at == start else None
+            escalated = {
+                "escalation_level": kept.escalation_level if kept else EscalationLevel.NONE,
+                "warned_at": kept.warned_at if kept else None,
+                "breached_at": kept.breached_at if kept else None,
+            }
+            state = ClockState.BREACHED if escalated["breached_at"] else ClockState.RUNNING
+            if stop is not None and state != ClockState.BREACHED:
                 state = ClockState.MET if stop <= due else ClockState.BREACHED
             SlaClock.objects.update_or_create(
                 case=case,
@@ -263,9 +335,7 @@ def _reconcile_clocks(process: Process, case: Case) -> None:
                     "stopped_at": stop,
                     "paused_at": None,
                     "paused_seconds": 0,
-                    "escalation_level": 0,
-                    "warned_at": None,
-                    "breached_at": None,
+                    **escalated,
                 },
             )
 
@@ -380,6 +450,13 @@ def case_act(
         case.assignee = None  # the department as a whole, nobody in particular
     now = timezone.now()
     before = case.status
+    rejected = None
+    if decl.rejects:
+        history = list(
+            case.events.order_by("at", "id").values_list("action", "at", "from_status",
+                                                         "to_status")
+        )  # fmt: skip
+        rejected = _rejected_step(history, before)
     if decl.target:
         case.status = decl.target
     case.updated_at = now
@@ -395,6 +472,8 @@ def case_act(
     event = _event(case, action=action, actor=actor, at=now, from_status=before,
                    to_status=case.status, note=note, data=data)  # fmt: skip
     attachment_services.attachments_bind(files, case=case, event=event)
+    if decl.rejects:
+        _reopen_clocks(process, case, rejected, now)
     if updated:
         _reconcile_clocks(process, case)
     _move_clocks(process, case, action, now)

@@ -38,7 +38,7 @@ def _timeline(case) -> list:
     process = get_process(case.process)
     events = list(selectors.case_timeline(case=case).prefetch_related("attachments"))
     for e in events:
-        e.label = process.action_label(e.action)
+        e.label = process.event_label(e)
         e.from_label = process.state_label(e.from_status) if e.from_status else ""
         e.to_label = process.state_label(e.to_status)
     return events

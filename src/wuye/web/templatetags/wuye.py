@@ -169,3 +169,47 @@ def person(user) -> str:
         if record is not None and getattr(record, "name", ""):
             return record.name
     return user.get_full_name() or user.get_username()
+
+
+def duration_text(seconds: float) -> str:
+    """A length of time as the desk reads it: '2 天 3 小时', '2 小时 15 分', '15 分' (rounded up
+    to the minute, at least 1 分)."""
+    total = max(1, -(-int(seconds) // 60))
+    days, rest = divmod(total, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return (
+            _("%(d)s 天 %(h)s 小时") % {"d": days, "h": hours}
+            if hours
+            else _("%(d)s 天") % {"d": days}
+        )
+    if hours:
+        return (
+            _("%(h)s 小时 %(m)s 分") % {"h": hours, "m": mins}
+            if mins
+            else _("%(h)s 小时") % {"h": hours}
+        )
+    return _("%(m)s 分") % {"m": mins}
+
+
+@register.filter
+def overdue_by(due_at, now=None) -> str:
+    """'已超时 2 小时 15 分' for a due time in the past, '' otherwise (``now``: the time compared
+    with; the current time when omitted)."""
+    if not isinstance(due_at, dt.datetime):
+        return ""
+    now = now if isinstance(now, dt.datetime) else timezone.now()
+    if due_at >= now:
+        return ""
+    return _("已超时 %(duration)s") % {"duration": duration_text((now - due_at).total_seconds())}
+
+
+@register.filter
+def due_in(due_at, now=None) -> str:
+    """'剩余 3 小时 5 分' for a due time ahead, the overdue text for one in the past."""
+    if not isinstance(due_at, dt.datetime):
+        return ""
+    now = now if isinstance(now, dt.datetime) else timezone.now()
+    if due_at < now:
+        return overdue_by(due_at, now)
+    return _("剩余 %(duration)s") % {"duration": duration_text((due_at - now).total_seconds())}
