@@ -31,6 +31,7 @@ from tests.factories import (
     make_resident_user,
     make_staff,
 )
+from tests.pdf_tools import pdf_tools  # noqa: F401  (the PDF tests' font check, CI-strict)
 from wuye.core.choices import DepartmentKind, Relation, Role
 from wuye.workflow import calendar as working_calendar
 

@@ -58,12 +58,14 @@ logger = logging.getLogger(__name__)
 ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.core.api.router"),
     ("", "wuye.workflow.api.router"),
+    ("", "wuye.workflow.api_holidays.router"),
     ("", "wuye.repairs.api.router"),
     ("", "wuye.repairs.api_kpis.router"),
     ("", "wuye.complaints.api.router"),
     ("", "wuye.complaints.api_analysis.router"),
     ("", "wuye.notify.api.router"),
     ("", "wuye.billing.api.router"),
+    ("", "wuye.handover.api.router"),
 ]
 
 DEFAULT_LIMIT = 50

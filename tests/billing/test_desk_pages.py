@@ -174,8 +174,9 @@ def test_notice_letters_list_the_bills_due_within_15_days_and_printing_records_t
     later.refresh_from_db()
     assert bill.notified_at is not None and "letter" in bill.notified_via
     assert later.notified_at is None
-    again = client.get(reverse("billing:notice_letters"))
-    assert "已书面通知" in html(again)
+    again = html(client.get(reverse("billing:notice_letters")))
+    assert world.room.label not in again  # printed: off the list of letters still owed
+    assert "已书面通知" in html(client.get(reverse("billing:notice_letters") + "?show=all"))
 
 
 def test_printing_letters_keeps_the_first_notice_time(world, login, finance, fee, frozen):
@@ -184,7 +185,7 @@ def test_printing_letters_keeps_the_first_notice_time(world, login, finance, fee
     bill = Bill.objects.get(room=world.room)
     first = bill.notified_at
     frozen.shift(dt.timedelta(hours=3))
-    login("agent").post(reverse("billing:notice_letters"), {})
+    login("agent").post(reverse("billing:notice_letters"), {"show": "all"})  # 全部 tab
     bill.refresh_from_db()
     assert bill.notified_at == first and bill.notified_via == "sms,inbox,letter"
 

@@ -93,5 +93,36 @@ def test_every_contact_with_a_debtor_is_recorded__FEE_09(world, finance, overdue
     with pytest.raises(PermissionDenied):
         services.collection_contact_record(room=world.room, method="visit", result="上门",
                                            by=world.tech.user)  # fmt: skip
-    assert "文明礼貌" in str(services.COLLECTION_CAUTION)  # FEE-13, shown to staff
-    assert Decimal(overdue.amount) > 0
+    # the contact is about October's bill: 89.50 m² × ¥2.50, exactly
+    assert overdue.amount == Decimal("223.75") and overdue.outstanding == Decimal("223.75")
+    assert services.arrears_aging(estate=world.estate)["rooms"][world.room.pk]["0-30"] == (
+        Decimal("223.75")
+    )
+
+
+def test_collection_stays_civil_one_reminder_no_threats_nothing_after_paying__FEE_13(
+    world, finance, overdue, frozen
+):
+    """FEE-13 as behaviour: swept every day for two months, an owner gets one courteous
+    reminder per overdue episode (never a daily barrage), with no threat in it (no lawyer, no
+    cutting water or power, no lawsuit), and nothing at all once the debt is paid."""
+    day = at("2026-11-26 10:00")
+    for _ in range(40):  # to 5 January: 66 days overdue
+        frozen.move_to(day, tick=False)
+        services.dunning_sweep()
+        day += dt.timedelta(days=1)
+    sent = Message.objects.filter(recipient=world.owner.user, template="dunning_reminder")
+    assert sent.count() == 2  # one reminder, by SMS and in the app: once, not every day
+    assert {m.channel for m in sent} == {"inbox", "sms"}
+    for message in sent:
+        text = f"{message.subject}{message.body}"
+        assert "您好" in text or "感谢" in text
+        for threat in ("律师", "起诉", "停水", "停电", "法院", "黑名单"):
+            assert threat not in text, threat
+    services.payment_record(room=world.room, amount=overdue.amount, channel="cash",
+                            by=finance.user)  # fmt: skip
+    for _ in range(40):
+        frozen.move_to(day, tick=False)
+        services.dunning_sweep()
+        day += dt.timedelta(days=1)
+    assert sent.count() == 2  # paid: never chased again

@@ -1,5 +1,7 @@
 """Invoices (FEE-06): only against money received, once per payment, issued by finance."""
 
+from decimal import Decimal as D
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -27,11 +29,46 @@ def paid(world, finance, fee):
     return order.payment
 
 
-def test_the_invoice_comes_after_the_money__FEE_06(world, finance, fee):
-    run(world, finance)
-    order = services.gateway_order_create(room=world.room, channel="wechat", by=world.owner.user)
-    assert order.payment is None  # not paid: there is nothing to invoice yet
-    assert not hasattr(order, "invoice")
+def test_money_that_did_not_arrive_or_was_given_back_is_not_invoiced__FEE_06(
+    world, finance, fee, login
+):
+    """Tries to invoice unpaid money three ways; each is refused and nothing is recorded."""
+    from django.urls import reverse
+
+    from tests.factories import make_staff
+    from wuye.billing.models import Payment
+    from wuye.core.choices import DepartmentKind, Role
+
+    run(world, finance)  # December: ¥223.75 owed
+    # 1. a payment finance never recorded (the money has not arrived)
+    unconfirmed = Payment(estate=world.estate, room=world.room, amount="223.75",
+                          channel="wechat", received_at=at("2026-11-26 10:00"))  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        invoices.invoice_request(payment=unconfirmed, title="张伟", by=finance.user)
+    assert "已到账" in str(refused.value)
+    # 2. ¥500 arrived, ¥223.75 settled the bill, the ¥276.25 credit was refunded: only the
+    #    money that stayed is invoiced
+    paid = services.payment_record(room=world.room, amount="500.00", channel="cash",
+                                   by=finance.user)  # fmt: skip
+    head = make_staff(world.company, "fhead", Role.DEPARTMENT_HEAD, DepartmentKind.FINANCE,
+                      [world.estate])  # fmt: skip
+    refund = services.refund_request(payment=paid, amount="276.25", reason="多缴退回",
+                                     by=finance.user)  # fmt: skip
+    services.refund_approve(refund=refund, by=head.user)
+    invoice = invoices.invoice_request(payment=paid, title="张伟", by=finance.user)
+    assert invoice.amount == D("223.75")  # not the ¥500.00 received
+    # 3. a prepayment given back in full: nothing to invoice, through the service and the page
+    credit = services.payment_record(room=world.room, amount="100.00", channel="cash",
+                                     by=finance.user)  # fmt: skip
+    back = services.refund_request(payment=credit, amount="100.00", reason="退预存",
+                                   by=finance.user)  # fmt: skip
+    services.refund_approve(refund=back, by=head.user)
+    with pytest.raises(ValidationError) as refused:
+        invoices.invoice_request(payment=credit, title="张伟", by=world.owner.user)
+    assert "已全部退款" in str(refused.value)
+    page = login("owner").post(reverse("billing:my_invoice", args=[credit.pk]), {"title": "张伟"})
+    assert page.status_code == 200 and "已全部退款" in page.content.decode()
+    assert Invoice.objects.count() == 1 and not Invoice.objects.filter(payment=credit).exists()
 
 
 def test_the_owner_asks_and_finance_issues__FEE_06(world, finance, paid):

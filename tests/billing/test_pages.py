@@ -113,9 +113,11 @@ def test_the_room_list_shows_balances_filters_arrears_and_finds_a_room(
         text = html(client.get(url))
     assert world.room.label in text and world.room2.label in text
     assert world.other_room.label not in text
-    assert f"欠费 ¥{billed.amount:,.2f}" in text
+    # 欠费 means overdue: December's bill (due 2026-12-31) is only 待缴 on 26 November.
+    assert f"待缴 ¥{billed.amount:,.2f}" in text and f"欠费 ¥{billed.amount:,.2f}" not in text
+    assert world.owner.name in text  # the owner's name on the row
     arrears = html(client.get(url + "?arrears=1"))
-    assert world.room.label in arrears and world.room2.label not in arrears
+    assert world.room.label not in arrears and world.room2.label not in arrears
     found = html(client.get(url + "?q=1-2-302"))
     assert world.room2.label in found and world.room.label not in found
     assert ledger_url(world.room2) in found

@@ -4,7 +4,6 @@ the room's ledger and from 我的账单, and the 503 page of a server without a 
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from decimal import Decimal
 
@@ -12,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from tests.billing.test_fees import at, fee, finance, run
+from tests.pdf_tools import needs_font
 from wuye.billing import services
 from wuye.billing.models import Bill, Payment
 from wuye.repairs import acceptance_pdf
@@ -19,20 +19,6 @@ from wuye.web import pdf as pdfkit
 
 __all__ = ["fee", "finance"]  # fixtures
 D = Decimal
-
-
-def _font_available() -> bool:
-    try:
-        pdfkit.cjk_font()
-    except pdfkit.CJKFontMissing:
-        return False
-    return True
-
-
-needs_font = pytest.mark.skipif(
-    not _font_available() or shutil.which("pdftotext") is None,
-    reason="no CJK font or no pdftotext (Debian: apt-get install fonts-noto-cjk poppler-utils)",
-)
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.billing.test_fees import at, fee, finance, run
+from tests.billing.test_fees import BACKFILL, at, fee, finance, run
 from tests.billing.test_pages import flashed, html
 from tests.factories import OccupancyFactory, RoomFactory
 from wuye import jobs
@@ -48,7 +48,8 @@ def owned(world):
 
 
 def queue(world, finance, **period):
-    return services.billing_run_queue(estate=world.estate, by=finance.user, **(period or DEC))
+    return services.billing_run_queue(estate=world.estate, by=finance.user,
+                                      short_notice_reason=BACKFILL, **(period or DEC))  # fmt: skip
 
 
 def execute() -> int:
@@ -228,11 +229,13 @@ def test_a_period_over_months_already_billed_charges_only_the_rest__FEE_04(
                "due_date": dt.date(2026, 11, 30)}  # fmt: skip
     preview = services.billing_preview(estate=world.estate, by=finance.user, **quarter)
     assert preview.amount == 2 * december.amount  # November and January; December is billed
-    services.billing_run(estate=world.estate, by=finance.user, **quarter)
+    services.billing_run(estate=world.estate, by=finance.user, short_notice_reason=BACKFILL,
+                         **quarter)  # fmt: skip
     bill = Bill.objects.get(room=world.room, period_start=dt.date(2026, 11, 1))
     assert bill.amount == 2 * december.amount
     # Run again: nothing new, and a month inside the quarter is covered whole.
-    services.billing_run(estate=world.estate, by=finance.user, **quarter)
+    services.billing_run(estate=world.estate, by=finance.user, short_notice_reason=BACKFILL,
+                         **quarter)  # fmt: skip
     run(world, finance, "2027-01-01", "2027-01-31", "2027-01-31")
     assert Bill.objects.filter(room=world.room).count() == 2
 
@@ -444,7 +447,7 @@ def test_others_see_nothing(world, finance, fee, login):
 # --- The room list's export ---------------------------------------------------------------------
 
 
-def test_the_room_list_exports_what_is_filtered_as_xlsx(world, finance, fee, login):
+def test_the_room_list_exports_what_is_filtered_as_xlsx(world, finance, fee, login, frozen):
     world.room2.area = D("100.00")
     world.room2.save()
     OccupancyFactory(room=world.room2, relation=Relation.OWNER, start_date=dt.date(2020, 1, 1))
@@ -452,6 +455,7 @@ def test_the_room_list_exports_what_is_filtered_as_xlsx(world, finance, fee, log
     run(world, finance)
     services.payment_record(room=world.room2, amount=D("300.00"), channel="cash",
                             by=finance.user)  # fmt: skip  # 50.00 left as credit
+    frozen.move_to(at("2027-01-05 10:00"), tick=False)  # December's bills are overdue now
     client = login("finance")
     page = html(client.get(reverse("billing:rooms") + "?arrears=1"))
     assert "导出 Excel" in page and "export=xlsx" in page
@@ -460,18 +464,19 @@ def test_the_room_list_exports_what_is_filtered_as_xlsx(world, finance, fee, log
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("房屋", "业主", "建筑面积(m²)", "欠费（元）", "预存（元）", "未缴账单（张）")
+    assert rows[0] == ("房屋", "业主", "建筑面积(m²)", "欠费（元）", "待缴（元）", "预存（元）",
+                       "未缴账单（张）")  # fmt: skip
     assert len(rows) == 2  # only the room in arrears
-    label, owners, area, arrears, credit, open_bills = rows[1]
+    label, owners, area, arrears, upcoming, credit, open_bills = rows[1]
     assert label == world.room.label and area == 89.5
-    assert arrears == 223.75 and credit == 0 and open_bills == 1
+    assert arrears == 223.75 and upcoming == 0 and credit == 0 and open_bills == 1
     assert owners == world.owner.name
 
     everything = load_workbook(io.BytesIO(
         client.get(reverse("billing:rooms") + "?export=xlsx").content)).active  # fmt: skip
     by_room = {r[0]: r for r in everything.iter_rows(min_row=2, values_only=True)}
     assert len(by_room) == 3
-    assert by_room[world.room2.label][3:] == (0, 50, 0)  # paid in full, 50.00 prepaid
+    assert by_room[world.room2.label][3:] == (0, 0, 50, 0)  # paid in full, 50.00 prepaid
 
 
 def test_the_export_is_for_fee_readers_only(world, login):

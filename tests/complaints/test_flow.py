@@ -218,25 +218,77 @@ def test_general_complaint_through_every_step__COMPLAINT_01_COMPLAINT_04(world, 
         "created", "assign", "progress", "progress", "resolve", "reply", "rate"]  # fmt: skip
 
 
-def test_reply_must_apologise_and_state_the_measure__COMPLAINT_12_COMPLAINT_13(world, eng):
+LAZY_REPLIES = (
+    "已经修好了。",
+    "非常抱歉给您带来不便。",
+    "非常抱歉，改进措施见公告，我们一定解决。",
+    # The template phrase alone: an apology and the word 改进措施, but no measure.
+    "给您带来不便，我们深表歉意。我们将改进措施。",
+    "非常抱歉。我们的改进措施：加强管理。",  # a measure, but not the one recorded
+    "电梯维保频次提高至每10天一次。",  # the measure without an apology
+)
+
+
+@pytest.mark.parametrize("text", LAZY_REPLIES)
+def test_a_lazy_reply_is_refused_and_nothing_changes__COMPLAINT_12_COMPLAINT_13(world, eng, text):
     c = receive(world)
     act(c, "assign", world.agent.user, data={"department": "engineering"})
     act(c, "resolve", eng.user, data=RESOLVED)
-    for text in (
-        "已经修好了。",
-        "非常抱歉给您带来不便。",
-        "非常抱歉，改进措施见公告，我们一定解决。",
-    ):
-        with pytest.raises(ValidationError) as err:
-            act(c, "reply", world.agent.user, data={"channel": "phone", "text": text})
-        assert "text" in err.value.message_dict
-    assert status(c) == "waiting_reply"
+    with pytest.raises(ValidationError) as err:
+        act(c, "reply", world.agent.user, data={"channel": "phone", "text": text})
+    assert "text" in err.value.message_dict
+    c.refresh_from_db()
+    assert status(c) == "waiting_reply" and c.reply_text == "" and c.replied_at is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        REPLY,
+        # Other apology words; the measure quoted with other spacing and punctuation.
+        "王女士，对不起，让您久等了。电梯已修复。今后 电梯维保频次提高至每10天一次！",
+        "就此事向您致歉。我们已将电梯维保频次提高至每 10 天一次，欢迎监督。",
+    ],
+)
+def test_a_reply_with_an_apology_and_the_recorded_measure_is_sent__COMPLAINT_13(world, eng, text):
+    c = receive(world)
+    act(c, "assign", world.agent.user, data={"department": "engineering"})
+    act(c, "resolve", eng.user, data=RESOLVED)
+    act(c, "reply", world.agent.user, data={"channel": "phone", "text": text})
+    c.refresh_from_db()
+    assert status(c) == "replied" and c.reply_text == text
+
+
+@pytest.mark.parametrize("measure", ["我们将改进措施", "改进", "加强改进措施。", "会进一步完善"])
+def test_a_measure_without_substance_is_refused_at_resolve__COMPLAINT_13(world, eng, measure):
+    c = receive(world)
+    act(c, "assign", world.agent.user, data={"department": "engineering"})
+    with pytest.raises(ValidationError) as err:
+        act(c, "resolve", eng.user, data={"resolution": "已修复", "measure": measure})
+    assert "具体的改进措施" in err.value.message_dict["measure"][0]
+    c.refresh_from_db()
+    assert status(c) == "handling" and c.measure == ""
+
+
+def test_a_complaint_resolved_without_a_concrete_measure_cannot_be_replied__COMPLAINT_13(
+    world, eng
+):
+    # A row from before the rule (measure written as a phrase): the desk is told to get one.
+    c = receive(world)
+    act(c, "assign", world.agent.user, data={"department": "engineering"})
+    act(c, "resolve", eng.user, data=RESOLVED)
+    Complaint.objects.filter(pk=c.pk).update(measure="我们将改进措施")
+    lazy = "给您带来不便，我们深表歉意。我们将改进措施。"
+    with pytest.raises(ValidationError) as err:
+        act(c, "reply", world.agent.user, data={"channel": "phone", "text": lazy})
+    assert "改进措施不具体" in err.value.message_dict["text"][0]
 
 
 def test_never_promise_it_will_definitely_be_solved__COMPLAINT_17(world, eng):
     c = receive(world)
     act(c, "assign", world.agent.user, data={"department": "engineering"})
     act(c, "resolve", eng.user, data=RESOLVED)
+    c.refresh_from_db()
     problems = services.reply_check(REPLY.replace("尽力避免", "一定解决"), c)
     assert any("一定解决" in p for p in problems)
     assert services.reply_check(REPLY, c) == []

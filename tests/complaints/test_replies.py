@@ -29,11 +29,22 @@ def test_every_template_passes_the_reply_check__COMPLAINT_13_17(template):
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.key)
-def test_templates_keep_the_rules_before_the_resolution_is_written(template):
-    # Placeholders where the department has not written yet: still an apology and 改进措施.
+def test_a_template_with_its_placeholder_measure_cannot_be_sent__COMPLAINT_13(template):
+    # Before the department writes its measure the template shows "（改进措施）": an apology and
+    # the word, nothing the owner can hold us to. The check refuses it.
     complaint = sample(resolution="", measure="", contact_name="")
     text = render_reply(template.key, complaint)
-    assert reply_check(text, complaint) == []
+    assert "（改进措施）" in text
+    assert any("改进措施" in p for p in reply_check(text, complaint))
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.key)
+def test_a_template_with_its_measure_replaced_by_a_phrase_fails__COMPLAINT_13(template):
+    # An agent who deletes the recorded measure and writes "我们将改进措施" is refused.
+    complaint = sample()
+    text = render_reply(template.key, complaint).replace(complaint.measure, "我们将改进措施")
+    problems = reply_check(text, complaint)
+    assert problems and complaint.measure in problems[0]
 
 
 def test_the_template_follows_the_type_and_an_unknown_key_is_the_general_one():

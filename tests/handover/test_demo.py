@@ -24,8 +24,9 @@ def test_demo_has_a_confirmed_takeover_and_a_notified_batch__TAKEOVER_08_MOVEIN_
     assert project.developer == "杭州阳光置业有限公司"
     assert project.intervention_case.status == "completion"
     assert sorted(project.suggestions.values_list("status", flat=True)) == sorted(
-        [SuggestionStatus.ADOPTED, SuggestionStatus.REJECTED, SuggestionStatus.SUBMITTED]
-    )
+        [SuggestionStatus.ADOPTED, SuggestionStatus.REJECTED, SuggestionStatus.SUBMITTED,
+         SuggestionStatus.SUBMITTED]
+    )  # fmt: skip
     assert project.inspections.filter(concealed_works=True, event__attachments__isnull=False)
     assert project.meetings.count() == 2
 

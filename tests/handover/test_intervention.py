@@ -3,9 +3,6 @@ the agreement and the team before the design review, written suggestions tracked
 concealed works with photos, the inspection interval, weekly meeting gaps, the report."""
 
 import datetime as dt
-import re
-import shutil
-import subprocess
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +11,7 @@ from django.http import Http404
 
 from tests.factories import BuildingFactory, RoomFactory, UnitFactory, make_staff
 from tests.images import photo_of
+from tests.pdf_tools import needs_font, pdf_text
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.facilities.models import Equipment
@@ -29,7 +27,6 @@ from wuye.handover.models import (
 )
 from wuye.handover.report_pdf import intervention_report_pdf, suggestion_letter_pdf
 from wuye.notify.models import Message
-from wuye.web import pdf as pdfkit
 from wuye.workflow.models import Attachment, Event
 from wuye.workflow.services import case_act_routed
 
@@ -38,27 +35,6 @@ SH = ZoneInfo("Asia/Shanghai")
 
 def at(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
-
-
-def _font_available() -> bool:
-    try:
-        pdfkit.cjk_font()
-    except pdfkit.CJKFontMissing:
-        return False
-    return True
-
-
-needs_font = pytest.mark.skipif(
-    not _font_available() or shutil.which("pdftotext") is None,
-    reason="no CJK font or no pdftotext (Debian: apt-get install fonts-noto-cjk poppler-utils)",
-)
-
-
-def pdf_text(content: bytes) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True, check=True
-    )
-    return re.sub(r"\s+", "", out.stdout.decode())
 
 
 @pytest.fixture(autouse=True)
@@ -126,9 +102,34 @@ def status(project) -> str:
     return project.intervention_case.status
 
 
+REVIEW = (  # INTAKE-05: premises, supporting facilities, concealed works
+    ("premises", "物业服务用房移至一楼", "物业服务用房位于地下一层，建议调整至一楼临街位置。"),
+    ("elevator", "9栋增设一部无障碍电梯", "每单元仅一部电梯，建议增设一部可容纳担架的电梯。"),
+    ("concealed", "管道封闭前通知物业验看", "给排水管道封闭前通知物业到场拍照留档。"),
+)
+
+
+def review(w, project):
+    """The design review's written suggestions on each area of INTAKE-05."""
+    for topic, title, content in REVIEW:
+        svc.suggestion_submit(project=project, topic=topic, title=title, content=content,
+                              by=w.tech.user)  # fmt: skip
+
+
+def completion_checked(w, project):
+    """INTAKE-07: the completion acceptance checked the premises and the equipment."""
+    project.refresh_from_db()
+    svc.inspection_record(
+        project=project, inspected_on=svc.local_today(project), location="物业用房、电梯机房",
+        findings="物业用房水电到位；电梯、消防设施安装完好", checks=["premises", "equipment"],
+        by=w.tech.user,
+    )  # fmt: skip
+
+
 def to_construction(w, project, frozen):
     ready(w, project)
     act(w, project, "start_design_review")
+    review(w, project)
     act(w, project, "start_construction")
 
 
@@ -148,10 +149,12 @@ def test_the_steps_run_in_order__INTAKE_03(people, project, frozen):
     with pytest.raises(Conflict):
         act(w, project, "start_summary")
     frozen.move_to(at("2026-04-01 09:00"))
+    review(w, project)
     act(w, project, "start_construction")
     frozen.move_to(at("2026-09-01 09:00"))
     act(w, project, "start_completion")
     frozen.move_to(at("2026-10-12 09:00"))
+    completion_checked(w, project)
     act(w, project, "start_summary")
     with pytest.raises(Conflict):
         act(w, project, "start_design_review")
@@ -403,7 +406,7 @@ def test_concealed_works_need_photos__INTAKE_11(people, project, frozen):
             concealed_works=True,
             by=w.tech.user,
         )
-    assert "INTAKE-11" in error.value.message_dict["photos"][0]
+    assert "涉及隐蔽工程的巡查须上传施工照片" in error.value.message_dict["photos"][0]
     assert not SiteInspection.objects.exists() and Event.objects.count() == events
     photo = photo_of(w.tech.user)
     inspection = svc.inspection_record(
@@ -448,6 +451,7 @@ def test_the_next_inspection_falls_due_on_the_interval_and_then_is_overdue__INTA
             by=w.tech.user,
         )
     frozen.move_to(at("2026-03-04 09:00"))  # Wednesday
+    review(w, project)
     act(w, project, "start_construction")
     due = svc.inspection_due(project)
     assert (due.active, due.last, due.next_due, due.overdue) == (
@@ -593,6 +597,7 @@ def _summary(w, project, frozen):
         by=w.agent.user,
     )
     act(w, project, "start_completion")
+    completion_checked(w, project)
     act(w, project, "start_summary")
 
 
@@ -624,7 +629,7 @@ def test_the_report_pdf_lists_the_work__INTAKE_08(people, project, frozen):
         "客户服务",
         "JY-YG-2026-001",
         "已采纳",
-        "待答复1条",
+        "待答复4条",  # the three review suggestions (INTAKE-05) and the parking one
         "3栋地下室给水管",
         "隐蔽工程影像记录",
         "1张",

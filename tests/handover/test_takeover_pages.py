@@ -80,7 +80,7 @@ def test_phone_checklist_elevator_needs_three_runs__TAKEOVER_12(tw, plan, login)
     lift = item_of(plan, "elevator")
     url = reverse("handover:takeover_item", args=[lift.pk])
     response = client.post(url, {"result": "passed", "run1": "on", "run2": "on"})
-    assert response.status_code == 400 and "TAKEOVER-12" in response.content.decode()
+    assert response.status_code == 400 and "空载运行3次均无异常" in response.content.decode()
     lift.refresh_from_db()
     assert lift.result == "pending"
     response = client.post(url, {"result": "passed", "run1": "on", "run2": "on", "run3": "on"})
@@ -124,7 +124,7 @@ def test_notice_and_confirmation_refused_with_open_defects__TAKEOVER_06_08(tw, p
         reverse("handover:takeover_confirm", args=[plan.pk]),
         {"property_signatory": "王工", "developer_signatory": "赵经理"},
     )
-    assert "TAKEOVER-08" in said(response)
+    assert "不能签署接管验收确认书" in said(response)
     plan.refresh_from_db()
     assert plan.case.status == "rectifying" and plan.confirmed_at is None
     page = client.get(reverse("handover:takeover_detail", args=[plan.pk])).content.decode()
@@ -162,7 +162,7 @@ def test_confirm_and_documents_pages__TAKEOVER_08_10(tw, plan, login):
     assert plan.case.status == "confirmed" and plan.confirmation_scan is not None
     url = reverse("handover:takeover_document_add", args=[plan.pk])
     response = client.post(url, {"category": "warranty", "name": "水泵保修卡", "copies": 1})
-    assert response.status_code == 400 and "TAKEOVER-10" in response.content.decode()
+    assert response.status_code == 400 and "请填写保修截止日" in response.content.decode()
     response = client.post(url, {
         "category": "warranty", "name": "水泵保修卡", "copies": 1, "new_code": "SB-01",
         "new_name": "生活水泵", "new_category": "water", "warranty_until": "2028-12-31",

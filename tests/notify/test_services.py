@@ -92,8 +92,7 @@ def test_sla_templates_show_the_due_time_in_the_estates_time_zone(world):
     )
     assert warning.subject == "工单即将超时 BX-20261126-0001"
     assert warning.body == (
-        "工单 BX-20261126-0001「厨房水管漏水」的时限（REPAIR-03）将于 2026-11-26 14:05 到期，"
-        "请尽快处理。"
+        "工单 BX-20261126-0001「厨房水管漏水」的时限将于 2026-11-26 14:05 到期，请尽快处理。"
     )
     world.estate.time_zone = "Asia/Urumqi"  # UTC+6
     [breached] = enqueue(

@@ -15,26 +15,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, ImageDraw
 
+from tests.pdf_tools import needs_font
 from wuye.repairs import acceptance_pdf as slip
 from wuye.repairs import services
 from wuye.workflow.attachments import attachment_store, attachment_store_signature
 
 SH = ZoneInfo("Asia/Shanghai")
 ARRIVAL = {"badge_uniform": True, "dust_sheet": True}
-
-
-def _font_available() -> bool:
-    try:
-        slip.cjk_font()
-    except slip.CJKFontMissing:
-        return False
-    return True
-
-
-needs_font = pytest.mark.skipif(
-    not _font_available(),
-    reason="no CJK font on this machine (Debian: apt-get install fonts-noto-cjk)",
-)
 
 
 def at(text: str) -> dt.datetime:

@@ -295,7 +295,9 @@ def test_order_page_header_clocks_and_dispatch_with_workloads(world, login):
     page = html(login("agent").get(reverse("repairs:detail", args=[order.pk])))
     assert order.case.number in page and "待派单" in page and "1栋2单元301室" in page
     assert 'href="tel:13800138000"' in page and "电话" in page
-    assert "REPAIR-08" in page and "REPAIR-05" in page and "2026-11-26 11:00" in page
+    # The clocks by name (REPAIR-08 dispatch, REPAIR-05 handling); no rule IDs for users.
+    assert "派单时限" in page and "处理时限" in page and "2026-11-26 11:00" in page
+    assert "REPAIR-" not in page
     assert "tech（在办 1 单）" in page  # technicians_by_workload
     assert "按工作量自动派单" in page
     assert "调整分类" in page and "取消工单" in page and "备注" in page
@@ -380,7 +382,8 @@ def test_reclassify_moves_the_clocks__REPAIR_04(world, login):
     order.refresh_from_db()
     assert order.urgency == "emergency"
     page = html(client.get(reverse("repairs:detail", args=[order.pk])))
-    assert "REPAIR-09" in page and "不再适用" in page
+    assert "到场时限" in page and "不再适用" in page  # REPAIR-06 now runs; REPAIR-05 does not
+    assert "REPAIR-" not in page
 
 
 def test_cancel_needs_a_reason_and_then_cancels(world, login):

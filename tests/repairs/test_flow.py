@@ -105,6 +105,7 @@ def test_charges_outside_the_price_list_are_refused_and_nothing_changes__REPAIR_
     tech = world.tech.user
     act(order, "grab", tech)
     act(order, "accept", tech)
+    act(order, "arrive", tech, data=ARRIVAL)
     for bad in ([{"item": foreign.pk, "quantity": 1}], [{"item": prices[0].pk, "quantity": 0}],
                 [{"item": "x"}], "tap"):  # fmt: skip
         with pytest.raises(ValidationError) as err:
@@ -245,15 +246,17 @@ def test_auto_close_is_a_job_and_no_person_can_take_it(world):
 
 
 def test_a_repeat_within_30_days_is_flagged_and_linked__REPAIR_13(world, frozen):
-    first = to_completion(world, report(world))
-    frozen.move_to(at("2026-12-26 09:59"), tick=False)  # 29 days 23:59 after completion
+    first = to_completion(world, report(world))  # completed 2026-11-26 10:00
+    # 30 calendar days end at 23:59:59 of the 30th date (2026-12-26), not 720 hours later.
+    frozen.move_to(at("2026-12-26 23:59"), tick=False)
     again = report(world, description="水龙头又漏了")
-    assert again.repeat_of == first and again.repeat_cause == RepeatCause.WORKMANSHIP
+    assert again.repeat_of == first
+    assert again.repeat_cause == ""  # the desk chooses why it came back
     assert again.repeat_of.completed_by == world.tech.user
     other_category = report(world, description="灯不亮", category="electrical")
     assert other_category.repeat_of is None
-    frozen.move_to(at("2026-12-26 10:01"), tick=False)
-    assert report(world, description="又漏了").repeat_of is None  # 30 days have passed
+    frozen.move_to(at("2026-12-27 00:00"), tick=False)
+    assert report(world, description="又漏了").repeat_of is None  # day 31: not a repeat
 
 
 def test_parts_quality_is_the_manuals_exception__REPAIR_13(world):

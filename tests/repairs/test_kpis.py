@@ -97,7 +97,8 @@ def orders(world):
     revisit_clock(b, "2026-11-21 10:00", met, "2026-11-21 12:00")
 
     c = report(world, "2026-11-22 10:00", P)  # same room and category as a: a repeat
-    assert c.repeat_of == a and c.repeat_cause == RepeatCause.WORKMANSHIP
+    assert c.repeat_of == a and c.repeat_cause == ""  # the desk chooses the cause
+    RepairOrder.objects.filter(pk=c.pk).update(repeat_cause=RepeatCause.WORKMANSHIP)
     steps(c, Status.WAITING_ACCEPTANCE, "2026-11-22 11:30", "2026-11-22 12:00",
           "2026-11-22 20:00", tech, (2, 3, 4))  # fmt: skip
     clock(c, "dispatch_general", breached, "2026-11-22 11:30")

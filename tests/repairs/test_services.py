@@ -131,6 +131,7 @@ def test_a_resident_rejects_and_the_order_goes_back__REPAIR_10(world):
     order = report(world, description="门锁坏了")
     services.repair_order_act(order=order, action="grab", by=world.tech.user)
     services.repair_order_act(order=order, action="accept", by=world.tech.user)
+    services.repair_order_act(order=order, action="arrive", by=world.tech.user, data=ARRIVAL)
     services.repair_order_act(order=order, action="complete", by=world.tech.user,
                               attachments=[photo_of(world.tech.user)])  # fmt: skip
     with pytest.raises(ValidationError):

@@ -72,7 +72,7 @@ def test_my_orders_emergencies_first_with_countdown(world, login, frozen):
     page = html(login("tech").get(reverse("repairs:tech_home")))
     assert page.index(emergency.case.number) < page.index(general.case.number)
     assert "紧急" in page and "1栋2单元302室" in page and "厨房水管爆裂" in page
-    assert "还剩 30 分钟" in page  # on site by 10:40 (REPAIR-06)
+    assert "剩余 30 分" in page  # on site by 10:40 (REPAIR-06)
     assert "待接单" in page
 
 
@@ -81,7 +81,7 @@ def test_overdue_orders_say_so(world, login, frozen):
     act(order, "dispatch", world.agent.user, assignee=world.tech.user)
     frozen.move_to(at("2026-11-26 10:42"), tick=False)
     page = html(login("tech").get(reverse("repairs:tech_home")))
-    assert "已超时 12 分钟" in page
+    assert "已超时 12 分" in page
 
 
 def test_pool_lists_orders_to_grab(world, login):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-import subprocess
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -17,6 +16,7 @@ from django.http import Http404
 from PIL import Image, ImageDraw
 
 from tests.factories import OccupancyFactory, RoomFactory, make_staff
+from tests.pdf_tools import pdf_text as read_pdf
 from wuye.billing.models import Bill, BillStatus, ChargeBasis, ChargeItem, ChargeKind, Rate
 from wuye.billing.services import payment_record
 from wuye.core.choices import DepartmentKind, Relation, Role
@@ -144,6 +144,8 @@ def up_to_fees_paid(world, move_in, cashier):
     total = sum(b.amount for b in services.move_in_bills(move_in))
     payment_record(room=move_in.room, amount=total, channel="cash", by=cashier.user,
                    bills=move_in.bills)  # fmt: skip
+    services.move_in_invoice_issue(move_in=move_in, numbers=[f"FP{move_in.pk:08d}"],
+                                   by=cashier.user)  # fmt: skip
     return act(move_in, "pay_fees", world.agent.user)
 
 
@@ -155,10 +157,7 @@ def agreements(user) -> dict:
 
 
 def pdf_text(content: bytes, tmp_path) -> str:
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(content)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          check=True, text=True).stdout  # fmt: skip
+    return read_pdf(content, layout=True, spaces=True)  # the tools checked first (CI: must exist)
 
 
 # --- The whole move-in ---------------------------------------------------------------------------
@@ -201,6 +200,7 @@ def test_move_in_from_notice_to_revisit__MOVEIN_02(
     payment_record(room=move_in.room, amount=Decimal("3503.60"), channel="wechat",
                    by=cashier.user, bills=move_in.bills)  # fmt: skip
     assert all(b.status == BillStatus.PAID for b in services.move_in_bills(move_in))
+    services.move_in_invoice_issue(move_in=move_in, numbers=["04403260001"], by=cashier.user)
     act(move_in, "pay_fees", world.agent.user)
 
     # House inspection on the engineer's phone, one defect (MOVEIN-06/07).
@@ -411,6 +411,50 @@ def test_fees_must_be_raised_and_paid_before_the_step__MOVEIN_05(
     assert move_in.case.status == "documents_checked"
 
 
+def test_fees_paid_is_refused_until_the_invoice_is_issued__MOVEIN_05(
+    world, notified, fees, cashier, frozen
+):
+    move_in = owner_move_in(world, notified)
+    act(move_in, "arrive", world.agent.user)
+    act(move_in, "check_documents", world.agent.user, data=documents(world))
+    move_in = services.move_in_fees_raise(move_in=move_in, by=world.agent.user)
+    # Paid in two goes: the property fee by WeChat, the deposit in cash.
+    payment_record(room=move_in.room, amount=Decimal("1503.60"), channel="wechat",
+                   by=cashier.user, bills=move_in.bills[:1])  # fmt: skip
+    payment_record(room=move_in.room, amount=Decimal("2000.00"), channel="cash",
+                   by=cashier.user, bills=move_in.bills[1:])  # fmt: skip
+    events = Event.objects.filter(case=move_in.case).count()
+    with pytest.raises(Conflict) as refused:
+        act(move_in, "pay_fees", world.agent.user)
+    assert "发票尚未开具" in refused.value.message and "3,503.60" in refused.value.message
+    move_in.refresh_from_db()
+    assert move_in.case.status == "documents_checked"
+    assert Event.objects.filter(case=move_in.case).count() == events
+    # The desk may not issue invoices (FEE-06: finance); one number per payment.
+    with pytest.raises(PermissionDenied):
+        services.move_in_invoice_issue(move_in=move_in, numbers=["04403260001", "04403260002"],
+                                       by=world.agent.user)  # fmt: skip
+    with pytest.raises(ValidationError) as bad:
+        services.move_in_invoice_issue(move_in=move_in, numbers=["04403260001"],
+                                       by=cashier.user)  # fmt: skip
+    assert "2 张发票" in bad.value.message_dict["numbers"][0]
+    issued = services.move_in_invoice_issue(
+        move_in=move_in, numbers=["04403260001", "04403260002"], by=cashier.user
+    )
+    assert [(i.title, i.amount, i.status) for i in issued] == [
+        (world.owner.name, Decimal("1503.60"), "issued"),
+        (world.owner.name, Decimal("2000.00"), "issued"),
+    ]
+    act(move_in, "pay_fees", world.agent.user)
+    move_in.refresh_from_db()
+    assert move_in.case.status == "fees_paid"
+    event = Event.objects.filter(case=move_in.case, action="pay_fees").get()
+    assert event.data["invoices"] == ["04403260001", "04403260002"]  # recorded with the step
+    with pytest.raises(Conflict):  # nothing left to invoice
+        services.move_in_invoice_issue(move_in=move_in, numbers=["04403260003"],
+                                       by=cashier.user)  # fmt: skip
+
+
 def test_fees_refused_without_the_estates_rates__MOVEIN_05(world, notified):
     move_in = owner_move_in(world, notified)
     act(move_in, "arrive", world.agent.user)
@@ -557,3 +601,47 @@ def test_engineers_inspect_and_the_desk_hands_keys__MOVEIN_01(world, notified, f
         act(move_in, "hand_keys", world.owner.user)
     with pytest.raises(PermissionDenied):  # fees are raised by the desk, not by engineering
         services.move_in_fees_raise(move_in=move_in, by=world.tech.user)
+
+
+# --- The order department's vehicle guidance (MOVEIN-01) -----------------------------------------
+
+
+def test_notices_ask_the_order_department_to_guide_vehicles__MOVEIN_01(
+    world, building, confirmed, letter_owner, frozen
+):
+    order_head = make_staff(world.company, "order_head", Role.DEPARTMENT_HEAD,
+                            DepartmentKind.ORDER, [world.estate])  # fmt: skip
+    batch = new_batch(world, building)
+    assert services.vehicle_guidance_case(batch) is None  # nothing before the notices go out
+    services.batch_notify(batch=batch, by=world.agent.user)
+    case = services.vehicle_guidance_case(batch)
+    assert case is not None and case.status == "open"
+    assert case.data["department"] == "order"  # 秩序部, not the desk
+    assert "车辆引导" in case.title and batch.place in case.title
+    assert "2026-09-30 09:00" in case.title
+    told = Message.objects.filter(template="move_in_guidance", recipient=order_head.user)
+    assert told.count() == 1 and "车辆引导" in told.get().body
+    # A later notice to owners added since does not ask twice.
+    RoomFactory(unit=world.room.unit, number="305")
+    OccupancyFactory(room=world.room.unit.rooms.get(number="305"), relation=Relation.OWNER)
+    services.batch_notify(batch=batch, by=world.agent.user)
+    assert Case.objects.filter(process="move_in_need", data__batch=batch.pk).count() == 1
+    # The order department closes it like any of its tasks; the batch page shows where it is.
+    engine.case_act(case=case, action="done", by=order_head.user, note="已安排2名秩序员引导")
+    case.refresh_from_db()
+    assert case.status == "done"
+
+
+def test_the_batch_page_shows_the_vehicle_guidance__MOVEIN_01(
+    world, building, confirmed, frozen, login
+):
+    from django.urls import reverse
+
+    batch = new_batch(world, building)
+    client = login("agent")
+    page = client.get(reverse("residents:batch", args=[batch.pk])).content.decode()
+    assert "秩序部车辆引导" in page and "自动通知秩序部" in page
+    services.batch_notify(batch=batch, by=world.agent.user)
+    case = services.vehicle_guidance_case(batch)
+    page = client.get(reverse("residents:batch", args=[batch.pk])).content.decode()
+    assert case.number in page and "待处理" in page

@@ -6,12 +6,15 @@ from django.contrib import admin
 from .models import (
     Bill,
     BillingRun,
+    BillingSettings,
     CallbackLog,
     ChargeItem,
     GatewayOrder,
     Invoice,
     LedgerEntry,
+    NoticeLetter,
     Payment,
+    PhoneReveal,
     Rate,
 )
 
@@ -88,3 +91,26 @@ class CallbackLogAdmin(ReadOnly):
 class InvoiceAdmin(ReadOnly):
     list_display = ["title", "amount", "status", "number", "requested_at", "issued_at"]
     list_filter = ["status"]
+
+
+@admin.register(NoticeLetter)
+class NoticeLetterAdmin(ReadOnly):
+    """FEE-05: the written payment notices printed or delivered (who, when, how)."""
+
+    list_display = ["room", "method", "delivered_at", "by", "recorded_at"]
+    list_filter = ["estate", "method"]
+
+
+@admin.register(PhoneReveal)
+class PhoneRevealAdmin(ReadOnly):
+    """FEE-09 audit: who saw an owner's full number to call them, and when."""
+
+    list_display = ["at", "by", "resident", "room"]
+    list_filter = ["estate"]
+
+
+@admin.register(BillingSettings)
+class BillingSettingsAdmin(admin.ModelAdmin):
+    """FEE-11: the lawyer's-letter list day and the law firm (finance edits them on the page)."""
+
+    list_display = ["estate", "lawyer_list_day", "law_firm", "lawyer", "updated_at"]

@@ -18,6 +18,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
+    Count,
     DecimalField,
     F,
     Min,
@@ -29,9 +30,11 @@ from django.db.models import (
     Sum,
     prefetch_related_objects,
 )
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -43,20 +46,29 @@ from wuye.core.models import Building, Estate, Occupancy, Room
 from wuye.core.scoping import Actor, actor_for, get_or_404
 from wuye.core.selectors import room_search_q
 from wuye.core.validators import mask_mobile
-from wuye.web.shortcuts import excel_time, paginate, render_list, render_local, staff_required
+from wuye.web.shortcuts import (
+    excel_time,
+    paginate,
+    render_list,
+    render_local,
+    staff_required,
+    wants_fragment,
+)
 from wuye.web.xlsx import dated_filename, xlsx_response
 
 from . import services
 from .models import (
     ZERO,
     Bill,
+    BillingSettings,
     CollectionContact,
     ContactMethod,
     Dunning,
     DunningKind,
     DunningStatus,
+    LawyerLetterVia,
 )
-from .pages import OPEN, _require_reader, fees_page, room_for_fees, tz_of
+from .pages import OPEN, _require_reader, fees_page, may_collect, room_for_fees, room_order, tz_of
 
 # The labels arrears_aging() uses, with the words on screen and the days each covers.
 BUCKETS = (
@@ -81,10 +93,8 @@ def bucket_of(days: int) -> str:
 
 
 def may_chase(actor: Actor) -> bool:
-    """Mirrors collection_contact_record's check (FEE-02/09), only to show or hide the form."""
-    return actor.is_superuser or actor.role in (
-        Role.CS_AGENT, Role.DEPARTMENT_HEAD, Role.EXECUTIVE, Role.FINANCE_CLERK,
-    )  # fmt: skip
+    """The services' check (FEE-02/09), here to show or hide the form and the call button."""
+    return services.may_chase(actor)
 
 
 def may_decide_letters(actor: Actor) -> bool:
@@ -143,7 +153,7 @@ def debtor_rooms(
             rooms = rooms.filter(oldest__lte=today - dt.timedelta(days=low))
             if high is not None:
                 rooms = rooms.filter(oldest__gte=today - dt.timedelta(days=high))
-    return rooms.order_by("oldest", "-owed", "pk")
+    return rooms.order_by("oldest", "-owed", *room_order(), "pk")
 
 
 def _owners(today: dt.date) -> Prefetch:
@@ -218,15 +228,7 @@ def month_reminders(estate: Estate, month: dt.date) -> QuerySet[Dunning]:
             created_at__lt=following,
         )
         .select_related("room__building", "room__unit")
-        .order_by(
-            "room__building__sort",
-            "room__building__name",
-            "room__unit__sort",
-            "room__unit__name",
-            "room__number",
-            "created_at",
-            "pk",
-        )
+        .order_by(*room_order("room__"), "created_at", "pk")
     )
 
 
@@ -387,7 +389,8 @@ class ContactForm(forms.Form):
     )  # fmt: skip
 
 
-def _room_page(request, room: Room, form: ContactForm | None = None):
+def _room_page(request, room: Room, form: ContactForm | None = None,
+               revealed: dict[int, str] | None = None):  # fmt: skip
     estate = room.estate
     actor = actor_for(request.user)
     today = today_in(estate)
@@ -413,10 +416,14 @@ def _room_page(request, room: Room, form: ContactForm | None = None):
     can_chase = may_chase(actor)
     if can_chase and form is None:
         form = ContactForm()
+    for occupancy in owners:  # FEE-09: the number in full only once revealed (and recorded)
+        resident = occupancy.resident
+        occupancy.revealed = (revealed or {}).get(resident.pk, "")
     context = {
         "room": room,
         "estate": estate,
         "owners": owners,
+        "can_collect": may_collect(actor),
         "actor": actor,
         "overdue": overdue,
         "upcoming": [b for b in bills if not b.overdue],
@@ -459,6 +466,27 @@ def collection_room(request, room_pk: int):
         return _room_page(request, room, form)
     messages.success(request, _("已登记催收记录：%(room)s") % {"room": room.label})
     return redirect("billing:collection_room", room_pk=room.pk)
+
+
+@require_POST
+@staff_required
+def owner_phone(request, room_pk: int, resident_pk: int):
+    """拨打: reveal one owner's full number to a collector (recorded: who, when, whose), as a
+    tel: link — the fragment for the page's button, or the page with the number shown."""
+    room = room_for_fees(request, room_pk)
+    try:
+        mobile, _reveal = services.owner_phone_reveal(
+            room=room, resident_id=resident_pk, by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, "；".join(m for ms in error.message_dict.values() for m in ms))
+        return redirect("billing:collection_room", room_pk=room.pk)
+    if wants_fragment(request):
+        return HttpResponse(format_html(
+            '<a class="btn btn-small btn-primary mono" href="tel:{0}" data-tel>{1} {0}</a>',
+            mobile, _("拨打"),
+        ))  # fmt: skip
+    return _room_page(request, room, revealed={resident_pk: mobile})
 
 
 # --- 律师函 (FEE-11) -----------------------------------------------------------------------------
@@ -514,44 +542,112 @@ def _decorate_letters(letters: list[Dunning], estate: Estate, today: dt.date) ->
         letter.contacts = contacts.get(letter.room_id, [])[:CONTACTS_SHOWN]
 
 
-def _letters(request, estate: Estate, forms_by_pk: dict[int, DecisionForm] | None = None):
+CLOCK_LABELS = {
+    "running": (gettext_lazy("期限内"), "badge-ok"),
+    "at_risk": (gettext_lazy("即将到期"), "badge-warn"),
+    "overdue": (gettext_lazy("已超期"), "badge-breach"),
+    "met": (gettext_lazy("按期办结"), "badge-ok"),
+    "late": (gettext_lazy("超期办结"), "badge-breach"),
+}
+LETTER_TABS = {
+    "pending": (DunningStatus.PENDING_APPROVAL,),
+    "approved": (DunningStatus.APPROVED,),
+    "done": (DunningStatus.SENT, DunningStatus.REJECTED),
+}
+
+
+class SentForm(forms.Form):
+    """登记发送 of an approved lawyer's letter (services.lawyer_letter_sent)."""
+
+    via = forms.ChoiceField(
+        label=gettext_lazy("发送方式"), choices=LawyerLetterVia.choices,
+        error_messages={"required": gettext_lazy("请选择发送方式"),
+                        "invalid_choice": gettext_lazy("请选择发送方式")},
+    )  # fmt: skip
+    sent_at = forms.DateTimeField(
+        label=gettext_lazy("发送时间"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"required": gettext_lazy("请填写发送时间"),
+                        "invalid": gettext_lazy("请填写正确的时间")},
+    )  # fmt: skip
+    note = forms.CharField(
+        label=gettext_lazy("备注"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("如：EMS 单号 1234567890")}),
+        error_messages={"max_length": gettext_lazy("不能超过 200 字")},
+    )  # fmt: skip
+
+
+def letter_clock(letter: Dunning, now: dt.datetime) -> None:
+    """The case's day-60 deadline on screen: its time, its state and colour (FEE-11)."""
+    letter.clock = services.lawyer_letter_clock(letter, now)
+    letter.clock_label, letter.clock_tone = CLOCK_LABELS[letter.clock]
+    letter.deadline = letter.due_at or services.lawyer_letter_due(letter.estate, letter.oldest_due)
+
+
+def _letters(request, estate: Estate, forms_by_pk: dict[int, forms.Form] | None = None,
+             status: int = 200):  # fmt: skip
     today = today_in(estate)
+    now = timezone.now()
     actor = actor_for(request.user)
-    decided = request.GET.get("status") == "decided"
+    tab = request.GET.get("status", "pending")
+    tab = {"decided": "done"}.get(tab, tab)
+    if tab not in LETTER_TABS:
+        tab = "pending"
     letters = Dunning.objects.filter(estate=estate, kind=DunningKind.LAWYER_LETTER).select_related(
-        "room__building", "room__unit", "decided_by__staff"
+        "estate", "room__building", "room__unit", "decided_by__staff", "sent_by__staff"
     )
-    pending_count = letters.filter(status=DunningStatus.PENDING_APPROVAL).count()
-    if decided:
-        letters = letters.filter(
-            status__in=(DunningStatus.APPROVED, DunningStatus.REJECTED)
-        ).order_by("-decided_at", "-id")
-    else:
-        letters = letters.filter(status=DunningStatus.PENDING_APPROVAL).order_by(
-            "oldest_due", "created_at", "id"
-        )
+    by_status = dict(letters.order_by().values_list("status").annotate(n=Count("id")))
+    counts = {key: sum(by_status.get(state, 0) for state in states)
+              for key, states in LETTER_TABS.items()}  # fmt: skip
+    letters = letters.filter(status__in=LETTER_TABS[tab])
+    if tab == "done":
+        letters = letters.order_by("-decided_at", "-id")
+    else:  # the nearest deadline first
+        letters = letters.order_by("oldest_due", "created_at", "id")
     page = paginate(request, letters, per_page=LETTERS_PER_PAGE)
     _decorate_letters(page.object_list, estate, today)
     can_decide = may_decide_letters(actor)
+    can_send = services.may_chase(actor)
     forms_by_pk = forms_by_pk or {}
+    local_now = timezone.localtime(now, tz_of(estate))
     for letter in page.object_list:
-        letter.form = forms_by_pk.get(letter.pk) or (DecisionForm() if can_decide else None)
+        letter_clock(letter, now)
+        letter.form = letter.sent_form = None
+        if letter.status == DunningStatus.PENDING_APPROVAL and can_decide:
+            letter.form = forms_by_pk.get(letter.pk) or DecisionForm()
+        elif letter.status == DunningStatus.APPROVED and can_send:
+            letter.sent_form = forms_by_pk.get(letter.pk) or SentForm(
+                initial={"sent_at": local_now}
+            )
+    firm = BillingSettings.for_estate(estate)
     context = {
         "estate": estate,
         "page": page,
-        "decided": decided,
-        "pending_count": pending_count,
-        "can_decide": can_decide and not decided,
+        "tab": tab,
+        "decided": tab == "done",
+        "counts": counts,
+        "pending_count": counts["pending"],
+        "can_decide": can_decide and tab == "pending",
+        "firm": firm,
+        "list_day": firm.lawyer_list_day,
         "caution": caution(),
         "actor": actor,
     }
-    return render_local(request, "billing/dunning/letters.html", context, estate)
+    return render_local(request, "billing/dunning/letters.html", context, estate, status=status)
 
 
 @fees_page
 def lawyer_letters(request, estate: Estate):
-    """律师函 cases at 60 days overdue waiting for a manager, and those decided (FEE-11)."""
+    """律师函: cases listed from the estate's list day (default day 45 overdue) waiting for a
+    manager, those approved and waiting to go out, and those done, each with its deadline: the
+    end of day 60 (FEE-11)."""
     return _letters(request, estate)
+
+
+def _back_to_letters(request) -> str:
+    return reverse("billing:lawyer_letters") + (
+        f"?{request.GET.urlencode()}" if request.GET else ""
+    )
 
 
 @require_POST
@@ -559,9 +655,7 @@ def lawyer_letters(request, estate: Estate):
 def lawyer_letter_decide(request, estate: Estate, pk: int):
     """同意发送 / 不发送 one case: the service checks the manager and the state (FEE-11)."""
     letter = get_or_404(Dunning.objects.filter(estate=estate, kind=DunningKind.LAWYER_LETTER), pk)
-    back = reverse("billing:lawyer_letters") + (
-        f"?{request.GET.urlencode()}" if request.GET else ""
-    )
+    back = _back_to_letters(request)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         if not may_decide_letters(actor_for(request.user)):
@@ -580,10 +674,101 @@ def lawyer_letter_decide(request, estate: Estate, pk: int):
         return redirect(back)
     room = letter.room.label
     if approve:
-        messages.success(request, _("已同意发送律师函：%(room)s") % {"room": room})
+        messages.success(request, _(
+            "已同意发送律师函：%(room)s。请生成律师函并在期限内寄出后登记发送。"
+        ) % {"room": room})  # fmt: skip
     else:
         messages.success(request, _("已决定不发送律师函：%(room)s") % {"room": room})
     return redirect(back)
+
+
+@require_POST
+@fees_page
+def lawyer_letter_sent(request, estate: Estate, pk: int):
+    """登记发送 of an approved letter: when, how, by whom (FEE-11)."""
+    letter = get_or_404(Dunning.objects.filter(estate=estate, kind=DunningKind.LAWYER_LETTER), pk)
+    if not services.may_chase(actor_for(request.user)):
+        raise PermissionDenied(_("只有客服、财务人员或管理层可以登记律师函发送"))
+    form = SentForm(request.POST)
+    if not form.is_valid():
+        return _letters(request, estate, {letter.pk: form}, status=400)
+    data = form.cleaned_data
+    try:
+        services.lawyer_letter_sent(dunning=letter, via=data["via"], sent_at=data["sent_at"],
+                                    note=data["note"], by=request.user)  # fmt: skip
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _letters(request, estate, {letter.pk: form}, status=400)
+    except Conflict as error:
+        messages.error(request, str(error.message if hasattr(error, "message") else error))
+        return redirect(_back_to_letters(request))
+    messages.success(request, _("已登记律师函发送：%(room)s") % {"room": letter.room.label})
+    return redirect(_back_to_letters(request))
+
+
+@require_GET
+@fees_page
+def lawyer_letter_pdf(request, estate: Estate, pk: int):
+    """《律师函》 of an approved case, from the template with the estate's law firm (FEE-11)."""
+    from wuye.web.pdf import CJKFontMissing, font_missing_response, pdf_response
+
+    from .lawyer_pdf import lawyer_letter_pdf as make_pdf
+    from .lawyer_pdf import letter_number
+
+    letter = get_or_404(Dunning.objects.filter(estate=estate, kind=DunningKind.LAWYER_LETTER), pk)
+    try:
+        content = make_pdf(letter)
+    except ValidationError as error:
+        messages.error(request, "；".join(m for ms in error.message_dict.values() for m in ms))
+        return redirect(_back_to_letters(request))
+    except CJKFontMissing as error:
+        return font_missing_response(error, _("无法生成律师函"))
+    return pdf_response(content, _("律师函-%(number)s.pdf") % {"number": letter_number(letter)})
+
+
+# --- 收费设置 (the lawyer's-letter list day and the law firm) -----------------------------------
+
+
+class BillingSettingsForm(forms.Form):
+    lawyer_list_day = forms.IntegerField(
+        label=gettext_lazy("逾期第几天列入律师函名单"), min_value=30, max_value=59,
+        help_text=gettext_lazy("律师函须在逾期60天内发出；提前列入名单，留出审批和寄送的时间"),
+        error_messages={"required": gettext_lazy("请填写天数"),
+                        "invalid": gettext_lazy("请填写 30～59 之间的整数"),
+                        "min_value": gettext_lazy("请填写 30～59 之间的整数"),
+                        "max_value": gettext_lazy("请填写 30～59 之间的整数")},
+    )  # fmt: skip
+    law_firm = forms.CharField(label=gettext_lazy("律师事务所"), max_length=100, required=False)
+    law_firm_address = forms.CharField(label=gettext_lazy("律所地址"), max_length=200,
+                                       required=False)  # fmt: skip
+    lawyer = forms.CharField(label=gettext_lazy("承办律师"), max_length=40, required=False)
+    lawyer_phone = forms.CharField(label=gettext_lazy("律师电话"), max_length=30, required=False)
+
+
+@fees_page
+def billing_settings(request, estate: Estate):
+    """收费设置: finance edits; the other fee readers look (FEE-02/11)."""
+    actor = actor_for(request.user)
+    row = BillingSettings.for_estate(estate)
+    can_edit = may_collect(actor)
+    initial = {name: getattr(row, name) for name in services.BILLING_SETTINGS_FIELDS}
+    form = BillingSettingsForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("收费设置由财务人员修改"))
+        if form.is_valid():
+            try:
+                services.billing_settings_update(estate=estate, by=request.user,
+                                                 **form.cleaned_data)  # fmt: skip
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("已保存收费设置"))
+                return redirect("billing:settings")
+        status = 400
+    context = {"estate": estate, "form": form, "settings": row, "can_edit": can_edit}
+    return render_local(request, "billing/settings.html", context, estate, status=status)
 
 
 # --- 《催缴通知书》 PDFs (FEE-10) --------------------------------------------------------------
@@ -643,10 +828,18 @@ urlpatterns = [
     path("billing/arrears/", arrears, name="arrears"),
     path("billing/arrears/export/", arrears_export, name="arrears_export"),
     path("billing/arrears/rooms/<int:room_pk>/", collection_room, name="collection_room"),
+    path(
+        "billing/arrears/rooms/<int:room_pk>/owners/<int:resident_pk>/phone/",
+        owner_phone,
+        name="owner_phone",
+    ),
     path("billing/arrears/notices.pdf", dunning_notices_pdf, name="dunning_notices_pdf"),
     path("billing/dunning/<int:pk>/notice.pdf", dunning_notice_pdf, name="dunning_notice_pdf"),
     path("billing/lawyer-letters/", lawyer_letters, name="lawyer_letters"),
     path(
         "billing/lawyer-letters/<int:pk>/decide/", lawyer_letter_decide, name="lawyer_letter_decide"
     ),
+    path("billing/lawyer-letters/<int:pk>/sent/", lawyer_letter_sent, name="lawyer_letter_sent"),
+    path("billing/lawyer-letters/<int:pk>/letter.pdf", lawyer_letter_pdf, name="lawyer_letter_pdf"),
+    path("billing/settings/", billing_settings, name="settings"),
 ]

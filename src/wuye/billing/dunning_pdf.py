@@ -22,6 +22,7 @@ from fpdf.fonts import FontFace
 from wuye.core.choices import Relation
 from wuye.core.models import Occupancy
 from wuye.web.pdf import FAMILY, INK, MUTED, SHADE, CJKDocument, form_table, rmb_upper, when
+from wuye.web.templatetags.wuye import money
 
 from .models import ZERO, Bill, BillStatus, Dunning
 from .pages import tz_of
@@ -32,8 +33,8 @@ STRONG = FontFace(emphasis="B")
 
 
 def yuan(value: Decimal) -> str:
-    """¥1,234.50."""
-    return f"¥{Decimal(value):,.2f}"
+    """¥1,234.50: the pages' own format (the ``money`` filter), thousands separators kept."""
+    return money(value)
 
 
 def notice_number(dunning: Dunning) -> str:

@@ -14,6 +14,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,7 @@ from wuye.core.choices import Role
 from wuye.core.exceptions import Conflict
 from wuye.core.scoping import actor_for, visible_rooms
 
-from .models import Invoice, InvoiceStatus, Payment
+from .models import Invoice, InvoiceStatus, Payment, Refund
 
 # 统一社会信用代码 (18 characters) or an older 15/20-character taxpayer number.
 TAX_ID_RE = re.compile(
@@ -58,6 +59,15 @@ def invoice_request(*, payment: Payment, title: str, by, tax_id: str = "", email
         or actor.role not in (Role.FINANCE_CLERK, Role.DEPARTMENT_HEAD, Role.EXECUTIVE)
     ):
         raise PermissionDenied(_("只有付款业主或财务人员可以申请发票"))
+    # FEE-06: only money that has arrived and stayed is invoiced: a payment finance recorded,
+    # less what was refunded of it.
+    if payment.pk is None or not Payment.objects.filter(pk=payment.pk).exists():
+        raise ValidationError({"payment": [_("只能为已到账的收款开具发票")]})
+    refunded = Refund.objects.filter(payment=payment, status="approved").aggregate(
+        s=Sum("amount"))["s"] or 0  # fmt: skip
+    amount = payment.amount - refunded
+    if amount <= 0:
+        raise ValidationError({"payment": [_("这笔收款已全部退款，没有可开票的金额")]})
     errors = {}
     title = title.strip()
     tax_id = tax_id.strip().upper()
@@ -73,7 +83,7 @@ def invoice_request(*, payment: Payment, title: str, by, tax_id: str = "", email
         with transaction.atomic():
             return Invoice.objects.create(
                 payment=payment, title=title, tax_id=tax_id, email=email.strip(),
-                amount=payment.amount, requested_by=actor.user, requested_at=timezone.now(),
+                amount=amount, requested_by=actor.user, requested_at=timezone.now(),
             )  # fmt: skip
     except IntegrityError:
         raise Conflict(_("这笔收款已申请过发票"), code="invoice_exists") from None

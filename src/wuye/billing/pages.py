@@ -21,14 +21,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
     Count,
     DecimalField,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
     Subquery,
     Sum,
     Value,
+    prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -37,10 +39,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
-from wuye.core.choices import DepartmentKind, Role
+from wuye.core.choices import DepartmentKind, Relation, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.forms import add_service_errors
-from wuye.core.models import Estate, Room
+from wuye.core.models import Estate, Occupancy, Room
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_rooms
 from wuye.core.selectors import room_search_q
 from wuye.web.shortcuts import estate_page, paginate, render_list, staff_required
@@ -79,6 +81,7 @@ COUNTER_CHANNELS = [
 ]
 ONLINE_CHANNELS = [PaymentChannel.WECHAT, PaymentChannel.ALIPAY]
 LEDGER_ROWS = 100
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 
 def _department(actor: Actor):
@@ -146,10 +149,48 @@ def _decorate_bills(bills, estate: Estate, today: dt.date) -> list[Bill]:
             bill.notified_at is None and bill.status in OPEN and today >= notice_by
         )
         bill.overdue = bill.status in OPEN and bill.due_date < today
+        # 欠费 means overdue: an open bill not yet due is 待缴 (amber), never red arrears.
+        if bill.status in OPEN:
+            bill.tone = "badge-breach" if bill.overdue else "badge-warn"
+            bill.status_label = _("欠费") if bill.overdue else (
+                _("待缴") if bill.status == BillStatus.UNPAID else bill.get_status_display()
+            )  # fmt: skip
+        else:
+            bill.status_label = bill.get_status_display()
     return bills
 
 
 # --- The room list -----------------------------------------------------------------------------
+
+
+def room_order(prefix: str = "") -> list:
+    """Rooms in building, unit and number order as people read them: 101, 102 … 1001 (a
+    shorter number first, so 1001 never comes before 101; the same for 2栋 and 10栋)."""
+    order = []
+    for part in ("building", "unit"):
+        order += [f"{prefix}{part}__sort", Length(f"{prefix}{part}__name"),
+                  f"{prefix}{part}__name"]  # fmt: skip
+    return [*order, Length(f"{prefix}number"), f"{prefix}number"]
+
+
+def overdue_sum(today: dt.date, *, overdue: bool, room_ref: str = "pk"):
+    """What a room still owes on open bills past their due date (欠费, ``overdue``) or not yet
+    due (待缴), as a subquery: 欠费 means overdue, a bill not yet due is only 待缴."""
+    bills = Bill.objects.filter(room=OuterRef(room_ref), status__in=OPEN)
+    bills = bills.filter(due_date__lt=today) if overdue else bills.filter(due_date__gte=today)
+    owed = (
+        bills.order_by().values("room")
+        .annotate(s=Sum(F("amount") - F("paid_amount"))).values("s")
+    )  # fmt: skip
+    return Coalesce(Subquery(owed, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD)
+
+
+def estate_arrears(estate: Estate, today: dt.date) -> Decimal:
+    """The estate's headline 欠费: what is owed on overdue bills only."""
+    owed = Bill.objects.filter(estate=estate, status__in=OPEN, due_date__lt=today).aggregate(
+        s=Sum(F("amount") - F("paid_amount"))
+    )
+    return services._sum(owed["s"])
 
 
 def _balance_annotation():
@@ -165,29 +206,35 @@ def room_list(request, estate: Estate):
     """收费台账: the estate's rooms and their balance; typing "1-2-301" finds a room."""
     q = request.GET.get("q", "").strip()
     arrears = request.GET.get("arrears") == "1"
+    today = services._today(estate, timezone.now())
     rooms = (
         Room.objects.filter(estate=estate)
         .select_related("building", "unit")
-        .annotate(balance=_balance_annotation())
-        .order_by("building__sort", "building__name", "unit__sort", "unit__name", "number", "pk")
+        .annotate(
+            balance=_balance_annotation(),
+            overdue=overdue_sum(today, overdue=True),
+            upcoming=overdue_sum(today, overdue=False),
+        )
+        .order_by(*room_order(), "pk")
     )
     if q:
         rooms = rooms.filter(room_search_q(q))
-    if arrears:
-        rooms = rooms.filter(balance__gt=0)
+    if arrears:  # 只看欠费: rooms with overdue money (not those whose bills are not yet due)
+        rooms = rooms.filter(overdue__gt=0)
     if request.GET.get("export") == "xlsx":
         return _room_export(estate, rooms)
     page = paginate(request, rooms)
+    prefetch_related_objects(page.object_list, _owners_prefetch())
     for room in page.object_list:
         room.credit = -room.balance
-    totals = LedgerEntry.objects.filter(estate=estate).aggregate(s=Sum("amount"))
+        room.owner_names = "、".join(o.resident.name for o in room.owners)
     context = {
         "estate": estate,
         "page": page,
         "q": q,
         "arrears": arrears,
         "filtered": bool(q or arrears),
-        "estate_balance": services._sum(totals["s"]),
+        "estate_arrears": estate_arrears(estate, today),
     }
     return render_list(request, "billing/rooms.html", "billing/partials/room_results.html", context)
 
@@ -195,8 +242,6 @@ def room_list(request, estate: Estate):
 def _room_export(estate: Estate, rooms):
     """Exactly the filtered list as .xlsx (UX.md): room, owners, area, arrears, credit and how
     many bills are still open."""
-    from wuye.core.choices import Relation
-    from wuye.core.models import Occupancy
     from wuye.web.xlsx import dated_filename, xlsx_response
 
     open_bills = (
@@ -206,19 +251,12 @@ def _room_export(estate: Estate, rooms):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    owners = Prefetch(
-        "occupancies",
-        Occupancy.objects.filter(Occupancy.current_q(), relation=Relation.OWNER)
-        .select_related("resident")
-        .order_by("start_date", "pk"),
-        to_attr="owners",
-    )
     rooms = rooms.annotate(
         open_bills=Coalesce(Subquery(open_bills, output_field=IntegerField()), Value(0))
-    ).prefetch_related(owners)
+    ).prefetch_related(_owners_prefetch())
     separator = pgettext("list separator in a cell", "；")
-    headers = [_("房屋"), _("业主"), _("建筑面积(m²)"), _("欠费（元）"), _("预存（元）"),
-               _("未缴账单（张）")]  # fmt: skip
+    headers = [_("房屋"), _("业主"), _("建筑面积(m²)"), _("欠费（元）"), _("待缴（元）"),
+               _("预存（元）"), _("未缴账单（张）")]  # fmt: skip
     rows = []
     for room in rooms.iterator(chunk_size=2000):
         balance = services._sum(room.balance)
@@ -226,7 +264,8 @@ def _room_export(estate: Estate, rooms):
             room.label,
             separator.join(o.resident.name for o in room.owners),
             room.area,
-            balance if balance > 0 else ZERO,
+            services._sum(room.overdue),
+            services._sum(room.upcoming),
             -balance if balance < 0 else ZERO,
             room.open_bills,
         ])  # fmt: skip
@@ -236,7 +275,17 @@ def _room_export(estate: Estate, rooms):
         headers=headers,
         rows=rows,
         text_columns=(0,),
-        widths=(18, 24, 14, 14, 14, 14),
+        widths=(18, 24, 14, 14, 14, 14, 14),
+    )
+
+
+def _owners_prefetch() -> Prefetch:
+    return Prefetch(
+        "occupancies",
+        Occupancy.objects.filter(Occupancy.current_q(), relation=Relation.OWNER)
+        .select_related("resident")
+        .order_by("start_date", "pk"),
+        to_attr="owners",
     )
 
 
@@ -335,6 +384,8 @@ def _ledger(request, room: Room, form: PaymentForm | None = None, status: int = 
         "estate": estate,
         "bills": bills,
         "open_bills": open_bills,
+        # 欠费 is only what is overdue; the rest of the open money is 待缴.
+        "overdue_total": sum((b.outstanding for b in open_bills if b.overdue), ZERO),
         "outstanding": sum((b.outstanding for b in open_bills), ZERO),
         "entries": _ledger_rows(room),
         "payments": payments,
@@ -433,6 +484,7 @@ def my_bills(request):
     context = {
         "cards": cards,
         "total": sum((c["total"] for c in cards), ZERO),
+        "any_overdue": any(b.overdue for c in cards for b in c["bills"]),
         "payments": payments,
         "channels": [(c.value, c.label) for c in ONLINE_CHANNELS],
         "online_payment": services.online_payment_enabled(),

@@ -122,7 +122,7 @@ class RateForm(forms.Form):
     effective_from = forms.DateField(
         label=gettext_lazy("生效日期"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=gettext_lazy("从这一天起的账期按新单价核算；已生成的账单不变（FEE-04）"),
+        help_text=gettext_lazy("从这一天起的账期按新单价核算；已生成的账单不变"),
         error_messages={
             "required": gettext_lazy("请选择生效日期"),
             "invalid": gettext_lazy("请填写正确的日期"),
@@ -331,9 +331,16 @@ class RunForm(forms.Form):
         label=gettext_lazy("缴费截止日"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=gettext_lazy("不填则为首月最后一天；缴费通知在截止日前 15 天发出（FEE-05）"),
+        help_text=gettext_lazy("不填则为首月最后一天；缴费通知在截止日前 15 天发出"),
         error_messages={"invalid": gettext_lazy("请填写正确的日期")},
     )
+    # FEE-05: asked only when the due date is less than 15 days away (the preview says so).
+    short_notice_reason = forms.CharField(
+        label=gettext_lazy("通知不足15天的原因"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy(
+            "如：入住预收物业费，业主当场已知晓缴费时间和金额")}),
+        error_messages={"max_length": gettext_lazy("不能超过 200 字")},
+    )  # fmt: skip
 
     def period(self) -> tuple[dt.date, dt.date, dt.date]:
         data = self.cleaned_data
@@ -356,6 +363,8 @@ def _run_page(request, estate: Estate, form: RunForm, preview=None, period=None)
             "due_date": due,
             "months": form.cleaned_data["months"],
             "first_month": start.strftime("%Y-%m"),
+            "reason": form["short_notice_reason"].value() or "",
+            "reason_errors": form.errors.get("short_notice_reason", []),
             "by_item": sorted(preview.by_item.items()),
             "no_items": not items,
             "unpriced": [i.name for i in items if services.rate_at(i, start) is None],
@@ -377,16 +386,23 @@ def run_new(request, estate: Estate):
         start, end, due = form.period()
         kwargs = {"estate": estate, "period_start": start, "period_end": end, "due_date": due,
                   "by": request.user}  # fmt: skip
+        reason = form.cleaned_data.get("short_notice_reason") or ""
         if request.POST.get("confirm") != "1":
             preview = services.billing_preview(**kwargs)
             # The form again with the computed due date in it, to change and preview again.
             shown = RunForm({"months": form.cleaned_data["months"],
                              "first_month": start.strftime("%Y-%m"),
-                             "due_date": due.isoformat()})  # fmt: skip
+                             "due_date": due.isoformat(),
+                             "short_notice_reason": reason})  # fmt: skip
             shown.is_valid()
             return _run_page(request, estate, shown, preview, (start, end, due))
-        run = services.billing_run_queue(**kwargs)
+        run = services.billing_run_queue(**kwargs, short_notice_reason=reason)
     except ValidationError as error:
+        if "short_notice_reason" in getattr(error, "error_dict", {}):
+            # FEE-05: the preview again, with the warning and the reason asked for by its field.
+            preview = services.billing_preview(**kwargs)
+            add_service_errors(form, error)
+            return _run_page(request, estate, form, preview, (start, end, due))
         add_service_errors(form, error)
         return _run_page(request, estate, form)
     except Conflict as error:

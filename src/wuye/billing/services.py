@@ -28,7 +28,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate, Occupancy, Room
 from wuye.core.scoping import Actor, actor_for
 from wuye.core.validators import check_date, check_field_text
+from wuye.workflow.calendar import due_calendar_days, latest_date_ahead
 from wuye.workflow.services import case_number_next
 
 from .models import (
@@ -46,6 +47,7 @@ from .models import (
     Bill,
     BillingRun,
     BillingRunStatus,
+    BillingSettings,
     BillStatus,
     CallbackLog,
     CashierClosing,
@@ -59,9 +61,11 @@ from .models import (
     EntryKind,
     GatewayOrder,
     GatewayOrderStatus,
+    LawyerLetterVia,
     LedgerEntry,
     Payment,
     PaymentChannel,
+    PhoneReveal,
     Rate,
     Refund,
 )
@@ -437,6 +441,30 @@ def _plan(estate: Estate, period_start, period_end, due_date, items, now) -> Run
     return preview
 
 
+def short_notice(estate: Estate, due_date: dt.date, now: dt.datetime | None = None) -> bool:
+    """FEE-05: the due date is less than 15 days away (estate time), so the owners cannot be
+    told 15 days ahead."""
+    return (due_date - _today(estate, now or timezone.now())).days < NOTICE_DAYS
+
+
+def _check_notice(estate: Estate, due_date: dt.date, reason: str | None) -> str:
+    """FEE-05: a run whose due date is less than 15 days away needs an explicit confirmation
+    with a reason (kept on the run); otherwise no reason is needed (and none is kept)."""
+    if not short_notice(estate, due_date):
+        return ""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"short_notice_reason": [_(
+                "缴费截止日距今不足15天，业主无法提前15天收到缴费通知。"
+                "如确需按此日期出账，请填写原因后确认生成。"
+            )]},
+            code="short_notice",
+        )  # fmt: skip
+    check_field_text(BillingRun, "short_notice_reason", reason, key="short_notice_reason")
+    return reason
+
+
 def billing_preview(*, estate, period_start, period_end, due_date, by) -> RunPreview:
     """费用核算 preview: what a run would post, for the finance department to check first."""
     actor = _actor(by)
@@ -446,7 +474,7 @@ def billing_preview(*, estate, period_start, period_end, due_date, by) -> RunPre
     now = timezone.now()
     preview = _plan(estate, period_start, period_end, due_date, items, now)
     preview.notice_by = due_date - dt.timedelta(days=NOTICE_DAYS)
-    preview.notice_late = _today(estate, now) > preview.notice_by
+    preview.notice_late = short_notice(estate, due_date, now)  # FEE-05
     return preview
 
 
@@ -505,7 +533,10 @@ def _post_charges(rows, *, estate, run, period_start, period_end, due_date, labe
     )  # fmt: skip
 
 
-def billing_run(*, estate, period_start, period_end, due_date, by, chunk: int = 5000) -> BillingRun:
+def billing_run(
+    *, estate, period_start, period_end, due_date, by, chunk: int = 5000,
+    short_notice_reason: str = "",
+) -> BillingRun:  # fmt: skip
     """Post an estate's periodic bills for a period now (FEE-04). Idempotent: a bill that exists
     for the room, item and period is not made again (and a unique constraint says so too).
     Bills are written in chunks of about ``chunk``, each in its own transaction, with the run's
@@ -515,9 +546,11 @@ def billing_run(*, estate, period_start, period_end, due_date, by, chunk: int = 
     actor = _actor(by)
     _check_finance(actor, estate)
     _check_period(period_start, period_end, due_date)
+    reason = _check_notice(estate, due_date, short_notice_reason)  # FEE-05
     run = BillingRun.objects.create(
         estate=estate, period_start=period_start, period_end=period_end, due_date=due_date,
         status=BillingRunStatus.RUNNING, started_at=timezone.now(), started_by=actor.user,
+        short_notice_reason=reason,
     )  # fmt: skip
     return _run_execute(run, user=actor.user, chunk=chunk)
 
@@ -606,13 +639,16 @@ STALE_RUN = dt.timedelta(hours=1)  # a run takes about a minute per 100,000 room
 
 
 @transaction.atomic
-def billing_run_queue(*, estate, period_start, period_end, due_date, by) -> BillingRun:
+def billing_run_queue(
+    *, estate, period_start, period_end, due_date, by, short_notice_reason: str = ""
+) -> BillingRun:
     """费用核算 in the background: the same checks as ``billing_run``, then a run ``queued`` for
     the job ``billing_run_execute``. While one run of an overlapping period is queued or
     running, another is refused (a double click queues one run)."""
     actor = _actor(by)
     _check_finance(actor, estate)
     _check_period(period_start, period_end, due_date)
+    reason = _check_notice(estate, due_date, short_notice_reason)  # FEE-05
     _lock(Estate, estate.pk)  # two clicks at once: the second sees the first's run
     busy = BillingRun.objects.filter(
         estate=estate, status__in=ACTIVE_RUN, period_start__lte=period_end,
@@ -628,6 +664,7 @@ def billing_run_queue(*, estate, period_start, period_end, due_date, by) -> Bill
     return BillingRun.objects.create(
         estate=estate, period_start=period_start, period_end=period_end, due_date=due_date,
         status=BillingRunStatus.QUEUED, started_at=timezone.now(), started_by=actor.user,
+        short_notice_reason=reason,
     )  # fmt: skip
 
 
@@ -1147,9 +1184,16 @@ def bill_notify_due(*, now: dt.datetime | None = None) -> int:
 
     now = now or timezone.now()
     horizon = (now + dt.timedelta(days=NOTICE_DAYS + 1)).date()
+    # FEE-05: only an owner with a login can be told by SMS and the app. A room without one is
+    # not marked at all: it stays on the letters page until a letter is printed or delivered.
+    with_login = Occupancy.objects.filter(
+        Occupancy.current_q(), room_id=OuterRef("room_id"), relation=Relation.OWNER,
+        resident__user__isnull=False,
+    )  # fmt: skip
     due = (
         Bill.objects.filter(status__in=(BillStatus.UNPAID, BillStatus.PARTIAL),
                             notified_at__isnull=True, due_date__lte=horizon)
+        .filter(Exists(with_login))
         .select_related("estate", "room")
         .order_by("room_id", "due_date")
     )  # fmt: skip
@@ -1175,8 +1219,10 @@ def bill_notify_due(*, now: dt.datetime | None = None) -> int:
                     context={"room": room.label, "amount": total,
                              "due": min(b.due_date for b in bills)},
                 )  # fmt: skip
+            if not owners:  # the login went away meanwhile: the letters page has the room
+                continue
             Bill.objects.filter(pk__in=[b.pk for b in bills]).update(
-                notified_at=now, notified_via="sms,inbox" if owners else "letter"
+                notified_at=now, notified_via="sms,inbox"
             )
         notified += len(bills)
     return notified
@@ -1217,8 +1263,10 @@ def arrears_aging(*, estate: Estate, now: dt.datetime | None = None) -> dict:
 
 def dunning_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Periodic job. For each room with bills overdue 30 days: a 《催缴通知书》 sent to the owners
-    (message and SMS, FEE-10) once per overdue episode; at 60 days the room enters the
-    lawyer's-letter list for a manager's approval (FEE-11: only where necessary). Idempotent."""
+    (message and SMS, FEE-10) once per overdue episode. From the estate's list day (default
+    day 45, ``BillingSettings.lawyer_list_day``) the room enters the lawyer's-letter list for a
+    manager's decision (FEE-11: only where necessary), with the deadline by which the letter
+    must be sent: the end of day 60 of the episode (``lawyer_letter_due``). Idempotent."""
     from wuye.notify.choices import Channel
     from wuye.notify.services import message_enqueue
 
@@ -1230,11 +1278,14 @@ def dunning_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         .order_by("room_id", "due_date", "id")
     )
     by_room: dict[int, list[Bill]] = {}
+    list_days: dict[int, int] = {}
     for bill in open_bills.filter(due_date__lt=(now - dt.timedelta(days=REMINDER_DAYS)).date()
                                   + dt.timedelta(days=1)).iterator(chunk_size=2000):  # fmt: skip
         by_room.setdefault(bill.room_id, []).append(bill)
     for bills in by_room.values():
         room, estate = bills[0].room, bills[0].estate
+        if estate.pk not in list_days:
+            list_days[estate.pk] = BillingSettings.for_estate(estate).lawyer_list_day
         today = _today(estate, now)
         overdue = [b for b in bills if (today - b.due_date).days >= REMINDER_DAYS]
         if not overdue:
@@ -1261,15 +1312,145 @@ def dunning_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
                         ref=f"dunning:{reminder.pk}",
                         context={"room": room.label, "amount": amount, "since": oldest},
                     )  # fmt: skip
-            if days >= LAWYER_DAYS:
+            if days >= list_days[estate.pk]:  # FEE-11: listed early enough to decide by day 60
                 _, listed = Dunning.objects.get_or_create(
                     room=room, kind=DunningKind.LAWYER_LETTER, oldest_due=oldest,
                     defaults={"estate": estate, "status": DunningStatus.PENDING_APPROVAL,
                               "amount": amount, "bills": [b.pk for b in overdue],
-                              "created_at": now},
+                              "created_at": now, "due_at": lawyer_letter_due(estate, oldest)},
                 )  # fmt: skip
                 made["lawyer_letter"] += int(listed)
     return made
+
+
+def lawyer_letter_due(estate: Estate, oldest_due: dt.date) -> dt.datetime:
+    """FEE-11: the letter is sent within 60 days of becoming overdue. A bill becomes overdue
+    when its due date ends; 60 calendar days from then end at 23:59:59 of the 60th date after
+    the due date (the engine's day arithmetic, DESIGN.md)."""
+    zone = ZoneInfo(estate.time_zone or "Asia/Shanghai")
+    overdue_from = dt.datetime.combine(oldest_due, dt.time(23, 59, 59), tzinfo=zone)
+    return due_calendar_days(overdue_from, LAWYER_DAYS, zone)
+
+
+LAWYER_AT_RISK_DAYS = 5  # FEE-11: the last 5 days before day 60 show the case at risk
+
+
+def lawyer_letter_clock(dunning: Dunning, now: dt.datetime | None = None) -> str:
+    """Where a lawyer's-letter case stands against its day-60 deadline: ``met`` (sent, or
+    decided not to send, in time), ``late`` (done after it), ``overdue`` (still open past it),
+    ``at_risk`` (open, within the last 5 days) or ``running``."""
+    now = now or timezone.now()
+    due = dunning.due_at or lawyer_letter_due(dunning.estate, dunning.oldest_due)
+    done = dunning.sent_at if dunning.status == DunningStatus.SENT else (
+        dunning.decided_at if dunning.status == DunningStatus.REJECTED else None
+    )  # fmt: skip
+    if done is not None:
+        return "met" if done <= due else "late"
+    if now > due:
+        return "overdue"
+    zone = ZoneInfo(dunning.estate.time_zone or "Asia/Shanghai")
+    # The last LAWYER_AT_RISK_DAYS dates up to the deadline's: from 00:00 of the first of them.
+    risk_from = dt.datetime.combine(
+        latest_date_ahead(due.astimezone(zone).date(), LAWYER_AT_RISK_DAYS - 1), dt.time(0),
+        tzinfo=zone,
+    )  # fmt: skip
+    return "at_risk" if now >= risk_from else "running"
+
+
+def _check_letter_manager(actor: Actor, dunning: Dunning) -> None:
+    if not actor.is_superuser and not (
+        dunning.estate_id in actor.estate_ids
+        and actor.role in (Role.EXECUTIVE, Role.DEPARTMENT_HEAD)
+    ):
+        raise PermissionDenied(_("律师函须由部门负责人或企业高层审批"))
+
+
+def may_chase(actor: Actor) -> bool:
+    """Who chases a debtor (FEE-02/09): customer service, finance and the managers. They record
+    contacts, call the owner (the full number, each reveal recorded) and record a lawyer's
+    letter as sent."""
+    return actor.is_superuser or actor.role in (
+        Role.CS_AGENT, Role.DEPARTMENT_HEAD, Role.EXECUTIVE, Role.FINANCE_CLERK,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def lawyer_letter_sent(
+    *, dunning: Dunning, via: str, sent_at: dt.datetime | None, by, note: str = ""
+) -> Dunning:
+    """FEE-11: record that an approved lawyer's letter went out: when, how, by whom. The case's
+    clock is met when this is on or before the end of day 60."""
+    actor = _actor(by)
+    dunning = Dunning.objects.select_for_update().select_related("estate").get(pk=dunning.pk)
+    if not actor.is_superuser and dunning.estate_id not in actor.estate_ids:
+        raise Http404
+    if not may_chase(actor):
+        raise PermissionDenied(_("只有客服、财务人员或管理层可以登记律师函发送"))
+    if dunning.kind != DunningKind.LAWYER_LETTER:
+        raise ValidationError({"dunning": [_("只有律师函需要登记发送")]})
+    if dunning.status == DunningStatus.SENT:
+        raise Conflict(_("该律师函已登记发送"))
+    if dunning.status != DunningStatus.APPROVED:
+        raise Conflict(_("律师函须先经审批同意，才能登记发送"))
+    errors: dict[str, list] = {}
+    if via not in LawyerLetterVia.values:
+        errors["via"] = [_("请选择发送方式")]
+    now = timezone.now()
+    if sent_at is None:
+        errors["sent_at"] = [_("请填写发送时间")]
+    elif sent_at > now:
+        errors["sent_at"] = [_("发送时间不能晚于现在")]
+    elif dunning.decided_at and sent_at < dunning.decided_at:
+        errors["sent_at"] = [_("发送时间不能早于审批时间")]
+    note = (note or "").strip()
+    check_field_text(Dunning, "sent_note", note, key="note", errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    dunning.status = DunningStatus.SENT
+    dunning.sent_at, dunning.sent_by, dunning.sent_via, dunning.sent_note = (
+        sent_at, actor.user, via, note,
+    )  # fmt: skip
+    if dunning.due_at is None:
+        dunning.due_at = lawyer_letter_due(dunning.estate, dunning.oldest_due)
+    dunning.save(update_fields=["status", "sent_at", "sent_by", "sent_via", "sent_note", "due_at"])
+    return dunning
+
+
+BILLING_SETTINGS_FIELDS = ("lawyer_list_day", "law_firm", "law_firm_address", "lawyer",
+                           "lawyer_phone")  # fmt: skip
+
+
+@transaction.atomic
+def billing_settings_update(*, estate: Estate, by, **values) -> BillingSettings:
+    """收费设置 of an estate, by finance (FEE-02): the day rooms enter the lawyer's-letter list
+    (30–59; FEE-11) and the law firm the 《律师函》 names."""
+    actor = _actor(by)
+    _check_finance(actor, estate)
+    settings_row = BillingSettings.objects.select_for_update().filter(estate=estate).first()
+    settings_row = settings_row or BillingSettings(estate=estate)
+    errors: dict[str, list] = {}
+    for name in BILLING_SETTINGS_FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if name == "lawyer_list_day":
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                errors[name] = [_("请填写 30～59 之间的整数")]
+                continue
+            if not 30 <= value <= 59:
+                errors[name] = [_("请填写 30～59 之间的整数：律师函须在逾期60天内发出")]
+                continue
+        else:
+            value = (value or "").strip()
+            check_field_text(BillingSettings, name, value, errors=errors)
+        setattr(settings_row, name, value)
+    if errors:
+        raise ValidationError(errors)
+    settings_row.updated_at, settings_row.updated_by = timezone.now(), actor.user
+    settings_row.save()
+    return settings_row
 
 
 @transaction.atomic
@@ -1277,11 +1458,7 @@ def lawyer_letter_decide(*, dunning: Dunning, approve: bool, note: str, by) -> D
     """FEE-11: a manager decides, case by case, whether the lawyer's letter is sent."""
     actor = _actor(by)
     dunning = Dunning.objects.select_for_update().get(pk=dunning.pk)
-    if not actor.is_superuser and not (
-        dunning.estate_id in actor.estate_ids
-        and actor.role in (Role.EXECUTIVE, Role.DEPARTMENT_HEAD)
-    ):
-        raise PermissionDenied(_("律师函须由部门负责人或企业高层审批"))
+    _check_letter_manager(actor, dunning)
     if dunning.kind != DunningKind.LAWYER_LETTER:
         raise ValidationError({"dunning": [_("只有律师函需要审批")]})
     if dunning.status != DunningStatus.PENDING_APPROVAL:
@@ -1292,7 +1469,9 @@ def lawyer_letter_decide(*, dunning: Dunning, approve: bool, note: str, by) -> D
     dunning.status = DunningStatus.APPROVED if approve else DunningStatus.REJECTED
     dunning.decided_by, dunning.decided_at = actor.user, timezone.now()
     dunning.decision_note = note.strip()
-    dunning.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if dunning.due_at is None:  # listed before the deadline was kept on the case
+        dunning.due_at = lawyer_letter_due(dunning.estate, dunning.oldest_due)
+    dunning.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "due_at"])
     return dunning
 
 
@@ -1312,9 +1491,7 @@ def collection_contact_record(
     actor = _actor(by)
     if not actor.is_superuser and room.estate_id not in actor.estate_ids:
         raise Http404
-    if not actor.is_superuser and actor.role not in (
-        Role.CS_AGENT, Role.DEPARTMENT_HEAD, Role.EXECUTIVE, Role.FINANCE_CLERK,
-    ):  # fmt: skip
+    if not may_chase(actor):
         raise PermissionDenied(_("只有客服、财务人员或管理层可以登记催收"))
     errors = {}
     if method not in ContactMethod.values:
@@ -1330,3 +1507,30 @@ def collection_contact_record(
         estate=room.estate, room=room, method=method, result=result.strip(),
         promised_on=promised_on, at=timezone.now(), by=actor.user,
     )  # fmt: skip
+
+
+@transaction.atomic
+def owner_phone_reveal(*, room: Room, resident_id: int, by) -> tuple[str, PhoneReveal]:
+    """The full phone number of one of the room's current owners, for a collector to call
+    (FEE-09). Every reveal is recorded: who, when, whose number. Staff who do not chase get a
+    403 and keep seeing the masked number."""
+    actor = _actor(by)
+    if not actor.is_superuser and room.estate_id not in actor.estate_ids:
+        raise Http404
+    if not may_chase(actor):
+        raise PermissionDenied(_("只有客服、财务人员或管理层可以查看业主电话"))
+    occupancy = (
+        Occupancy.objects.filter(Occupancy.current_q(), room=room, relation=Relation.OWNER,
+                                 resident_id=resident_id)
+        .select_related("resident").first()
+    )  # fmt: skip
+    if occupancy is None:
+        raise Http404
+    mobile = occupancy.resident.mobile or ""
+    if not mobile:
+        raise ValidationError({"resident": [_("该业主没有登记电话")]})
+    reveal = PhoneReveal.objects.create(
+        estate_id=room.estate_id, room=room, resident=occupancy.resident, by=actor.user,
+        at=timezone.now(),
+    )  # fmt: skip
+    return mobile, reveal

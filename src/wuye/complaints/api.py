@@ -19,6 +19,7 @@ from wuye.workflow.api import ClockOut
 
 from . import selectors, services
 from .choices import Channel, ComplaintType, Urgency
+from .filters import annotate_deadlines
 from .models import CONTENT_MAX, Complaint
 from .processes import COMPLAINT
 
@@ -111,8 +112,10 @@ def _out(complaint: Complaint) -> Complaint:
 def complaint_list(request: HttpRequest, estate: IdParam | None = None, status: Term = "",
                    type: Term = "", urgency: Term = "", department: Term = "",
                    channel: Term = "", open: bool = False, overdue: bool = False,
-                   major: bool = False, q: Term = ""):  # fmt: skip
-    return (
+                   major: bool = False, q: Term = "", sort: Term = ""):  # fmt: skip
+    """``sort=due``: the desk's work order — overdue first, then urgent before general, then the
+    nearest due time; otherwise the newest first."""
+    complaints = (
         selectors.complaint_list(
             actor=actor_for(request.auth),
             estate_id=estate,
@@ -129,6 +132,9 @@ def complaint_list(request: HttpRequest, estate: IdParam | None = None, status: 
         .prefetch_related("case__clocks", "repair_orders")
         .order_by("-received_at", "-id")
     )
+    if sort == "due":
+        complaints = annotate_deadlines(complaints, sort="due")
+    return complaints
 
 
 @router.get("/complaints/{int:complaint_id}", response={200: ComplaintOut, **READ_ERRORS})

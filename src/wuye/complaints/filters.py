@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.filters import search_input
@@ -33,7 +34,7 @@ TABS: tuple[tuple[str, str, dict], ...] = (
     ("reply", _("待回复"), {"status": [Status.WAITING_REPLY]}),
     ("overdue", _("超时"), {"overdue": True}),
 )
-SORTS = (("due", _("按到期时间")), ("new", _("最新受理")))
+SORTS = (("due", _("按紧急程度和到期时间")), ("new", _("最新受理")))
 
 
 def _checkbox(label) -> django_filters.BooleanFilter:
@@ -164,10 +165,17 @@ def _with_tab(args: dict, tab: str) -> dict:
     return args
 
 
-def annotate_deadlines(complaints: QuerySet[Complaint], *, sort: str | None = None) -> QuerySet:
-    """The next due time of a running clock, when it warns, the assignment deadline
-    (COMPLAINT-08) and whether a deadline has been missed (超时: a breached clock not stopped),
-    for the badges of a list; sorted by the next due time (UX.md), the finished ones last."""
+def annotate_deadlines(
+    complaints: QuerySet[Complaint], *, sort: str | None = None, now: dt.datetime | None = None
+) -> QuerySet:
+    """The next due time of a clock still counting (an overdue one included), when it warns, the
+    assignment deadline (COMPLAINT-08) and whether a deadline has been missed (超时: a breached
+    clock not stopped), for the badges of a list.
+
+    The work list's order (issue 13, UX.md "what is about to breach, what breached"): the
+    overdue first, then the rest still running, then the finished; within the first two, urgent
+    before general (COMPLAINT-07), then the nearest due time (the most overdue first)."""
+    now = now or timezone.now()
     breached = SlaClock.objects.filter(
         case_id=OuterRef("case_id"), state="breached", stopped_at__isnull=True
     )
@@ -186,4 +194,19 @@ def annotate_deadlines(complaints: QuerySet[Complaint], *, sort: str | None = No
     )
     if sort == "new":
         return complaints.order_by("-received_at", "-id")
-    return complaints.order_by(F("next_due").asc(nulls_last=True), "-received_at", "-id")
+    complaints = complaints.annotate(
+        work_rank=Case(
+            When(Q(breached=True) | Q(next_due__lte=now), then=0),
+            When(next_due__isnull=False, then=1),
+            default=2,
+            output_field=IntegerField(),
+        ),
+        urgency_rank=Case(
+            When(Q(urgency=Urgency.URGENT) & Q(next_due__isnull=False), then=0),
+            default=1,
+            output_field=IntegerField(),
+        ),
+    )
+    return complaints.order_by(
+        "work_rank", "urgency_rank", F("next_due").asc(nulls_last=True), "-received_at", "-id"
+    )

@@ -71,8 +71,10 @@ class ComplaintIntakeForm(forms.Form):
     )  # fmt: skip
     content = forms.CharField(
         label=_("投诉内容"), strip=True,
-        widget=_area(6, maxlength=CONTENT_MAX,
-                     placeholder=_("如：1栋301室业主投诉电梯经常故障，上周已停运两次")),
+        # COMPLAINT-16: no maxlength — the browser would cut a long account off silently; the
+        # counter warns and the service refuses more than CONTENT_MAX with the text kept.
+        widget=_area(6, placeholder=_("如：1栋301室业主投诉电梯经常故障，上周已停运两次"),
+                     **{"data-counter-max": CONTENT_MAX}),
         error_messages={"required": _("请填写投诉内容")},
     )  # fmt: skip
     type = forms.ChoiceField(

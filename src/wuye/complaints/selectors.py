@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates
 from wuye.workflow.models import Event
+from wuye.workflow.selectors import counting_clocks_q
 
 from .choices import Status
 from .models import Complaint
@@ -79,8 +80,10 @@ def complaint_list(
 
 
 def with_next_due(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """``next_due``: the earliest due time of the clocks still counting — running, or late and
+    not yet met (an overdue clock keeps its due time, so the list says how late it is)."""
     return qs.annotate(
-        next_due=Min("case__clocks__due_at", filter=Q(case__clocks__state="running"))
+        next_due=Min("case__clocks__due_at", filter=counting_clocks_q("case__clocks__"))
     )
 
 

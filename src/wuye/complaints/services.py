@@ -28,8 +28,23 @@ PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 # Departments a complaint can be assigned to (executives approve; they do not handle).
 HANDLING_DEPARTMENTS = [k for k in DepartmentKind if k != DepartmentKind.EXECUTIVE]
 # COMPLAINT-13: a reply apologises sincerely; COMPLAINT-17: it never promises a certain fix.
-APOLOGY_WORDS = ("道歉", "抱歉", "歉意", "对不起")
+APOLOGY_WORDS = ("道歉", "抱歉", "歉意", "对不起", "致歉")
+# COMPLAINT-13: words that say "we will improve" without saying how. A measure is what is left
+# after them: "我们将改进措施" leaves nothing; "电梯维保提高至每10天一次" is all substance.
+MEASURE_FILLER = (
+    "改进措施", "整改措施", "相关措施", "有效措施", "措施", "改进", "整改", "完善", "加以",
+    "进一步", "今后", "以后", "我们", "我司", "将会", "将", "会", "一定", "努力", "积极",
+    "认真", "尽快", "做好", "相关", "工作", "问题", "的", "了", "是", "为", "：", ":",
+)  # fmt: skip
+MEASURE_MIN_CHARS = 4
+_NOT_WORDS = re.compile(r"[\s，,。.；;！!？?、“”\"'（）()【】\[\]…—-]+")
 FORBIDDEN_PROMISES = ("一定解决", "保证解决", "肯定解决", "一定会解决", "保证会解决")
+# COMPLAINT-15: no buck-passing ("这不是我们的责任，你找开发企业吧"): a complaint about the
+# developer's work is still ours to follow up; the reply says what we do, not who else to ask.
+BUCK_PASSING = (
+    "不是我们的责任", "不归我们管", "不关我们的事", "与我们无关", "跟我们没关系", "不属于我们",
+    "找开发商", "找开发企业", "找开发公司", "找施工单位", "找物业公司以外",
+)  # fmt: skip
 
 
 def _actor(by) -> Actor:
@@ -165,13 +180,57 @@ def can_record_progress(actor: Actor | None, complaint: Complaint) -> bool:
     return can_handle(actor, complaint)
 
 
+def _plain(text: str) -> str:
+    """Text without white space and punctuation, to compare what was written, not how."""
+    return _NOT_WORDS.sub("", text or "")
+
+
+def buck_passing(text: str) -> list[str]:
+    """COMPLAINT-15: the buck-passing phrases a text contains (spacing and punctuation aside)."""
+    plain = _plain(text)
+    return [p for p in BUCK_PASSING if p in plain]
+
+
+def measure_substance(measure: str) -> str:
+    """COMPLAINT-13: what a measure says beyond "we will improve" (empty: nothing concrete)."""
+    rest = _plain(measure)
+    for word in MEASURE_FILLER:
+        rest = rest.replace(word, "")
+    return rest
+
+
+def measure_is_concrete(measure: str) -> bool:
+    return len(measure_substance(measure)) >= MEASURE_MIN_CHARS
+
+
 def reply_check(text: str, complaint: Complaint) -> list[str]:
-    """COMPLAINT-13/17: what a reply lacks or must not say (empty: it may be sent)."""
+    """COMPLAINT-13/15/17: what a reply lacks or must not say (empty: it may be sent).
+
+    COMPLAINT-13: a sincere apology (抱歉/致歉/道歉/对不起/歉意) and the improvement measure the
+    handling department recorded when it resolved the complaint, quoted in the reply (punctuation
+    and spacing aside). A reply that only says "我们将改进措施" is refused; so is a reply to a
+    complaint whose recorded measure has no substance."""
     problems = []
     if not any(word in text for word in APOLOGY_WORDS):
         problems.append(_("回复须包含真诚的道歉（如“给您带来不便，我们深表歉意”）"))
-    if complaint.measure and complaint.measure not in text and "改进措施" not in text:
-        problems.append(_("回复须告知改进措施"))
+    measure = complaint.measure or ""
+    if not measure_is_concrete(measure):
+        problems.append(
+            _("处理部门登记的改进措施不具体，请处理部门补充具体措施后再回复")
+            if measure.strip()
+            else _("尚未登记改进措施，请处理部门先登记具体的改进措施")
+        )
+    elif _plain(measure) not in _plain(text):
+        problems.append(
+            _("回复须告知改进措施：“%(measure)s”") % {"measure": measure.strip().rstrip("。.")}
+        )
+    passed_on = buck_passing(text)
+    if passed_on:
+        words = pgettext("list separator", "、").join(passed_on)
+        problems.append(
+            _("不要推诿（“%(words)s”）：请告诉业主我们如何跟进，需开发企业处理的由我们协调")
+            % {"words": words}
+        )
     promised = [p for p in FORBIDDEN_PROMISES if p in text]
     if promised:
         words = pgettext("list separator", "、").join(promised)
@@ -201,6 +260,15 @@ def _clean(complaint: Complaint, action: str, actor: Actor | None, data: dict) -
                                     limit=RESOLUTION_MAX)  # fmt: skip
         clean["measure"] = _text(data.get("measure"), "measure", errors, required=True,
                                  limit=REPLY_MAX)  # fmt: skip
+        if (
+            clean["measure"]
+            and "measure" not in errors
+            and not measure_is_concrete(clean["measure"])
+        ):
+            # COMPLAINT-13: the owner is told this measure; "我们将改进" tells them nothing.
+            errors["measure"] = [
+                _("请写明具体的改进措施（做什么、多久一次），如“电梯维保频次提高至每10天一次”")
+            ]
     elif action == "reply":
         if data.get("channel") not in ReplyChannel.values:
             errors["channel"] = [_("请选择回复方式（电话、短信或APP）")]
@@ -296,6 +364,15 @@ def complaint_act(
         # The reason is kept on the complaint too (列为重大投诉原因): refused, not cut, when long.
         field = Complaint._meta.get_field("major_reason")
         check_max_chars(note=(note.strip(), field.max_length, field.verbose_name))
+    if action == "cancel":
+        # COMPLAINT-15: a complaint is withdrawn or a duplicate, never cancelled as "not ours".
+        passed_on = buck_passing(note)
+        if passed_on:
+            words = pgettext("list separator", "、").join(passed_on)
+            message = _(
+                "投诉不能以“%(words)s”为由撤销：请分派给责任部门，需开发企业处理的由我们跟进协调"
+            )
+            raise ValidationError({"note": [message % {"words": words}]})
     if action in ("assign", "reassign"):
         _check_assignee(assignee, clean["department"])
     result = engine.case_act(

@@ -129,6 +129,11 @@ def _intervention(project, users: dict, team: dict, today: dt.date) -> None:
         suggestion=rejected, outcome=SuggestionStatus.REJECTED, answered_on=day(80), by=agent,
         answer="一楼临街位置已规划为商铺，物业服务用房维持原方案，入口增设无障碍坡道。",
     )  # fmt: skip
+    intervention.suggestion_submit(
+        project=project, topic="concealed", title="给排水管道封闭前通知物业验看",
+        content="建议地下室和管井内给排水、电气管道封闭前通知物业到场验看并拍照留档，便于日后维修。",
+        submitted_on=day(90), by=tech,
+    )  # fmt: skip
     intervention.intervention_act(project=project, action="start_construction", by=lead)
     intervention.inspection_record(
         project=project, inspected_on=day(10), location="9栋地下室给排水管道",
@@ -147,7 +152,8 @@ def _intervention(project, users: dict, team: dict, today: dt.date) -> None:
     intervention.inspection_record(
         project=project, inspected_on=day(2), location="9栋物业用房、电梯及消防设施",
         findings="配合竣工验收：物业用房水电到位；电梯已取得检验合格证；"
-                 "2层消火栓箱玻璃破损，已记入接管验收。", by=guard,
+                 "2层消火栓箱玻璃破损，已记入接管验收。",
+        checks=["premises", "equipment"], by=guard,
     )  # fmt: skip
     intervention.meeting_record(
         project=project, held_on=today, attendees=attendees,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,12 +30,13 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Staff
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates
-from wuye.core.validators import TEXT_MAX, check_date
+from wuye.core.validators import TEXT_MAX, check_date, exact_decimal
 from wuye.workflow import services as engine
 from wuye.workflow.models import Attachment, AttachmentKind, Case, Event
 
@@ -338,17 +340,65 @@ def agreement_record(
 # --- Acting on the case --------------------------------------------------------------------------
 
 
+# INTAKE-05: the design review proposes improvements for the property-management premises, the
+# supporting facilities (elevators, car park…) and the concealed works; each area, its topics.
+REVIEW_AREAS = {
+    "premises": (_lazy("物业用房"), (SuggestionTopic.PREMISES,)),
+    "facilities": (_lazy("配套设施"), (SuggestionTopic.ELEVATOR, SuggestionTopic.PARKING,
+                                    SuggestionTopic.FACILITIES)),
+    "concealed": (_lazy("隐蔽工程"), (SuggestionTopic.CONCEALED,)),
+}  # fmt: skip
+# INTAKE-07: the completion acceptance checks above all the installation quality of these.
+COMPLETION_CHECKS = {"premises": _lazy("物业用房"), "equipment": _lazy("设施设备")}
+
+
+def review_areas_missing(project: HandoverProject) -> list[str]:
+    """INTAKE-05: the review areas without a written suggestion yet (their labels)."""
+    topics = set(project.suggestions.values_list("topic", flat=True))
+    return [str(label) for label, area in REVIEW_AREAS.values() if not topics & set(area)]
+
+
+def completion_checks_missing(project: HandoverProject) -> list[str]:
+    """INTAKE-07: what the completion-acceptance inspections have not checked yet (labels)."""
+    done: set[str] = set()
+    if project.intervention_case_id is not None:
+        for data in Event.objects.filter(
+            case_id=project.intervention_case_id, action="inspect", from_status=I.COMPLETION
+        ).values_list("data", flat=True):
+            done.update((data or {}).get("checks") or ())
+    return [str(label) for key, label in COMPLETION_CHECKS.items() if key not in done]
+
+
 def _check_step(project: HandoverProject, action: str) -> None:
     """The rules of the process beyond its order (the engine enforces INTAKE-03's order)."""
+    if action == "start_construction":
+        missing = review_areas_missing(project)
+        if missing:
+            raise Conflict(
+                _("不能进入施工跟进：规划设计评审尚未就%(areas)s提出书面建议")
+                % {"areas": "、".join(missing)},
+                code="review_incomplete",
+            )
+        premises = premises_check(project)
+        if premises["problem"]:
+            raise Conflict(premises["problem"], code="premises_area")  # INTAKE-09
+    if action == "start_summary":
+        missing = completion_checks_missing(project)
+        if missing:
+            raise Conflict(
+                _("不能进入前期介入总结：竣工验收配合尚未登记%(what)s安装质量的检查")
+                % {"what": "、".join(missing)},
+                code="completion_incomplete",
+            )
     if action == "start_design_review":
         problems = []
         # INTAKE-04: liaison ends with the agreement signed.
         if not InterventionAgreement.objects.filter(project=project).exists():
-            problems.append(_("尚未登记与开发企业签订的《前期介入协议》（INTAKE-04）"))
+            problems.append(_("尚未登记与开发企业签订的《前期介入协议》"))
         missing = team_missing_roles(project)
         if missing:
             problems.append(
-                _("前期介入小组缺少%(roles)s人员（INTAKE-02）")
+                _("前期介入小组缺少%(roles)s人员")
                 % {"roles": "、".join(str(r.label) for r in missing)}
             )
         if problems:
@@ -397,7 +447,8 @@ def intervention_act(
                 project=project, inspected_on=data.get("inspected_on"),
                 location=data.get("location", ""), findings=data.get("findings") or note,
                 concealed_works=_bool(data.get("concealed_works")),
-                rectification=data.get("rectification", ""), attachments=attachments, by=actor,
+                rectification=data.get("rectification", ""), attachments=attachments,
+                checks=_list(data.get("checks")), by=actor,
             )  # fmt: skip
         else:
             meeting_record(
@@ -469,6 +520,12 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _list(value) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return [v for v in str(value or "").replace("，", ",").split(",") if v]
 
 
 def _bool(value) -> bool:
@@ -660,6 +717,7 @@ def inspection_record(
     concealed_works: bool = False,
     rectification: str = "",
     attachments: list | None = None,
+    checks: list[str] | tuple[str, ...] = (),
     by,
 ) -> SiteInspection:
     """A construction-site inspection (INTAKE-06): what was seen where, the rectification
@@ -676,10 +734,13 @@ def inspection_record(
     findings = _clean_text(findings, "findings", errors, required=True,
                            label=_("请填写巡查情况"))  # fmt: skip
     rectification = _clean_text(rectification, "rectification", errors, required=False)
+    checks = [c for c in COMPLETION_CHECKS if c in set(checks or ())]
+    if checks and case.status != I.COMPLETION:
+        errors["checks"] = [_("物业用房、设施设备安装质量的检查在“竣工验收配合”阶段登记")]
     files = list(attachments or [])
     if concealed_works and not files:
         # INTAKE-11: concealed works leave a photo record for later maintenance.
-        errors["photos"] = [_("涉及隐蔽工程的巡查须上传施工照片（INTAKE-11）")]
+        errors["photos"] = [_("涉及隐蔽工程的巡查须上传施工照片")]
     if errors:
         raise ValidationError(errors)
     if case.status not in INSPECTION_STATES:
@@ -698,7 +759,7 @@ def inspection_record(
     result = engine.case_act(
         case=case, action="inspect", by=actor, note=note, attachments=files,
         data={"inspected_on": day.isoformat(), "location": location,
-              "concealed_works": bool(concealed_works)},
+              "concealed_works": bool(concealed_works), "checks": checks},
     )  # fmt: skip
     return SiteInspection.objects.create(
         project=project, inspected_on=day, location=location, findings=findings,
@@ -718,6 +779,93 @@ def inspection_interval_set(*, project: HandoverProject, days, by) -> HandoverPr
     project.inspection_interval_days = value
     project.save(update_fields=["inspection_interval_days"])
     return project
+
+
+# --- INTAKE-09: the property-management premises, sized at a set proportion -------------------
+
+PREMISES_FIELDS = {
+    "total_floor_area": _lazy("项目总建筑面积"),
+    "premises_area": _lazy("物业管理用房面积"),
+}
+
+
+def _clean_area(value, field: str, label, errors: dict, *, places: int, maximum: Decimal):
+    if value is None or str(value).strip() == "":
+        return None
+    try:  # refused, never rounded
+        number = exact_decimal(value, places=places, field=field, label=label,
+                               invalid=_("%(label)s应为数字") % {"label": label})  # fmt: skip
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        return None
+    if not Decimal(0) < number <= maximum:
+        errors[field] = [_("%(label)s应大于 0 且不超过 %(max)s") % {"label": label, "max": maximum}]
+    return number
+
+
+@transaction.atomic
+def premises_area_set(
+    *,
+    project: HandoverProject,
+    total_floor_area=None,
+    premises_area=None,
+    premises_ratio=None,
+    by,
+) -> HandoverProject:
+    """INTAKE-09: the project's total floor area, its premises area and the proportion its
+    contract or local regulation sets (in %, the manual gives none). Empty clears a figure."""
+    actor = _actor(by)
+    _check_lead(actor, project)
+    errors: dict[str, list[str]] = {}
+    total = _clean_area(total_floor_area, "total_floor_area", _("项目总建筑面积"), errors,
+                        places=2, maximum=Decimal("9999999999.99"))  # fmt: skip
+    area = _clean_area(premises_area, "premises_area", _("物业管理用房面积"), errors,
+                       places=2, maximum=Decimal("9999999999.99"))  # fmt: skip
+    ratio = _clean_area(premises_ratio, "premises_ratio", _("物业用房配置比例"), errors,
+                        places=3, maximum=Decimal(100))  # fmt: skip
+    if errors:
+        raise ValidationError(errors)
+    project = HandoverProject.objects.select_for_update().get(pk=project.pk)
+    project.total_floor_area, project.premises_area, project.premises_ratio = total, area, ratio
+    project.save(update_fields=["total_floor_area", "premises_area", "premises_ratio"])
+    return project
+
+
+def premises_required_area(project: HandoverProject) -> Decimal | None:
+    """Total floor area × proportion (%), to the square metre's hundredth (rounded up)."""
+    if project.premises_ratio is None or project.total_floor_area is None:
+        return None
+    required = project.total_floor_area * project.premises_ratio / Decimal(100)
+    return required.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+
+
+def premises_check(project: HandoverProject) -> dict:
+    """INTAKE-09: whether the premises area meets the project's proportion. ``ok`` is None when
+    no proportion is set (nothing to check); ``problem`` is the reason leaving the design
+    review is refused, or ""."""
+    required = premises_required_area(project)
+    result = {"ratio": project.premises_ratio, "total": project.total_floor_area,
+              "area": project.premises_area, "required": required, "ok": None,
+              "problem": "", "ratio_text": ""}  # fmt: skip
+    if project.premises_ratio is None:
+        return result
+    result["ratio_text"] = f"{project.premises_ratio.normalize():f}"  # 0.4, never 1E+2
+    missing = [str(label) for field, label in PREMISES_FIELDS.items()
+               if getattr(project, field) is None]  # fmt: skip
+    if missing:
+        result["ok"] = False
+        result["problem"] = _("不能进入施工跟进：已设定物业用房配置比例，请先登记%(what)s") % {
+            "what": "、".join(missing)
+        }
+        return result
+    result["ok"] = project.premises_area >= required
+    if not result["ok"]:
+        result["problem"] = _(
+            "不能进入施工跟进：物业管理用房面积 %(area)s ㎡ 低于按总建筑面积 %(ratio)s%% 配置的 "
+            "%(required)s ㎡"
+        ) % {"area": project.premises_area, "ratio": result["ratio_text"],
+             "required": required}  # fmt: skip
+    return result
 
 
 @dataclass(frozen=True)

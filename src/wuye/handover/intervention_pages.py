@@ -88,7 +88,7 @@ class ProjectForm(forms.Form):
     total_floor_area = forms.CharField(
         label=gettext_lazy("总建筑面积（㎡）"), max_length=16, required=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        help_text=gettext_lazy("物业用房按总建筑面积的一定比例配置（INTAKE-09）"),
+        help_text=gettext_lazy("物业用房按总建筑面积的一定比例配置"),
     )  # fmt: skip
     start = forms.BooleanField(label=gettext_lazy("立即开始前期介入（项目对接）"), required=False,
                                initial=True)  # fmt: skip
@@ -98,6 +98,26 @@ class ProjectForm(forms.Form):
         self.fields["estate"].queryset = (
             visible_estates(actor).filter(handover__isnull=True).order_by("name")
         )
+
+
+class PremisesForm(forms.Form):
+    """INTAKE-09: the areas and the proportion; the service checks the figures."""
+
+    total_floor_area = forms.CharField(
+        label=gettext_lazy("项目总建筑面积（㎡）"), max_length=16, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )  # fmt: skip
+    premises_area = forms.CharField(
+        label=gettext_lazy("物业管理用房面积（㎡）"), max_length=16, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )  # fmt: skip
+    premises_ratio = forms.CharField(
+        label=gettext_lazy("物业用房配置比例（%）"), max_length=10, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=gettext_lazy(
+            "按合同或当地规定填写，如 0.4 表示 4‰；不填则不检查物业用房面积"
+        ),
+    )  # fmt: skip
 
 
 class AgreementForm(forms.Form):
@@ -162,6 +182,11 @@ class InspectionForm(forms.Form):
     )
     rectification = forms.CharField(label=gettext_lazy("整改意见"), required=False,
                                     widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    # INTAKE-07: at the completion acceptance, what this inspection checked the installation of.
+    checks = forms.MultipleChoiceField(
+        label=gettext_lazy("竣工验收重点检查（安装质量）"), required=False,
+        choices=list(svc.COMPLETION_CHECKS.items()), widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
     photos = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
@@ -297,6 +322,7 @@ def project_detail(request, pk: int):
             "suggestion_counts": _suggestion_counts(project),
             "inspections": list(project.inspections.select_related("inspector__staff")[:5]),
             "inspection_due": svc.inspection_due(project),
+            "premises": svc.premises_check(project),
             "meetings": list(project.meetings.all()[:5]),
             "weeks": svc.meeting_weeks(project),
             "open_points": svc.open_points(project),
@@ -312,7 +338,7 @@ def _timeline(project: HandoverProject) -> list:
         return []
     events = list(case_timeline(case=case).prefetch_related("attachments"))
     for e in events:
-        e.label = INTERVENTION.action_label(e.action)
+        e.label = INTERVENTION.event_label(e)
         e.from_label = INTERVENTION.state_label(e.from_status) if e.from_status else ""
         e.to_label = INTERVENTION.state_label(e.to_status)
     return events
@@ -572,8 +598,33 @@ def inspection_create(request, pk: int):
         else:
             messages.success(request, _("已登记工地巡查"))
             return redirect("handover:inspection_list", pk=project.pk)
-    context = {"form": form, "due": svc.inspection_due(project)}
+    case = svc.current_case(project)
+    context = {"form": form, "due": svc.inspection_due(project),
+               "completion": case is not None and case.status == svc.I.COMPLETION}  # fmt: skip
     return _render(request, "inspection_form.html", context, project)
+
+
+@staff_required
+def premises_edit(request, pk: int):
+    """INTAKE-09: edit the project's areas and the premises proportion."""
+    project = _project(request, pk)
+    if not svc.can_lead(actor_for(request.user), project):
+        raise PermissionDenied(_("只有部门负责人或企业高层可以修改"))
+    initial = {f: "" if getattr(project, f) is None else getattr(project, f)
+               for f in ("total_floor_area", "premises_area", "premises_ratio")}  # fmt: skip
+    form = PremisesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.premises_area_set(project=project, **form.cleaned_data, by=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已保存物业用房面积"))
+            return redirect("handover:project_detail", pk=project.pk)
+    status = 400 if request.method == "POST" else 200
+    return _render(request, "premises_form.html", {"form": form}, project, status=status)
 
 
 @require_POST
@@ -660,6 +711,7 @@ urlpatterns = [
     path(P + "start/", project_start, name="project_start"),
     path(P + "act/<str:action>/", project_act, name="project_act"),
     path(P + "agreement/", agreement_edit, name="agreement"),
+    path(P + "premises/", premises_edit, name="premises"),
     path(P + "team/", team_add, name="team_add"),
     path(P + "team/<int:member>/remove/", team_remove, name="team_remove"),
     path(P + "suggestions/", suggestion_list, name="suggestion_list"),

@@ -44,6 +44,14 @@ class HandoverProject(models.Model):
     total_floor_area = models.DecimalField(
         _("总建筑面积（㎡）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    # INTAKE-09: the premises are sized at "a set proportion" of the total floor area; the manual
+    # gives no figure, so each project records the one its contract / local regulation sets.
+    premises_area = models.DecimalField(
+        _("物业管理用房面积（㎡）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    premises_ratio = models.DecimalField(
+        _("物业用房配置比例（%）"), max_digits=6, decimal_places=3, null=True, blank=True
+    )
     # INTAKE-06: "定期" without an interval — each project sets its own.
     inspection_interval_days = models.PositiveSmallIntegerField(_("工地巡查周期（天）"), default=7)
     intervention_case = models.OneToOneField(

@@ -151,7 +151,7 @@ def rectification_notice_pdf(notice: RectificationNotice) -> bytes:
         new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR,
     )  # fmt: skip
     _paragraph(pdf, _(
-        "整改期限按国家法定工作日计算（节假日及调休已计入，TAKEOVER-07）。逾期未整改的，"
+        "整改期限按国家法定工作日计算（节假日及调休已计入）。逾期未整改的，"
         "我司将报公司管理层协调处理，且相关部位在整改复查合格前不予签署《接管验收确认书》。"
     ))  # fmt: skip
     _signatures(

@@ -201,7 +201,7 @@ def intervention_report_pdf(project: HandoverProject) -> bytes:
     )  # fmt: skip
     if photos:
         pdf.ln(1)
-        _paragraph(pdf, _("照片已存档于系统，供日后维修查阅（INTAKE-11）。"), size=9)
+        _paragraph(pdf, _("照片已存档于系统，供日后维修查阅。"), size=9)
 
     meetings = list(project.meetings.order_by("held_on"))
     weeks = svc.meeting_weeks(project)

@@ -224,7 +224,7 @@ def _team_rows(project: HandoverProject, team, errors: dict) -> list[tuple[Staff
         missing = [r.label for r in TeamRole if r not in {role for _s, role in rows}]
         if missing:
             errors["team"] = [
-                _("接管验收小组须有客服、工程、秩序三方人员，还缺：%(roles)s（TAKEOVER-02）")
+                _("接管验收小组须有客服、工程、秩序三方人员，还缺：%(roles)s")
                 % {"roles": "、".join(str(m) for m in missing)}
             ]
     return rows
@@ -265,9 +265,7 @@ def takeover_plan_create(
     check_model_text(TakeoverPlan, errors, standards=standards, tools=tools,
                      owner_representatives=representatives)  # fmt: skip
     if not representatives:
-        errors["owner_representatives"] = [
-            _("接管验收须邀请业主代表参加，请填写受邀业主代表（TAKEOVER-14）")
-        ]
+        errors["owner_representatives"] = [_("接管验收须邀请业主代表参加，请填写受邀业主代表")]
     if not (scope_structure or scope_equipment or scope_public):
         errors["scope_structure"] = [_("请至少选择一项验收范围")]
     if building is not None and building.estate_id != estate.pk:
@@ -332,8 +330,8 @@ def default_check_items(plan: TakeoverPlan) -> list[CheckItem]:
     elevators = Equipment.objects.filter(estate_id=estate_id, category=EquipmentCategory.ELEVATOR)
     for b in buildings:
         if plan.scope_structure:
-            add(CheckSystem.STRUCTURE, _("房屋主体结构"), _("无结构性裂缝（TAKEOVER-11）"), b)
-            add(CheckSystem.WALL, _("墙面"), _("墙面平整，无空鼓、裂缝、渗水（TAKEOVER-11）"), b)
+            add(CheckSystem.STRUCTURE, _("房屋主体结构"), _("无结构性裂缝"), b)
+            add(CheckSystem.WALL, _("墙面"), _("墙面平整，无空鼓、裂缝、渗水"), b)
             add(CheckSystem.FLOOR, _("地面"), _("地面平整，无起砂、空鼓、裂缝"), b)
             add(CheckSystem.WATER, _("给排水管线"), _("通水试验无渗漏，排水通畅"), b)
             add(CheckSystem.POWER, _("电气线路"), _("通电正常，开关插座、配电箱无异常"), b)
@@ -347,13 +345,13 @@ def default_check_items(plan: TakeoverPlan) -> list[CheckItem]:
                 )
             for name in lifts:
                 add(CheckSystem.ELEVATOR, _("电梯：%(name)s") % {"name": name},
-                    _("空载运行3次无异常（TAKEOVER-12）"), b)  # fmt: skip
+                    _("空载运行3次无异常"), b)  # fmt: skip
             add(CheckSystem.FIRE, _("消防设施"),
                 _("消火栓、喷淋、烟感、应急照明及疏散指示完好有效"), b)  # fmt: skip
     if plan.scope_equipment:
         for e in elevators.filter(building__isnull=True):
             add(CheckSystem.ELEVATOR, _("电梯：%(name)s") % {"name": e.name},
-                _("空载运行3次无异常（TAKEOVER-12）"))  # fmt: skip
+                _("空载运行3次无异常"))  # fmt: skip
     if plan.scope_public:
         areas = PublicArea.objects.filter(estate_id=estate_id).exclude(kind=PublicAreaKind.ELEVATOR)
         if plan.building_id:
@@ -361,10 +359,10 @@ def default_check_items(plan: TakeoverPlan) -> list[CheckItem]:
         areas = list(areas.select_related("building").order_by("building_id", "id"))
         for area in areas:
             add(CheckSystem.PUBLIC, _("公共区域：%(name)s") % {"name": area.name},
-                _("清洁、无破损（TAKEOVER-13）"), area.building)  # fmt: skip
+                _("清洁、无破损"), area.building)  # fmt: skip
         if not areas:
             add(CheckSystem.PUBLIC, _("公共区域（大堂、楼梯间、道路、绿化）"),
-                _("清洁、无破损（TAKEOVER-13）"), plan.building)  # fmt: skip
+                _("清洁、无破损"), plan.building)  # fmt: skip
     return items
 
 
@@ -406,7 +404,7 @@ def check_item_add(
     elif len(name) > 100:
         errors["name"] = [_("最多 100 个字符")]
     if system == CheckSystem.ELEVATOR and not standard:
-        standard = _("空载运行3次无异常（TAKEOVER-12）")
+        standard = _("空载运行3次无异常")
     if not standard:
         errors["standard"] = [_("请填写合格标准")]
     elif len(standard) > 200:
@@ -420,12 +418,35 @@ def check_item_add(
                                     standard=standard, sort=last + 1)  # fmt: skip
 
 
+# The acceptance criteria a plan's scope must keep on its checklist: the structure without
+# structural cracks and flat walls (TAKEOVER-11), the common areas clean and undamaged
+# (TAKEOVER-13). Scope flag → the systems of which each building keeps at least one line.
+REQUIRED_SYSTEMS = {
+    "scope_structure": (CheckSystem.STRUCTURE, CheckSystem.WALL),  # TAKEOVER-11
+    "scope_public": (CheckSystem.PUBLIC,),  # TAKEOVER-13
+}
+
+
 @transaction.atomic
 def check_item_remove(*, item: CheckItem, by) -> None:
+    """Remove a line while preparing; never the last line of an acceptance criterion of the
+    plan's scope (TAKEOVER-11: structure and walls of each building; TAKEOVER-13: the common
+    areas), which would let the takeover be confirmed without checking it."""
     actor = _actor(by)
     _in_scope(actor, item.plan.project.estate_id)
     _lead_only(actor)
-    _while_preparing(_plan_locked(item.plan))
+    plan = _plan_locked(item.plan)
+    _while_preparing(plan)
+    for flag, systems in REQUIRED_SYSTEMS.items():
+        if getattr(plan, flag) and item.system in systems:
+            others = plan.items.filter(system=item.system).exclude(pk=item.pk)
+            if item.system != CheckSystem.PUBLIC and item.building_id is not None:
+                others = others.filter(building_id=item.building_id)  # per building
+            if not others.exists():
+                raise Conflict(
+                    _("“%(name)s”是验收标准的必查项，不能删除") % {"name": item.name},
+                    code="required_item",
+                )
     item.delete()
 
 
@@ -442,7 +463,7 @@ def _check_team_member(actor: Actor, plan: TakeoverPlan) -> None:
             project_id=plan.project_id, team=Team.TAKEOVER, staff=actor.staff
         ).exists()
     ):
-        raise PermissionDenied(_("只有接管验收小组成员可以登记检查结果（TAKEOVER-02）"))
+        raise PermissionDenied(_("只有接管验收小组成员可以登记检查结果"))
 
 
 def _int(value, default: int = 0) -> int:
@@ -488,7 +509,7 @@ def check_item_record(
     lift = item.system == CheckSystem.ELEVATOR
     if lift and result == CheckResult.PASSED and runs < ELEVATOR_RUNS:
         errors["elevator_runs_ok"] = [
-            _("电梯须空载运行3次均无异常方可判定合格，目前 %(n)d 次（TAKEOVER-12）") % {"n": runs}
+            _("电梯须空载运行3次均无异常方可判定合格，目前 %(n)d 次") % {"n": runs}
         ]
     if result == CheckResult.FAILED:
         description = description or note
@@ -577,9 +598,9 @@ def takeover_plan_act(
 def _check_documents_complete(plan: TakeoverPlan) -> None:
     documents = plan.documents.all()
     if not documents.exists():
-        raise Conflict(_("尚未登记任何移交资料（TAKEOVER-09）"), code="no_documents")
+        raise Conflict(_("尚未登记任何移交资料"), code="no_documents")
     if plan.scope_equipment and not documents.filter(category=DocumentCategory.WARRANTY).exists():
-        raise Conflict(_("移交资料须包含设施设备保修卡（TAKEOVER-10）"), code="no_warranty_card")
+        raise Conflict(_("移交资料须包含设施设备保修卡"), code="no_warranty_card")
 
 
 def takeover_case_act(*, case, action: str, by, **kwargs) -> TakeoverPlan:
@@ -726,8 +747,7 @@ def takeover_confirm(
         blockers = confirmation_blockers(plan)
         if blockers:
             raise Conflict(
-                _("不能签署接管验收确认书：%(reasons)s（TAKEOVER-08）")
-                % {"reasons": "；".join(blockers)},
+                _("不能签署接管验收确认书：%(reasons)s") % {"reasons": "；".join(blockers)},
                 code="defects_open",
             )
     result = engine.case_act(case=plan.case, action="confirm", by=actor, note=note, data=names,
@@ -772,7 +792,7 @@ def handover_document_add(
     plan = _plan_locked(plan)
     if plan.case.status != TakeoverStatus.CONFIRMED:
         raise Conflict(
-            _("签署接管验收确认书后才能登记移交资料（TAKEOVER-03）")
+            _("签署接管验收确认书后才能登记移交资料")
             if plan.case.status in OPEN_PLAN
             else _("资料移交已完成"),
             code="invalid_state",
@@ -799,11 +819,11 @@ def handover_document_add(
         check_date(warranty_from, field="warranty_from", label=_("保修起始日"), errors=errors)
         check_date(warranty_until, field="warranty_until", label=_("保修截止日"), errors=errors)
         if warranty_until is None:
-            errors["warranty_until"] = [_("请填写保修截止日（TAKEOVER-10）")]
+            errors["warranty_until"] = [_("请填写保修截止日")]
         elif warranty_from is not None and warranty_until < warranty_from:
             errors["warranty_until"] = [_("保修截止日不能早于保修起始日")]
         if not (warranty_unit or "").strip():
-            errors["warranty_unit"] = [_("请填写保修责任单位（TAKEOVER-10）")]
+            errors["warranty_unit"] = [_("请填写保修责任单位")]
     if errors:
         raise ValidationError(errors)
     if warranty:

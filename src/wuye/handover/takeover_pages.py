@@ -117,7 +117,7 @@ def _timeline(case) -> list:
         .order_by("at", "id")
     )
     for e in events:
-        e.label = process.action_label(e.action)
+        e.label = process.event_label(e)
         e.from_label = process.state_label(e.from_status) if e.from_status else ""
         e.to_label = process.state_label(e.to_status)
     return events
@@ -154,12 +154,12 @@ class PlanForm(forms.Form):
     planned_on = forms.DateField(label=gettext_lazy("计划验收日期"), widget=DATE)
     owner_representatives = forms.CharField(
         label=gettext_lazy("受邀业主代表"), widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("须邀请业主代表参加（TAKEOVER-14），填写姓名及联系方式"),
+        help_text=gettext_lazy("须邀请业主代表参加，填写姓名及联系方式"),
     )  # fmt: skip
     team = forms.ModelMultipleChoiceField(
         label=gettext_lazy("接管验收小组"), queryset=Staff.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("须有客服、工程、秩序三方人员（TAKEOVER-02）"),
+        help_text=gettext_lazy("须有客服、工程、秩序三方人员"),
     )  # fmt: skip
 
     def __init__(self, *args, estate: Estate, **kwargs):

@@ -39,11 +39,11 @@ TEMPLATES: dict[str, MessageTemplate] = {
     ),
     "sla_warning": MessageTemplate(
         subject=_("工单即将超时 %(number)s"),
-        body=_("工单 %(number)s「%(title)s」的时限（%(rule)s）将于 %(due_at)s 到期，请尽快处理。"),
+        body=_("工单 %(number)s「%(title)s」的时限将于 %(due_at)s 到期，请尽快处理。"),
     ),
     "sla_breached": MessageTemplate(
         subject=_("工单已超时 %(number)s"),
-        body=_("工单 %(number)s「%(title)s」的时限（%(rule)s）已于 %(due_at)s 超时，请立即处理。"),
+        body=_("工单 %(number)s「%(title)s」的时限已于 %(due_at)s 超时，请立即处理。"),
     ),
     # Repairs: what the resident is told (context number, title; technician for dispatch).
     "repair_dispatched": MessageTemplate(
@@ -132,6 +132,11 @@ TEMPLATES: dict[str, MessageTemplate] = {
     "move_in_need": MessageTemplate(
         subject=_("入住回访需求 %(number)s"),
         body=_("%(room)s 业主%(name)s：%(need)s，请及时处理。"),
+    ),
+    # MOVEIN-01: the order department guides the vehicles on the move-in days.
+    "move_in_guidance": MessageTemplate(
+        subject=_("入住车辆引导 %(number)s"),
+        body=_("%(need)s。"),
     ),
     # INTAKE-08: the pre-intervention report went to the developer and the executives
     # (context estate, developer).

@@ -20,7 +20,7 @@ from wuye.core.scoping import actor_for, get_or_404, visible_estates
 from wuye.workflow.api import ClockOut
 
 from . import selectors, services
-from .choices import Category, Channel
+from .choices import Channel
 from .models import RepairOrder
 
 router = Router(tags=["repairs"])
@@ -34,7 +34,8 @@ class RepairIn(Schema):
     description: Text = Field(..., min_length=1, max_length=2000)
     contact_name: Text = Field(..., min_length=1, max_length=50)
     contact_phone: Text = Field(..., min_length=1, max_length=20)
-    category: Text = Field(Category.OTHER, max_length=20)
+    # Left out: the category and urgency the description suggests (REPAIR-04).
+    category: Text | None = Field(None, max_length=20)
     urgency: Text | None = Field(None, max_length=10)
     preferred_time: Text = Field("", max_length=60)
     # Photo ids from POST /attachments.
@@ -86,6 +87,9 @@ class RepairOut(Schema):
     assignee_name: str
     dispatched_at: dt.datetime | None
     arrived_at: dt.datetime | None
+    # REPAIR-14/15: the technician who has the order now confirmed their arrival (the checklist);
+    # completion is refused (409 not_arrived) until then.
+    arrival_recorded: bool
     completed_at: dt.datetime | None
     diagnosis: str
     charge_total: Decimal
@@ -97,6 +101,8 @@ class RepairOut(Schema):
     revisited_at: dt.datetime | None
     repeat_of: int | None = Field(None, alias="repeat_of_id")
     repeat_cause: str
+    # REPAIR-13: a repeat whose cause the desk has not chosen yet (the repeat_cause step).
+    repeat_cause_pending: bool
     follow_up: int | None = Field(None, alias="follow_up_id")
     clocks: list[ClockOut]
     charges: list[ChargeOut]
@@ -125,6 +131,14 @@ class RepairOut(Schema):
             return ""
         staff = getattr(user, "staff", None)
         return staff.name if staff is not None else user.get_username()
+
+    @staticmethod
+    def resolve_arrival_recorded(obj) -> bool:
+        return services.arrival_recorded(obj)
+
+    @staticmethod
+    def resolve_repeat_cause_pending(obj) -> bool:
+        return obj.repeat_of_id is not None and not obj.repeat_cause
 
     @staticmethod
     def resolve_clocks(obj) -> list:
@@ -173,11 +187,12 @@ def repair_list(request: HttpRequest, estate: IdParam | None = None, status: Ter
                 urgency: Term = "", category: Term = "", technician: IdParam | None = None,
                 building: IdParam | None = None, open: bool = False, overdue: bool = False,
                 repeat: bool = False, q: Term = ""):  # fmt: skip
-    return selectors.repair_order_list(
+    orders = selectors.repair_order_list(
         actor=actor_for(request.auth), estate_id=estate, status=status, urgency=urgency,
         category=category, technician=technician, building=building, open_only=open,
         overdue=overdue, repeat=repeat, q=q,
-    ).prefetch_related("case__clocks", "charges", "materials")  # fmt: skip
+    )  # fmt: skip
+    return selectors.with_arrival(orders).prefetch_related("case__clocks", "charges", "materials")
 
 
 @router.get("/repairs/prices", response={200: list[PriceItemOut], **READ_ERRORS})

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.filters import search_input
@@ -22,7 +22,7 @@ from wuye.workflow.models import SlaClock
 
 from .choices import Category, Status, Urgency
 from .models import RepairOrder
-from .selectors import repair_order_list, with_next_due
+from .selectors import by_urgency, repair_order_list
 from .services import technicians_by_workload
 
 # The quick tabs above the list: (value, label, filters given to the selector).
@@ -34,7 +34,7 @@ TABS: tuple[tuple[str, str, dict], ...] = (
     ("revisit", _("待回访"), {"status": [Status.WAITING_REVISIT]}),
     ("overdue", _("超时"), {"overdue": True}),
 )
-SORTS = (("due", _("按到期时间")), ("new", _("最新报修")))
+SORTS = (("due", _("按紧急和到期")), ("new", _("最新报修")))
 
 
 def _checkbox(label) -> django_filters.BooleanFilter:
@@ -164,17 +164,17 @@ class RepairOrderFilter(django_filters.FilterSet):
         return counts
 
 
-def annotate_deadlines(orders: QuerySet[RepairOrder], *, sort: str | None = None) -> QuerySet:
-    """The next due time of a running clock, when it warns, and whether a deadline has been
-    missed (超时: a breached clock not stopped), for the badges of a list; sorted by the next
-    due time (UX.md: lists sort by due time), the finished ones last, newest first."""
+def annotate_deadlines(
+    orders: QuerySet[RepairOrder], *, sort: str | None = None, now: dt.datetime | None = None
+) -> QuerySet:
+    """The next due time of a clock still counting, when it warns, and whether a deadline has
+    been missed (超时: a breached clock not stopped), for the badges of a list. Sorted as every
+    work list (``selectors.by_urgency``: overdue first, then emergencies, then the nearest due,
+    the finished ones last), or newest first."""
     breached = SlaClock.objects.filter(
         case_id=OuterRef("case_id"), state="breached", stopped_at__isnull=True
     )
-    orders = with_next_due(orders).annotate(
-        next_warn=Min("case__clocks__warn_at", filter=Q(case__clocks__state="running")),
-        breached=Exists(breached),
-    )
+    orders = by_urgency(orders, now).annotate(breached=Exists(breached))
     if sort == "new":
         return orders.order_by("-reported_at", "-id")
-    return orders.order_by(F("next_due").asc(nulls_last=True), "-reported_at", "-id")
+    return orders

@@ -88,7 +88,10 @@ class RepairIntakeForm(forms.Form):
         widget=forms.RadioSelect,
     )
     category = forms.ChoiceField(
-        label=_("类别"), choices=[("", _("请选择类别")), *Category.choices]
+        label=_("类别"),
+        choices=[("", _("按系统建议")), *Category.choices],
+        required=False,
+        help_text=_("不选则按报修内容建议的类别"),
     )
     contact_name = forms.CharField(label=_("联系人"), max_length=50, widget=_text())
     contact_phone = forms.CharField(
@@ -143,7 +146,7 @@ class RepairIntakeForm(forms.Form):
             "public_area": data["area_obj"],
             "description": data["description"],
             "urgency": data.get("urgency") or None,  # None: the suggestion (REPAIR-04)
-            "category": data["category"],
+            "category": data.get("category") or None,  # None: the suggestion (REPAIR-04)
             "contact_name": data["contact_name"],
             "contact_phone": data["contact_phone"],
             "preferred_time": data.get("preferred_time", ""),
@@ -268,7 +271,12 @@ class RevisitForm(ActionForm):
 class RepeatCauseForm(ActionForm):
     """返修原因 (REPAIR-13): parts quality is the manual's exception."""
 
-    cause = forms.ChoiceField(label=_("返修原因"), choices=RepeatCause.choices)
+    # Nothing is chosen for the desk: the first option is a prompt, not a cause (REPAIR-13).
+    cause = forms.ChoiceField(
+        label=_("返修原因"),
+        choices=[("", _("请选择返修原因")), *RepeatCause.choices],
+        error_messages={"required": _("请选择返修原因")},
+    )
     data_fields = ("cause",)
 
     def __init__(self, *args, **kwargs):

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Case as When_
-from django.db.models import IntegerField, Min, Q, QuerySet, Value, When
+from django.db.models import F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
 
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates, visible_rooms
+from wuye.workflow.models import Event
+from wuye.workflow.selectors import counting_clocks_q
 
 from .choices import Status, Urgency
 from .models import PriceItem, RepairOrder
@@ -35,8 +38,8 @@ def repair_order_list(
     """Staff: their estates' orders. A resident: orders for the rooms they live in and the ones
     they reported themselves (a public area, say). Nobody else sees repair orders.
 
-    Filters as the desk uses them; ``reported_to`` is exclusive. ``next_due`` is the earliest
-    due time of a clock still running (for sorting the technician's list)."""
+    Filters as the desk uses them; ``reported_to`` is exclusive. The work lists sort it with
+    ``by_urgency``."""
     if actor.is_superuser:
         qs = RepairOrder.objects.all()
     elif actor.staff is not None:
@@ -84,44 +87,57 @@ def repair_order_list(
 
 
 def with_next_due(qs: QuerySet[RepairOrder]) -> QuerySet[RepairOrder]:
+    """``next_due``: the earliest due time of a clock still counting — running, or breached and
+    not stopped (a late clock keeps counting until the work is done: its due time is in the
+    past, so the order is overdue); ``next_warn``: when the earliest running one warns."""
     return qs.annotate(
-        next_due=Min("case__clocks__due_at", filter=Q(case__clocks__state="running"))
+        next_due=Min("case__clocks__due_at", filter=counting_clocks_q("case__clocks__")),
+        next_warn=Min("case__clocks__warn_at", filter=Q(case__clocks__state="running")),
     )
 
 
-def technician_queue(*, actor: Actor) -> QuerySet[RepairOrder]:
-    """My orders (待接单, 处理中, 待验收): emergencies first, then the nearest due time."""
+def by_urgency(qs: QuerySet[RepairOrder], now: dt.datetime | None = None) -> QuerySet:
+    """The order of every work list (desk list, technician queue and pool): overdue first, the
+    most overdue first; then emergencies; then the nearest due time; finished orders last
+    (newest first). ``work_rank``: 0 overdue, 1 emergency, 2 other open, 3 finished."""
+    now = now or timezone.now()
+    return (
+        with_next_due(qs)
+        .annotate(
+            work_rank=When_(
+                When(~Q(case__status__in=OPEN_STATUSES), then=Value(3)),
+                When(next_due__lt=now, then=Value(0)),
+                When(urgency=Urgency.EMERGENCY, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("work_rank", F("next_due").asc(nulls_last=True), "-reported_at", "-id")
+    )
+
+
+def with_arrival(qs: QuerySet[RepairOrder]) -> QuerySet[RepairOrder]:
+    """``last_assign_or_arrive``: the latest of the order's dispatch, grab, reassignment and
+    arrival steps — "arrive" when the technician who has it now arrived (REPAIR-14/15), read by
+    ``services.arrival_recorded`` without a query per order."""
+    last = Event.objects.filter(
+        case_id=OuterRef("case_id"), action__in=("dispatch", "grab", "reassign", "arrive")
+    ).order_by("-at", "-id")
+    return qs.annotate(last_assign_or_arrive=Subquery(last.values("action")[:1]))
+
+
+def technician_queue(*, actor: Actor, now: dt.datetime | None = None) -> QuerySet[RepairOrder]:
+    """My orders (待接单, 处理中, 待验收): overdue first, then emergencies, then the nearest due."""
     qs = repair_order_list(actor=actor).filter(
         case__assignee=actor.user,
         case__status__in=(Status.WAITING_ACCEPT, Status.IN_PROGRESS, Status.WAITING_ACCEPTANCE),
     )
-    return (
-        with_next_due(qs)
-        .annotate(
-            urgent_first=When_(
-                When(urgency=Urgency.EMERGENCY, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("urgent_first", "next_due", "reported_at")
-    )
+    return by_urgency(qs, now)
 
 
-def technician_pool(*, actor: Actor) -> QuerySet[RepairOrder]:
-    """Orders waiting for dispatch in the technician's estates, to grab."""
-    qs = repair_order_list(actor=actor, status=Status.WAITING_DISPATCH)
-    return (
-        with_next_due(qs)
-        .annotate(
-            urgent_first=When_(
-                When(urgency=Urgency.EMERGENCY, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("urgent_first", "next_due", "reported_at")
-    )
+def technician_pool(*, actor: Actor, now: dt.datetime | None = None) -> QuerySet[RepairOrder]:
+    """Orders waiting for dispatch in the technician's estates, to grab (in the same order)."""
+    return by_urgency(repair_order_list(actor=actor, status=Status.WAITING_DISPATCH), now)
 
 
 def repair_order_get_for_user(user, pk) -> RepairOrder:

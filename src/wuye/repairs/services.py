@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,18 +27,39 @@ from wuye.core.validators import (
     normalize_mobile,
 )
 from wuye.workflow import services as engine
+from wuye.workflow.calendar import TargetUnit, due_at
 
 from .choices import Acceptance, Category, Channel, RepeatCause, RevisitSource, Status, Urgency
 from .models import PriceItem, RepairCharge, RepairMaterial, RepairOrder, RepairSettings
 from .processes import FOLLOW_UP, REPAIR
 
 REPEAT_WINDOW_DAYS = 30  # REPAIR-13: the same problem must not come back within 30 days
+# Steps that give the order to a technician: the one given it must arrive themselves (REPAIR-14/15).
+ASSIGNING_ACTIONS = ("dispatch", "grab", "reassign")
 CENT = Decimal("0.01")
 
 # REPAIR-04: words that mark an emergency (e.g. a burst pipe); the agent may still change it.
 EMERGENCY_WORDS = ("爆裂", "爆管", "漏水严重", "大量漏水", "漏电", "停电", "冒烟", "着火", "起火",
                    "困人", "燃气", "煤气", "跑水", "水淹")  # fmt: skip
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+# REPAIR-04: words that name the kind of fault, per category, the first category that matches
+# wins (gas and lifts before electricity, whose words they share; a street lamp is a public
+# facility, not a fitting in a flat). The agent may still choose another category.
+CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (Category.GAS, ("燃气", "煤气", "天然气")),
+    (Category.ELEVATOR, ("电梯", "困人", "轿厢")),
+    (Category.PUBLIC, ("路灯", "楼道灯", "道闸", "门禁", "健身器材", "绿化", "化粪池", "监控")),
+    (Category.ELECTRICAL, ("漏电", "停电", "断电", "没电", "跳闸", "插座", "开关面板", "电线",
+                           "空气开关", "电表", "灯", "冒烟")),
+    (Category.PLUMBING, ("水管", "漏水", "水龙头", "下水", "堵塞", "堵了", "马桶", "地漏", "水压",
+                         "没水", "停水", "爆管", "爆裂", "跑水", "水表", "水箱", "角阀", "花洒",
+                         "淋浴", "水淹", "渗漏")),
+    (Category.DOORS_WINDOWS, ("门锁", "锁芯", "门", "窗", "合页", "玻璃")),
+    (Category.WALLS, ("墙", "地面", "地砖", "瓷砖", "地板", "裂缝", "天花", "吊顶", "发霉",
+                      "空鼓", "脱落")),
+)  # fmt: skip
 
 
 def suggest_urgency(description: str) -> str:
@@ -47,6 +69,20 @@ def suggest_urgency(description: str) -> str:
         if any(word in description for word in EMERGENCY_WORDS)
         else Urgency.GENERAL
     )
+
+
+def category_hint(description: str) -> tuple[str, str]:
+    """The category the desk starts from and the word that suggested it ("" for 其他)."""
+    for category, words in CATEGORY_WORDS:
+        for word in words:
+            if word in description:
+                return category, word
+    return Category.OTHER, ""
+
+
+def suggest_category(description: str) -> str:
+    """The category suggested by the description (REPAIR-04), like the urgency: 漏水 → 给排水."""
+    return category_hint(description)[0]
 
 
 def _actor(by) -> Actor:
@@ -61,7 +97,7 @@ def repair_order_create(
     contact_name: str,
     contact_phone: str,
     channel: str,
-    category: str = Category.OTHER,
+    category: str | None = None,
     room: Room | None = None,
     public_area: PublicArea | None = None,
     urgency: str | None = None,
@@ -71,7 +107,9 @@ def repair_order_create(
     by,
 ) -> RepairOrder:
     """Intake (REPAIR-02) and classification (REPAIR-04): one call, one case, its clocks running
-    from the report time (REPAIR-05/06/08/09)."""
+    from the report time (REPAIR-05/06/08/09). ``urgency`` and ``category`` left out (None or
+    ""): the ones the description suggests. A repeat (REPAIR-13) is linked to the order it
+    repeats; its cause is left for the desk to choose (``repeat_cause``)."""
     actor = _actor(by)
     if not actor.is_superuser and estate.pk not in actor.estate_ids:
         raise Http404
@@ -100,7 +138,7 @@ def repair_order_create(
         errors["contact_phone"] = [_("请填写手机号或座机号，如 13800138000 或 0571-88886666")]
     if channel not in Channel.values:
         errors["channel"] = [_("报修渠道无效")]
-    if category not in Category.values:
+    if category and category not in Category.values:
         errors["category"] = [_("类别无效")]
     if urgency is not None and urgency not in Urgency.values:
         errors["urgency"] = [_("紧急程度应为一般报修或紧急报修")]
@@ -108,11 +146,13 @@ def repair_order_create(
         raise ValidationError(errors)
     suggested = suggest_urgency(description)
     urgency = urgency or suggested
+    category = category or suggest_category(description)
     reported_at = reported_at or timezone.now()
     place = room.label if room is not None else public_area.name
     repeat_of = repeat_of_find(
-        room=room, public_area=public_area, category=category, at=reported_at
-    )
+        room=room, public_area=public_area, category=category, at=reported_at,
+        tz=estate.time_zone or "Asia/Shanghai",
+    )  # fmt: skip
     case = engine.case_open(
         process=REPAIR,
         estate=estate,
@@ -138,7 +178,8 @@ def repair_order_create(
         reported_at=reported_at,
         reported_by=actor.user,
         repeat_of=repeat_of,
-        repeat_cause=RepeatCause.WORKMANSHIP if repeat_of is not None else "",
+        # REPAIR-13: why it came back is the desk's call (the repeat_cause step), never assumed.
+        repeat_cause="",
     )
     # The places and the estate were checked above; the fields' own rules are checked here.
     order.full_clean(
@@ -149,23 +190,38 @@ def repair_order_create(
     return order
 
 
-def repeat_of_find(*, room, public_area, category: str, at: dt.datetime) -> RepairOrder | None:
+def repeat_window_end(completed_at: dt.datetime, tz) -> dt.datetime:
+    """REPAIR-13: the end of the 30 days after a completion — calendar days as DESIGN counts
+    them: 23:59:59 local time of the 30th date after the completion's date (not 720 hours)."""
+    return due_at(completed_at, REPEAT_WINDOW_DAYS, TargetUnit.DAYS, tz)
+
+
+def repeat_of_find(
+    *, room, public_area, category: str, at: dt.datetime, tz="Asia/Shanghai"
+) -> RepairOrder | None:
     """REPAIR-13: the latest order for the same place and category completed within the 30 days
-    before ``at`` (a repeat repair, 返修), or None. Calendar days: the manual counts days, not
-    working days."""
+    before ``at`` (a repeat repair, 返修), or None. Calendar days in the estate's time zone
+    ``tz``: completed on 1 November, a report up to 1 December 23:59:59 is a repeat."""
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    # The earliest completion whose window still holds ``at``: the start of the 30th date before.
+    first_day = at.astimezone(zone).date() - dt.timedelta(days=REPEAT_WINDOW_DAYS)
+    since = dt.datetime.combine(first_day, dt.time.min, tzinfo=zone)
     place = Q(room=room) if room is not None else Q(public_area=public_area)
-    return (
+    latest = (
         RepairOrder.objects.filter(
             place,
             category=category,
             completed_at__isnull=False,
             completed_at__lte=at,
-            completed_at__gte=at - dt.timedelta(days=REPEAT_WINDOW_DAYS),
+            completed_at__gte=since,
         )
         .exclude(case__status=Status.CANCELLED)
         .order_by("-completed_at", "-id")
         .first()
     )
+    if latest is None or repeat_window_end(latest.completed_at, zone) < at:
+        return None
+    return latest
 
 
 RESIDENT_MESSAGES = {
@@ -431,6 +487,8 @@ def repair_order_act(
     order = get_or_404(orders, order.pk if isinstance(order, RepairOrder) else order)
     if action == "grab":
         assignee = actor.user
+    if action == "complete":
+        _check_arrived(order, actor)  # REPAIR-14/15
     clean = _clean(order, action, actor, data or {})
     result = engine.case_act(
         case=order.case, action=action, by=actor, note=note, data=clean,
@@ -440,6 +498,37 @@ def repair_order_act(
     _apply(order, action, actor, clean, result.event.at)
     _notify(order, action, actor, note, clean)
     return order
+
+
+def arrival_recorded(order: RepairOrder) -> bool:
+    """REPAIR-14/15: whether the technician who has the order now confirmed their arrival (the
+    checklist: badge and uniform, dust sheets) since it was given to them — an ``arrive`` event
+    after the last dispatch, grab or reassignment. A reassigned technician arrives themselves."""
+    if hasattr(order, "last_assign_or_arrive"):  # annotated by selectors.with_arrival
+        return order.last_assign_or_arrive == "arrive"
+    last = (
+        order.case.events.filter(action__in=(*ASSIGNING_ACTIONS, "arrive"))
+        .order_by("-at", "-id")
+        .values_list("action", flat=True)
+        .first()
+    )
+    return last == "arrive"
+
+
+def _check_arrived(order: RepairOrder, actor: Actor | None) -> None:
+    """REPAIR-14/15: no completion without the arrival record (409, code ``not_arrived``).
+    Asked only of a completion the engine would otherwise take (the right person, the right
+    state), so a wrong role or state still gets its own answer (403, 409)."""
+    if order.case.status != Status.IN_PROGRESS:
+        return
+    decl = REPAIR.action("complete")
+    if actor is not None and not actor.is_superuser:
+        if actor.role not in decl.roles or order.case.assignee_id != actor.user.pk:
+            return
+    if not arrival_recorded(order):
+        raise Conflict(
+            _("请先确认到达现场（佩戴工牌、穿着工服，铺设防尘布），再提交完成"), code="not_arrived"
+        )
 
 
 def repair_case_act(*, case, action: str, by, **kwargs) -> RepairOrder:

@@ -53,6 +53,8 @@ def load_move_in_demo(estates) -> int:
     due = sum((b.amount - b.paid_amount for b in services.move_in_bills(move_in)), Decimal("0"))
     payment_record(room=move_in.room, amount=due, channel="wechat", by=finance,
                    bills=move_in.bills, exact=True)  # fmt: skip
+    # MOVEIN-05: finance issues the invoice of the move-in fees at the desk.
+    services.move_in_invoice_issue(move_in=move_in, numbers=["04403260001"], by=finance)
     act("pay_fees", agent)
     defect = {"location": "主卧", "description": "飘窗下墙面空鼓约20厘米"}
     act("inspect", tech, note="水电通水通电正常，门窗开关灵活", data={"defects": [defect]})

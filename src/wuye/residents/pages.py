@@ -47,6 +47,8 @@ from .models import MoveIn, MoveInBatch
 from .processes import DESK, MOVE_IN, STAFF
 
 M = MoveInStatus
+# FEE-06: finance issues invoices (its clerks, heads and the executives).
+INVOICERS = (Role.FINANCE_CLERK, Role.DEPARTMENT_HEAD, Role.EXECUTIVE)
 STEPS = ("arrive", "check_documents", "pay_fees", "inspect", "hand_keys", "complete", "revisit")
 ARRIVED = (M.ARRIVED, M.DOCUMENTS_CHECKED, M.FEES_PAID, M.INSPECTED, M.KEYS_HANDED, M.COMPLETED,
            M.REVISITED)  # fmt: skip
@@ -103,7 +105,7 @@ class BatchForm(forms.Form):
                             help_text=gettext_lazy("如“1栋第一批入住”"))  # fmt: skip
     starts_at = forms.DateTimeField(
         label=gettext_lazy("入住开始时间"), widget=LOCAL_DT,
-        help_text=gettext_lazy("通知须至少提前 7 天发出（MOVEIN-03）"),
+        help_text=gettext_lazy("通知须至少提前 7 天发出"),
     )  # fmt: skip
     ends_at = forms.DateTimeField(label=gettext_lazy("入住结束时间"), widget=LOCAL_DT)
     place = forms.CharField(label=gettext_lazy("办理地点"), max_length=100)
@@ -195,6 +197,11 @@ def batch_detail(request, pk: int):
     _require(request, DESK)
     batch = services.batch_get_for_user(request.user, pk)
     context = {"batch": batch, **_batch_facts(batch)}
+    # MOVEIN-01: the order department's vehicle guidance, asked for when the notices went out.
+    guidance = services.vehicle_guidance_case(batch)
+    context["guidance"] = guidance
+    if guidance is not None:
+        context["guidance_status"] = get_process("move_in_need").state_label(guidance.status)
     show = request.GET.get("show", "")
     context["show"] = show
     if show == "unnotified":
@@ -324,14 +331,11 @@ def _detail(request, move_in: MoveIn, *, errors=None, posted=None, action="", st
     now = timezone.now()
     allowed = [a.name for a in allowed_actions(case=case, user=request.user)]
     bills = services.move_in_bills(move_in)
-    payments = []
-    if bills:
-        from wuye.billing.models import Allocation
-
-        payments = list(
-            {a.payment_id: a.payment for a in Allocation.objects.filter(
-                bill_id__in=[b.pk for b in bills]).select_related("payment")}.values()
-        )  # fmt: skip
+    # MOVEIN-05: the payments of the move-in fees, each with its invoice (开具发票).
+    payments = services.move_in_payments(move_in) if bills else []
+    for p in payments:
+        p.issued_invoice = services.issued_invoice(p)
+    invoice_pending = [p for p in payments if p.issued_invoice is None]
     fee_preview, fee_error = [], ""
     if "pay_fees" in allowed and not bills:
         try:
@@ -353,6 +357,8 @@ def _detail(request, move_in: MoveIn, *, errors=None, posted=None, action="", st
         "next_step": next((s for s in STEPS if s in allowed), ""),
         "bills": bills, "payments": payments, "fee_preview": fee_preview, "fee_error": fee_error,
         "fees_paid": bool(bills) and all(b.status == "paid" for b in bills),
+        "invoice_pending": invoice_pending,
+        "can_invoice": actor_for(request.user).role in INVOICERS,
         "defects": defects, "errors": errors or {}, "posted": posted, "action": action,
         "defect_rows": posted.get("defects") or [{}] * DEFECT_ROWS,
         "need_rows": posted.get("needs") or [{}] * NEED_ROWS,
@@ -417,13 +423,31 @@ def move_in_fees(request, pk: int):
     return redirect("residents:move_in", pk=pk)
 
 
+@require_POST
+@staff_required
+def move_in_invoice(request, pk: int):
+    """MOVEIN-05: finance issues the invoices of the move-in fees from the move-in page."""
+    move_in = services.move_in_get_for_user(request.user, pk)
+    try:
+        services.move_in_invoice_issue(
+            move_in=move_in, numbers=request.POST.getlist("numbers"),
+            title=request.POST.get("title", ""), by=request.user,
+        )  # fmt: skip
+    except (Conflict, PermissionDenied, ValidationError) as error:
+        for text in _error_text(error):
+            messages.error(request, text)
+    else:
+        messages.success(request, _("已开具入住费用发票"))
+    return redirect("residents:move_in", pk=pk)
+
+
 @staff_required
 def application_pdf_view(request, pk: int):
     from .pdf import application_pdf
 
     move_in = services.move_in_get_for_user(request.user, pk)
     if move_in.case.status in (M.NOTIFIED, M.ARRIVED):
-        messages.error(request, _("资料审核通过后才能打印《业主入住申请表》（MOVEIN-04）"))
+        messages.error(request, _("资料审核通过后才能打印《业主入住申请表》"))
         return redirect("residents:move_in", pk=pk)
     try:
         content = application_pdf(move_in)
@@ -438,7 +462,7 @@ def inspection_pdf_view(request, pk: int):
 
     move_in = services.move_in_get_for_user(request.user, pk)
     if not move_in.case.events.filter(action="inspect").exists():
-        messages.error(request, _("房屋验收后才能打印《房屋验收记录表》（MOVEIN-06）"))
+        messages.error(request, _("房屋验收后才能打印《房屋验收记录表》"))
         return redirect("residents:move_in", pk=pk)
     try:
         content = inspection_pdf(move_in)
@@ -547,6 +571,7 @@ urlpatterns = [
     path("movein/desk/", desk, name="desk"),
     path("movein/<int:pk>/", move_in_detail, name="move_in"),
     path("movein/<int:pk>/fees/", move_in_fees, name="move_in_fees"),
+    path("movein/<int:pk>/invoice/", move_in_invoice, name="move_in_invoice"),
     path("movein/<int:pk>/application.pdf", application_pdf_view, name="application_pdf"),
     path("movein/<int:pk>/inspection.pdf", inspection_pdf_view, name="inspection_pdf"),
     path("movein/<int:pk>/<slug:action>/", move_in_action, name="act"),

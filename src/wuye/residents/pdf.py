@@ -100,7 +100,7 @@ def application_pdf(move_in: MoveIn) -> bytes:
     _signatures(pdf, (_("业主签字"), _("经办人")))
     pdf.set_font(FAMILY, size=9)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(WIDTH, 5, _("资料审核需仔细核对，避免信息错误（MOVEIN-13）。"),
+    pdf.multi_cell(WIDTH, 5, _("资料审核需仔细核对，避免信息错误。"),
                    new_x="LMARGIN", new_y="NEXT")  # fmt: skip
     return bytes(pdf.output())
 
@@ -142,7 +142,7 @@ def inspection_pdf(move_in: MoveIn) -> bytes:
     pdf.set_text_color(*MUTED)
     pdf.multi_cell(
         WIDTH, 5,
-        _("整改期限一般为 7 个工作日（MOVEIN-07），按国家法定节假日及调休计算；"
+        _("整改期限一般为 7 个工作日，按国家法定节假日及调休计算；"
           "整改完成后请业主确认。"),
         new_x="LMARGIN", new_y="NEXT",
     )  # fmt: skip

@@ -108,7 +108,7 @@ def notice_late(batch_start: dt.datetime, estate: Estate, now: dt.datetime | Non
 def _late_message(batch_start: dt.datetime, estate: Estate) -> str:
     start = timezone.localtime(batch_start, _tz(estate))
     return _(
-        "入住通知须至少提前 %(days)d 天发出（MOVEIN-03）：入住开始 %(start)s，最晚应在 "
+        "入住通知须至少提前 %(days)d 天发出：入住开始 %(start)s，最晚应在 "
         "%(deadline)s 发出通知，现已来不及。请把入住时间改到 %(earliest)s 或以后。"
     ) % {
         "days": NOTICE_DAYS,
@@ -234,8 +234,7 @@ def batch_notify(*, batch: MoveInBatch, by) -> NoticeResult:
         raise Conflict(_("该入住批次已结束，不能再发通知"), code="invalid_state")
     if not takeover_confirmed(batch.building):
         raise Conflict(
-            _("%(building)s尚未通过接管验收，不能发出入住通知（TAKEOVER-15）")
-            % {"building": batch.building.name},
+            _("%(building)s尚未通过接管验收，不能发出入住通知") % {"building": batch.building.name},
             code="takeover_not_confirmed",
         )
     if notice_late(batch.starts_at, batch.estate):
@@ -283,7 +282,52 @@ def batch_notify(*, batch: MoveInBatch, by) -> NoticeResult:
     batch.status = BatchStatus.NOTIFIED
     batch.notified_at = batch.notified_at or now
     batch.save(update_fields=["status", "notified_at"])
+    vehicle_guidance_request(batch=batch, actor=actor, now=now)
     return result
+
+
+GUIDANCE = "vehicle_guidance"
+
+
+def vehicle_guidance_case(batch: MoveInBatch):
+    """The order department's vehicle-guidance task of a batch (MOVEIN-01), if asked for."""
+    from wuye.workflow.models import Case
+
+    return (
+        Case.objects.filter(process=MOVE_IN_NEED.code, data__batch=batch.pk, data__kind=GUIDANCE)
+        .order_by("id")
+        .first()
+    )
+
+
+def vehicle_guidance_request(*, batch: MoveInBatch, actor: Actor, now: dt.datetime):
+    """MOVEIN-01: the order department (秩序部) assists with vehicle guidance on the move-in
+    days. Once per batch, when its notices first go out: a task of the order department naming
+    the days and the place, and its heads told. Returns the task's case."""
+    from wuye.notify.services import message_enqueue
+
+    existing = vehicle_guidance_case(batch)
+    if existing is not None:
+        return existing
+    tz = _tz(batch.estate)
+    start = timezone.localtime(batch.starts_at, tz)
+    end = timezone.localtime(batch.ends_at, tz)
+    need = _("入住车辆引导：%(title)s，%(start)s～%(end)s，%(place)s，请安排秩序员引导业主车辆") % {
+        "title": batch.title, "start": f"{start:%Y-%m-%d %H:%M}",
+        "end": f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}",
+        "place": batch.place,
+    }  # fmt: skip
+    case = engine.case_open(
+        process=MOVE_IN_NEED, estate=batch.estate, by=actor, at=now, title=need[:200],
+        data={"department": DepartmentKind.ORDER, "batch": batch.pk, "kind": GUIDANCE},
+    )  # fmt: skip
+    for head in engine.escalation_recipients(case, (Role.DEPARTMENT_HEAD,), DepartmentKind.ORDER):
+        message_enqueue(
+            recipient=head, template="move_in_guidance", estate=batch.estate, ref=case.number,
+            url=reverse("workflow:case_detail", args=[case.pk]),
+            context={"number": case.number, "need": need},
+        )  # fmt: skip
+    return case
 
 
 # --- Reads used by the pages and the services ---------------------------------------------------
@@ -437,8 +481,10 @@ def _clean(move_in: MoveIn, action: str, actor: Actor, data: dict, attachments: 
         check_model_text(MoveIn, errors, household=clean["household"],
                          emergency_contact=clean["emergency_contact"])  # fmt: skip
     elif action == "pay_fees":
-        # MOVEIN-05: the step is done when the move-in's bills are paid at the cashier.
+        # MOVEIN-05: the step is done when the move-in's bills are paid at the cashier and the
+        # invoice of that money is issued (引导业主缴纳相关费用…，开具发票): both on the event.
         clean["bills"] = _fees_check_paid(move_in)
+        clean["invoices"] = _invoices_check_issued(move_in)
     elif action == "inspect":
         clean["defects"] = _clean_defects(data.get("defects"), errors)
     elif action == "hand_keys":
@@ -454,7 +500,7 @@ def _clean(move_in: MoveIn, action: str, actor: Actor, data: dict, attachments: 
         elif len("、".join(cards)) > 200:
             errors["access_cards"] = [_("门禁卡卡号太长（最多 200 个字符）")]
         if not _checked(data.get("usage_explained")):
-            errors["usage_explained"] = [_("请确认已向业主讲解钥匙和门禁卡的使用方法（MOVEIN-08）")]
+            errors["usage_explained"] = [_("请确认已向业主讲解钥匙和门禁卡的使用方法")]
         clean.update(key_count=keys, access_cards="、".join(cards), usage_explained=True)
     elif action == "complete":
         clean["service_agreement"] = _attachment_id(
@@ -740,6 +786,93 @@ def _fees_check_paid(move_in: MoveIn) -> list[int]:
             code="fees_unpaid",
         )
     return [b.pk for b in bills]
+
+
+def move_in_payments(move_in: MoveIn) -> list:
+    """The payments that settled the move-in's bills (with their invoice, if any), in order."""
+    from wuye.billing.models import Allocation, Payment
+
+    if not move_in.bills:
+        return []
+    ids = (
+        Allocation.objects.filter(bill_id__in=move_in.bills, amount__gt=0)
+        .values_list("payment_id", flat=True)
+        .distinct()
+    )
+    return list(Payment.objects.filter(pk__in=list(ids)).select_related("invoice").order_by("id"))
+
+
+def _invoice_of(payment):
+    from wuye.billing.models import Invoice
+
+    try:
+        return payment.invoice
+    except Invoice.DoesNotExist:
+        return None
+
+
+@transaction.atomic
+def move_in_invoice_issue(*, move_in: MoveIn | int, numbers: list[str], by, title: str = ""):
+    """MOVEIN-05 开具发票: finance issues the invoice of each payment of the move-in fees that has
+    none yet — requested in the owner's name (or ``title``) and issued with the next of
+    ``numbers`` (one per payment), through billing's invoice rules (FEE-06: finance only,
+    against money received). Returns the invoices issued."""
+    from wuye.billing.invoices import invoice_issue, invoice_request
+    from wuye.billing.models import InvoiceStatus
+
+    actor = _actor(by)
+    qs = move_in_list(actor=actor).select_for_update(no_key=True, of=("self",)).order_by()
+    move_in = get_or_404(qs, move_in.pk if isinstance(move_in, MoveIn) else move_in)
+    pending = [
+        p for p in move_in_payments(move_in)
+        if _invoice_of(p) is None or _invoice_of(p).status != InvoiceStatus.ISSUED
+    ]  # fmt: skip
+    if not pending:
+        raise Conflict(_("入住费用没有待开具的发票"), code="nothing_to_invoice")
+    numbers = [str(n).strip() for n in numbers or [] if str(n).strip()]
+    if len(numbers) != len(pending):
+        raise ValidationError(
+            {"numbers": [_("请填写 %(n)d 张发票的号码（每笔收款一张）") % {"n": len(pending)}]}
+        )
+    issued = []
+    for payment, number in zip(pending, numbers, strict=True):
+        invoice = _invoice_of(payment) or invoice_request(
+            payment=payment, title=(title or move_in.resident.name).strip(), by=actor.user
+        )
+        issued.append(invoice_issue(invoice=invoice, by=actor.user, number=number))
+    return issued
+
+
+def issued_invoice(payment):
+    """The payment's invoice once finance has issued it, else None."""
+    from wuye.billing.models import InvoiceStatus
+
+    invoice = _invoice_of(payment)
+    return invoice if invoice is not None and invoice.status == InvoiceStatus.ISSUED else None
+
+
+def _invoices_check_issued(move_in: MoveIn) -> list[str]:
+    """MOVEIN-05: every payment of the move-in fees has its invoice issued by finance (FEE-06:
+    against money received); the numbers, for the step's record."""
+    from wuye.billing.models import InvoiceStatus
+
+    payments = move_in_payments(move_in)
+    missing = []
+    numbers = []
+    for payment in payments:
+        invoice = _invoice_of(payment)
+        if invoice is None or invoice.status != InvoiceStatus.ISSUED:
+            missing.append(payment)
+        else:
+            numbers.append(invoice.number)
+    if missing:
+        amount = sum((p.amount for p in missing), Decimal("0.00"))
+        raise Conflict(
+            _("入住费用的发票尚未开具（收款 ¥%(amount)s），请财务开具发票后再确认缴费完成")
+            % {"amount": f"{amount:,.2f}"},
+            code="invoice_missing",
+        )
+    return numbers
 
 
 # --- House defects (MOVEIN-07) and needs --------------------------------------------------------

@@ -285,7 +285,13 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 "residents:defects",
                 roles=MOVE_IN_DESK | {Role.TECHNICIAN},
             ),
-            NavItem(_("入住回访需求"), "residents:needs"),
+            # The staff the move-in pages let in (residents' own role set): an auditor, who
+            # reads records and owns no follow-up, is not among them and does not see it.
+            NavItem(
+                _("入住回访需求"),
+                "residents:needs",
+                allowed=lambda actor, estate: _move_in_page_opens(actor),
+            ),
         ),
     ),
     NavGroup("order", _("秩序管理")),
@@ -354,6 +360,8 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 "core:roster",
                 allowed=lambda actor, estate: actor.can_write_roster(estate),
             ),
+            # The State Council's yearly holidays: executives and administrators enter them.
+            NavItem(_("节假日安排"), "workflow:holidays", roles=frozenset({Role.EXECUTIVE})),
         ),
     ),
 )
@@ -363,6 +371,13 @@ def _meters(check: str, actor: Actor) -> bool:
     from wuye.billing import meters
 
     return getattr(meters, check)(actor)
+
+
+def _move_in_page_opens(actor: Actor) -> bool:
+    """What the move-in pages' own guard lets in (``residents.pages.movein_page``)."""
+    from wuye.residents.processes import STAFF as MOVE_IN_STAFF
+
+    return actor.is_superuser or actor.role in MOVE_IN_STAFF
 
 
 def _may_read_fees(actor: Actor) -> bool:

@@ -207,8 +207,10 @@ def form_table(pdf: FPDF, col_widths, *, width: float | None = None, padding=(1.
 
 
 def money(value: Decimal | None) -> str:
-    """¥12.50."""
-    return f"¥{Decimal(value or 0):.2f}"
+    """¥1,234.50: the same format as the pages' ``money`` filter (thousands separators)."""
+    from wuye.web.templatetags.wuye import money as page_money
+
+    return page_money(Decimal(value or 0))
 
 
 def quantity(value: Decimal | None) -> str:

@@ -9,7 +9,9 @@ Whether a date is a working day is answered by the first of these that knows it:
 4. ``fallback``: Monday to Friday, for a year the package does not know and nobody entered.
 
 No date ever raises: a year unknown to the package falls through to the fallback, and the
-Holiday admin shows ``calendar_warning()`` until someone enters that year.
+Holiday admin shows ``calendar_warning()`` until someone enters that year. From 1 November the
+executives and administrators also see a banner on their home page (``missing_holiday_years``)
+asking them to enter next year from the State Council's notice (``holiday_notice``).
 
 Deadlines:
 
@@ -48,6 +50,7 @@ __all__ = [
     "due_working_days",
     "is_working_day",
     "latest_date_ahead",
+    "missing_holiday_years",
     "package_knows",
     "unknown_years",
     "warning_at",
@@ -359,3 +362,18 @@ def calendar_warning() -> str | None:
     return gettext(
         "%(years)s 年的法定节假日尚未录入，按周末计算工作日，请在“节假日”中录入国务院公布的安排"
     ) % {"years": pgettext("list separator", "、").join(str(year) for year in years)}
+
+
+# The State Council publishes next year's schedule in October or November; from this date on a
+# missing next year is worth a banner on the home page of those who can enter it.
+NEXT_YEAR_REMINDER_FROM = (11, 1)
+
+
+def missing_holiday_years(today: dt.date | None = None) -> list[int]:
+    """The years whose holidays should be entered now: this year whenever nobody entered it and
+    the package does not know it, and next year as well from 1 November."""
+    today = today if today is not None else timezone.localdate()
+    years = [today.year]
+    if (today.month, today.day) >= NEXT_YEAR_REMINDER_FROM:
+        years.append(today.year + 1)
+    return unknown_years(years)

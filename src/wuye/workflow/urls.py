@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import holiday_pages, views
 
 app_name = "workflow"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("cases/<int:pk>/timeline/", views.case_timeline, name="case_timeline"),
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
     path("attachments/<uuid:pk>/", views.attachment_file, name="attachment"),
+    path("holidays/", holiday_pages.holidays, name="holidays"),
 ]

@@ -31,10 +31,11 @@ from wuye.core.models import Estate
 from wuye.core.scoping import Actor, actor_for
 from wuye.core.validators import mask_mobile
 from wuye.repairs.forms import find_rooms, room_owner
-from wuye.web.shortcuts import due_text, estate_page, paginate, staff_required
+from wuye.web.shortcuts import estate_page, paginate, staff_required
 from wuye.web.shortcuts import estate_tz as tz_of
 from wuye.web.shortcuts import excel_time as _local
 from wuye.web.shortcuts import render_local as render_in
+from wuye.web.templatetags.wuye import due_in
 from wuye.web.templatetags.wuye import person as _person
 from wuye.web.xlsx import dated_filename, xlsx_response
 from wuye.workflow.attachments import attachments_from_request
@@ -100,13 +101,13 @@ def decorate(complaints, now: dt.datetime | None = None):
         late = due is not None and due <= now
         c.overdue = bool(getattr(c, "breached", False)) or late
         c.due_state = "breach" if late else "warn" if warn is not None and warn <= now else "ok"
-        c.due_text = due_text(due, now)
+        c.due_text = due_in(due, now)  # "已超时 2 小时 15 分" / "剩余 3 小时 5 分"
         c.status_label = COMPLAINT.state(c.case.status).label
         c.department_label = _department(c.department)
         assign_due = getattr(c, "assign_due", None)
         c.assign_text = ""
         if c.case.status == Status.WAITING_ASSIGN and assign_due is not None:
-            c.assign_text = due_text(assign_due, now)
+            c.assign_text = due_in(assign_due, now)
             c.assign_state = "breach" if assign_due <= now else "ok"
     return complaints
 
@@ -311,14 +312,16 @@ def _clocks(complaint: Complaint) -> list:
             else "warn" if c.state == "running" and (c.warned_at or c.warn_at <= now)
             else "ok"
         )  # fmt: skip
-        c.countdown = due_text(c.due_at, now) if c.state == "running" else ""
+        # A late clock still counting says by how much ("已超时 2 小时 15 分").
+        counting = c.stopped_at is None and c.state in ("running", "breached")
+        c.countdown = due_in(c.due_at, now) if counting else ""
     return clocks
 
 
 def _timeline(complaint: Complaint, actor: Actor) -> list:
     events = selectors.timeline_for(complaint, actor)
     for e in events:
-        e.label = COMPLAINT.action_label(e.action)
+        e.label = COMPLAINT.event_label(e)
         e.from_label = COMPLAINT.state_label(e.from_status) if e.from_status else ""
         e.to_label = COMPLAINT.state_label(e.to_status)
     return events

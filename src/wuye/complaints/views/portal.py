@@ -232,7 +232,9 @@ def my_new(request):
             "photo_errors": photo_errors,
             "max_photos": MAX_PHOTOS,
             "content_max": CONTENT_MAX,
-            "estate_phone": next((e.phone for e in estates if e.phone), ""),
+            # Each estate's service phone: a resident with rooms in two estates sees both.
+            "estate_phones": [(e.name, e.phone) for e in estates if e.phone],
+            "many_estates": len(estates) > 1,
         },
     )
 

@@ -29,10 +29,11 @@ from wuye.core.forms import add_service_errors
 from wuye.core.models import Estate
 from wuye.core.scoping import actor_for, get_or_404
 from wuye.core.validators import mask_mobile
-from wuye.web.shortcuts import due_text, estate_page, is_staff, paginate, staff_required
+from wuye.web.shortcuts import estate_page, is_staff, paginate, staff_required
 from wuye.web.shortcuts import estate_tz as tz_of
 from wuye.web.shortcuts import excel_time as _local
 from wuye.web.shortcuts import render_local as render_in
+from wuye.web.templatetags.wuye import due_in, overdue_by
 from wuye.web.templatetags.wuye import person as _staff_name
 from wuye.web.xlsx import dated_filename, xlsx_response
 from wuye.workflow.attachments import attachments_from_request
@@ -40,7 +41,7 @@ from wuye.workflow.engine import get_process
 from wuye.workflow.services import allowed_actions
 
 from .. import selectors, services
-from ..choices import Status
+from ..choices import Category, Status
 from ..filters import TABS, RepairOrderFilter
 from ..forms import (
     ActionForm,
@@ -85,7 +86,8 @@ def desk_page(view):
 
 
 def decorate(orders, now: dt.datetime | None = None):
-    """Each order's next deadline as a colour (ok / warn / breach, UX.md) and a countdown."""
+    """Each order's next deadline as a colour (ok / warn / breach, UX.md) and a countdown
+    ("剩余 3 小时 5 分", or by how much it is late: "已超时 2 小时 15 分")."""
     now = now or timezone.now()
     for order in orders:
         due = getattr(order, "next_due", None)
@@ -93,7 +95,7 @@ def decorate(orders, now: dt.datetime | None = None):
         late = due is not None and due <= now
         order.overdue = bool(getattr(order, "breached", False)) or late
         order.due_state = "breach" if late else "warn" if warn is not None and warn <= now else "ok"
-        order.due_text = due_text(due, now)
+        order.due_text = due_in(due, now)
         order.status_label = REPAIR.state(order.case.status).label
     return orders
 
@@ -159,7 +161,8 @@ def order_export(request, estate: Estate):
     """Exactly what the list shows with these filters, as .xlsx (UX.md: export what is filtered)."""
     actor = actor_for(request.user)
     tz = tz_of(estate)
-    orders = decorate(list(_filter(request, estate).qs[:EXPORT_LIMIT]))
+    now = timezone.now()
+    orders = decorate(list(_filter(request, estate).qs[:EXPORT_LIMIT]), now)
     show_phone = actor.can_see_pii()
     rows = []
     for o in orders:
@@ -170,12 +173,12 @@ def order_export(request, estate: Estate):
             o.contact_phone if show_phone else mask_mobile(o.contact_phone),
             o.get_channel_display(), _local(o.reported_at, tz), _local(o.dispatched_at, tz),
             _staff_name(assignee), _local(o.arrived_at, tz), _local(o.completed_at, tz),
-            _local(o.next_due, tz), _("是") if o.overdue else "",
+            _local(o.next_due, tz), overdue_by(o.next_due, now) if o.next_due else "",
             _("是") if o.repeat_of_id else "", o.charge_total, o.satisfaction,
         ])  # fmt: skip
     headers = [_("工单号"), _("状态"), _("紧急程度"), _("类别"), _("报修位置"), _("报修内容"),
                _("联系人"), _("联系电话"), _("报修渠道"), _("报修时间"), _("派单时间"),
-               _("维修人"), _("到场时间"), _("完成时间"), _("下一到期时间"), _("超时"),
+               _("维修人"), _("到场时间"), _("完成时间"), _("下一到期时间"), _("超时时长"),
                _("返修"), _("维修费用（元）"), _("满意度")]  # fmt: skip
     return xlsx_response(
         filename=dated_filename(estate.name, _("报修工单")),
@@ -183,7 +186,7 @@ def order_export(request, estate: Estate):
         headers=headers,
         rows=rows,
         text_columns=(0, 7),
-        widths=(20, 8, 10, 10, 20, 40, 10, 14, 8, 17, 17, 10, 17, 17, 17, 6, 6, 12, 8),
+        widths=(20, 8, 10, 10, 20, 40, 10, 14, 8, 17, 17, 10, 17, 17, 17, 18, 6, 12, 8),
     )
 
 
@@ -216,13 +219,19 @@ def order_create(request, estate: Estate):
 
 
 def _suggestion(description: str | None) -> dict | None:
-    """REPAIR-04: the classification the system suggests, and the word that made it urgent."""
+    """REPAIR-04: the classification the system suggests (urgency and category), and the words
+    that suggested them."""
     description = (description or "").strip()
     if not description:
         return None
     urgency = services.suggest_urgency(description)
     words = [w for w in services.EMERGENCY_WORDS if w in description]
-    return {"urgency": urgency, "label": urgency.label, "word": words[0] if words else ""}
+    category, category_word = services.category_hint(description)
+    return {
+        "urgency": urgency, "label": urgency.label, "word": words[0] if words else "",
+        "category": category, "category_label": Category(category).label,
+        "category_word": category_word,
+    }  # fmt: skip
 
 
 @require_GET
@@ -258,7 +267,7 @@ def _timeline(order: RepairOrder, actor) -> list:
         events = events.prefetch_related("attachments")
     events = selectors.comments_visible(events, actor=actor)
     for e in events:
-        e.label = process.action_label(e.action)
+        e.label = process.event_label(e)
         e.from_label = process.state_label(e.from_status) if e.from_status else ""
         e.to_label = process.state_label(e.to_status)
     return events
@@ -275,7 +284,12 @@ def order_facts(order: RepairOrder) -> dict:
             else "warn" if c.state == "running" and (c.warned_at or c.warn_at <= now)
             else "ok"
         )  # fmt: skip
-        c.countdown = due_text(c.due_at, now) if c.state == "running" else ""
+        # A clock still counting (running, or late and not stopped) says how long is left or
+        # by how much it is late.
+        counting = c.state in ("running", "breached") and c.stopped_at is None
+        c.countdown = due_in(c.due_at, now) if counting else ""
+        # A clock stopped late: by how much it was late when the work was done.
+        c.late_by = overdue_by(c.due_at, c.stopped_at) if c.stopped_at else ""
     return {
         "order": order,
         "case": order.case,
@@ -330,6 +344,8 @@ def _detail_context(request, order: RepairOrder, bound: ActionForm | None = None
             "is_technician": actor.role == Role.TECHNICIAN,
             "show_slip": order.case.status in SLIP_STATUSES or order.completed_at is not None,
             "repeat_tech": _repeat_technician(order),
+            # REPAIR-14/15: whether the technician who has it now confirmed their arrival.
+            "arrived": services.arrival_recorded(order),
             "next": request.get_full_path() if bound is None else _next(request, order),
         }
     )

@@ -277,7 +277,7 @@ def _timeline(order: RepairOrder, actor: Actor) -> list:
     )  # fmt: skip
     events = comments_visible(events, actor=actor)
     for e in events:
-        e.label = process.action_label(e.action) if e.action != "created" else _("提交报修")
+        e.label = process.event_label(e) if e.action != "created" else _("提交报修")
         e.to_label = process.state_label(e.to_status) if e.to_status else ""
         e.who = _who(e, actor)
     return list(reversed(events))

@@ -19,7 +19,7 @@ from wuye.core.scoping import actor_for
 from wuye.web.shortcuts import current_estate
 from wuye.workflow.services import allowed_actions
 
-from .. import selectors
+from .. import selectors, services
 from ..choices import Status
 from ..forms import ActionForm, action_form
 from ..models import RepairOrder
@@ -62,7 +62,8 @@ def _steps(request, order: RepairOrder, bound: ActionForm | None) -> dict[str, A
     on an order; anyone of the estate's technicians may grab one waiting for dispatch."""
     allowed = {a.name for a in allowed_actions(case=order.case, user=request.user)}
     mine = order.case.assignee_id == request.user.pk
-    arrived = order.arrived_at is not None
+    # REPAIR-14/15: this technician's own arrival (a reassigned one arrives again).
+    arrived = services.arrival_recorded(order)
     wanted = {
         "grab": order.case.assignee_id is None,
         "accept": mine,
@@ -106,6 +107,7 @@ def render_tech_detail(request, order: RepairOrder, bound: ActionForm | None = N
             "next": reverse("repairs:tech_detail", args=[order.pk]),
             "pool_next": reverse("repairs:tech_home") + "?tab=pool",
             "mine": order.case.assignee_id == request.user.pk,
+            "arrived": services.arrival_recorded(order),
             "done": order.case.status in (Status.WAITING_REVISIT, Status.DONE, Status.CLOSED),
             "bound": bound,
         }
@@ -114,10 +116,11 @@ def render_tech_detail(request, order: RepairOrder, bound: ActionForm | None = N
 
 
 def order_with_due(order: RepairOrder, clocks: list) -> RepairOrder:
-    """The next running deadline of one order (the lists annotate it in their query)."""
-    running = [c for c in clocks if c.state == "running"]
-    order.next_due = min((c.due_at for c in running), default=None)
-    order.next_warn = min((c.warn_at for c in running), default=None)
+    """The next deadline of one order, of the clocks still counting (running, or late and not
+    stopped), as the lists annotate it in their query (``selectors.with_next_due``)."""
+    counting = [c for c in clocks if c.state in ("running", "breached") and c.stopped_at is None]
+    order.next_due = min((c.due_at for c in counting), default=None)
+    order.next_warn = min((c.warn_at for c in clocks if c.state == "running"), default=None)
     order.breached = any(c.state == "breached" and c.stopped_at is None for c in clocks)
     return order
 

@@ -28,6 +28,8 @@ ESTATES = [
     ("YGHY", "阳光花园", "杭州市西湖区文三路 188 号", 8, 2, 18, 2),
     ("CHY", "翠湖苑", "杭州市滨江区江南大道 66 号", 6, 2, 16, 2),
 ]
+# Each estate's service phone (物业服务电话): the complaint and repair forms show it.
+ESTATE_PHONES = {"YGHY": "0571-88886666", "CHY": "0571-86667777"}
 # (username, name, role, department, position, estates: "all" | index list)
 STAFF = [
     ("exec", "周建国", Role.EXECUTIVE, DepartmentKind.EXECUTIVE, "总经理", "all"),
@@ -112,7 +114,9 @@ def _roster_workbook(rng: random.Random, spec, serial: list[int]) -> bytes:
                 for r in range(1, per_floor + 1):
                     number = f"{f}{r:02d}"
                     area = rng.choice(["89.50", "108.20", "126.75", "143.60"])
-                    use = "商铺" if f == 1 and b == 1 and u == 1 else "住宅"
+                    # The street-facing ground floor of 1栋2单元 holds the shops; the demo owner's
+                    # 1栋1单元101室 is a home.
+                    use = "商铺" if f == 1 and b == 1 and u == 2 else "住宅"
                     ws_r.append([f"{b}栋", f"{u}单元", number, f, area, use])
                     if rng.random() < 0.12:
                         continue  # not yet handed over / vacant
@@ -144,7 +148,14 @@ def load_demo() -> dict[str, int]:
         admin = User.objects.create_superuser("admin", "admin@example.invalid", PASSWORD)
     company = Company.objects.create(name=COMPANY, short_name="安居物业")
     estates: list[Estate] = [
-        services.estate_create(company=company, code=code, name=name, address=addr, by=admin)
+        services.estate_create(
+            company=company,
+            code=code,
+            name=name,
+            address=addr,
+            phone=ESTATE_PHONES.get(code, ""),
+            by=admin,
+        )
         for code, name, addr, *_ in ESTATES
     ]
     serial = [0]
