@@ -150,6 +150,25 @@ READ_ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 403: ErrorOut, 409: ErrorOut}
 
 
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def file_download(*media_types: str, description: str = "") -> dict[str, Any]:
+    """``openapi_extra`` of an endpoint that answers a file (a PDF, a spreadsheet) rather than
+    JSON: ``@router.get(..., response=READ_ERRORS, openapi_extra=file_download(PDF))``, and the
+    handler returns the page's own ``HttpResponse``."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        "responses": {
+            "200": {
+                "description": description or "File",
+                "content": {media_type: binary for media_type in media_types},
+            }
+        }
+    }
+
+
 class ApiError(HttpError):
     """An answer in the error shape, for a handler to raise: ``ApiError(429, "locked_out", …)``."""
 
