@@ -27,7 +27,7 @@ def under_ci() -> bool:
 
 def missing_pdf_tools() -> list[str]:
     """What this machine lacks for the PDF tests (empty: nothing)."""
-    from wuye.web import pdf as pdfkit
+    from wuye.base import pdf as pdfkit
 
     missing = []
     try:

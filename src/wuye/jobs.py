@@ -38,11 +38,19 @@ JOBS: list[Job] = [
     Job("schedule_generate", "wuye.workflow.schedules.schedule_generate", 300),
     Job("planned_task_sweep_missed", "wuye.workflow.schedules.planned_task_sweep_missed", 60),
     Job("repair_auto_close", "wuye.repairs.services.repair_auto_close", 600),
-    Job("complaint_escalate_breached", "wuye.complaints.services.complaint_escalate_breached", 300),
-    Job("complaint_weekly_analysis", "wuye.complaints.analysis.complaint_weekly_generate", 3600),
-    Job("bill_notify_due", "wuye.billing.services.bill_notify_due", 3600),
-    Job("dunning_sweep", "wuye.billing.services.dunning_sweep", 3600),
-    Job("billing_run_execute", "wuye.billing.services.billing_run_execute", 10),
+    Job(
+        "complaint_escalate_breached",
+        "wuye.complaints.services.complaints.complaint_escalate_breached",
+        300,
+    ),
+    Job(
+        "complaint_weekly_analysis",
+        "wuye.complaints.services.analysis.complaint_weekly_generate",
+        3600,
+    ),
+    Job("bill_notify_due", "wuye.billing.services.fees.bill_notify_due", 3600),
+    Job("dunning_sweep", "wuye.billing.services.fees.dunning_sweep", 3600),
+    Job("billing_run_execute", "wuye.billing.services.fees.billing_run_execute", 10),
     Job("attachment_purge_unbound", "wuye.workflow.attachments.attachment_purge_unbound", 3600),
 ]
 

@@ -17,7 +17,6 @@ from tests.billing.test_fees import frozen as frozen
 from tests.billing.test_fees import run
 from tests.billing.test_pages import flashed, html
 from tests.factories import make_staff
-from wuye.billing import services
 from wuye.billing.models import (
     Bill,
     BillAdjustment,
@@ -27,6 +26,7 @@ from wuye.billing.models import (
     LedgerEntry,
     ParkingRule,
 )
+from wuye.billing.services import fees as services
 from wuye.core.choices import DepartmentKind, Role
 
 D = Decimal

@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from tests.billing.test_fees import at, finance
 from tests.billing.test_pages import flashed, html
 from tests.factories import BuildingFactory, OccupancyFactory, RoomFactory, UnitFactory, make_staff
-from wuye.billing import meters, services
 from wuye.billing.models import Bill, LedgerEntry, SharedCostDisclosure
+from wuye.billing.services import fees as services
+from wuye.billing.services import meters
 from wuye.core.choices import DepartmentKind, Relation, Role
 from wuye.core.exceptions import Conflict
 from wuye.notify.models import Notice

@@ -19,8 +19,9 @@ from tests.billing.test_fees import at, fee, finance, run
 from tests.billing.test_pages import flashed, html
 from tests.factories import BuildingFactory, OccupancyFactory, RoomFactory, UnitFactory, make_staff
 from tests.pdf_tools import needs_font
-from wuye.billing import dunning_pages, services
 from wuye.billing.models import Bill, CollectionContact, Dunning
+from wuye.billing.services import fees as services
+from wuye.billing.views import dunning as dunning_pages
 from wuye.core.choices import DepartmentKind, Role
 
 __all__ = ["fee", "finance"]  # fixtures
@@ -281,7 +282,7 @@ def test_the_reminder_notice_pdf_names_the_room_the_owner_and_the_amount__FEE_10
     assert "催缴通知书" in text and world.room.label in text and world.estate.name in text
     assert f"尊敬的{world.owner.name}业主" in text
     assert f"¥{total:,.2f}" in text and f"¥{fee_month:,.2f}" in text
-    from wuye.web.pdf import rmb_upper
+    from wuye.base.pdf import rmb_upper
 
     assert rmb_upper(total) in text
     for channel in ("微信支付", "支付宝", "银行转账", "柜台缴费"):
@@ -300,7 +301,7 @@ def test_a_paid_bill_is_not_asked_for_again_on_the_printed_notice__FEE_13(
                             bills=[october.pk], exact=True, by=finance.user)  # fmt: skip
     response = login("agent").get(reverse("billing:dunning_notice_pdf", args=[notice.pk]))
     text = pdf_text(response.content)
-    from wuye.web.pdf import rmb_upper
+    from wuye.base.pdf import rmb_upper
 
     assert "2026-10-31" not in text and "2026-11-30" in text
     assert rmb_upper(october.amount) in text and rmb_upper(2 * october.amount) not in text
@@ -341,7 +342,7 @@ def test_the_notice_pdf_is_for_staff_of_its_estate_only(world, login, reminders)
 
 def test_without_a_chinese_font_the_notice_is_a_clear_503(world, login, reminders, settings,
                                                           monkeypatch):  # fmt: skip
-    import wuye.web.pdf as pdf
+    import wuye.base.pdf as pdf
 
     monkeypatch.setattr(pdf, "FONT_CANDIDATES", ())
     settings.WUYE = {**settings.WUYE, "CJK_FONT": ""}

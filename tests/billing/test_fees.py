@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import OccupancyFactory, make_staff
-from wuye.billing import services
 from wuye.billing.models import (
     Allocation,
     Bill,
@@ -24,6 +23,7 @@ from wuye.billing.models import (
     LedgerImmutable,
     Payment,
 )
+from wuye.billing.services import fees as services
 from wuye.core.choices import DepartmentKind, Relation, Role
 from wuye.core.exceptions import Conflict
 from wuye.notify.models import Message

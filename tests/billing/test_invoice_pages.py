@@ -13,8 +13,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.billing.test_fees import at, fee, finance, run
-from wuye.billing import invoices, services
 from wuye.billing.models import GatewayOrder, Invoice, Payment
+from wuye.billing.services import fees as services
+from wuye.billing.services import invoices
 
 __all__ = ["fee", "finance"]  # fixtures
 D = Decimal

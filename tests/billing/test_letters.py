@@ -19,7 +19,6 @@ from tests.billing.test_fees import at, fee, finance, run
 from tests.billing.test_pages import flashed, html
 from tests.factories import OccupancyFactory
 from tests.pdf_tools import needs_pdf_tools, pdf_text
-from wuye.billing import notices, services
 from wuye.billing.models import (
     Bill,
     BillingRun,
@@ -29,6 +28,8 @@ from wuye.billing.models import (
     Dunning,
     NoticeLetter,
 )
+from wuye.billing.services import fees as services
+from wuye.billing.services import notices
 from wuye.core.models import ParkingSpace
 
 __all__ = ["fee", "finance"]  # fixtures

@@ -16,8 +16,8 @@ from openpyxl import Workbook, load_workbook
 from tests.billing.test_fees import at, finance
 from tests.billing.test_pages import flashed, html
 from tests.factories import BuildingFactory, make_staff
-from wuye.billing import meters
 from wuye.billing.models import Meter, MeterReading
+from wuye.billing.services import meters
 from wuye.core.choices import DepartmentKind, Role
 
 __all__ = ["finance"]  # fixtures

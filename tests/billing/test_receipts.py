@@ -12,10 +12,9 @@ from django.urls import reverse
 
 from tests.billing.test_fees import at, fee, finance, run
 from tests.pdf_tools import needs_font
-from wuye.billing import services
+from wuye.base import pdf as pdfkit
 from wuye.billing.models import Bill, Payment
-from wuye.repairs import acceptance_pdf
-from wuye.web import pdf as pdfkit
+from wuye.billing.services import fees as services
 
 __all__ = ["fee", "finance"]  # fixtures
 D = Decimal
@@ -122,10 +121,8 @@ def test_without_a_cjk_font_the_server_says_so(world, login, paid, settings, mon
     assert "服务器未安装中文字体（如 fonts-noto-cjk），无法生成收据" in text
 
 
-def test_the_repairs_slip_still_finds_the_moved_helpers():
-    """The font lookup and the formatting moved to wuye.web.pdf; the slip's names still work."""
-    assert acceptance_pdf.rmb_upper is pdfkit.rmb_upper
-    assert acceptance_pdf.CJKFontMissing is pdfkit.CJKFontMissing
+def test_the_pdf_helpers_write_money_as_a_receipt_does():
+    """The font lookup and the formatting shared by every PDF live in wuye.base.pdf."""
     assert pdfkit.rmb_upper(D("1012.50")) == "壹仟零壹拾贰元伍角整"
     assert pdfkit.money(D("12.5")) == "¥12.50"
 

@@ -21,8 +21,8 @@ from tests.billing.test_fees import BACKFILL, at, fee, finance, run
 from tests.billing.test_pages import flashed, html
 from tests.factories import OccupancyFactory, RoomFactory
 from wuye import jobs
-from wuye.billing import services
 from wuye.billing.models import Bill, BillingRun, ChargeBasis, ChargeItem, LedgerEntry, Rate
+from wuye.billing.services import fees as services
 from wuye.core.choices import Relation
 from wuye.core.exceptions import Conflict
 

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.browser.helpers import _log_in, _shot
-from wuye.complaints import services
-from wuye.complaints.analysis import complaint_weekly_generate, last_complete_week
 from wuye.complaints.models import Complaint, WeeklyAnalysis
+from wuye.complaints.services import complaints as services
+from wuye.complaints.services.analysis import complaint_weekly_generate, last_complete_week
 from wuye.workflow.models import SlaClock
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

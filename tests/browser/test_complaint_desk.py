@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.helpers import _log_in, _shot
-from wuye.complaints import services
 from wuye.complaints.models import Complaint
+from wuye.complaints.services import complaints as services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

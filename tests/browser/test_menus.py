@@ -28,7 +28,7 @@ def _menu(tab) -> list[str]:
 
 
 def test_every_menu_item_of_every_demo_login_opens(browser, live_server):
-    from wuye.core.management.commands.demo import PASSWORD
+    from wuye.web.management.commands.demo import PASSWORD
 
     with time_machine.travel(DEMO_TIME, tick=True):
         call_command("demo", stdout=StringIO())

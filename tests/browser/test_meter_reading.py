@@ -12,8 +12,8 @@ from django.urls import reverse
 from tests.billing.test_fees import finance
 from tests.browser.helpers import _log_in, _shot
 from tests.factories import make_staff
-from wuye.billing import meters
 from wuye.billing.models import MeterReading
+from wuye.billing.services import meters
 from wuye.core.choices import DepartmentKind, Role
 
 __all__ = ["finance"]  # fixtures

@@ -12,8 +12,8 @@ import pytest
 from tests.browser.helpers import _log_in, _shot
 from tests.handover.test_takeover import make_plan, tw
 from tests.images import jpeg_bytes
-from wuye.handover import services
 from wuye.handover.models import CheckItem, TakeoverDefect
+from wuye.handover.services import takeover as services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 __all__ = ["tw"]  # the shared fixture

@@ -19,14 +19,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.factories import make_staff
-from wuye.complaints import services
-from wuye.complaints.analysis import (
+from wuye.complaints.models import Complaint, WeeklyAnalysis
+from wuye.complaints.services import complaints as services
+from wuye.complaints.services.analysis import (
     complaint_analysis,
     complaint_weekly_generate,
     subjects_of,
     weekly_measures_save,
 )
-from wuye.complaints.models import Complaint, WeeklyAnalysis
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.services import api_token_issue
 from wuye.jobs import JOBS
@@ -271,7 +271,7 @@ def test_nothing_to_divide_gives_no_share(world):
 def test_weekly_job_is_registered():
     assert any(
         j.name == "complaint_weekly_analysis"
-        and j.path == "wuye.complaints.analysis.complaint_weekly_generate"
+        and j.path == "wuye.complaints.services.analysis.complaint_weekly_generate"
         for j in JOBS
     )
 

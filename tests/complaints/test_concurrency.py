@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from tests.factories import make_staff
-from wuye.complaints import services
+from wuye.complaints.services import complaints as services
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 

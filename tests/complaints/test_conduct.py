@@ -20,8 +20,8 @@ from django.urls import reverse
 
 from tests.complaints.test_api import Api
 from tests.factories import OccupancyFactory, make_staff
-from wuye.complaints import services
 from wuye.complaints.models import CONTENT_MAX, Complaint
+from wuye.complaints.services import complaints as services
 from wuye.core.choices import DepartmentKind, Role
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 
 from tests.factories import make_staff
 from tests.images import make_jpeg
-from wuye.complaints import services
 from wuye.complaints.models import Complaint
+from wuye.complaints.services import complaints as services
 from wuye.core.choices import DepartmentKind, Role
 from wuye.workflow.models import Attachment, Event
 from wuye.workflow.services import sla_sweep

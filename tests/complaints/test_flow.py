@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from tests.factories import make_staff
-from wuye.complaints import services
 from wuye.complaints.models import CONTENT_MAX, Complaint, ComplaintSettings
+from wuye.complaints.services import complaints as services
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.notify.models import Message
@@ -370,7 +370,7 @@ def _lobby(world):
 
 
 def test_residents_see_only_their_own_and_never_internal_notes(world):
-    from wuye.complaints import selectors
+    from wuye.complaints.selectors import complaints as selectors
     from wuye.core.scoping import actor_for
 
     mine = receive(world, by=world.owner.user)

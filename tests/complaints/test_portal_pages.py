@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from tests.factories import OccupancyFactory, ResidentFactory, make_resident_user
 from tests.images import make_jpeg
-from wuye.complaints import services
 from wuye.complaints.models import Complaint, ComplaintSettings
+from wuye.complaints.services import complaints as services
 from wuye.workflow.models import Attachment
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -4,8 +4,8 @@
 import pytest
 
 from wuye.complaints.models import Complaint
-from wuye.complaints.replies import TEMPLATES, render_reply, template_for
-from wuye.complaints.services import FORBIDDEN_PROMISES, reply_check
+from wuye.complaints.services.complaints import FORBIDDEN_PROMISES, reply_check
+from wuye.complaints.services.replies import TEMPLATES, render_reply, template_for
 
 
 def sample(**kwargs) -> Complaint:

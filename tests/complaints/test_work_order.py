@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.complaints.test_api import Api
-from wuye.complaints import services
+from wuye.complaints.services import complaints as services
 from wuye.workflow.services import sla_sweep
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -13,9 +13,6 @@ from django.core.exceptions import ValidationError
 from tests.factories import make_staff
 from tests.images import photo_of
 from tests.repairs.helpers import ARRIVAL
-from wuye.billing import parking
-from wuye.billing import services as billing
-from wuye.billing.adjustments import bill_one_off
 from wuye.billing.models import (
     Bill,
     ChargeBasis,
@@ -27,8 +24,11 @@ from wuye.billing.models import (
     Rate,
     Refund,
 )
-from wuye.complaints import services as complaints
+from wuye.billing.services import fees as billing
+from wuye.billing.services import parking
+from wuye.billing.services.adjustments import bill_one_off
 from wuye.complaints.models import Complaint
+from wuye.complaints.services import complaints
 from wuye.core import services as core
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.models import Room

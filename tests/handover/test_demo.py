@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from wuye.billing.models import Bill, BillStatus
-from wuye.handover.gate import takeover_confirmed
 from wuye.handover.models import HandoverProject, SuggestionStatus
+from wuye.handover.selectors import takeover_confirmed
 from wuye.residents.models import MoveInBatch
 
 

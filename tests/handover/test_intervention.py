@@ -15,7 +15,10 @@ from tests.pdf_tools import needs_font, pdf_text
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.facilities.models import Equipment
-from wuye.handover import intervention as svc
+from wuye.handover.documents.intervention_report import (
+    intervention_report_pdf,
+    suggestion_letter_pdf,
+)
 from wuye.handover.models import (
     DesignSuggestion,
     HandoverProject,
@@ -25,7 +28,8 @@ from wuye.handover.models import (
     TeamMember,
     WeeklyMeeting,
 )
-from wuye.handover.report_pdf import intervention_report_pdf, suggestion_letter_pdf
+from wuye.handover.processes import intervention_page
+from wuye.handover.services import intervention as svc
 from wuye.notify.models import Message
 from wuye.workflow.models import Attachment, Event
 from wuye.workflow.services import case_act_routed
@@ -64,7 +68,7 @@ def people(world):
 
 @pytest.fixture
 def project(people):
-    from wuye.handover.services import project_create
+    from wuye.handover.services.takeover import project_create
 
     project = project_create(
         estate=people.estate,
@@ -689,5 +693,5 @@ def test_the_generic_case_page_goes_through_these_rules__INTAKE_04(people, proje
     assert DesignSuggestion.objects.get().content == "建议增设垃圾分类房"
     with pytest.raises(ValidationError):  # a meeting needs its attendees: not a note alone
         case_act_routed(case=case, action="meeting", by=w.agent.user, note="例会")
-    assert svc.intervention_case_page(case) == f"/handover/projects/{project.pk}/"
+    assert intervention_page(case) == f"/handover/projects/{project.pk}/"
     assert Attachment.objects.count() == 0

@@ -18,7 +18,6 @@ from tests.handover.test_intervention import (
     review,
 )
 from tests.images import make_jpeg, photo_of
-from wuye.handover import intervention as svc
 from wuye.handover.models import (
     DesignSuggestion,
     HandoverProject,
@@ -26,6 +25,7 @@ from wuye.handover.models import (
     SiteInspection,
     WeeklyMeeting,
 )
+from wuye.handover.services import intervention as svc
 from wuye.workflow.models import Event
 
 __all__ = ["frozen", "people", "project"]  # fixtures

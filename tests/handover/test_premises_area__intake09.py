@@ -11,8 +11,8 @@ from django.urls import reverse
 from tests.handover.test_intervention import act, people, project, ready, review, status
 from tests.handover.test_intervention import frozen as frozen
 from wuye.core.exceptions import Conflict
-from wuye.handover import intervention as svc
 from wuye.handover.models import HandoverProject
+from wuye.handover.services import intervention as svc
 
 __all__ = ["people", "project"]  # fixtures
 

@@ -2,8 +2,8 @@
 days run on, and a pass after them is late (TAKEOVER-07; workflow.engine.Clock, "Rework")."""
 
 from tests.handover.test_takeover import at, end_of, frozen, inspect_all, make_plan, status, tw
-from wuye.handover import services
 from wuye.handover.models import CheckSystem, TakeoverDefect
+from wuye.handover.services import takeover as services
 from wuye.workflow.choices import ClockState
 from wuye.workflow.models import Event
 from wuye.workflow.services import sla_sweep

@@ -18,10 +18,11 @@ from tests.handover.test_intervention import (
 from tests.handover.test_intervention import frozen as frozen
 from tests.handover.test_takeover import check, inspect_all, make_plan, tw
 from wuye.core.exceptions import Conflict
-from wuye.handover import intervention, services
-from wuye.handover import intervention as svc
-from wuye.handover.gate import takeover_confirmed
 from wuye.handover.models import DesignSuggestion, SiteInspection, TakeoverDefect, TakeoverPlan
+from wuye.handover.selectors import takeover_confirmed
+from wuye.handover.services import intervention
+from wuye.handover.services import intervention as svc
+from wuye.handover.services import takeover as services
 from wuye.workflow.services import case_act_routed
 
 __all__ = ["people", "project", "tw"]  # fixtures

@@ -21,8 +21,7 @@ from wuye.core.exceptions import Conflict
 from wuye.core.models import PublicArea
 from wuye.facilities import services as facilities
 from wuye.facilities.models import Equipment
-from wuye.handover import pdf, services
-from wuye.handover.gate import takeover_confirmed
+from wuye.handover.documents import takeover as pdf
 from wuye.handover.models import (
     CheckItem,
     CheckResult,
@@ -32,6 +31,8 @@ from wuye.handover.models import (
     TakeoverDefect,
     TeamMember,
 )
+from wuye.handover.selectors import takeover_confirmed
+from wuye.handover.services import takeover as services
 from wuye.notify.models import Message
 from wuye.workflow.choices import ClockState
 from wuye.workflow.models import Event, Holiday, HolidayKind

@@ -18,8 +18,8 @@ from tests.handover.test_takeover import frozen, inspect_all, item_of, make_plan
 from tests.images import make_jpeg
 from wuye.core.choices import DepartmentKind, Role
 from wuye.facilities.models import Equipment
-from wuye.handover import services
 from wuye.handover.models import CheckItem, TakeoverDefect, TakeoverPlan
+from wuye.handover.services import takeover as services
 
 __all__ = ["frozen", "tw"]  # the shared fixtures
 

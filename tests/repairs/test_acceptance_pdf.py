@@ -16,8 +16,8 @@ from django.urls import reverse
 from PIL import Image, ImageDraw
 
 from tests.pdf_tools import needs_font
-from wuye.repairs import acceptance_pdf as slip
 from wuye.repairs import services
+from wuye.repairs.documents import acceptance as slip
 from wuye.workflow.attachments import attachment_store, attachment_store_signature
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -15,9 +15,10 @@ from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import PublicArea
 from wuye.notify.models import Message
-from wuye.repairs import selectors, services
+from wuye.repairs import services
 from wuye.repairs.choices import RepeatCause
 from wuye.repairs.models import RepairOrder, RepairSettings
+from wuye.repairs.selectors import orders as selectors
 from wuye.workflow.choices import ClockState
 from wuye.workflow.services import sla_sweep
 
@@ -81,7 +82,7 @@ def test_charges_come_from_the_price_list_and_become_a_billing_item_on_acceptanc
     assert (bill.amount, bill.room, bill.source_ref) == (Decimal("60.00"), world.room,
                                                          order.case.number)  # fmt: skip
     assert bill.item.kind == "repair" and "更换水龙头" in bill.description
-    from wuye.billing.services import room_balance
+    from wuye.billing.services.fees import room_balance
 
     assert bill.status == "unpaid" and room_balance(world.room.pk) == Decimal("60.00")
     order.refresh_from_db()

@@ -15,8 +15,8 @@ from wuye.core.choices import DepartmentKind, Role
 from wuye.core.services import api_token_issue
 from wuye.repairs import services
 from wuye.repairs.choices import Category, RepeatCause, Status, Urgency
-from wuye.repairs.kpis import repair_kpis
 from wuye.repairs.models import RepairOrder
+from wuye.repairs.selectors.kpis import repair_kpis
 from wuye.workflow.choices import ClockState
 from wuye.workflow.models import Case, SlaClock
 

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from tests.repairs.helpers import act, at, report
 from wuye.core.scoping import actor_for
-from wuye.repairs import selectors
 from wuye.repairs.filters import RepairOrderFilter
+from wuye.repairs.selectors import orders as selectors
 from wuye.workflow.services import sla_sweep
 
 

@@ -25,7 +25,7 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 def demo_logins() -> list[str]:
     """Every login the demo makes: the ones ``make run`` prints, then the rest of its staff."""
-    from wuye.core.management.commands.demo import LOGINS, STAFF
+    from wuye.web.management.commands.demo import LOGINS, STAFF
 
     names = [username for username, _what in LOGINS]
     return names + [row[0] for row in STAFF if row[0] not in names]

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from tests.web.menu_walk import visible_text
-from wuye.core.management.commands.demo import ESTATES, _roster_workbook
+from wuye.web.management.commands.demo import ESTATES, _roster_workbook
 
 
 def test_demo_roster_makes_the_owners_flat_a_home_and_keeps_shops_elsewhere():

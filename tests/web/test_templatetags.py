@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.template import Context, Template
 
-from wuye.web.templatetags import wuye
+from wuye.core.templatetags import wuye
 
 
 def test_money():

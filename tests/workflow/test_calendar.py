@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from tests.factories import EstateFactory
 from wuye.workflow.calendar import (
     DayStatus,
-    TargetUnit,
     WorkingCalendar,
     calendar_warning,
     day_status,
@@ -37,6 +36,7 @@ from wuye.workflow.calendar import (
     unknown_years,
     warning_at,
 )
+from wuye.workflow.choices import TargetUnit
 from wuye.workflow.models import Holiday, HolidayKind
 
 SH = ZoneInfo("Asia/Shanghai")

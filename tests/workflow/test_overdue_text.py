@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from wuye.web.templatetags.wuye import due_in, overdue_by
+from wuye.core.templatetags.wuye import due_in, overdue_by
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate
 from wuye.notify.models import Message
 from wuye.workflow import schedules
-from wuye.workflow.calendar import TargetUnit
+from wuye.workflow.choices import TargetUnit
 from wuye.workflow.models import Frequency, PlannedTask, PlannedTaskStatus, Schedule
 
 SH = ZoneInfo("Asia/Shanghai")

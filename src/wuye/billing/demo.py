@@ -10,7 +10,9 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from . import parking, services
+from wuye.billing.services import fees as services
+from wuye.billing.services import parking
+
 from .models import Bill, BillStatus, ChargeBasis, ChargeItem, ChargeKind
 
 ITEMS = [
@@ -92,7 +94,7 @@ def load_meters_demo(estate) -> None:
     disclosure published by an executive with an extra shared cost."""
     import random
 
-    from . import meters
+    from wuye.billing.services import meters
 
     users = get_user_model().objects
     finance, reader, manager = (users.get(username=u) for u in ("finance", "eng_head", "exec"))

@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from . import services
+from wuye.complaints.services import complaints as services
 
 REPLY = (
     "{name}您好，给您带来不便，我们深表歉意。{resolution}。改进措施：{measure}。"

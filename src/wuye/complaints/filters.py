@@ -15,6 +15,8 @@ from django.db.models import Case, Exists, F, IntegerField, Min, OuterRef, Q, Qu
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wuye.complaints.selectors.complaints import complaint_list, with_next_due
+from wuye.complaints.services.complaints import HANDLING_DEPARTMENTS
 from wuye.core.filters import search_input
 from wuye.core.models import Estate
 from wuye.core.scoping import Actor
@@ -22,8 +24,6 @@ from wuye.workflow.models import SlaClock
 
 from .choices import Channel, ComplaintType, Status, Urgency
 from .models import Complaint
-from .selectors import complaint_list, with_next_due
-from .services import HANDLING_DEPARTMENTS
 
 # The quick tabs above the list: (value, label, filters given to the selector).
 TABS: tuple[tuple[str, str, dict], ...] = (

@@ -49,7 +49,7 @@ COMPLAINT = register(
         prefix="TS",
         department=DepartmentKind.CUSTOMER_SERVICE,  # COMPLAINT-03: customer service tracks
         resident_cases=resident_cases,
-        service="wuye.complaints.services.complaint_case_act",
+        service="wuye.complaints.services.complaints.complaint_case_act",
         page=complaint_page,
         states=(
             State(S.WAITING_ASSIGN, S.WAITING_ASSIGN.label),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from .models import (
     Building,
@@ -190,3 +191,67 @@ def contractor_list(*, actor: Actor) -> QuerySet[Contractor]:
     if actor.staff is None:
         return Contractor.objects.none()
     return Contractor.objects.filter(estates__in=visible_estates(actor)).distinct()
+
+
+# --- Occupants of rooms and rooms of a resident, for the list pages ----------------------------
+
+
+def current_occupancies() -> QuerySet[Occupancy]:
+    return Occupancy.objects.filter(Occupancy.current_q()).select_related("resident")
+
+
+def rooms_with_occupants(rooms: QuerySet[Room]) -> QuerySet[Room]:
+    """Rooms with ``current_occupancies`` (residents joined) prefetched, in one more query."""
+    return rooms.prefetch_related(
+        Prefetch(
+            "occupancies",
+            queryset=current_occupancies().order_by("relation", "start_date"),
+            to_attr="current_occupancies",
+        )
+    )
+
+
+def room_occupancies(room: Room) -> tuple[list[Occupancy], list[Occupancy]]:
+    """(current and future, past) occupancies of a room, latest first."""
+    today = timezone.localdate()
+    rows = list(
+        room.occupancies.select_related("resident").order_by("-start_date", "relation", "pk")
+    )
+    current = [o for o in rows if o.end_date is None or o.end_date >= today]
+    past = [o for o in rows if o.end_date is not None and o.end_date < today]
+    return current, past
+
+
+def resident_occupancies(resident: Resident, actor: Actor) -> QuerySet[Occupancy]:
+    """A resident's rooms in the estates the actor may see, current first."""
+    return (
+        resident.occupancies.filter(estate__in=visible_estates(actor))
+        .select_related("estate", "room__building", "room__unit")
+        .order_by(F("end_date").desc(nulls_first=True), "-start_date")
+    )
+
+
+def find_rooms(estate: Estate, text: str, building: Building | None = None) -> QuerySet[Room]:
+    """The estate's rooms matching what the desk typed ("1-2-301", "1栋2单元301室", "301")."""
+    rooms = Room.objects.filter(estate=estate).select_related("building", "unit")
+    if building is not None:
+        rooms = rooms.filter(building=building)
+    text = text.strip()
+    return rooms.filter(room_search_q(text)) if text else rooms.none()
+
+
+def room_owner(room: Room) -> Occupancy | None:
+    """Whom to call about a room: its current owner, else anyone living there now."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return (
+        Occupancy.objects.filter(Occupancy.current_q(), room=room)
+        .select_related("resident")
+        .annotate(
+            owner_first=Case(
+                When(relation="owner", then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("owner_first", "start_date", "pk")
+        .first()
+    )

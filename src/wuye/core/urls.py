@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from wuye.core.views import roster as views
 
 app_name = "core"
 urlpatterns = [

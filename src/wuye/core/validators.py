@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from wuye.base.bounds import DATE_MAX, DATE_MIN
+
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 ID_RE = re.compile(r"^\d{17}[\dX]$")
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -81,11 +83,6 @@ TEXT_MAX = 5000  # a long text: a notice's body, minutes of a meeting, an agreem
 # An action's data (workflow.Event.data) as the engine stores it: ``json.dumps(data,
 # ensure_ascii=False)`` encoded as UTF-8, so a Chinese character counts as its 3 bytes.
 DATA_MAX_BYTES = 16 * 1024
-# The dates a person types (periods, due dates, promises, warranties, move-in dates): as old as
-# the roster import accepts a move-in (1900), far from the limits of date arithmetic (year 1 and
-# 9999, where a day more or less is an OverflowError).
-DATE_MIN = dt.date(1900, 1, 1)
-DATE_MAX = dt.date(2100, 12, 31)
 
 
 def text_too_long(label, limit: int) -> str:

@@ -28,8 +28,9 @@ from wuye.core.choices import PublicAreaKind, Relation
 from wuye.core.models import Staff
 from wuye.core.validators import id_number_check_code
 from wuye.facilities import services as facilities
+from wuye.handover.services import intervention
+from wuye.handover.services import takeover as services
 
-from . import intervention, services
 from .models import CheckResult, CheckSystem, DocumentCategory, SuggestionStatus
 
 DEVELOPER = "杭州阳光置业有限公司"

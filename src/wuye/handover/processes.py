@@ -26,9 +26,15 @@ I = InterventionStatus  # noqa: E741
 
 
 def intervention_page(case) -> str:
-    from .intervention import intervention_case_page
+    """The project page of an ``intervention`` case; the case page while it has no project."""
+    from django.urls import reverse
 
-    return intervention_case_page(case)
+    from wuye.handover.models import HandoverProject
+
+    project = HandoverProject.objects.filter(intervention_case=case).first()
+    if project is None:
+        return reverse("workflow:case_detail", args=[case.pk])
+    return reverse("handover:project_detail", args=[project.pk])
 
 
 def takeover_page(case) -> str:
@@ -52,7 +58,7 @@ INTERVENTION = register(
         label=_("前期介入"),
         prefix="JR",
         department=DepartmentKind.ENGINEERING,
-        service="wuye.handover.intervention.intervention_case_act",
+        service="wuye.handover.services.intervention.intervention_case_act",
         page=intervention_page,
         states=(
             State(I.LIAISON, I.LIAISON.label),
@@ -93,7 +99,7 @@ TAKEOVER = register(
         label=_("接管验收"),
         prefix="JG",
         department=DepartmentKind.ENGINEERING,
-        service="wuye.handover.services.takeover_case_act",
+        service="wuye.handover.services.takeover.takeover_case_act",
         page=takeover_page,
         states=(
             State(T.PREPARING, T.PREPARING.label),
@@ -124,7 +130,7 @@ TAKEOVER_DEFECT = register(
         label=_("接管验收问题"),
         prefix="ZG",
         department=DepartmentKind.ENGINEERING,
-        service="wuye.handover.services.defect_case_act",
+        service="wuye.handover.services.takeover.defect_case_act",
         page=defect_page,
         states=(
             State(D.FOUND, D.FOUND.label),

@@ -1,4 +1,5 @@
-from . import intervention_pages, takeover_pages
+from wuye.handover.views import intervention as intervention_pages
+from wuye.handover.views import takeover as takeover_pages
 
 app_name = "handover"
 urlpatterns = [*intervention_pages.urlpatterns, *takeover_pages.urlpatterns]

@@ -20,7 +20,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import model_validator
 
-from wuye.api import READ_ERRORS, WRITE_ERRORS, Id, IdParam, Term, Text, When, paginated
+from wuye.base.api import READ_ERRORS, WRITE_ERRORS, Id, IdParam, Term, Text, When, paginated
 from wuye.core import selectors as core_selectors
 from wuye.core.models import Building, Estate, Unit
 

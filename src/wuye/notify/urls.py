@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from wuye.notify.views import messages as views
 
 app_name = "notify"
 urlpatterns = [

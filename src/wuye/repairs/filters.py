@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from wuye.core.filters import search_input
 from wuye.core.models import Building, Estate
 from wuye.core.scoping import Actor
+from wuye.repairs.selectors.orders import by_urgency, repair_order_list
 from wuye.workflow.models import SlaClock
 
 from .choices import Category, Status, Urgency
 from .models import RepairOrder
-from .selectors import by_urgency, repair_order_list
 from .services import technicians_by_workload
 
 # The quick tabs above the list: (value, label, filters given to the selector).

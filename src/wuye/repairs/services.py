@@ -27,7 +27,8 @@ from wuye.core.validators import (
     normalize_mobile,
 )
 from wuye.workflow import services as engine
-from wuye.workflow.calendar import TargetUnit, due_at
+from wuye.workflow.calendar import due_at
+from wuye.workflow.choices import TargetUnit
 
 from .choices import Acceptance, Category, Channel, RepeatCause, RevisitSource, Status, Urgency
 from .models import PriceItem, RepairCharge, RepairMaterial, RepairOrder, RepairSettings
@@ -468,7 +469,7 @@ def repair_order_act(
     ``grab`` assigns the order to the technician who grabs it; two grabbing at once: one wins,
     the other gets the state conflict (the case row is locked first). ``by=None``: the
     scheduler (auto-close)."""
-    from .selectors import repair_order_list
+    from wuye.repairs.selectors.orders import repair_order_list
 
     actor = None if by is None else _actor(by)
     # Read the order as this person may see it (404 otherwise), locking its case: the checks
@@ -614,7 +615,7 @@ def _charge(order: RepairOrder, now, user) -> None:
     if order.charge_total <= 0 or order.room_id is None:
         return
     from wuye.billing.models import ChargeKind
-    from wuye.billing.services import bill_from_source
+    from wuye.billing.services.fees import bill_from_source
 
     names = "、".join(order.charges.values_list("name", flat=True))
     bill_from_source(

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import desk, kpis, pdf, portal, tech
+from .views import desk, kpis, pdf, portal, steps, tech
 
 app_name = "repairs"
 
@@ -8,8 +8,8 @@ urlpatterns = [
     path(
         "",
         include(
-            [*desk.urlpatterns, *tech.urlpatterns, *portal.urlpatterns, *pdf.urlpatterns,
-             *kpis.urlpatterns]
+            [*desk.urlpatterns, *steps.urlpatterns, *tech.urlpatterns, *portal.urlpatterns,
+             *pdf.urlpatterns, *kpis.urlpatterns]
         ),
     ),
 ]  # fmt: skip

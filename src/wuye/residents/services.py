@@ -39,7 +39,7 @@ from wuye.core.validators import (
     text_too_long,
     validate_id_number,
 )
-from wuye.handover.gate import takeover_confirmed
+from wuye.handover.selectors import takeover_confirmed
 from wuye.workflow import services as engine
 from wuye.workflow.calendar import latest_date_ahead
 
@@ -659,7 +659,7 @@ def move_in_fee_lines(move_in: MoveIn, today: dt.date | None = None) -> list[Fee
     property-fee item of the room's use, and the decoration deposit (the estate's deposit
     item). ValidationError when the estate has none configured."""
     from wuye.billing.models import ChargeBasis, ChargeItem, ChargeKind
-    from wuye.billing.services import (
+    from wuye.billing.services.fees import (
         PERIODIC,
         _coverage,
         _uncovered,
@@ -722,7 +722,7 @@ def move_in_fees_raise(*, move_in: MoveIn | int, by) -> MoveIn:
     decoration deposit) through billing, once: a second call returns the bills made. The
     cashier then collects them on the room's ledger."""
     from wuye.billing.models import ChargeItem, ChargeKind
-    from wuye.billing.services import bill_from_source, bill_room_period, billing_period
+    from wuye.billing.services.fees import bill_from_source, bill_room_period, billing_period
 
     actor = _actor(by)
     qs = move_in_list(actor=actor).select_for_update(no_key=True, of=("self",)).order_by()
@@ -817,8 +817,8 @@ def move_in_invoice_issue(*, move_in: MoveIn | int, numbers: list[str], by, titl
     none yet — requested in the owner's name (or ``title``) and issued with the next of
     ``numbers`` (one per payment), through billing's invoice rules (FEE-06: finance only,
     against money received). Returns the invoices issued."""
-    from wuye.billing.invoices import invoice_issue, invoice_request
     from wuye.billing.models import InvoiceStatus
+    from wuye.billing.services.invoices import invoice_issue, invoice_request
 
     actor = _actor(by)
     qs = move_in_list(actor=actor).select_for_update(no_key=True, of=("self",)).order_by()

@@ -1,4 +1,4 @@
-from . import pages
+from wuye.residents.views import move_in as pages
 
 app_name = "residents"
 urlpatterns = [*pages.urlpatterns]

@@ -9,10 +9,10 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from wuye.core.scoping import Actor, actor_for, visible_estates
+from wuye.core.shortcuts import current_estate
 from wuye.notify.selectors import inbox_unread_count
 
 from .navigation import navigation_for
-from .shortcuts import current_estate
 
 
 def display_name(actor: Actor) -> str:

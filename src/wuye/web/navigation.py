@@ -368,7 +368,7 @@ NAVIGATION: tuple[NavGroup, ...] = (
 
 
 def _meters(check: str, actor: Actor) -> bool:
-    from wuye.billing import meters
+    from wuye.billing.services import meters
 
     return getattr(meters, check)(actor)
 
@@ -381,7 +381,7 @@ def _move_in_page_opens(actor: Actor) -> bool:
 
 
 def _may_read_fees(actor: Actor) -> bool:
-    from wuye.billing.pages import may_read_fees
+    from wuye.billing.selectors.fees import may_read_fees
 
     return may_read_fees(actor)
 

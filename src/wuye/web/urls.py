@@ -47,7 +47,7 @@ urlpatterns = [
     path("", include("wuye.notify.urls")),
     path("", include("wuye.repairs.urls")),
     path("", include("wuye.complaints.urls")),
-    path("", include("wuye.billing.views")),
+    path("", include("wuye.billing.urls")),
     path("", include("wuye.handover.urls")),
     path("", include("wuye.residents.urls")),
 ]

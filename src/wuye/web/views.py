@@ -13,9 +13,8 @@ from django.views.decorators.http import require_POST
 from wuye.core import selectors
 from wuye.core.middleware import SESSION_KEY
 from wuye.core.scoping import actor_for, get_or_404, visible_estates
-
-from .selectors import rooms_with_occupants
-from .shortcuts import current_estate, is_staff
+from wuye.core.selectors import rooms_with_occupants
+from wuye.core.shortcuts import current_estate, is_staff
 
 
 def healthz(request):

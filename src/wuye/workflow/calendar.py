@@ -32,15 +32,15 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
-from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from wuye.workflow.choices import TargetUnit
+
 __all__ = [
     "DayStatus",
-    "TargetUnit",
     "WorkingCalendar",
     "calendar_warning",
     "day_status",
@@ -75,13 +75,6 @@ _OFFICIAL_NAMES = {
     "National Day": _("国庆节"),
     "Anti-Fascist 70th Day": _("抗战胜利70周年纪念日"),
 }
-
-
-class TargetUnit(models.TextChoices):
-    MINUTES = "minutes", _("分钟")
-    HOURS = "hours", _("小时")
-    DAYS = "days", _("天")
-    WORKING_DAYS = "working_days", _("工作日")
 
 
 @dataclass(frozen=True, slots=True)

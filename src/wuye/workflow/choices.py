@@ -17,3 +17,10 @@ class EscalationLevel(models.IntegerChoices):
     NONE = 0, _("未升级")
     WARNING = 1, _("即将超时")
     BREACH = 2, _("已超时")
+
+
+class TargetUnit(models.TextChoices):
+    MINUTES = "minutes", _("分钟")
+    HOURS = "hours", _("小时")
+    DAYS = "days", _("天")
+    WORKING_DAYS = "working_days", _("工作日")

@@ -186,7 +186,7 @@ class Process:
         return self.state(code).terminal
 
     def validate(self) -> None:
-        from wuye.workflow.calendar import TargetUnit
+        from wuye.workflow.choices import TargetUnit
 
         codes = self.state_codes
         if len(codes) != len(self.states):

@@ -30,7 +30,8 @@ from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate, Staff
 from wuye.core.scoping import Actor, actor_for
 from wuye.core.validators import check_date, check_model_text
-from wuye.workflow.calendar import TargetUnit, WorkingCalendar, due_at
+from wuye.workflow.calendar import WorkingCalendar, due_at
+from wuye.workflow.choices import TargetUnit
 from wuye.workflow.models import Frequency, PlannedTask, PlannedTaskStatus, Schedule
 
 __all__ = [

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates
 
-from .engine import processes
+from .engine import get_process, processes
 from .models import Case, Event, SlaClock
 
 
@@ -86,3 +86,14 @@ def counting_clocks_q(prefix: str = "") -> Q:
     (a breached clock keeps counting until the work is accepted). ``prefix``: the lookup path
     from the queried model to the clock, e.g. ``"case__clocks__"`` from a repair order."""
     return Q(**{f"{prefix}stopped_at__isnull": True, f"{prefix}state__in": ("running", "breached")})
+
+
+def case_timeline_labelled(case) -> list:
+    """The events with the labels of their action and states, as people read them."""
+    process = get_process(case.process)
+    events = list(case_timeline(case=case).prefetch_related("attachments"))
+    for e in events:
+        e.label = process.event_label(e)
+        e.from_label = process.state_label(e.from_status) if e.from_status else ""
+        e.to_label = process.state_label(e.to_status)
+    return events

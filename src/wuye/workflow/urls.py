@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import holiday_pages, views
+from wuye.workflow.views import cases as views
+from wuye.workflow.views import holidays as holiday_pages
 
 app_name = "workflow"
 urlpatterns = [

@@ -25,14 +25,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from wuye.core.forms import add_service_errors
-from wuye.core.middleware import SESSION_KEY
-from wuye.core.models import Estate
-from wuye.core.scoping import actor_for, get_or_404, scope_to_estates
-from wuye.web.shortcuts import staff_required
-from wuye.web.xlsx import file_response
-
-from ..analysis import (
+from wuye.base.xlsx import file_response
+from wuye.complaints.services.analysis import (
     MEASURES_MAX,
     analysis_period,
     complaint_analysis,
@@ -41,6 +35,12 @@ from ..analysis import (
     relabel,
     weekly_measures_save,
 )
+from wuye.core.forms import add_service_errors
+from wuye.core.middleware import SESSION_KEY
+from wuye.core.models import Estate
+from wuye.core.scoping import actor_for, get_or_404, scope_to_estates
+from wuye.core.shortcuts import staff_required
+
 from ..models import WeeklyAnalysis
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -24,27 +24,34 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from wuye.base.pages import excel_time as _local
+from wuye.base.pages import paginate
+from wuye.base.xlsx import dated_filename, xlsx_response
+from wuye.complaints.forms.desk import (
+    ActionForm,
+    ComplaintIntakeForm,
+    action_form,
+    suggested_department,
+)
+from wuye.complaints.selectors import complaints as selectors
+from wuye.complaints.services import complaints as services
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.forms import add_service_errors
 from wuye.core.models import Estate
 from wuye.core.scoping import Actor, actor_for
+from wuye.core.selectors import find_rooms, room_owner
+from wuye.core.shortcuts import estate_page, staff_required
+from wuye.core.shortcuts import estate_tz as tz_of
+from wuye.core.shortcuts import render_local as render_in
+from wuye.core.templatetags.wuye import due_in
+from wuye.core.templatetags.wuye import person as _person
 from wuye.core.validators import mask_mobile
-from wuye.repairs.forms import find_rooms, room_owner
-from wuye.web.shortcuts import estate_page, paginate, staff_required
-from wuye.web.shortcuts import estate_tz as tz_of
-from wuye.web.shortcuts import excel_time as _local
-from wuye.web.shortcuts import render_local as render_in
-from wuye.web.templatetags.wuye import due_in
-from wuye.web.templatetags.wuye import person as _person
-from wuye.web.xlsx import dated_filename, xlsx_response
 from wuye.workflow.attachments import attachments_from_request
 from wuye.workflow.services import allowed_actions
 
-from .. import selectors, services
 from ..choices import ComplaintType, Status
 from ..filters import TABS, ComplaintFilter
-from ..forms import ActionForm, ComplaintIntakeForm, action_form, suggested_department
 from ..models import Complaint
 from ..processes import COMPLAINT, DESK, HANDLERS
 

@@ -27,20 +27,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from wuye.base.pages import paginate
+from wuye.complaints.forms.portal import (
+    MAX_PHOTOS,
+    CommentForm,
+    ComplaintForm,
+    RateForm,
+    ReopenForm,
+)
+from wuye.complaints.selectors.complaints import complaint_list, timeline_for
+from wuye.complaints.services.complaints import complaint_act, complaint_create
 from wuye.core.choices import DepartmentKind
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Department
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_rooms
-from wuye.web.shortcuts import paginate
 from wuye.workflow.attachments import attachments_from_request
 from wuye.workflow.models import SlaClock
 from wuye.workflow.services import allowed_actions
 
 from ..choices import Channel, ReplyChannel, Status
 from ..models import CONTENT_MAX, Complaint, ComplaintSettings
-from ..portal_forms import MAX_PHOTOS, CommentForm, ComplaintForm, RateForm, ReopenForm
-from ..selectors import complaint_list, timeline_for
-from ..services import complaint_act, complaint_create
 
 PAGE_SIZE = 10
 HANDLE_CLOCKS = ("handle_general", "handle_urgent")  # COMPLAINT-09 / COMPLAINT-10

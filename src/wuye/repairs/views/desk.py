@@ -15,42 +15,37 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, path, resolve, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from wuye.base.pages import excel_time as _local
+from wuye.base.pages import paginate
+from wuye.base.xlsx import dated_filename, xlsx_response
 from wuye.core.choices import Role
 from wuye.core.exceptions import Conflict
 from wuye.core.forms import add_service_errors
 from wuye.core.models import Estate
 from wuye.core.scoping import actor_for, get_or_404
+from wuye.core.selectors import find_rooms, room_owner
+from wuye.core.shortcuts import estate_page, is_staff, staff_required
+from wuye.core.shortcuts import estate_tz as tz_of
+from wuye.core.shortcuts import render_local as render_in
+from wuye.core.templatetags.wuye import due_in, overdue_by
+from wuye.core.templatetags.wuye import person as _staff_name
 from wuye.core.validators import mask_mobile
-from wuye.web.shortcuts import estate_page, is_staff, paginate, staff_required
-from wuye.web.shortcuts import estate_tz as tz_of
-from wuye.web.shortcuts import excel_time as _local
-from wuye.web.shortcuts import render_local as render_in
-from wuye.web.templatetags.wuye import due_in, overdue_by
-from wuye.web.templatetags.wuye import person as _staff_name
-from wuye.web.xlsx import dated_filename, xlsx_response
+from wuye.repairs import services
+from wuye.repairs.forms.desk import ActionForm, PriceItemForm, RepairIntakeForm, action_form
+from wuye.repairs.selectors import orders as selectors
 from wuye.workflow.attachments import attachments_from_request
 from wuye.workflow.engine import get_process
 from wuye.workflow.services import allowed_actions
 
-from .. import selectors, services
 from ..choices import Category, Status
 from ..filters import TABS, RepairOrderFilter
-from ..forms import (
-    ActionForm,
-    PriceItemForm,
-    RepairIntakeForm,
-    action_form,
-    find_rooms,
-    room_owner,
-)
 from ..models import PriceItem, RepairOrder
 from ..processes import DESK, REPAIR
 
@@ -346,7 +341,7 @@ def _detail_context(request, order: RepairOrder, bound: ActionForm | None = None
             "repeat_tech": _repeat_technician(order),
             # REPAIR-14/15: whether the technician who has it now confirmed their arrival.
             "arrived": services.arrival_recorded(order),
-            "next": request.get_full_path() if bound is None else _next(request, order),
+            "next": request.get_full_path() if bound is None else next_url(request, order),
         }
     )
     return context
@@ -386,7 +381,7 @@ def order_detail(request, pk: int):
     return render_detail(request, get_order(request, pk))
 
 
-def _next(request, order: RepairOrder) -> str:
+def next_url(request, order: RepairOrder) -> str:
     """Where to go after a step: the page the form came from (desk or technician), if safe."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
@@ -394,85 +389,6 @@ def _next(request, order: RepairOrder) -> str:
     ):
         return target
     return reverse("repairs:detail", args=[order.pk])
-
-
-def _came_from_tech(target: str) -> bool:
-    try:
-        return resolve(target.split("?", 1)[0]).view_name in (
-            "repairs:tech_detail",
-            "repairs:tech_home",
-        )
-    except Resolver404:
-        return False
-
-
-ACTION_NAMES = {a.name for a in REPAIR.actions if a.roles != frozenset({"system"})}
-DONE_MESSAGES = {
-    "grab": gettext_lazy("抢单成功，请尽快联系业主并接单"),
-    "accept": gettext_lazy("已接单，请按时到达现场"),
-    "arrive": gettext_lazy("已确认到达现场"),
-    "complete": gettext_lazy("已提交完成，请邀请业主签字验收"),
-    "sign_off": gettext_lazy("业主已签字验收"),
-}
-
-
-@require_POST
-@staff_required
-def order_act(request, pk: int, action: str):
-    """One POST for every step, from the desk and from the technician's phone."""
-    if action not in ACTION_NAMES:
-        raise Http404
-    order = get_order(request, pk)
-    target = _next(request, order)
-    form = action_form(action, order, request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            attachments = (
-                attachments_from_request(request, order.case)
-                if action in WITH_ATTACHMENTS
-                else None
-            )
-            services.repair_order_act(
-                order=order, action=action, by=request.user, attachments=attachments,
-                **form.service_args(),
-            )  # fmt: skip
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except Conflict as exc:
-            messages.error(request, _conflict_message(request, order, action, exc))
-            return redirect(target)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("您不能执行该操作"))
-            return redirect(target)
-        else:
-            label = REPAIR.action(action).label
-            messages.success(
-                request, DONE_MESSAGES.get(action) or _("已%(action)s") % {"action": label}
-            )
-            if action == "grab":
-                return redirect("repairs:tech_detail", pk=order.pk)
-            return redirect(target)
-    # Bad input: the same page again, the form keeping what was typed, errors beside the fields.
-    order = get_order(request, pk)
-    if _came_from_tech(target):
-        from .tech import render_tech_detail
-
-        return render_tech_detail(request, order, bound=form)
-    return render_detail(request, order, bound=form)
-
-
-def _conflict_message(request, order: RepairOrder, action: str, exc: Conflict) -> str:
-    if action == "grab":
-        order.case.refresh_from_db(fields=["assignee", "status"])
-        if order.case.assignee_id == request.user.pk:
-            return _("这张工单已经是您的了")
-        if order.case.assignee_id is not None:
-            return _("已被他人抢单：%(number)s 已由%(name)s接手") % {
-                "number": order.case.number,
-                "name": _staff_name(order.case.assignee),
-            }
-        return _("已被他人抢单")
-    return getattr(exc, "message", None) or str(exc)
 
 
 @require_POST
@@ -559,6 +475,5 @@ urlpatterns = [
     path("repairs/prices/", price_list, name="prices"),
     path("repairs/prices/<int:pk>/", price_edit, name="price_edit"),
     path("repairs/<int:pk>/", order_detail, name="detail"),
-    path("repairs/<int:pk>/act/<str:action>/", order_act, name="act"),
     path("repairs/<int:pk>/dispatch-auto/", order_dispatch_auto, name="dispatch_auto"),
 ]

@@ -14,9 +14,8 @@ from django.utils.translation import gettext_lazy
 from wuye.core.middleware import SESSION_KEY
 from wuye.core.models import Estate
 from wuye.core.scoping import actor_for, get_or_404, scope_to_estates
-from wuye.web.shortcuts import staff_required
-
-from ..kpis import estate_tz, kpi_period, repair_kpis
+from wuye.core.shortcuts import staff_required
+from wuye.repairs.selectors.kpis import estate_tz, kpi_period, repair_kpis
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -12,8 +12,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from ..acceptance_pdf import CJKFontMissing, acceptance_pdf
-from ..selectors import repair_order_get_for_user
+from wuye.base.pdf import CJKFontMissing
+from wuye.repairs.documents.acceptance import acceptance_pdf
+from wuye.repairs.selectors.orders import repair_order_get_for_user
 
 
 @require_GET

@@ -31,20 +31,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from wuye.base.pages import paginate
 from wuye.core.choices import PublicAreaKind
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Building, Estate, PublicArea, Room
 from wuye.core.scoping import Actor, actor_for, visible_estates, visible_rooms
-from wuye.web.shortcuts import estate_page, paginate
-from wuye.workflow.attachments import attachments_from_request
-from wuye.workflow.engine import get_process
-from wuye.workflow.models import Attachment
-from wuye.workflow.selectors import case_timeline
-from wuye.workflow.services import allowed_actions
-
-from ..choices import Channel, Status, Urgency
-from ..models import RepairOrder
-from ..portal_forms import (
+from wuye.core.shortcuts import estate_page
+from wuye.repairs.forms.portal import (
     MAX_PHOTOS,
     CommentForm,
     QrReportForm,
@@ -53,8 +46,20 @@ from ..portal_forms import (
     ReportForm,
     place_value,
 )
+from wuye.repairs.selectors.orders import (
+    comments_visible,
+    repair_order_get_for_user,
+    repair_order_list,
+)
+from wuye.workflow.attachments import attachments_from_request
+from wuye.workflow.engine import get_process
+from wuye.workflow.models import Attachment
+from wuye.workflow.selectors import case_timeline
+from wuye.workflow.services import allowed_actions
+
+from ..choices import Channel, Status, Urgency
+from ..models import RepairOrder
 from ..processes import REPAIR
-from ..selectors import comments_visible, repair_order_get_for_user, repair_order_list
 from ..services import EMERGENCY_WORDS, repair_order_act, repair_order_create, suggest_urgency
 
 PAGE_SIZE = 10

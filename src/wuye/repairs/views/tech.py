@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy
 
 from wuye.core.choices import Role
 from wuye.core.scoping import actor_for
-from wuye.web.shortcuts import current_estate
+from wuye.core.shortcuts import current_estate
+from wuye.repairs import services
+from wuye.repairs.forms.desk import ActionForm, action_form
+from wuye.repairs.selectors import orders as selectors
 from wuye.workflow.services import allowed_actions
 
-from .. import selectors, services
 from ..choices import Status
-from ..forms import ActionForm, action_form
 from ..models import RepairOrder
 from .desk import decorate, get_order, order_facts, render_in
 

@@ -8,8 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.validators import NOTE_MAX
-from wuye.workflow.calendar import TargetUnit
-from wuye.workflow.choices import ClockState, EscalationLevel
+from wuye.workflow.choices import ClockState, EscalationLevel, TargetUnit
 
 __all__ = ["Case", "CaseCounter", "Event", "EventImmutable", "SlaClock", "SlaTarget"]
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.validators import NOTE_MAX
-from wuye.workflow.calendar import TargetUnit
+from wuye.workflow.choices import TargetUnit
 
 __all__ = ["Frequency", "PlannedTask", "PlannedTaskStatus", "Schedule"]
 

@@ -1,0 +1,17 @@
+"""URLs of the fees pages: each views module lists its own patterns."""
+
+from django.urls import include, path
+
+from .views import desk, documents, dunning, gateway, meters, reports, rooms, runs
+
+app_name = "billing"
+urlpatterns = [
+    path(
+        "",
+        include(
+            [*gateway.urlpatterns, *rooms.urlpatterns, *runs.urlpatterns, *desk.urlpatterns,
+             *documents.urlpatterns, *dunning.urlpatterns, *meters.urlpatterns,
+             *reports.urlpatterns]
+        ),
+    ),
+]  # fmt: skip
