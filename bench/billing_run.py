@@ -155,7 +155,7 @@ def _measure(estate_id: int) -> dict:
     """In a fresh interpreter: one billing run, its wall time and the process's peak RSS."""
     from django.contrib.auth import get_user_model
 
-    from wuye.billing.services.fees import billing_run
+    from wuye.billing.services import billing_run
     from wuye.core.models import Estate
 
     estate = Estate.objects.get(pk=estate_id)

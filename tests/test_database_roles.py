@@ -13,8 +13,8 @@ from django.db import DatabaseError, connection, transaction
 
 from tests.billing.test_fees import fee, finance, frozen, run
 from tests.repairs.helpers import report
+from wuye.billing import services as billing
 from wuye.billing.models import Allocation, LedgerEntry, Payment
-from wuye.billing.services import fees as billing
 from wuye.workflow.models import Event
 
 __all__ = ["fee", "finance", "frozen"]  # fixtures

@@ -48,9 +48,9 @@ JOBS: list[Job] = [
         "wuye.complaints.services.analysis.complaint_weekly_generate",
         3600,
     ),
-    Job("bill_notify_due", "wuye.billing.services.fees.bill_notify_due", 3600),
-    Job("dunning_sweep", "wuye.billing.services.fees.dunning_sweep", 3600),
-    Job("billing_run_execute", "wuye.billing.services.fees.billing_run_execute", 10),
+    Job("bill_notify_due", "wuye.billing.services.bill_notify_due", 3600),
+    Job("dunning_sweep", "wuye.billing.services.dunning_sweep", 3600),
+    Job("billing_run_execute", "wuye.billing.services.billing_run_execute", 10),
     Job("attachment_purge_unbound", "wuye.workflow.attachments.attachment_purge_unbound", 3600),
 ]
 

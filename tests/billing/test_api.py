@@ -10,8 +10,8 @@ from tests.billing.test_fees import fee as fee
 from tests.billing.test_fees import finance as finance
 from tests.billing.test_fees import frozen as frozen
 from tests.billing.test_fees import run
+from wuye.billing import services
 from wuye.billing.models import Bill, GatewayOrder, Payment
-from wuye.billing.services import fees as services
 from wuye.billing.services import parking
 from wuye.core.services import api_token_issue
 

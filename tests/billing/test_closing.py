@@ -13,9 +13,9 @@ from tests.billing.test_fees import at
 from tests.billing.test_fees import finance as finance
 from tests.billing.test_fees import frozen as frozen
 from tests.factories import make_staff
+from wuye.billing import services
 from wuye.billing.models import CashierClosing, ParkingRule, Payment
 from wuye.billing.services import closing, parking
-from wuye.billing.services import fees as services
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 

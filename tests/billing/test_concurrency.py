@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import Client
 
 from tests.factories import make_staff
+from wuye.billing import services
 from wuye.billing.models import Bill, ChargeBasis, ChargeItem, LedgerEntry, Payment
-from wuye.billing.services import fees as services
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 

@@ -17,6 +17,7 @@ from tests.billing.test_fees import frozen as frozen
 from tests.billing.test_fees import run
 from tests.billing.test_pages import flashed, html
 from tests.factories import make_staff
+from wuye.billing import services
 from wuye.billing.models import (
     Bill,
     BillAdjustment,
@@ -26,7 +27,6 @@ from wuye.billing.models import (
     LedgerEntry,
     ParkingRule,
 )
-from wuye.billing.services import fees as services
 from wuye.core.choices import DepartmentKind, Role
 
 D = Decimal
@@ -211,7 +211,7 @@ def test_a_refund_of_credit_is_asked_at_the_ledger_and_approved_by_the_head(
     url = reverse("billing:refund_new", args=[world.room.pk])
     page = client.get(url)
     assert "可退 ¥500.00" in html(page)
-    payment = services._unallocated(world.room.pk)[0][0]
+    payment = services.unallocated_payments(world.room.pk)[0][0]
     too_much = client.post(url, {"payment": payment.pk, "amount": "600", "reason": "多缴"})
     assert too_much.status_code == 400 and "可退金额为 ¥500.00" in html(too_much)
     client.post(url, {"payment": payment.pk, "amount": "200", "reason": "多缴"})

@@ -19,8 +19,8 @@ from tests.billing.test_fees import at, fee, finance, run
 from tests.billing.test_pages import html
 from tests.factories import OccupancyFactory, RoomFactory, make_staff
 from tests.pdf_tools import needs_pdf_tools, pdf_text
+from wuye.billing import services
 from wuye.billing.models import Bill, Dunning, PhoneReveal
-from wuye.billing.services import fees as services
 from wuye.core.choices import DepartmentKind, Role
 
 __all__ = ["fee", "finance"]  # fixtures

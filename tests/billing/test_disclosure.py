@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from tests.billing.test_fees import at, finance
 from tests.billing.test_pages import flashed, html
 from tests.factories import BuildingFactory, OccupancyFactory, RoomFactory, UnitFactory, make_staff
+from wuye.billing import services
 from wuye.billing.models import Bill, LedgerEntry, SharedCostDisclosure
-from wuye.billing.services import fees as services
 from wuye.billing.services import meters
 from wuye.core.choices import DepartmentKind, Relation, Role
 from wuye.core.exceptions import Conflict

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.billing.test_fees import at, run
 from tests.billing.test_fees import fee as fee
 from tests.billing.test_fees import finance as finance
+from wuye.billing import services
 from wuye.billing.models import Bill, CollectionContact, Dunning
-from wuye.billing.services import fees as services
 from wuye.core.exceptions import Conflict
 from wuye.notify.models import Message
 

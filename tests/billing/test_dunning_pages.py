@@ -19,8 +19,8 @@ from tests.billing.test_fees import at, fee, finance, run
 from tests.billing.test_pages import flashed, html
 from tests.factories import BuildingFactory, OccupancyFactory, RoomFactory, UnitFactory, make_staff
 from tests.pdf_tools import needs_font
+from wuye.billing import services
 from wuye.billing.models import Bill, CollectionContact, Dunning
-from wuye.billing.services import fees as services
 from wuye.billing.views import dunning as dunning_pages
 from wuye.core.choices import DepartmentKind, Role
 

@@ -14,8 +14,8 @@ from tests.billing.test_api import auth
 from tests.billing.test_fees import fee, finance
 from tests.billing.test_pages import billed, frozen, two_months
 from tests.test_project import PRODUCTION_ENV, _wuye
+from wuye.billing import services
 from wuye.billing.models import GatewayOrder, Payment
-from wuye.billing.services import fees as services
 
 __all__ = ["billed", "fee", "finance", "frozen", "two_months"]  # fixtures
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.billing.test_fees import at, fee, finance, run
+from wuye.billing import services
 from wuye.billing.models import GatewayOrder, Invoice, Payment
-from wuye.billing.services import fees as services
 from wuye.billing.services import invoices
 
 __all__ = ["fee", "finance"]  # fixtures

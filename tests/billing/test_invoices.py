@@ -9,8 +9,8 @@ from django.http import Http404
 from tests.billing.test_fees import at, run
 from tests.billing.test_fees import fee as fee
 from tests.billing.test_fees import finance as finance
+from wuye.billing import services
 from wuye.billing.models import Invoice
-from wuye.billing.services import fees as services
 from wuye.billing.services import invoices
 from wuye.core.exceptions import Conflict
 from wuye.notify.models import Message

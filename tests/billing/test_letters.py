@@ -19,6 +19,7 @@ from tests.billing.test_fees import at, fee, finance, run
 from tests.billing.test_pages import flashed, html
 from tests.factories import OccupancyFactory
 from tests.pdf_tools import needs_pdf_tools, pdf_text
+from wuye.billing import services
 from wuye.billing.models import (
     Bill,
     BillingRun,
@@ -28,7 +29,6 @@ from wuye.billing.models import (
     Dunning,
     NoticeLetter,
 )
-from wuye.billing.services import fees as services
 from wuye.billing.services import notices
 from wuye.core.models import ParkingSpace
 

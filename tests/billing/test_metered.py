@@ -11,8 +11,8 @@ from django.urls import reverse
 from tests.billing.test_fees import finance as finance
 from tests.billing.test_fees import frozen as frozen
 from tests.billing.test_pages import flashed, html
+from wuye.billing import services
 from wuye.billing.models import Bill, LedgerEntry, Meter
-from wuye.billing.services import fees as services
 from wuye.billing.services import metered, meters
 
 D = Decimal

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from tests.billing.test_fees import at, fee, finance, run
 from tests.factories import make_staff
+from wuye.billing import services
 from wuye.billing.models import Bill, GatewayOrder, LedgerEntry, Payment
-from wuye.billing.services import fees as services
 from wuye.core.choices import DepartmentKind, Role
 
 __all__ = ["fee", "finance"]  # fixtures

@@ -9,8 +9,8 @@ import pytest
 from tests.billing.test_fees import at, run
 from tests.billing.test_fees import fee as fee
 from tests.billing.test_fees import finance as finance
+from wuye.billing import services
 from wuye.billing.models import Bill, Dunning, LedgerEntry, PaymentChannel
-from wuye.billing.services import fees as services
 from wuye.notify.models import Message
 
 D = Decimal

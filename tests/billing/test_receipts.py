@@ -13,8 +13,8 @@ from django.urls import reverse
 from tests.billing.test_fees import at, fee, finance, run
 from tests.pdf_tools import needs_font
 from wuye.base import pdf as pdfkit
+from wuye.billing import services
 from wuye.billing.models import Bill, Payment
-from wuye.billing.services import fees as services
 
 __all__ = ["fee", "finance"]  # fixtures
 D = Decimal

@@ -28,9 +28,9 @@ from openpyxl import load_workbook
 
 from tests.billing.test_fees import at, fee, finance
 from tests.factories import RoomFactory, make_staff
+from wuye.billing import services
 from wuye.billing.models import Bill, BillStatus, ChargeBasis, ChargeItem, EntryKind, LedgerEntry
 from wuye.billing.selectors import reports
-from wuye.billing.services import fees as services
 from wuye.core.choices import DepartmentKind, Role
 
 __all__ = ["fee", "finance"]  # fixtures

@@ -21,8 +21,9 @@ from tests.billing.test_fees import BACKFILL, at, fee, finance, run
 from tests.billing.test_pages import flashed, html
 from tests.factories import OccupancyFactory, RoomFactory
 from wuye import jobs
+from wuye.billing import services
 from wuye.billing.models import Bill, BillingRun, ChargeBasis, ChargeItem, LedgerEntry, Rate
-from wuye.billing.services import fees as services
+from wuye.billing.services import runs
 from wuye.core.choices import Relation
 from wuye.core.exceptions import Conflict
 
@@ -79,13 +80,13 @@ def test_a_queued_run_is_posted_by_the_job_with_its_progress__FEE_04(world, fina
 
 def test_progress_is_recorded_after_every_chunk(world, finance, fee, owned, monkeypatch):
     seen = []
-    post = services._post_charges
+    post = runs._post_charges
 
     def spy(rows, *, run, **kwargs):
         seen.append(BillingRun.objects.get(pk=run.pk).rooms_done)
         return post(rows, run=run, **kwargs)
 
-    monkeypatch.setattr(services, "_post_charges", spy)
+    monkeypatch.setattr(runs, "_post_charges", spy)
     queued = queue(world, finance)
     services.billing_run_execute(chunk=1)  # one room per chunk
     assert seen == [0, 1]  # the first chunk saw none done, the second one
@@ -128,14 +129,14 @@ def test_a_failed_run_records_why_and_the_next_one_still_runs(
     broken = queue(world, finance)
     january = queue(world, finance, period_start=dt.date(2027, 1, 1),
                     period_end=dt.date(2027, 1, 31), due_date=dt.date(2027, 1, 31))  # fmt: skip
-    inputs = services._run_inputs
+    inputs = runs._run_inputs
 
     def fail_december(estate, period_start, *args):
         if period_start.month == 12:
             raise RuntimeError("数据库连接中断")
         return inputs(estate, period_start, *args)
 
-    monkeypatch.setattr(services, "_run_inputs", fail_december)
+    monkeypatch.setattr(runs, "_run_inputs", fail_december)
     assert execute() == 2
     broken.refresh_from_db()
     january.refresh_from_db()

@@ -20,7 +20,7 @@ from tests.complaints.test_desk_pages import receive
 from tests.images import jpeg_bytes
 from tests.repairs.helpers import ARRIVAL, act, report
 from tests.repairs.test_desk_pages import completed
-from wuye.billing.services import fees as billing
+from wuye.billing import services as billing
 
 __all__ = ["fee", "finance"]  # fixtures
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,9 +10,9 @@ from django.urls import reverse
 from tests.billing.test_fees import fee, finance, run
 from tests.browser.helpers import _log_in, _shot
 from tests.factories import make_staff
+from wuye.billing import services
 from wuye.billing.models import Bill, CashierClosing
 from wuye.billing.services import adjustments, parking
-from wuye.billing.services import fees as services
 from wuye.core.choices import DepartmentKind, Role
 
 __all__ = ["fee", "finance"]  # fixtures

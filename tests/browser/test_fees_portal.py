@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from tests.billing.test_fees import fee, finance, run
 from tests.browser.helpers import _log_in, _shot
+from wuye.billing import services
 from wuye.billing.models import Bill, GatewayOrder, Payment
-from wuye.billing.services import fees as services
 
 __all__ = ["fee", "finance"]  # fixtures
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

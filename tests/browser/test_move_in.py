@@ -16,7 +16,7 @@ from tests.browser.helpers import _log_in, _shot
 from tests.factories import make_staff
 from tests.residents.test_move_in import confirm_takeover
 from wuye.billing.models import ChargeBasis, ChargeItem, ChargeKind, Rate
-from wuye.billing.services.fees import payment_record
+from wuye.billing.services import payment_record
 from wuye.core.choices import DepartmentKind, Role
 from wuye.residents import services
 from wuye.residents.models import HouseDefect, MoveIn

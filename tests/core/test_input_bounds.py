@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from tests.factories import make_staff
 from tests.images import photo_of
 from tests.repairs.helpers import ARRIVAL
+from wuye.billing import services as billing
 from wuye.billing.models import (
     Bill,
     ChargeBasis,
@@ -24,7 +25,6 @@ from wuye.billing.models import (
     Rate,
     Refund,
 )
-from wuye.billing.services import fees as billing
 from wuye.billing.services import parking
 from wuye.billing.services.adjustments import bill_one_off
 from wuye.complaints.models import Complaint

@@ -82,7 +82,7 @@ def test_charges_come_from_the_price_list_and_become_a_billing_item_on_acceptanc
     assert (bill.amount, bill.room, bill.source_ref) == (Decimal("60.00"), world.room,
                                                          order.case.number)  # fmt: skip
     assert bill.item.kind == "repair" and "更换水龙头" in bill.description
-    from wuye.billing.services.fees import room_balance
+    from wuye.billing.services import room_balance
 
     assert bill.status == "unpaid" and room_balance(world.room.pk) == Decimal("60.00")
     order.refresh_from_db()

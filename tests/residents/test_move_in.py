@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 from tests.factories import OccupancyFactory, RoomFactory, make_staff
 from tests.pdf_tools import pdf_text as read_pdf
 from wuye.billing.models import Bill, BillStatus, ChargeBasis, ChargeItem, ChargeKind, Rate
-from wuye.billing.services.fees import payment_record
+from wuye.billing.services import payment_record
 from wuye.core.choices import DepartmentKind, Relation, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Occupancy
@@ -395,7 +395,7 @@ def test_fees_must_be_raised_and_paid_before_the_step__MOVEIN_05(
     # The half year is a periodic bill: the estate's runs of those months leave the room out.
     fee = Bill.objects.get(pk=move_in.bills[0])
     assert fee.source_ref == "" and (fee.period_end - fee.period_start).days > 150
-    from wuye.billing.services.fees import billing_run
+    from wuye.billing.services import billing_run
 
     billing_run(estate=move_in.room.estate, period_start=fee.period_start.replace(month=12)
                 if fee.period_start.month < 12 else fee.period_start,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from tests.pdf_tools import pdf_text
 from tests.residents import test_move_in as shared
 from tests.residents.test_move_in import at, documents, owner_move_in, signature_png
-from wuye.billing.services.fees import payment_record
+from wuye.billing.services import payment_record
 from wuye.residents.models import MoveIn, MoveInBatch
 
 # The fixtures of the service tests, used here too.

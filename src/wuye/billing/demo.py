@@ -10,7 +10,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from wuye.billing.services import fees as services
+from wuye.billing import services
 from wuye.billing.services import parking
 
 from .models import Bill, BillStatus, ChargeBasis, ChargeItem, ChargeKind

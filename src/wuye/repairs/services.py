@@ -615,7 +615,7 @@ def _charge(order: RepairOrder, now, user) -> None:
     if order.charge_total <= 0 or order.room_id is None:
         return
     from wuye.billing.models import ChargeKind
-    from wuye.billing.services.fees import bill_from_source
+    from wuye.billing.services import bill_from_source
 
     names = "、".join(order.charges.values_list("name", flat=True))
     bill_from_source(

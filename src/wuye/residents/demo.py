@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from wuye.billing.services.fees import payment_record
+from wuye.billing.services import payment_record
 
 from . import services
 

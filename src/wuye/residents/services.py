@@ -659,13 +659,13 @@ def move_in_fee_lines(move_in: MoveIn, today: dt.date | None = None) -> list[Fee
     property-fee item of the room's use, and the decoration deposit (the estate's deposit
     item). ValidationError when the estate has none configured."""
     from wuye.billing.models import ChargeBasis, ChargeItem, ChargeKind
-    from wuye.billing.services.fees import (
+    from wuye.billing.services import (
         PERIODIC,
-        _coverage,
-        _uncovered,
+        billed_coverage,
         billing_period,
         periodic_amount,
         rate_at,
+        uncovered_spans,
     )
 
     estate = move_in.batch.estate
@@ -683,8 +683,8 @@ def move_in_fee_lines(move_in: MoveIn, today: dt.date | None = None) -> list[Fee
         if rate is None:
             continue
         # The days other bills of the item already charge are not charged again (FEE-04).
-        other = _coverage([room.pk], [item.pk], start, end).get((room.pk, item.pk))
-        spans = _uncovered([(start, end)], other) if other else [(start, end)]
+        other = billed_coverage([room.pk], [item.pk], start, end).get((room.pk, item.pk))
+        spans = uncovered_spans([(start, end)], other) if other else [(start, end)]
         amount = periodic_amount(
             basis=item.basis, rate=rate.amount, area=room.area, units=0, period_start=start,
             period_end=end, spans=spans,
@@ -722,7 +722,7 @@ def move_in_fees_raise(*, move_in: MoveIn | int, by) -> MoveIn:
     decoration deposit) through billing, once: a second call returns the bills made. The
     cashier then collects them on the room's ledger."""
     from wuye.billing.models import ChargeItem, ChargeKind
-    from wuye.billing.services.fees import bill_from_source, bill_room_period, billing_period
+    from wuye.billing.services import bill_from_source, bill_room_period, billing_period
 
     actor = _actor(by)
     qs = move_in_list(actor=actor).select_for_update(no_key=True, of=("self",)).order_by()

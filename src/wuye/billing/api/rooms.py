@@ -29,9 +29,9 @@ from wuye.base.api import (
     When,
     paginated,
 )
+from wuye.billing import services
 from wuye.billing.models import Bill, BillingRun, BillingSettings, Dunning, DunningKind, LedgerEntry
-from wuye.billing.selectors.fees import may_read_fees, overdue_sum, receipt_number
-from wuye.billing.services import fees as services
+from wuye.billing.selectors.fees import exact_sum, may_read_fees, overdue_sum, receipt_number
 from wuye.billing.services import notices, parking
 from wuye.core.models import Room
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates, visible_rooms
@@ -148,13 +148,13 @@ def ledger(request: HttpRequest, room_id: IdParam, limit: int = 100):
     _actor, room = _room(request, room_id)
     limit = min(max(limit, 1), 500)
     entries = list(LedgerEntry.objects.filter(room=room).order_by("-at", "-id")[:limit])
-    today = services._today(room.estate, timezone.now())
+    today = services.estate_today(room.estate, timezone.now())
     figures = Room.objects.filter(pk=room.pk).annotate(
         overdue=overdue_sum(today, overdue=True), upcoming=overdue_sum(today, overdue=False)
     ).values("overdue", "upcoming").get()  # fmt: skip
     return {"room": room.pk, "balance": services.room_balance(room.pk),
-            "overdue": services._sum(figures["overdue"]),
-            "upcoming": services._sum(figures["upcoming"]),
+            "overdue": exact_sum(figures["overdue"]),
+            "upcoming": exact_sum(figures["upcoming"]),
             "entries": list(reversed(entries))}  # fmt: skip
 
 

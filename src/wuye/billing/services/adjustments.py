@@ -40,7 +40,8 @@ from wuye.billing.models import (
     LedgerEntry,
     Refund,
 )
-from wuye.billing.services import fees as services
+from wuye.billing.services.common import _actor, _check_finance, _lock, estate_today, money
+from wuye.billing.services.payments import credit_apply
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Room
@@ -77,13 +78,13 @@ def bill_one_off(
 ) -> Bill:
     """临时收费: one bill for a deposit or a one-off item (FEE-01/04), with its ledger entry;
     numbered LS-<day>-<n> so it is never made twice by a double submit of the same form."""
-    actor = services._actor(by)
-    services._check_finance(actor, room.estate)
+    actor = _actor(by)
+    _check_finance(actor, room.estate)
     if not one_off_items(room.estate_id).filter(pk=item.pk).exists():
         raise ValidationError({"item": [_("请选择本项目的按次收费项目")]})
-    amount = services.money(amount)
+    amount = money(amount)
     now = timezone.now()
-    today = services._today(room.estate, now)
+    today = estate_today(room.estate, now)
     check_date(due_date, field="due_date", label=_("缴费截止日"))
     if due_date < today:
         raise ValidationError({"due_date": [_("缴费截止日不能早于今天")]})
@@ -95,7 +96,7 @@ def bill_one_off(
         source_ref=case_number_next(estate=room.estate, prefix="LS", at=now), created_at=now,
     )  # fmt: skip
     _entry(bill, EntryKind.CHARGE, amount, bill.description, actor, now)
-    services.credit_apply(room_id=room.pk, at=now)
+    credit_apply(room_id=room.pk, at=now)
     return bill
 
 
@@ -124,8 +125,8 @@ def adjustment_request(
     *, bill: Bill, kind: str, reason: str, by, new_amount=None
 ) -> BillAdjustment:
     """Ask to void a bill, correct its amount or give back a deposit (finance: FEE-02/07)."""
-    actor = services._actor(by)
-    services._check_finance(actor, bill.estate)
+    actor = _actor(by)
+    _check_finance(actor, bill.estate)
     if kind not in AdjustmentKind.values:
         raise ValidationError({"kind": [_("请选择调整类型")]})
     reason = (reason or "").strip()
@@ -137,7 +138,7 @@ def adjustment_request(
     if kind == AdjustmentKind.CORRECT:
         if new_amount in (None, ""):
             raise ValidationError({"new_amount": [_("请填写更正后的金额")]})
-        amount = services.money(new_amount, "new_amount")
+        amount = money(new_amount, "new_amount")
         if amount == bill.amount:
             raise ValidationError({"new_amount": [_("更正后的金额与原金额相同")]})
     if kind == AdjustmentKind.DEPOSIT_RETURN:
@@ -157,7 +158,7 @@ def adjustment_request(
 @transaction.atomic
 def adjustment_decide(*, adjustment: BillAdjustment, approve: bool, by, note: str = ""):
     """The second person approves (the ledger gets the reversing entries) or rejects."""
-    actor = services._actor(by)
+    actor = _actor(by)
     adjustment = BillAdjustment.objects.select_for_update().get(pk=adjustment.pk)
     bill = Bill.objects.select_related("item", "estate", "room").get(pk=adjustment.bill_id)
     if not may_approve(actor, bill.estate_id):
@@ -176,7 +177,7 @@ def adjustment_decide(*, adjustment: BillAdjustment, approve: bool, by, note: st
             raise ValidationError({"note": [_("驳回时请填写意见")]})
         adjustment.status = ApprovalStatus.REJECTED
     else:
-        services._lock(Room, bill.room_id)  # one writer of the room's account at a time
+        _lock(Room, bill.room_id)  # one writer of the room's account at a time
         bill = (
             Bill.objects.select_for_update()
             .select_related("item", "estate", "room")
@@ -194,7 +195,7 @@ def adjustment_decide(*, adjustment: BillAdjustment, approve: bool, by, note: st
     adjustment.decided_by, adjustment.decided_at, adjustment.decision_note = actor.user, now, note
     adjustment.save()
     if approve and adjustment.kind == AdjustmentKind.CORRECT:
-        services.credit_apply(room_id=bill.room_id, at=now)  # prepaid credit settles the new bill
+        credit_apply(room_id=bill.room_id, at=now)  # prepaid credit settles the new bill
     return adjustment
 
 
@@ -240,7 +241,7 @@ def _return_deposit(bill: Bill, adjustment: BillAdjustment, actor, now) -> None:
 @transaction.atomic
 def refund_reject(*, refund, by):
     """The approver turns a refund request down: nothing is written to the ledger."""
-    actor = services._actor(by)
+    actor = _actor(by)
     refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund.pk)
     if not may_approve(actor, refund.payment.estate_id):
         if refund.payment.estate_id not in actor.estate_ids and not actor.is_superuser:

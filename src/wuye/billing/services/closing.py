@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuye.billing.models import ZERO, CashierClosing, Payment, PaymentChannel
-from wuye.billing.services import fees as services
+from wuye.billing.selectors.fees import exact_sum as _sum
+from wuye.billing.services.common import _actor, _check_finance, _lock, estate_today
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate
 from wuye.core.validators import check_field_text
@@ -75,7 +76,7 @@ def day_totals(estate: Estate, day: dt.date, cashier=None) -> DayTotals:
         .values("channel")
         .annotate(n=Count("id"), s=Sum("amount"))
     )
-    return DayTotals({r["channel"]: (r["n"], services._sum(r["s"])) for r in rows})
+    return DayTotals({r["channel"]: (r["n"], _sum(r["s"])) for r in rows})
 
 
 def _counted(value) -> Decimal:
@@ -96,15 +97,15 @@ def cashier_close(
 ) -> CashierClosing:
     """Close the caller's own day: the totals by channel are taken from the payments recorded,
     the cash counted is compared with the cash recorded (长款 over, 短款 short)."""
-    actor = services._actor(by)
-    services._check_finance(actor, estate)
+    actor = _actor(by)
+    _check_finance(actor, estate)
     counted = _counted(cash_counted)
     now = timezone.now()
-    if day > services._today(estate, now):
+    if day > estate_today(estate, now):
         raise ValidationError({"day": [_("不能为将来的日期日结")]})
     difference = None
     # The same lock payment_record takes for this cashier: no payment slips in meanwhile.
-    services._lock(get_user_model(), actor.user.pk)
+    _lock(get_user_model(), actor.user.pk)
     if CashierClosing.objects.filter(estate=estate, cashier=actor.user, day=day).exists():
         raise Conflict(_("%(day)s 已日结") % {"day": day.isoformat()}, code="already_closed")
     totals = day_totals(estate, day, actor.user)

@@ -26,8 +26,10 @@ from wuye.billing.models import (
     MeterKind,
     MeterReading,
 )
-from wuye.billing.services import fees as services
 from wuye.billing.services import meters
+from wuye.billing.services.charges import charge_item_get_or_create
+from wuye.billing.services.common import _actor, _check_finance, _lock
+from wuye.billing.services.payments import _rooms_with_credit, credit_apply
 from wuye.core.models import Estate
 
 ITEM_NAMES = {MeterKind.WATER: "水费", MeterKind.ELECTRICITY: "电费"}
@@ -48,7 +50,7 @@ class MeteredPlan:
 
 
 def utility_item(estate: Estate, kind: str) -> ChargeItem:
-    return services.charge_item_get_or_create(
+    return charge_item_get_or_create(
         estate=estate, kind=ChargeKind.UTILITY, name=ITEM_NAMES[kind], basis=ChargeBasis.METERED
     )
 
@@ -87,14 +89,14 @@ def metered_plan(estate: Estate, month: dt.date) -> MeteredPlan:
 def metered_bill(*, estate: Estate, month: dt.date, due_date: dt.date, by) -> int:
     """Bill the month's room meters (finance, FEE-04). Refused while an active room meter is
     unread (a home would be billed later than its neighbours). Returns the bills made."""
-    actor = services._actor(by)
-    services._check_finance(actor, estate)
+    actor = _actor(by)
+    _check_finance(actor, estate)
     month = meters.month_start(month)
     if month > meters.current_month(estate):
         raise ValidationError({"month": [_("不能为将来的月份出账单")]})
     if due_date < month:
         raise ValidationError({"due_date": [_("缴费截止日不能早于账单月份")]})
-    services._lock(Estate, estate.pk)  # one run of the estate at a time
+    _lock(Estate, estate.pk)  # one run of the estate at a time
     plan = metered_plan(estate, month)
     if plan.missing:
         raise ValidationError({"month": [
@@ -102,7 +104,7 @@ def metered_bill(*, estate: Estate, month: dt.date, due_date: dt.date, by) -> in
                 "codes": "、".join(m.code for m in plan.missing[:20])}
         ]})  # fmt: skip
     now = timezone.now()
-    credit_rooms = set(services._rooms_with_credit(estate))  # before the new charges hide it
+    credit_rooms = set(_rooms_with_credit(estate))  # before the new charges hide it
     made, billed = 0, set()
     for (room_id, kind), (usage, amount, _label) in plan.rows.items():
         if amount <= 0:
@@ -123,5 +125,5 @@ def metered_bill(*, estate: Estate, month: dt.date, due_date: dt.date, by) -> in
     # Prepaid credit settles the new bills: only rooms that have some (one query, not one
     # settlement per billed room), as billing runs do.
     for room_id in credit_rooms & billed:
-        services.credit_apply(room_id=room_id, at=now)
+        credit_apply(room_id=room_id, at=now)
     return made

@@ -61,7 +61,10 @@ from wuye.billing.models import (
     SharedCostKind,
     SharedCostLine,
 )
-from wuye.billing.services import fees as services
+from wuye.billing.services.charges import charge_item_get_or_create
+from wuye.billing.services.common import _actor, _lock, estate_today, money
+from wuye.billing.services.payments import _rooms_with_credit, credit_apply
+from wuye.billing.services.runs import _ownership
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Building, Estate, Room
@@ -157,7 +160,7 @@ def parse_month(text: str | None) -> dt.date | None:
 
 
 def current_month(estate: Estate) -> dt.date:
-    return month_start(services._today(estate, timezone.now()))
+    return month_start(estate_today(estate, timezone.now()))
 
 
 def _check_month(estate: Estate, period: dt.date, field_name: str = "period") -> dt.date:
@@ -200,7 +203,7 @@ def meter_save(
 ) -> Meter:
     """Add a meter (``meter=None``) or change one. A building's meter is shared by that
     building's rooms; without building or room it is the whole estate's."""
-    actor = services._actor(by)
+    actor = _actor(by)
     _check(
         actor,
         estate.pk,
@@ -385,7 +388,7 @@ def meter_reading_record(
 
 
 def _record(*, meter, period, reading, by, confirm, note, start, source) -> MeterReading:
-    actor = services._actor(by)
+    actor = _actor(by)
     _check(
         actor,
         meter.estate_id,
@@ -590,7 +593,7 @@ def meter_reading_import(
     """Import a month's readings: every row is checked, and all are recorded or none (one
     transaction). Flagged rows (below the previous reading, a jump) pass only with ``confirm``
     and a note (the row's own note, else the form's)."""
-    actor = services._actor(by)
+    actor = _actor(by)
     _check(
         actor,
         estate.pk,
@@ -668,7 +671,7 @@ def meter_reading_import(
 def _owned_rooms(estate: Estate, month: dt.date) -> list[tuple[int, Decimal, int]]:
     """The rooms billed for the month: owned on any day of it, as the property-fee run decides.
     (room_id, area, building_id) in roster order."""
-    spans = services._ownership(estate, month, month_end(month))
+    spans = _ownership(estate, month, month_end(month))
     return [
         row
         for row in Room.objects.filter(estate=estate)
@@ -748,7 +751,7 @@ def disclosure_prepare(
 ) -> SharedCostDisclosure:
     """The month's draft from the common meters' readings (made, or its meter lines
     recomputed); the manual lines stay."""
-    actor = services._actor(by)
+    actor = _actor(by)
     _check(
         actor, estate.pk, may_prepare_disclosure(actor), _("只有财务人员或企业高层可以编制公摊费用")
     )
@@ -756,7 +759,7 @@ def disclosure_prepare(
     if method is not None and method not in ("area", "household"):
         raise ValidationError({"method": [_("请选择分摊方式")]})
     with transaction.atomic():
-        services._lock(Estate, estate.pk)
+        _lock(Estate, estate.pk)
         disclosure = SharedCostDisclosure.objects.filter(estate=estate, month=month).first()
         if disclosure is None:
             disclosure = SharedCostDisclosure.objects.create(
@@ -800,7 +803,7 @@ def _locked_draft(disclosure: SharedCostDisclosure, actor: Actor) -> SharedCostD
 def disclosure_update(
     *, disclosure: SharedCostDisclosure, by, method: str, note: str = ""
 ) -> SharedCostDisclosure:
-    actor = services._actor(by)
+    actor = _actor(by)
     disclosure = _locked_draft(disclosure, actor)
     if method not in ("area", "household"):
         raise ValidationError({"method": [_("请选择分摊方式")]})
@@ -822,7 +825,7 @@ def disclosure_line_add(
     building: Building | None = None,
 ) -> SharedCostLine:
     """A shared cost without a meter (电梯费, other costs) with its amount."""
-    actor = services._actor(by)
+    actor = _actor(by)
     disclosure = _locked_draft(disclosure, actor)
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
@@ -833,7 +836,7 @@ def disclosure_line_add(
     elif len(name) > 60:
         errors["name"] = [_("名称不能超过 60 个字")]
     try:
-        amount = services.money(amount)
+        amount = money(amount)
     except ValidationError as error:
         errors.update(error.message_dict)
     if building is not None and building.estate_id != disclosure.estate_id:
@@ -849,7 +852,7 @@ def disclosure_line_add(
 
 @transaction.atomic
 def disclosure_line_remove(*, line: SharedCostLine, by) -> None:
-    actor = services._actor(by)
+    actor = _actor(by)
     disclosure = _locked_draft(line.disclosure, actor)
     if line.meter_id is not None:
         raise ValidationError({"line": [_("表计用量来自抄表，请更正读数后重新计算")]})
@@ -913,7 +916,7 @@ def shared_item(estate: Estate) -> ChargeItem:
         .order_by("-is_active", "pk")
         .first()
     )
-    return item or services.charge_item_get_or_create(
+    return item or charge_item_get_or_create(
         estate=estate,
         kind=ChargeKind.SHARED_UTILITY,
         name=SHARED_ITEM_NAME,
@@ -972,7 +975,7 @@ def disclosure_publish(
     from wuye.notify.choices import Channel, NoticeCategory
     from wuye.notify.notices import notice_create
 
-    actor = services._actor(by)
+    actor = _actor(by)
     _check(
         actor,
         disclosure.estate_id,
@@ -1013,7 +1016,7 @@ def disclosure_publish(
                 }
             )
         _recompute(disclosure)
-        credit_rooms = set(services._rooms_with_credit(estate))  # before the new charges
+        credit_rooms = set(_rooms_with_credit(estate))  # before the new charges
         shares = disclosure_shares(disclosure)
         if sum(shares.values(), ZERO) != disclosure.total:  # cannot happen: largest remainder
             raise RuntimeError("shares do not add up to the total")
@@ -1072,7 +1075,7 @@ def disclosure_publish(
         )
     billed = {b.room_id for b in created}
     for room_id in credit_rooms & billed:
-        services.credit_apply(room_id=room_id, at=now)
+        credit_apply(room_id=room_id, at=now)
     return disclosure
 
 

@@ -20,12 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuye.billing.models import ZERO, Bill, BillStatus, LetterMethod, NoticeLetter
-from wuye.billing.services import fees as services
+from wuye.billing.services.common import NOTICE_DAYS, _actor, estate_today
 from wuye.core.choices import DepartmentKind, Relation, Role
 from wuye.core.models import Estate, Occupancy
 from wuye.core.validators import check_field_text
-
-NOTICE_DAYS = services.NOTICE_DAYS  # FEE-05
 
 
 def may_send_notices(actor) -> bool:
@@ -110,7 +108,7 @@ def letters_due(
 
 
 def _check_sender(estate: Estate, by):
-    actor = services._actor(by)
+    actor = _actor(by)
     if not actor.is_superuser and estate.pk not in actor.estate_ids:
         raise Http404
     if not may_send_notices(actor):
@@ -180,4 +178,4 @@ def letter_delivery_record(
 
 def default_due_by(estate: Estate) -> dt.date:
     """FEE-05: bills due within the next 15 days."""
-    return services._today(estate, timezone.now()) + dt.timedelta(days=NOTICE_DAYS)
+    return estate_today(estate, timezone.now()) + dt.timedelta(days=NOTICE_DAYS)

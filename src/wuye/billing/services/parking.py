@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from wuye.billing.models import ZERO, ParkingRule
-from wuye.billing.services import fees as services
+from wuye.billing.services.common import _actor, _check_finance
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate
 from wuye.core.validators import check_date
@@ -53,8 +53,8 @@ def parking_rule_set(
     *, estate: Estate, free_minutes, per_hour, daily_cap, effective_from: dt.date, by
 ) -> ParkingRule:
     """A new rule from a date on; earlier stays keep the rule of their day (FEE-01/04)."""
-    actor = services._actor(by)
-    services._check_finance(actor, estate)
+    actor = _actor(by)
+    _check_finance(actor, estate)
     try:
         free = int(free_minutes)
     except (TypeError, ValueError):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from wuye.base.pages import paginate
 from wuye.base.xlsx import dated_filename, xlsx_response
+from wuye.billing import services
 from wuye.billing.models import (
     AdjustmentKind,
     ApprovalStatus,
@@ -37,7 +38,6 @@ from wuye.billing.models import (
 )
 from wuye.billing.selectors.fees import may_collect, receipt_number, tz_of
 from wuye.billing.services import adjustments, closing, metered, meters, notices, parking
-from wuye.billing.services import fees as services
 from wuye.billing.views.rooms import _require_reader, fees_page, room_for_fees
 from wuye.core.exceptions import Conflict
 from wuye.core.forms import add_service_errors
@@ -249,7 +249,7 @@ def refund_new(request, room_pk: int):
     room = room_for_fees(request, room_pk)
     if not may_collect(actor_for(request.user)):
         raise PermissionDenied(_("只有财务人员可以申请退款"))
-    credits = services._unallocated(room.pk)
+    credits = services.unallocated_payments(room.pk)
     form = RefundForm(request.POST or None, credits=credits)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -320,7 +320,7 @@ def one_off_new(request, room_pk: int):
     room = room_for_fees(request, room_pk)
     if not may_collect(actor_for(request.user)):
         raise PermissionDenied(_("只有财务人员或企业高层可以办理收费"))
-    today = services._today(room.estate, timezone.now())
+    today = services.estate_today(room.estate, timezone.now())
     form = OneOffForm(request.POST or None, estate=room.estate, initial={"due_date": today})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -364,7 +364,7 @@ def closing_day(request, estate: Estate):
     """收银日结: my money of the day by channel, and the closing form."""
     actor = actor_for(request.user)
     can_close = may_collect(actor)
-    today = services._today(estate, timezone.now())
+    today = services.estate_today(estate, timezone.now())
     day = min(_parse_day(request.GET.get("day") or request.POST.get("day"), today), today)
     form = ClosingForm(request.POST or None)
     if request.method == "POST":
@@ -425,7 +425,7 @@ def _closing_rows(estate: Estate, start: dt.date, end: dt.date):
 @fees_page
 def closing_list(request, estate: Estate):
     """日结记录: every cashier's closings of a period, by channel; .xlsx for the accounts."""
-    today = services._today(estate, timezone.now())
+    today = services.estate_today(estate, timezone.now())
     end = _parse_day(request.GET.get("end"), today)
     start = _parse_day(request.GET.get("start"), end - dt.timedelta(days=30))
     if start > end:
@@ -503,7 +503,7 @@ def parking_rules(request, estate: Estate):
     """临时停车收费规则 and the fee calculator (GET with entered_at/left_at)."""
     actor = actor_for(request.user)
     can_edit = may_collect(actor)
-    today = services._today(estate, timezone.now())
+    today = services.estate_today(estate, timezone.now())
     form = ParkingRuleForm(request.POST or None, initial={"effective_from": today})
     if request.method == "POST":
         if not can_edit:
@@ -568,7 +568,7 @@ class LetterDeliveryForm(forms.Form):
 
 def _letters_page(request, estate: Estate, *, delivery_form=None, status=200):
     actor = actor_for(request.user)
-    today = services._today(estate, timezone.now())
+    today = services.estate_today(estate, timezone.now())
     due_by = _parse_day(request.GET.get("due_by"), notices.default_due_by(estate))
     building = request.GET.get("building") or ""
     building_id = int(building) if building.isdigit() else None
@@ -594,7 +594,7 @@ def notice_letters(request, estate: Estate):
     """The rooms whose bills fall due within 15 days (FEE-05) and the printed 《缴费通知单》:
     by default the rooms still owed a written notice (no SMS/app notice, no letter recorded);
     printing (POST) records the letter (who, when) and shows one A4 letter per room."""
-    today = services._today(estate, timezone.now())
+    today = services.estate_today(estate, timezone.now())
     if request.method != "POST":
         return _letters_page(request, estate)
     due_by = _parse_day(request.POST.get("due_by"), notices.default_due_by(estate))

@@ -41,6 +41,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wuye.base.pages import excel_time, paginate, render_list, wants_fragment
 from wuye.base.xlsx import dated_filename, xlsx_response
+from wuye.billing import services
 from wuye.billing.models import (
     ZERO,
     Bill,
@@ -52,8 +53,7 @@ from wuye.billing.models import (
     DunningStatus,
     LawyerLetterVia,
 )
-from wuye.billing.selectors.fees import OPEN, may_collect, room_order, tz_of
-from wuye.billing.services import fees as services
+from wuye.billing.selectors.fees import OPEN, exact_sum, may_collect, room_order, tz_of
 from wuye.billing.views.rooms import _require_reader, fees_page, room_for_fees
 from wuye.core.choices import Relation, Role
 from wuye.core.exceptions import Conflict
@@ -192,7 +192,7 @@ def decorate_debtors(rooms: list[Room], today: dt.date) -> list[Room]:
     for dunning in Dunning.objects.filter(room__in=rooms).order_by("-created_at", "-id"):
         dunnings.setdefault(dunning.room_id, []).append(dunning)
     for room in rooms:
-        room.owed = services._sum(room.owed)
+        room.owed = exact_sum(room.owed)
         room.days = (today - room.oldest).days
         room.bucket = bucket_of(room.days)
         room.bucket_label = BUCKET_LABELS[room.bucket]
@@ -527,7 +527,7 @@ def _decorate_letters(letters: list[Dunning], estate: Estate, today: dt.date) ->
         letter.bill_rows = [bills[pk] for pk in letter.bills if pk in bills]
         for bill in letter.bill_rows:
             bill.days = (today - bill.due_date).days
-        letter.owed_now = services._sum(owed_now.get(letter.room_id))
+        letter.owed_now = exact_sum(owed_now.get(letter.room_id))
         letter.days = (today - letter.oldest_due).days
         letter.reminder = reminders.get((letter.room_id, letter.oldest_due))
         letter.owner_names = "、".join(o.resident.name for o in letter.room.owners)

@@ -8,7 +8,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from wuye.billing.services import fees as services
+from wuye.billing import services
 from wuye.core.lockout import client_address
 
 log = logging.getLogger("wuye.billing")

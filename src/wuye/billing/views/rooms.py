@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from wuye.base.pages import paginate, render_list
+from wuye.billing import services
 from wuye.billing.models import (
     ZERO,
     Allocation,
@@ -52,6 +53,7 @@ from wuye.billing.models import (
 from wuye.billing.selectors.fees import (
     OPEN,
     estate_arrears,
+    exact_sum,
     may_collect,
     may_read_fees,
     overdue_sum,
@@ -59,7 +61,6 @@ from wuye.billing.selectors.fees import (
     room_order,
     tz_of,
 )
-from wuye.billing.services import fees as services
 from wuye.core.choices import Relation
 from wuye.core.exceptions import Conflict
 from wuye.core.forms import add_service_errors
@@ -147,7 +148,7 @@ def room_list(request, estate: Estate):
     """收费台账: the estate's rooms and their balance; typing "1-2-301" finds a room."""
     q = request.GET.get("q", "").strip()
     arrears = request.GET.get("arrears") == "1"
-    today = services._today(estate, timezone.now())
+    today = services.estate_today(estate, timezone.now())
     rooms = (
         Room.objects.filter(estate=estate)
         .select_related("building", "unit")
@@ -200,13 +201,13 @@ def _room_export(estate: Estate, rooms):
                _("预存（元）"), _("未缴账单（张）")]  # fmt: skip
     rows = []
     for room in rooms.iterator(chunk_size=2000):
-        balance = services._sum(room.balance)
+        balance = exact_sum(room.balance)
         rows.append([
             room.label,
             separator.join(o.resident.name for o in room.owners),
             room.area,
-            services._sum(room.overdue),
-            services._sum(room.upcoming),
+            exact_sum(room.overdue),
+            exact_sum(room.upcoming),
             -balance if balance < 0 else ZERO,
             room.open_bills,
         ])  # fmt: skip

@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from wuye.base.pages import paginate, render_list, wants_fragment
+from wuye.billing import services
 from wuye.billing.models import BillingRun, BillingRunStatus, ChargeBasis, ChargeItem, ChargeKind
 from wuye.billing.selectors.fees import may_collect
-from wuye.billing.services import fees as services
 from wuye.billing.views.rooms import fees_page
 from wuye.core.choices import RoomUse
 from wuye.core.exceptions import Conflict
