@@ -317,8 +317,8 @@ def test_the_forms_download_as_pdf_once_their_step_is_done__MOVEIN_04_06(
     assert early.status_code == 409 and early.json()["error"]["code"] == "invalid_state"
     assert get(client, world.agent.user, f"{base}/inspection.pdf").status_code == 409
     shared.up_to_fees_paid(world, move_in, cashier)
-    services.move_in_act(move_in=move_in, action="inspect", by=world.tech.user,
-                         data={"defects": [{"location": "厨房", "description": "瓷砖破损"}]})  # fmt: skip
+    defects = {"defects": [{"location": "厨房", "description": "瓷砖破损"}]}
+    services.move_in_act(move_in=move_in, action="inspect", by=world.tech.user, data=defects)
     for name in ("application.pdf", "inspection.pdf"):
         r = get(client, world.agent.user, f"{base}/{name}")
         assert r.status_code == 200 and r["Content-Type"] == "application/pdf"

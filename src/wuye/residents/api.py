@@ -94,7 +94,7 @@ def _aware(value: dt.datetime, zone: ZoneInfo) -> dt.datetime:
 # --- Shared output pieces -----------------------------------------------------------------------
 
 
-class ClockOut(Schema):
+class MoveInClockOut(Schema):
     """One clock of a case, as the pages colour it."""
 
     key: str = Field(..., examples=["rectify"])
@@ -112,7 +112,7 @@ def _clocks(clocks) -> list:
     return selectors.clock_view(clocks, timezone.now())
 
 
-class CaseRef(Schema):
+class MoveInCaseRef(Schema):
     case: int = Field(..., examples=[41])
     number: str = Field(..., examples=["XQ-20260930-0001"])
     status: str = Field(..., examples=["open"])
@@ -129,7 +129,7 @@ def _case_ref(case) -> dict | None:
 # --- Batches (MOVEIN-03) ------------------------------------------------------------------------
 
 
-class BatchIn(Schema):
+class MoveInBatchIn(Schema):
     """A batch of one building (入住批次): when, where, what to bring and what to pay. A time
     without an offset is the estate's local time."""
 
@@ -144,7 +144,7 @@ class BatchIn(Schema):
     fees: Text = Field(..., max_length=2000, examples=["半年物业服务费、装修押金"])
 
 
-class BatchOut(Schema):
+class MoveInBatchOut(Schema):
     id: int
     estate: int = Field(..., alias="estate_id")
     building: int = Field(..., alias="building_id")
@@ -169,7 +169,7 @@ class BatchOut(Schema):
         return str(BatchStatus(obj.status).label)
 
 
-class OwnerOut(Schema):
+class MoveInOwnerOut(Schema):
     """An owner of the batch's building: told or not, and their move-in."""
 
     room: int = Field(..., alias="room_id")
@@ -209,13 +209,15 @@ class OwnerOut(Schema):
         return str(obj.status_label)
 
 
-class BatchDetailOut(BatchOut):
+class MoveInBatchDetailOut(MoveInBatchOut):
     notice_deadline: dt.date = Field(..., description="入住通知最晚发出日期（MOVEIN-03）")
     notice_late: bool = Field(..., description="已来不及提前 7 天发出通知")
     takeover_confirmed: bool = Field(..., description="楼栋已通过接管验收（TAKEOVER-15）")
     unnotified: int = Field(..., description="尚未通知的业主")
-    vehicle_guidance: CaseRef | None = Field(None, description="秩序部的车辆引导任务（MOVEIN-01）")
-    owners: list[OwnerOut]
+    vehicle_guidance: MoveInCaseRef | None = Field(
+        None, description="秩序部的车辆引导任务（MOVEIN-01）"
+    )
+    owners: list[MoveInOwnerOut]
 
 
 def _batch(actor: Actor, batch_id: int) -> MoveInBatch:
@@ -223,7 +225,7 @@ def _batch(actor: Actor, batch_id: int) -> MoveInBatch:
     return get_or_404(selectors.batch_progress(services.batch_list(actor=actor)), batch_id)
 
 
-@router.get("/movein/batches", response={200: list[BatchOut], **ROLE_READ_ERRORS})
+@router.get("/movein/batches", response={200: list[MoveInBatchOut], **ROLE_READ_ERRORS})
 @paginated
 def batch_list(request: HttpRequest, estate: IdParam | None = None, status: Term = "",
                building: IdParam | None = None):  # fmt: skip
@@ -237,8 +239,8 @@ def batch_list(request: HttpRequest, estate: IdParam | None = None, status: Term
     )
 
 
-@router.post("/movein/batches", response={201: BatchDetailOut, **WRITE_ERRORS})
-def batch_create(request: HttpRequest, payload: BatchIn):
+@router.post("/movein/batches", response={201: MoveInBatchDetailOut, **WRITE_ERRORS})
+def batch_create(request: HttpRequest, payload: MoveInBatchIn):
     """新建入住批次 (MOVEIN-03): refused (400) before the building's takeover is confirmed
     (TAKEOVER-15, ``building``) or when its notices could no longer go out 7 days ahead
     (``starts_at``). The desk only."""
@@ -266,7 +268,8 @@ def _batch_detail(actor: Actor, batch_id: int, show: str = "") -> MoveInBatch:
     return batch
 
 
-@router.get("/movein/batches/{int:batch_id}", response={200: BatchDetailOut, **ROLE_READ_ERRORS})
+@router.get("/movein/batches/{int:batch_id}",
+            response={200: MoveInBatchDetailOut, **ROLE_READ_ERRORS})  # fmt: skip
 def batch_detail(request: HttpRequest, batch_id: IdParam, show: Term = ""):
     """One batch: its owners with their notice and move-in, the notice deadline, the takeover
     gate and the order department's vehicle guidance (MOVEIN-01); ``show=unnotified``: only
@@ -275,13 +278,14 @@ def batch_detail(request: HttpRequest, batch_id: IdParam, show: Term = ""):
     return _batch_detail(actor, batch_id, show)
 
 
-class NotifyOut(Schema):
+class MoveInNotifyOut(Schema):
     notified: int = Field(..., description="本次通知的业主", examples=[12])
     by_app: int = Field(..., description="有登录账号、已发站内消息和短信的业主", examples=[9])
     letter_only: int = Field(..., description="只能书面通知的业主", examples=[3])
 
 
-@router.post("/movein/batches/{int:batch_id}/notify", response={200: NotifyOut, **WRITE_ERRORS})
+@router.post("/movein/batches/{int:batch_id}/notify",
+             response={200: MoveInNotifyOut, **WRITE_ERRORS})  # fmt: skip
 def batch_notify(request: HttpRequest, batch_id: IdParam):
     """发出入住通知 (MOVEIN-03): every owner of the building not told yet gets an in-app message
     and an SMS (with a login) and a printed letter; each owner's move-in opens (已通知). 409 once
@@ -294,25 +298,25 @@ def batch_notify(request: HttpRequest, batch_id: IdParam):
             "letter_only": result.letter_only}  # fmt: skip
 
 
-class LetterOut(Schema):
+class MoveInLetterOut(Schema):
     room: int = Field(..., alias="room_id")
     room_label: str = Field(..., alias="room.label", examples=["1栋2单元301室"])
     resident: int = Field(..., alias="resident_id")
     name: str = Field(..., alias="resident.name", examples=["王业主"])
 
 
-class LettersOut(Schema):
+class MoveInLettersOut(Schema):
     """书面通知: the same text for every owner, one letter each."""
 
     batch: int
     title: str = Field(..., examples=["入住通知：1栋第一批入住"])
     body: str
     date: dt.date = Field(..., description="落款日期")
-    letters: list[LetterOut]
+    letters: list[MoveInLetterOut]
 
 
 @router.get("/movein/batches/{int:batch_id}/letters",
-            response={200: LettersOut, **ROLE_READ_ERRORS})  # fmt: skip
+            response={200: MoveInLettersOut, **ROLE_READ_ERRORS})  # fmt: skip
 def batch_letters(request: HttpRequest, batch_id: IdParam):
     """The printed notices (书面通知) of the batch: the notice's title and body (time, place,
     documents, fees, MOVEIN-03) and one letter per owner of the building."""
@@ -351,12 +355,12 @@ class MoveInOut(Schema):
         return mask_mobile(obj.resident.mobile)
 
 
-class ActionOut(Schema):
+class MoveInActionOut(Schema):
     name: str = Field(..., examples=["check_documents"])
     label: str = Field(..., examples=["资料审核"])
 
 
-class EventOut(Schema):
+class MoveInEventOut(Schema):
     at: dt.datetime
     action: str
     actor: str | None
@@ -377,14 +381,14 @@ class MoveInBillOut(Schema):
     due_date: dt.date
 
 
-class FeeLineOut(Schema):
+class MoveInFeeLineOut(Schema):
     kind: str = Field(..., examples=["property_fee"], description="property_fee / deposit")
     item_name: str = Field(..., examples=["物业服务费"])
     description: str
     amount: Decimal
 
 
-class InvoiceOut(Schema):
+class MoveInInvoiceOut(Schema):
     id: int
     number: str = Field(..., examples=["FP00000001"])
     title: str
@@ -398,12 +402,12 @@ class MoveInPaymentOut(Schema):
     channel: str
     receipt_no: str
     received_at: dt.datetime
-    invoice: InvoiceOut | None = Field(
+    invoice: MoveInInvoiceOut | None = Field(
         None, alias="issued_invoice", description="财务已开具的发票；未开具时为空"
     )
 
 
-class DefectOut(Schema):
+class HouseDefectOut(Schema):
     """A problem of the house inspection (房屋验收问题), run as its own case."""
 
     id: int
@@ -417,7 +421,7 @@ class DefectOut(Schema):
     location: str = Field(..., examples=["主卧"])
     description: str = Field(..., examples=["墙面空鼓"])
     created_at: dt.datetime
-    clocks: list[ClockOut]
+    clocks: list[MoveInClockOut]
 
     @staticmethod
     def resolve_status_label(obj) -> str:
@@ -429,8 +433,8 @@ class DefectOut(Schema):
 
 
 class MoveInDetailOut(MoveInOut):
-    clocks: list[ClockOut] = Field(..., alias="clock_rows")
-    actions: list[ActionOut] = Field(..., description="调用者现在可以执行的步骤")
+    clocks: list[MoveInClockOut] = Field(..., alias="clock_rows")
+    actions: list[MoveInActionOut] = Field(..., description="调用者现在可以执行的步骤")
     next_step: str = Field(..., description="按 MOVEIN-02 顺序的下一步", examples=["pay_fees"])
     id_number: str = Field(..., description="资料审核登记的身份证号（脱敏）")
     contract_no: str
@@ -438,7 +442,7 @@ class MoveInDetailOut(MoveInOut):
     emergency_contact: str
     bills: list[MoveInBillOut] = Field(..., alias="bill_rows")
     fees_paid: bool
-    fee_preview: list[FeeLineOut] = Field(..., description="尚未生成账单时，将收取的入住费用")
+    fee_preview: list[MoveInFeeLineOut] = Field(..., description="尚未生成账单时，将收取的入住费用")
     fee_error: str = Field(..., description="无法计算入住费用的原因（未设置收费标准）")
     payments: list[MoveInPaymentOut]
     invoice_pending: int = Field(..., description="尚未开具发票的收款笔数")
@@ -450,8 +454,8 @@ class MoveInDetailOut(MoveInOut):
     revisit_method: str
     satisfaction: int | None
     needs: str
-    defects: list[DefectOut] = Field(..., alias="defect_rows")
-    events: list[EventOut]
+    defects: list[HouseDefectOut] = Field(..., alias="defect_rows")
+    events: list[MoveInEventOut]
 
     @staticmethod
     def resolve_id_number(obj) -> str:
@@ -537,7 +541,7 @@ def move_in_fees(request: HttpRequest, move_in_id: IdParam):
     return _move_in_detail(request, actor, move_in_id)
 
 
-class InvoiceIn(Schema):
+class MoveInInvoiceIn(Schema):
     numbers: list[Text] = Field(
         ..., max_length=50, examples=[["FP00000001"]],
         description="发票号码，每笔待开票的收款一张，按收款顺序",
@@ -549,7 +553,7 @@ class InvoiceIn(Schema):
 
 @router.post("/movein/move-ins/{int:move_in_id}/invoice",
              response={200: MoveInDetailOut, **WRITE_ERRORS})  # fmt: skip
-def move_in_invoice(request: HttpRequest, move_in_id: IdParam, payload: InvoiceIn):
+def move_in_invoice(request: HttpRequest, move_in_id: IdParam, payload: MoveInInvoiceIn):
     """开具发票 of the move-in fees (MOVEIN-05, FEE-06): finance issues the invoice of each
     payment that has none, with the next of ``numbers``; 400 when the count differs, 409 when
     nothing is left to invoice, 403 for anyone but finance."""
@@ -595,12 +599,12 @@ def inspection_pdf(request: HttpRequest, move_in_id: IdParam):
     return pdf_response(content, _("房屋验收记录表-%(n)s.pdf") % {"n": move_in.case.number})
 
 
-class DefectLineIn(Schema):
+class HouseDefectLineIn(Schema):
     location: Text = Field("", max_length=60, examples=["主卧"])
     description: Text = Field("", max_length=200, examples=["墙面空鼓"])
 
 
-class NeedLineIn(Schema):
+class MoveInNeedLineIn(Schema):
     need: Text = Field("", max_length=200, examples=["需要家政保洁服务"])
     department: Text = Field(
         "", max_length=20, examples=["environment"],
@@ -608,7 +612,7 @@ class NeedLineIn(Schema):
     )  # fmt: skip
 
 
-class StepIn(Schema):
+class MoveInStepIn(Schema):
     """The inputs of one step; each step reads only its own (the page's form fields):
 
     - ``check_documents`` (MOVEIN-04/13): ``id_number``, ``contract_no``, ``household``,
@@ -626,7 +630,7 @@ class StepIn(Schema):
     contract_no: Text = Field("", max_length=100, examples=["GF-2026-0301"])
     household: Text = Field("", max_length=1000, examples=["李四（配偶）"])
     emergency_contact: Text = Field("", max_length=200, examples=["李四 13900001111"])
-    defects: list[DefectLineIn] = Field(default_factory=list, max_length=50)
+    defects: list[HouseDefectLineIn] = Field(default_factory=list, max_length=50)
     key_count: int | None = Field(None, ge=0, le=1000, examples=[3])
     access_cards: Text = Field("", max_length=1000, examples=["A0301-1, A0301-2"])
     usage_explained: bool = Field(False, examples=[True])
@@ -634,13 +638,13 @@ class StepIn(Schema):
     covenant: UUID | None = Field(None, description="《业主临时管理规约》签署的附件 id")
     method: Text = Field("", max_length=10, examples=["phone"], description="phone / visit")
     satisfaction: int | None = Field(None, ge=0, le=100, examples=[5], description="1～5 分")
-    needs: list[NeedLineIn] = Field(default_factory=list, max_length=20)
+    needs: list[MoveInNeedLineIn] = Field(default_factory=list, max_length=20)
     attachments: list[UUID] = Field(
         default_factory=list, max_length=20, description="房屋验收的照片（POST /attachments）"
     )
 
 
-def _step_data(action: str, payload: StepIn) -> tuple[dict, list]:
+def _step_data(action: str, payload: MoveInStepIn) -> tuple[dict, list]:
     """The step's data and attachments, as the page's form gives them (pages._step_posted)."""
     if action == "check_documents":
         return {k: getattr(payload, k) for k in ("id_number", "contract_no", "household",
@@ -668,7 +672,7 @@ def _step_data(action: str, payload: StepIn) -> tuple[dict, list]:
 
 @router.post("/movein/move-ins/{int:move_in_id}/{action}",
              response={200: MoveInDetailOut, **WRITE_ERRORS})  # fmt: skip
-def move_in_action(request: HttpRequest, move_in_id: IdParam, action: Term, payload: StepIn):
+def move_in_action(request: HttpRequest, move_in_id: IdParam, action: Term, payload: MoveInStepIn):
     """One step of the owner's move-in — arrive, check_documents, pay_fees, inspect,
     hand_keys, complete, revisit, cancel or comment — with the page's rules: the steps in the
     manual's order (MOVEIN-02, else 409), each by its role (the desk; the inspection by the
@@ -677,7 +681,6 @@ def move_in_action(request: HttpRequest, move_in_id: IdParam, action: Term, payl
     actor = _actor(request, STAFF)
     if action not in {a.name for a in MOVE_IN.actions}:
         raise ApiError(404, "not_found", _("没有这个操作"))
-    services.move_in_get_for_user(request.auth, move_in_id)
     data, files = _step_data(action, payload)
     services.move_in_act(move_in=move_in_id, action=action, by=request.auth, note=payload.note,
                          data=data, attachments=files)  # fmt: skip
@@ -687,7 +690,7 @@ def move_in_action(request: HttpRequest, move_in_id: IdParam, action: Term, payl
 # --- Defects, needs and the dashboard -----------------------------------------------------------
 
 
-@router.get("/movein/defects", response={200: list[DefectOut], **ROLE_READ_ERRORS})
+@router.get("/movein/defects", response={200: list[HouseDefectOut], **ROLE_READ_ERRORS})
 @paginated
 def defect_list(request: HttpRequest, estate: IdParam | None = None, show: Term = "open"):
     """房屋验收问题 with their 7-working-day clocks (MOVEIN-07), the oldest first; ``show``:
@@ -698,7 +701,7 @@ def defect_list(request: HttpRequest, estate: IdParam | None = None, show: Term 
     return qs.select_related("move_in__room__building", "move_in__room__unit")
 
 
-class NeedOut(Schema):
+class MoveInNeedOut(Schema):
     """A need learned at the follow-up visit, routed to a department (MOVEIN-11)."""
 
     id: int
@@ -723,7 +726,7 @@ class NeedOut(Schema):
         return str(DepartmentKind(obj.department).label)
 
 
-@router.get("/movein/needs", response={200: list[NeedOut], **ROLE_READ_ERRORS})
+@router.get("/movein/needs", response={200: list[MoveInNeedOut], **ROLE_READ_ERRORS})
 @paginated
 def need_list(request: HttpRequest, estate: IdParam | None = None,
               department: Term | None = None, show: Term = "open"):  # fmt: skip
@@ -738,15 +741,15 @@ def need_list(request: HttpRequest, estate: IdParam | None = None,
     )  # fmt: skip
 
 
-class DashboardBatchOut(BatchOut):
+class MoveInDashboardBatchOut(MoveInBatchOut):
     owners: int = Field(..., description="楼栋业主数")
 
 
-class RevisitDueOut(MoveInOut):
-    clocks: list[ClockOut] = Field(..., description="入住回访时限（MOVEIN-10）")
+class MoveInRevisitDueOut(MoveInOut):
+    clocks: list[MoveInClockOut] = Field(..., description="入住回访时限（MOVEIN-10）")
 
 
-class TotalsOut(Schema):
+class MoveInTotalsOut(Schema):
     notified: int = Field(..., examples=[24])
     arrived: int = Field(..., examples=[18])
     completed: int = Field(..., examples=[15])
@@ -755,14 +758,14 @@ class TotalsOut(Schema):
     revisits: int = Field(..., description="待回访的入住", examples=[3])
 
 
-class DashboardOut(Schema):
-    totals: TotalsOut
-    batches: list[DashboardBatchOut]
-    defects: list[DefectOut]
-    revisits_due: list[RevisitDueOut]
+class MoveInDashboardOut(Schema):
+    totals: MoveInTotalsOut
+    batches: list[MoveInDashboardBatchOut]
+    defects: list[HouseDefectOut]
+    revisits_due: list[MoveInRevisitDueOut]
 
 
-@router.get("/movein/dashboard", response={200: DashboardOut, **ROLE_READ_ERRORS})
+@router.get("/movein/dashboard", response={200: MoveInDashboardOut, **ROLE_READ_ERRORS})
 def dashboard(request: HttpRequest, estate: IdParam):
     """入住看板 of one estate: owners notified / arrived / completed per batch (the latest 20),
     the open house defects and their clocks (the oldest 50), the revisits due within 3 days of
