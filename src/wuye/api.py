@@ -64,6 +64,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.notify.api.router"),
     ("", "wuye.billing.api.rooms.router"),
     ("", "wuye.handover.api.intervention.router"),
+    ("", "wuye.residents.api.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

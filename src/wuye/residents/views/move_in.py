@@ -9,13 +9,11 @@ Conflict or PermissionDenied becomes a message with its reason, and nothing is c
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import wraps
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
@@ -24,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from wuye.base.pages import due_text, paginate
+from wuye.base.pages import paginate
 from wuye.base.pdf import CJKFontMissing, font_missing_response, pdf_response
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
@@ -33,9 +31,9 @@ from wuye.core.models import Building, Estate
 from wuye.core.scoping import actor_for
 from wuye.core.shortcuts import estate_page, render_local, staff_required
 from wuye.handover.selectors import takeover_confirmed
-from wuye.residents import services
-from wuye.residents.choices import BatchStatus, HouseDefectStatus, MoveInStatus, NoticeChannel
-from wuye.residents.models import MoveIn, MoveInBatch
+from wuye.residents import selectors, services
+from wuye.residents.choices import BatchStatus, MoveInStatus
+from wuye.residents.models import MoveIn
 from wuye.residents.processes import DESK, MOVE_IN, STAFF
 from wuye.workflow.attachments import (
     attachment_store,
@@ -50,9 +48,6 @@ M = MoveInStatus
 # FEE-06: finance issues invoices (its clerks, heads and the executives).
 INVOICERS = (Role.FINANCE_CLERK, Role.DEPARTMENT_HEAD, Role.EXECUTIVE)
 STEPS = ("arrive", "check_documents", "pay_fees", "inspect", "hand_keys", "complete", "revisit")
-ARRIVED = (M.ARRIVED, M.DOCUMENTS_CHECKED, M.FEES_PAID, M.INSPECTED, M.KEYS_HANDED, M.COMPLETED,
-           M.REVISITED)  # fmt: skip
-COMPLETED = (M.COMPLETED, M.REVISITED)
 DEFECT_ROWS = 3
 NEED_ROWS = 2
 
@@ -73,18 +68,6 @@ def movein_page(roles=STAFF):
         return estate_page(wrapper)
 
     return decorator
-
-
-def _clock_view(clocks, now):
-    for c in clocks:
-        running = c.state == "running"
-        c.view_state = (
-            "breach" if c.state == "breached" or (running and c.due_at <= now)
-            else "warn" if running and c.warn_at <= now
-            else "paused" if c.state == "paused" else "ok"
-        )  # fmt: skip
-        c.countdown = due_text(c.due_at, now) if running else ""
-    return clocks
 
 
 def _error_text(error) -> list[str]:
@@ -126,18 +109,14 @@ class BatchForm(forms.Form):
 @movein_page(DESK)
 def batch_list(request, estate: Estate):
     actor = actor_for(request.user)
-    qs = services.batch_list(actor=actor, estate=estate).annotate(
-        owners_notified=Count("notices", distinct=True),
-        arrived=Count("move_ins", filter=Q(move_ins__case__status__in=ARRIVED), distinct=True),
-        completed=Count("move_ins", filter=Q(move_ins__case__status__in=COMPLETED),
-                        distinct=True),
-    )  # fmt: skip
     status = request.GET.get("status", "")
-    if status in BatchStatus.values:
-        qs = qs.filter(status=status)
     building = request.GET.get("building", "")
-    if building.isdigit():
-        qs = qs.filter(building_id=int(building))
+    qs = selectors.batch_list_filtered(
+        actor=actor,
+        estate=estate,
+        status=status,
+        building=int(building) if building.isdigit() else None,
+    )
     buildings = list(Building.objects.filter(estate=estate))
     for b in buildings:
         b.confirmed = takeover_confirmed(b)
@@ -170,33 +149,11 @@ def batch_new(request, estate: Estate):
                         {"form": form, "buildings": buildings}, estate)  # fmt: skip
 
 
-def _batch_facts(batch: MoveInBatch) -> dict:
-    owners = list(services.batch_owners(batch))
-    notices = {(n.room_id, n.resident_id): n for n in batch.notices.all()}
-    move_ins = {(m.room_id, m.resident_id): m for m in batch.move_ins.select_related("case")}
-    for o in owners:
-        o.notice = notices.get((o.room_id, o.resident_id))
-        o.move_in = move_ins.get((o.room_id, o.resident_id))
-        if o.notice:
-            o.channel_labels = "、".join(
-                str(NoticeChannel(c).label) for c in o.notice.channels.split(",") if c
-            )
-        if o.move_in:
-            o.status_label = MOVE_IN.state_label(o.move_in.case.status)
-    return {
-        "owners": owners,
-        "unnotified": [o for o in owners if o.notice is None],
-        "deadline": services.notice_deadline(batch.starts_at, batch.estate),
-        "late": services.notice_late(batch.starts_at, batch.estate),
-        "confirmed": takeover_confirmed(batch.building),
-    }
-
-
 @staff_required
 def batch_detail(request, pk: int):
     _require(request, DESK)
     batch = services.batch_get_for_user(request.user, pk)
-    context = {"batch": batch, **_batch_facts(batch)}
+    context = {"batch": batch, **selectors.batch_facts(batch)}
     # MOVEIN-01: the order department's vehicle guidance, asked for when the notices went out.
     guidance = services.vehicle_guidance_case(batch)
     context["guidance"] = guidance
@@ -232,7 +189,7 @@ def batch_letters(request, pk: int):
     """The printed notices (书面通知), one per owner on its own page."""
     _require(request, DESK)
     batch = services.batch_get_for_user(request.user, pk)
-    facts = _batch_facts(batch)
+    facts = selectors.batch_facts(batch)
     title, body = services.notice_text(batch)
     context = {"batch": batch, "owners": facts["owners"], "title": title, "body": body,
                "today": timezone.localdate()}  # fmt: skip
@@ -242,33 +199,18 @@ def batch_letters(request, pk: int):
 # --- The desk's queue on the day (MOVEIN-01/12) -------------------------------------------------
 
 
-def _current_batch(batches, now):
-    on = [b for b in batches if b.starts_at <= now <= b.ends_at + dt.timedelta(days=1)]
-    return on[0] if on else (batches[0] if batches else None)
-
-
 @movein_page()
 def desk(request, estate: Estate):
     actor = actor_for(request.user)
-    batches = list(services.batch_list(actor=actor, estate=estate).exclude(
-        status=BatchStatus.PLANNED))  # fmt: skip
+    batches = selectors.desk_batches(actor=actor, estate=estate)
     wanted = request.GET.get("batch", "")
-    batch = next((b for b in batches if str(b.pk) == wanted), None) or _current_batch(
+    batch = next((b for b in batches if str(b.pk) == wanted), None) or selectors.current_batch(
         batches, timezone.now()
     )
-    qs = services.move_in_list(actor=actor).filter(batch=batch) if batch else MoveIn.objects.none()
     q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(
-            Q(resident__name__contains=q) | Q(room__number__contains=q)
-            | Q(resident__mobile__endswith=q) | Q(case__number__icontains=q)
-        )  # fmt: skip
     status = request.GET.get("status", "")
-    if status == "waiting":
-        qs = qs.filter(case__status__in=[s for s in ARRIVED if s not in COMPLETED])
-    elif status in M.values:
-        qs = qs.filter(case__status=status)
-    qs = qs.order_by("room__unit__sort", "room__unit__name", "room__number", "resident__name")
+    qs = selectors.desk_move_ins(actor=actor, q=q, status=status)
+    qs = qs.filter(batch=batch) if batch else MoveIn.objects.none()
     page = paginate(request, qs)
     for m in page.object_list:
         m.status_label = MOVE_IN.state_label(m.case.status)
@@ -344,7 +286,7 @@ def _detail(request, move_in: MoveIn, *, errors=None, posted=None, action="", st
             fee_error = " ".join(_error_text(error))
     defects = list(move_in.defects.select_related("case").prefetch_related("case__clocks"))
     for d in defects:
-        d.clocks = _clock_view(list(d.case.clocks.all()), now)
+        d.clocks = selectors.clock_view(list(d.case.clocks.all()), now)
         d.status_label = get_process("house_defect").state_label(d.case.status)
     from wuye.workflow.selectors import case_timeline_labelled as _timeline
 
@@ -352,7 +294,7 @@ def _detail(request, move_in: MoveIn, *, errors=None, posted=None, action="", st
     context = {
         "move_in": move_in, "case": case,
         "status_label": MOVE_IN.state_label(case.status),
-        "clocks": _clock_view(list(case.clocks.all()), now),
+        "clocks": selectors.clock_view(list(case.clocks.all()), now),
         "allowed": allowed,
         "next_step": next((s for s in STEPS if s in allowed), ""),
         "bills": bills, "payments": payments, "fee_preview": fee_preview, "fee_error": fee_error,
@@ -477,18 +419,13 @@ def inspection_pdf_view(request, pk: int):
 @movein_page()
 def defect_list(request, estate: Estate):
     actor = actor_for(request.user)
-    qs = services.house_defect_list(actor=actor).filter(move_in__batch__estate=estate)
     show = request.GET.get("show", "open")
-    if show == "open":
-        qs = qs.exclude(case__status=HouseDefectStatus.CLOSED)
-    elif show == "overdue":
-        qs = qs.filter(case__clocks__state="breached", case__clocks__stopped_at__isnull=True)
-    qs = qs.order_by("created_at", "id").distinct()
+    qs = selectors.house_defects_shown(actor=actor, estate=estate, show=show)
     page = paginate(request, qs)
     now = timezone.now()
     process = get_process("house_defect")
     for d in page.object_list:
-        d.clocks = _clock_view(list(d.case.clocks.all()), now)
+        d.clocks = selectors.clock_view(list(d.case.clocks.all()), now)
         d.status_label = process.state_label(d.case.status)
     context = {"page": page, "show": show, "filtered": show != "open"}
     return render_local(request, "residents/defects.html", context, estate)
@@ -498,16 +435,10 @@ def defect_list(request, estate: Estate):
 def need_list(request, estate: Estate):
     """MOVEIN-11: the needs of the visits, by department (one's own by default)."""
     actor = actor_for(request.user)
-    own = getattr(getattr(actor.staff, "department", None), "kind", "")
-    department = request.GET.get("department", own if own in services.NEED_DEPARTMENTS else "")
-    if department not in services.NEED_DEPARTMENTS:
-        department = ""
-    qs = services.follow_up_list(actor=actor, department=department).filter(
-        move_in__batch__estate=estate
-    )
-    if request.GET.get("show", "open") == "open":
-        qs = qs.filter(case__status="open")
-    page = paginate(request, qs.order_by("-created_at", "-id"))
+    department = selectors.need_department(actor, request.GET.get("department"))
+    qs = selectors.needs_shown(actor=actor, estate=estate, department=department,
+                               show=request.GET.get("show", "open"))  # fmt: skip
+    page = paginate(request, qs)
     context = {
         "page": page, "department": department, "show": request.GET.get("show", "open"),
         "departments": [(k, DepartmentKind(k).label) for k in services.NEED_DEPARTMENTS],
@@ -522,42 +453,7 @@ def need_list(request, estate: Estate):
 def dashboard(request, estate: Estate):
     """Owners notified / arrived / completed per batch, open defects and their clocks, the
     revisits due (MOVEIN-10)."""
-    actor = actor_for(request.user)
-    batches = list(
-        services.batch_list(actor=actor, estate=estate).annotate(
-            notified=Count("notices", distinct=True),
-            arrived=Count("move_ins", filter=Q(move_ins__case__status__in=ARRIVED),
-                          distinct=True),
-            completed=Count("move_ins", filter=Q(move_ins__case__status__in=COMPLETED),
-                            distinct=True),
-            revisited=Count("move_ins", filter=Q(move_ins__case__status=M.REVISITED),
-                            distinct=True),
-        )[:20]
-    )  # fmt: skip
-    for b in batches:
-        b.owners = services.batch_owners(b).count()
-    now = timezone.now()
-    defects = list(
-        services.house_defect_list(actor=actor).filter(move_in__batch__estate=estate)
-        .exclude(case__status=HouseDefectStatus.CLOSED).order_by("created_at")[:50]
-    )  # fmt: skip
-    for d in defects:
-        d.clocks = _clock_view(list(d.case.clocks.all()), now)
-    due = list(
-        services.move_in_list(actor=actor).filter(batch__estate=estate, case__status=M.COMPLETED)
-        .prefetch_related("case__clocks").order_by("case__updated_at")[:50]
-    )  # fmt: skip
-    for m in due:
-        m.clocks = _clock_view([c for c in m.case.clocks.all() if c.key == "revisit"], now)
-    totals = {
-        "notified": sum(b.notified for b in batches),
-        "arrived": sum(b.arrived for b in batches),
-        "completed": sum(b.completed for b in batches),
-        "defects": len(defects),
-        "overdue": sum(1 for d in defects if any(c.view_state == "breach" for c in d.clocks)),
-        "revisits": len(due),
-    }
-    context = {"batches": batches, "defects": defects, "due": due, "totals": totals}
+    context = selectors.dashboard(actor=actor_for(request.user), estate=estate)
     return render_local(request, "residents/dashboard.html", context, estate)
 
 
