@@ -32,13 +32,10 @@ from wuye.web.pdf import CJKFontMissing, font_missing_response, pdf_response
 from wuye.web.shortcuts import (
     due_text,
     estate_page,
-    estate_tz,
-    excel_time,
     paginate,
     staff_required,
 )
 from wuye.web.shortcuts import render_local as render_in
-from wuye.web.xlsx import dated_filename, xlsx_response
 from wuye.workflow.attachments import attachments_from_request
 from wuye.workflow.engine import get_process
 from wuye.workflow.services import allowed_actions
@@ -56,6 +53,7 @@ from .models import (
     TeamMember,
 )
 from .processes import LEADS, TAKEOVER, TAKEOVER_DEFECT, TEAM
+from .takeover_exports import defects_xlsx_response
 
 # The badge colour of each state (the shared badge classes of wuye.css).
 STATUS_BADGE = {
@@ -506,24 +504,7 @@ def document_add(request, pk: int):
 @takeover_page
 def defects_export(request, pk: int):
     """The plan's defects with their deadlines, as .xlsx (to send on or to follow up)."""
-    plan = services.takeover_plan_get_for_user(request.user, pk)
-    tz = estate_tz(plan.project.estate)
-    rows = []
-    for d in plan.defects.select_related("case", "notice", "item").prefetch_related("case__clocks"):
-        clock = next(iter(d.case.clocks.all()), None)
-        rows.append([
-            d.case.number, d.location, d.description, d.item.name,
-            str(TAKEOVER_DEFECT.state(d.case.status).label), excel_time(d.created_at, tz),
-            d.notice.number if d.notice else "", excel_time(clock.due_at if clock else None, tz),
-            str(clock.get_state_display()) if clock else "",
-        ])  # fmt: skip
-    headers = [_("问题编号"), _("部位"), _("问题描述"), _("检查项目"), _("状态"), _("发现时间"),
-               _("整改通知书"), _("整改期限"), _("时限状态")]  # fmt: skip
-    return xlsx_response(
-        filename=dated_filename(plan.project.estate.name, _("接管验收问题"), plan.case.number),
-        title=_("接管验收问题"), headers=headers, rows=rows, text_columns=(0, 6),
-        widths=(22, 18, 40, 18, 10, 17, 26, 17, 10),
-    )  # fmt: skip
+    return defects_xlsx_response(services.takeover_plan_get_for_user(request.user, pk))
 
 
 # --- PDFs ----------------------------------------------------------------------------------------
