@@ -65,6 +65,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.billing.api.rooms.router"),
     ("", "wuye.handover.api.intervention.router"),
     ("", "wuye.residents.api.router"),
+    ("", "wuye.handover.api.takeover.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

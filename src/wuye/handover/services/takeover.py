@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -722,7 +723,7 @@ def takeover_confirm(
     property_signatory: str,
     developer_signatory: str,
     by,
-    scan: Attachment | None = None,
+    scan: Attachment | UUID | str | None = None,
     note: str = "",
 ) -> TakeoverPlan:
     """Sign the 《接管验收确认书》: only once every item is checked and every defect of the plan is
@@ -752,6 +753,9 @@ def takeover_confirm(
     result = engine.case_act(case=plan.case, action="confirm", by=actor, note=note, data=names,
                              attachments=[scan] if scan is not None else None)  # fmt: skip
     plan.case = result.case
+    if scan is not None and not isinstance(scan, Attachment):
+        # An id (the API, the generic case route): the attachment the engine checked and bound.
+        scan = result.event.attachments.first()
     plan.confirmed_at = result.event.at
     plan.property_signatory = names["property_signatory"]
     plan.developer_signatory = names["developer_signatory"]

@@ -23,18 +23,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from wuye.base.pages import due_text, excel_time, paginate
+from wuye.base.pages import due_text, paginate
 from wuye.base.pdf import CJKFontMissing, font_missing_response, pdf_response
-from wuye.base.xlsx import dated_filename, xlsx_response
 from wuye.core.exceptions import Conflict
 from wuye.core.forms import add_service_errors
 from wuye.core.models import Building, Estate, Staff
 from wuye.core.scoping import actor_for
-from wuye.core.shortcuts import estate_page, estate_tz, staff_required
+from wuye.core.shortcuts import estate_page, staff_required
 from wuye.core.shortcuts import render_local as render_in
 from wuye.facilities.models import Equipment, EquipmentCategory
 from wuye.handover.choices import DefectStatus, TakeoverStatus
 from wuye.handover.documents import takeover as pdf
+from wuye.handover.documents.takeover_exports import defects_xlsx_response
 from wuye.handover.models import (
     CheckItem,
     CheckResult,
@@ -46,7 +46,7 @@ from wuye.handover.models import (
     TeamMember,
 )
 from wuye.handover.processes import LEADS, TAKEOVER, TAKEOVER_DEFECT, TEAM
-from wuye.handover.services import takeover as services
+from wuye.handover.services.takeover import takeover as services
 from wuye.workflow.attachments import attachments_from_request
 from wuye.workflow.engine import get_process
 from wuye.workflow.services import allowed_actions
@@ -500,24 +500,7 @@ def document_add(request, pk: int):
 @takeover_page
 def defects_export(request, pk: int):
     """The plan's defects with their deadlines, as .xlsx (to send on or to follow up)."""
-    plan = services.takeover_plan_get_for_user(request.user, pk)
-    tz = estate_tz(plan.project.estate)
-    rows = []
-    for d in plan.defects.select_related("case", "notice", "item").prefetch_related("case__clocks"):
-        clock = next(iter(d.case.clocks.all()), None)
-        rows.append([
-            d.case.number, d.location, d.description, d.item.name,
-            str(TAKEOVER_DEFECT.state(d.case.status).label), excel_time(d.created_at, tz),
-            d.notice.number if d.notice else "", excel_time(clock.due_at if clock else None, tz),
-            str(clock.get_state_display()) if clock else "",
-        ])  # fmt: skip
-    headers = [_("问题编号"), _("部位"), _("问题描述"), _("检查项目"), _("状态"), _("发现时间"),
-               _("整改通知书"), _("整改期限"), _("时限状态")]  # fmt: skip
-    return xlsx_response(
-        filename=dated_filename(plan.project.estate.name, _("接管验收问题"), plan.case.number),
-        title=_("接管验收问题"), headers=headers, rows=rows, text_columns=(0, 6),
-        widths=(22, 18, 40, 18, 10, 17, 26, 17, 10),
-    )  # fmt: skip
+    return defects_xlsx_response(services.takeover_plan_get_for_user(request.user, pk))
 
 
 # --- PDFs ----------------------------------------------------------------------------------------
