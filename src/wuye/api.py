@@ -66,6 +66,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.notify.api.router"),
     ("", "wuye.billing.api.router"),
     ("", "wuye.handover.api.router"),
+    ("", "wuye.handover.api_intervention.router"),
 ]
 
 DEFAULT_LIMIT = 50
