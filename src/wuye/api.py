@@ -63,9 +63,10 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.complaints.api.analysis.router"),
     ("", "wuye.notify.api.router"),
     ("", "wuye.billing.api.rooms.router"),
-    ("", "wuye.handover.api.intervention.router"),
+    ("", "wuye.handover.api.premises.router"),
     ("", "wuye.residents.api.router"),
     ("", "wuye.handover.api.takeover.router"),
+    ("", "wuye.handover.api.intervention.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

@@ -82,7 +82,8 @@ def _shared_connection():
 
 @pytest.fixture
 def estate_with_work(world, client):
-    """The world with a repair order, a complaint, a notice and a parking rule (id 1 of each),
+    """The world with a repair order, a complaint, a notice, a parking rule and a handover project
+    with its pre-intervention started (id 1 of each),
     so that the small ids Hypothesis likes reach the services, not only the 404."""
     import datetime as dt
     from decimal import Decimal
@@ -105,6 +106,7 @@ def estate_with_work(world, client):
             {"room": world.room.pk, "content": "楼道灯坏了三天", "type": "management", **contact},
         ),
         ("/api/v1/notices", {"estate": world.estate.pk, "title": "停水通知", "body": "明日停水"}),
+        ("/api/v1/handover/projects", {"estate": world.estate.pk, "developer": "阳光置业"}),
     ]:
         response = client.post(path, body, content_type="application/json", **headers)
         assert response.status_code == 201, response.content

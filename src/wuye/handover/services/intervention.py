@@ -102,14 +102,23 @@ def _local_date(project: HandoverProject, value: dt.datetime | None) -> dt.date 
 # --- Reading: scope ------------------------------------------------------------------------------
 
 
-def project_list(*, actor: Actor) -> QuerySet[HandoverProject]:
-    """The projects of the estates this person works in (executives: the company's)."""
+def project_list(*, actor: Actor, q: str = "", stage: str = "") -> QuerySet[HandoverProject]:
+    """The projects of the estates this person works in (executives: the company's); ``q``
+    searches the estate's name and the developer, ``stage`` is a state of the case or
+    ``not_started`` (the list page's and the API's filters)."""
     qs = HandoverProject.objects.select_related("estate", "intervention_case")
-    if actor.is_superuser:
-        return qs
-    if actor.staff is None or actor.role not in VIEWERS:
-        return qs.none()
-    return qs.filter(estate__in=visible_estates(actor))
+    if not actor.is_superuser:
+        if actor.staff is None or actor.role not in VIEWERS:
+            return qs.none()
+        qs = qs.filter(estate__in=visible_estates(actor))
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(estate__name__icontains=q) | Q(developer__icontains=q))
+    if stage == "not_started":
+        qs = qs.filter(intervention_case__isnull=True)
+    elif stage in I.values:
+        qs = qs.filter(intervention_case__status=stage)
+    return qs
 
 
 def project_get_for_user(user, pk) -> HandoverProject:
@@ -186,6 +195,18 @@ def team_members(project: HandoverProject) -> list[TeamMember]:
         project.team.filter(team=Team.INTERVENTION)
         .select_related("staff__department")
         .order_by("role", "staff__name")
+    )
+
+
+def team_candidates(project: HandoverProject) -> QuerySet[Staff]:
+    """INTAKE-02: who may join the team — active staff of the project's estate from the
+    customer-service, engineering and order departments, not on the team yet."""
+    return (
+        Staff.objects.filter(estates=project.estate_id, is_active=True)
+        .filter(department__kind__in=[k.value for k in ROLE_DEPARTMENT.values()])
+        .exclude(pk__in=project.team.filter(team=Team.INTERVENTION).values("staff"))
+        .select_related("department")
+        .order_by("department__kind", "name")
     )
 
 
@@ -919,13 +940,31 @@ def photos_by_event(inspections) -> dict[int, list[Attachment]]:
     return photos
 
 
-def concealed_gallery(project: HandoverProject) -> list[dict]:
-    """INTAKE-11: the photos of concealed works by location, kept for later maintenance."""
+def inspection_list(
+    project: HandoverProject, *, location: str = "", concealed: bool = False
+) -> QuerySet[SiteInspection]:
+    """The project's site inspections, latest first; ``location`` searches the place,
+    ``concealed`` keeps those of concealed works (the list page's and the API's filters)."""
+    qs = project.inspections.select_related("inspector__staff")
+    location = location.strip()
+    if location:
+        qs = qs.filter(location__icontains=location)
+    if concealed:
+        qs = qs.filter(concealed_works=True)
+    return qs
+
+
+def concealed_gallery(project: HandoverProject, location: str = "") -> list[dict]:
+    """INTAKE-11: the photos of concealed works by location, kept for later maintenance;
+    ``location``: only the places whose name contains it."""
     inspections = list(
         project.inspections.filter(concealed_works=True, event__isnull=False).order_by(
             "location", "-inspected_on", "-id"
         )
     )
+    location = location.strip()
+    if location:
+        inspections = [i for i in inspections if location in i.location]
     photos = photos_by_event(inspections)
     groups: dict[str, dict] = {}
     for inspection in inspections:

@@ -14,8 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -43,7 +42,7 @@ from wuye.handover.models import (
     TeamRole,
 )
 from wuye.handover.processes import INTERVENTION
-from wuye.handover.services import intervention as svc
+from wuye.handover.services.takeover import intervention as svc
 from wuye.workflow.attachments import attachments_from_request
 from wuye.workflow.selectors import case_timeline
 
@@ -140,13 +139,7 @@ class TeamMemberForm(forms.Form):
 
     def __init__(self, *args, project: HandoverProject, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = (
-            Staff.objects.filter(estates=project.estate_id, is_active=True)
-            .filter(department__kind__in=[k.value for k in svc.ROLE_DEPARTMENT.values()])
-            .exclude(pk__in=project.team.filter(team="intervention").values("staff"))
-            .select_related("department")
-            .order_by("department__kind", "name")
-        )
+        self.fields["staff"].queryset = svc.team_candidates(project)
         self.fields["staff"].label_from_instance = lambda s: (
             f"{s.name}（{s.department.get_kind_display()}）"
         )
@@ -235,15 +228,9 @@ class SuggestionFilter(forms.Form):
 @staff_required
 def project_list(request):
     actor = _require_viewer(request)
-    projects = svc.project_list(actor=actor).order_by("estate__name")
     q = request.GET.get("q", "").strip()
     stage = request.GET.get("stage", "")
-    if q:
-        projects = projects.filter(Q(estate__name__icontains=q) | Q(developer__icontains=q))
-    if stage == "not_started":
-        projects = projects.filter(intervention_case__isnull=True)
-    elif stage in I.values:
-        projects = projects.filter(intervention_case__status=stage)
+    projects = svc.project_list(actor=actor, q=q, stage=stage).order_by("estate__name")
     page = paginate(request, projects)
     for p in page.object_list:
         case = p.intervention_case
@@ -479,6 +466,11 @@ def suggestion_list(request, pk: int):
 def suggestion_export(request, pk: int):
     project = _project(request, pk)
     _form, qs = _suggestions(request, project)
+    return suggestion_workbook(project, qs)
+
+
+def suggestion_workbook(project: HandoverProject, suggestions) -> HttpResponse:
+    """The spreadsheet of ``suggestions`` (the list's rows, filtered), for the page and the API."""
     tz = estate_tz(project.estate)
 
     def local(value):
@@ -486,7 +478,7 @@ def suggestion_export(request, pk: int):
 
     rows = [[s.number, s.get_topic_display(), s.title, s.content, local(s.submitted_at),
              s.get_status_display(), s.developer_answer, local(s.answered_at)]
-            for s in qs[:20_000]]  # fmt: skip
+            for s in suggestions[:20_000]]  # fmt: skip
     headers = [_("函件编号"), _("类别"), _("标题"), _("建议内容"), _("提交时间"), _("状态"),
                _("开发企业答复"), _("答复时间")]  # fmt: skip
     return xlsx_response(
@@ -565,12 +557,9 @@ def suggestion_letter(request, pk: int, sid: int):
 @staff_required
 def inspection_list(request, pk: int):
     project = _project(request, pk)
-    qs = project.inspections.select_related("inspector__staff")
     location = request.GET.get("location", "").strip()
-    if location:
-        qs = qs.filter(location__icontains=location)
-    if request.GET.get("concealed"):
-        qs = qs.filter(concealed_works=True)
+    qs = svc.inspection_list(project, location=location,
+                             concealed=bool(request.GET.get("concealed")))  # fmt: skip
     page = paginate(request, qs)
     photos = svc.photos_by_event(page.object_list)
     for inspection in page.object_list:
@@ -650,10 +639,8 @@ def inspection_interval(request, pk: int):
 @staff_required
 def concealed_gallery(request, pk: int):
     project = _project(request, pk)
-    groups = svc.concealed_gallery(project)
     q = request.GET.get("location", "").strip()
-    if q:
-        groups = [g for g in groups if q in g["location"]]
+    groups = svc.concealed_gallery(project, location=q)
     return _render(request, "gallery.html", {"groups": groups, "location": q}, project)
 
 
