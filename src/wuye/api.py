@@ -65,6 +65,9 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.complaints.api_analysis.router"),
     ("", "wuye.notify.api.router"),
     ("", "wuye.billing.api.router"),
+    ("", "wuye.billing.api_collections.router"),
+    ("", "wuye.billing.api_desk.router"),
+    ("", "wuye.billing.api_reports.router"),
     ("", "wuye.handover.api.router"),
 ]
 
