@@ -242,7 +242,7 @@ class DunningOut(Schema):
     created_at: dt.datetime
 
 
-class CollectionOut(Schema):
+class RoomCollectionOut(Schema):
     room: int
     room_label: str
     owed: Decimal = Field(..., description="欠费：已过缴费截止日的未缴金额")
@@ -266,7 +266,7 @@ def _dunning_out(d: Dunning) -> dict:
 
 
 @router.get("/billing/rooms/{int:room_id}/collection",
-            response={200: CollectionOut, **FEE_READ_ERRORS})  # fmt: skip
+            response={200: RoomCollectionOut, **FEE_READ_ERRORS})  # fmt: skip
 def collection_room(request: HttpRequest, room_id: IdParam):
     """催收 of one room (FEE-09), as its page shows it: the overdue and the upcoming bills, the
     owners (phones masked), the dunning history (reminders, lawyer's letters) and the contacts."""

@@ -196,7 +196,7 @@ def adjustment_list(
     return {"items": rows, "count": count}
 
 
-class DecisionIn(Schema):
+class AdjustmentDecisionIn(Schema):
     approve: bool = Field(..., examples=[True])
     note: Text = Field("", max_length=200, description="审批意见；驳回时必填",
                        examples=["已核对房产证面积"])  # fmt: skip
@@ -204,7 +204,7 @@ class DecisionIn(Schema):
 
 @router.post("/billing/adjustments/{int:adjustment_id}/decision",
              response={200: AdjustmentOut, **WRITE_ERRORS})  # fmt: skip
-def adjustment_decide(request: HttpRequest, adjustment_id: IdParam, payload: DecisionIn):
+def adjustment_decide(request: HttpRequest, adjustment_id: IdParam, payload: AdjustmentDecisionIn):
     """批准 / 驳回 a bill adjustment: the finance head or an executive, not the requester; on
     approval the ledger gets the reversing entries (and a corrected bill its replacement)."""
     actor = actor_for(request.auth)

@@ -57,7 +57,7 @@ class CollectionRowOut(Schema):
     arrears: Decimal | None = Field(..., description="本月清欠：收回的往年欠费")
 
 
-class CollectionOut(Schema):
+class CollectionReportOut(Schema):
     estate: int
     year: int
     month_from: int
@@ -74,7 +74,7 @@ def _collection(request: HttpRequest, estate_id: int):
 
 
 @router.get("/billing/estates/{int:estate_id}/reports/collection",
-            response={200: CollectionOut, **FEE_READ_ERRORS})  # fmt: skip
+            response={200: CollectionReportOut, **FEE_READ_ERRORS})  # fmt: skip
 def collection_report(request: HttpRequest, estate_id: IdParam, filters: Query[CollectionIn]):
     """收缴率: the estate's bills of each month (应收), the money against them up to ``as_of``
     (实收), the rate, then the period's total, the year to date and 清欠 (arrears of earlier years
