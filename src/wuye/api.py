@@ -67,6 +67,9 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.residents.api.router"),
     ("", "wuye.handover.api.takeover.router"),
     ("", "wuye.handover.api.intervention.router"),
+    ("", "wuye.billing.api.collections.router"),
+    ("", "wuye.billing.api.desk.router"),
+    ("", "wuye.billing.api.reports.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ bills and the money against them are changed only with the bills' rows locked, s
 or a cashier and a gateway callback never settle the same amount twice.
 """
 
+from wuye.billing.selectors.fees import exact_sum
+
 from .charges import (
     charge_item_create,
     charge_item_get_or_create,
@@ -127,6 +129,7 @@ __all__ = [
     "credit_apply",
     "dunning_sweep",
     "estate_today",
+    "exact_sum",
     "gateway_callback",
     "gateway_order_create",
     "gateway_pay_url",

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -422,6 +423,24 @@ def _closing_rows(estate: Estate, start: dt.date, end: dt.date):
     return rows
 
 
+def closings_xlsx(estate: Estate, rows) -> HttpResponse:
+    """日结记录 as .xlsx (the page's export and the API's): ``rows`` from ``_closing_rows``."""
+    headers = [_("日期"), _("收银员"), _("笔数"), *[c.label for c in CHANNELS], _("合计"),
+               _("应交现金"), _("实点现金"), _("长短款"), _("说明"), _("日结时间")]  # fmt: skip
+    zone = tz_of(estate)
+    data = [
+        [r.day, r.cashier.get_full_name() or r.cashier.username, r.count,
+         *r.channel_amounts, r.amount, r.cash_expected, r.cash_counted, r.difference,
+         r.note, timezone.localtime(r.closed_at, zone).replace(tzinfo=None)]
+        for r in rows
+    ]  # fmt: skip
+    return xlsx_response(
+        filename=dated_filename(estate.name, _("收银日结")), title=_("收银日结"),
+        headers=headers, rows=data, widths=[12, 14, 8, *[12] * len(CHANNELS), 12, 12, 12,
+                                            10, 24, 18],
+    )  # fmt: skip
+
+
 @fees_page
 def closing_list(request, estate: Estate):
     """日结记录: every cashier's closings of a period, by channel; .xlsx for the accounts."""
@@ -432,20 +451,7 @@ def closing_list(request, estate: Estate):
         start, end = end, start
     rows = _closing_rows(estate, start, end)
     if request.GET.get("export") == "xlsx":
-        headers = [_("日期"), _("收银员"), _("笔数"), *[c.label for c in CHANNELS], _("合计"),
-                   _("应交现金"), _("实点现金"), _("长短款"), _("说明"), _("日结时间")]  # fmt: skip
-        zone = tz_of(estate)
-        data = [
-            [r.day, r.cashier.get_full_name() or r.cashier.username, r.count,
-             *r.channel_amounts, r.amount, r.cash_expected, r.cash_counted, r.difference,
-             r.note, timezone.localtime(r.closed_at, zone).replace(tzinfo=None)]
-            for r in rows
-        ]  # fmt: skip
-        return xlsx_response(
-            filename=dated_filename(estate.name, _("收银日结")), title=_("收银日结"),
-            headers=headers, rows=data, widths=[12, 14, 8, *[12] * len(CHANNELS), 12, 12, 12,
-                                                10, 24, 18],
-        )  # fmt: skip
+        return closings_xlsx(estate, rows)
     sums = [sum((r.channel_amounts[i] for r in rows), Decimal("0")) for i in range(len(CHANNELS))]
     context = {
         "estate": estate, "rows": rows, "start": start, "end": end, "channels": CHANNELS,

@@ -322,11 +322,17 @@ def arrears_export(request, estate: Estate):
     """Exactly the debtors the list shows with these filters, as .xlsx, with the amount in each
     age bucket (UX.md: export what is filtered)."""
     today = today_in(estate)
-    tz = tz_of(estate)
     _form, rooms = _debtors(request, estate, today)
+    return arrears_xlsx(estate, rooms, actor_for(request.user), today)
+
+
+def arrears_xlsx(estate: Estate, rooms: QuerySet[Room], actor: Actor, today: dt.date):
+    """The debtors of ``debtor_rooms`` as .xlsx (the page's export and the API's): the full phone
+    number only for those who may see it."""
+    tz = tz_of(estate)
     rooms = decorate_debtors(list(rooms[:EXPORT_LIMIT]), today)
     by_bucket = services.arrears_aging(estate=estate)["rooms"]
-    full_phone = actor_for(request.user).can_see_pii()
+    full_phone = actor.can_see_pii()
     rows = []
     for room in rooms:
         amounts = by_bucket.get(room.pk, {})

@@ -184,6 +184,20 @@ COLLECTION_HEADERS = [
 ]
 
 
+def collection_xlsx(estate, report: reports.CollectionReport):
+    """收缴率 as .xlsx (the page's export and the API's): the rows of the page's table."""
+    rows = _collection_rows(report)
+    period = f"{report.year}-{report.month_from:02d}-{report.month_to:02d}"
+    return xlsx_response(
+        filename=dated_filename(estate.name, _("收缴率"), period),
+        title=_("收缴率"),
+        headers=COLLECTION_HEADERS,
+        rows=[[r["label"], r["due"], r["received"], r["outstanding"], _xlsx_rate(r["rate"]),
+               "" if r["arrears"] is None else r["arrears"]] for r in rows],
+        widths=[24, 14, 14, 14, 12, 14],
+    )  # fmt: skip
+
+
 @report_page
 def collection(request, estate):
     """收缴率: the estate's bills of each month of a year, the money against them as of a date,
@@ -192,15 +206,7 @@ def collection(request, estate):
     report = reports.collection_report(estate=estate, **params)
     rows = _collection_rows(report)
     if request.GET.get("export") == "months":
-        period = f"{report.year}-{report.month_from:02d}-{report.month_to:02d}"
-        return xlsx_response(
-            filename=dated_filename(estate.name, _("收缴率"), period),
-            title=_("收缴率"),
-            headers=COLLECTION_HEADERS,
-            rows=[[r["label"], r["due"], r["received"], r["outstanding"], _xlsx_rate(r["rate"]),
-                   "" if r["arrears"] is None else r["arrears"]] for r in rows],
-            widths=[24, 14, 14, 14, 12, 14],
-        )  # fmt: skip
+        return collection_xlsx(estate, report)
     today = _today(reports.estate_tz(estate))
     last_month = today.month - 1 or 12
     last_month_year = today.year if today.month > 1 else today.year - 1
@@ -268,15 +274,10 @@ def _income_period(request, estate) -> tuple[IncomeForm, dt.date, dt.date, dt.da
     return form, start, end, today
 
 
-@report_page
-def income(request, estate):
-    """收入构成: money received in a date range by payment channel, and by the charge item it
-    settled with the unallocated rest as 预存."""
-    form, start, end, today = _income_period(request, estate)
-    report = reports.income_report(estate=estate, start=start, end=end)
-    export = request.GET.get("export")
+def income_xlsx(estate, report: reports.IncomeReport, start: dt.date, end: dt.date, *, by: str):
+    """收入构成 as .xlsx (the page's export and the API's), ``by`` "items" or "channels"."""
     span = f"{start:%Y%m%d}-{end:%Y%m%d}"
-    if export == "items":
+    if by == "items":
         rows = [[line.label, line.kind, line.amount, _xlsx_rate(line.share)]
                 for line in report.items]  # fmt: skip
         rows.append([_("预存（未核销）"), "", report.prepaid, _xlsx_rate(report.prepaid_share)])
@@ -289,17 +290,27 @@ def income(request, estate):
             headers=[_("收费项目"), _("类别"), _("金额（元）"), _("占比（%）")],
             rows=rows, widths=[24, 14, 14, 10],
         )  # fmt: skip
-    if export == "channels":
-        rows = [[line.label, line.count, line.amount, _xlsx_rate(line.share)]
-                for line in report.channels]  # fmt: skip
-        rows.append([_("合计"), report.count, report.total,
-                     _xlsx_rate(reports.rate(report.total, report.total))])  # fmt: skip
-        return xlsx_response(
-            filename=dated_filename(estate.name, _("收入按缴费渠道"), span),
-            title=_("按缴费渠道"),
-            headers=[_("缴费渠道"), _("笔数"), _("金额（元）"), _("占比（%）")],
-            rows=rows, widths=[16, 8, 14, 10],
-        )  # fmt: skip
+    rows = [[line.label, line.count, line.amount, _xlsx_rate(line.share)]
+            for line in report.channels]  # fmt: skip
+    rows.append([_("合计"), report.count, report.total,
+                 _xlsx_rate(reports.rate(report.total, report.total))])  # fmt: skip
+    return xlsx_response(
+        filename=dated_filename(estate.name, _("收入按缴费渠道"), span),
+        title=_("按缴费渠道"),
+        headers=[_("缴费渠道"), _("笔数"), _("金额（元）"), _("占比（%）")],
+        rows=rows, widths=[16, 8, 14, 10],
+    )  # fmt: skip
+
+
+@report_page
+def income(request, estate):
+    """收入构成: money received in a date range by payment channel, and by the charge item it
+    settled with the unallocated rest as 预存."""
+    form, start, end, today = _income_period(request, estate)
+    report = reports.income_report(estate=estate, start=start, end=end)
+    export = request.GET.get("export")
+    if export in ("items", "channels"):
+        return income_xlsx(estate, report, start, end, by=export)
     month_start = today.replace(day=1)
     last_month_end = month_start - dt.timedelta(days=1)
     quick = [
@@ -389,10 +400,9 @@ def _company_row(label: str, r) -> list:
     ]  # fmt: skip
 
 
-@staff_required
-def company(request):
-    """各项目收缴对比: every estate the user may see, side by side, for a month or a year."""
-    actor = _require_reader(request)
+def company_params(request) -> tuple[CompanyForm, dict]:
+    """The company view's filters (``year``, ``month``, ``as_of``) over this year's defaults;
+    a bad filter is shown by its field (the API answers it as a 400)."""
     today = timezone.localdate()
     params = {"year": today.year, "month": None, "as_of": today}
     form = CompanyForm(_bound(request, params), today=today, initial=params)
@@ -400,6 +410,31 @@ def company(request):
         data = form.cleaned_data
         params.update({"year": data["year"] or today.year, "month": data["month"],
                        "as_of": data["as_of"] or today})  # fmt: skip
+    return form, params
+
+
+def company_xlsx(rows, totals, period_label: str):
+    """各项目收缴率 as .xlsx (the page's export and the API's)."""
+    return xlsx_response(
+        filename=dated_filename(_("各项目收缴率"), period_label),
+        title=_("各项目收缴率"),
+        headers=COMPANY_HEADERS,
+        rows=[*[_company_row(r.estate.name, r) for r in rows], _company_row(_("合计"), totals)],
+        widths=[20, *([14] * 11)],
+    )
+
+
+def company_period_label(year: int, month: int | None) -> str:
+    if month:
+        return _("%(y)d年%(m)d月") % {"y": year, "m": month}
+    return _("%(y)d年全年") % {"y": year}
+
+
+@staff_required
+def company(request):
+    """各项目收缴对比: every estate the user may see, side by side, for a month or a year."""
+    actor = _require_reader(request)
+    form, params = company_params(request)
     month = params["month"]
     estates = list(visible_estates(actor).order_by("name", "pk"))
     rows = reports.collection_reports(
@@ -407,20 +442,9 @@ def company(request):
         as_of=params["as_of"],
     )  # fmt: skip
     totals = reports.company_totals(rows)
-    period_label = (
-        _("%(y)d年%(m)d月") % {"y": params["year"], "m": month}
-        if month
-        else _("%(y)d年全年") % {"y": params["year"]}
-    )
+    period_label = company_period_label(params["year"], month)
     if request.GET.get("export") == "estates":
-        return xlsx_response(
-            filename=dated_filename(_("各项目收缴率"), period_label),
-            title=_("各项目收缴率"),
-            headers=COMPANY_HEADERS,
-            rows=[*[_company_row(r.estate.name, r) for r in rows],
-                  _company_row(_("合计"), totals)],
-            widths=[20, *([14] * 11)],
-        )  # fmt: skip
+        return company_xlsx(rows, totals, period_label)
     charts = {
         "estates": {
             "labels": [r.estate.name for r in rows],

@@ -143,12 +143,10 @@ def _balance_annotation():
     )
 
 
-@fees_page
-def room_list(request, estate: Estate):
-    """收费台账: the estate's rooms and their balance; typing "1-2-301" finds a room."""
-    q = request.GET.get("q", "").strip()
-    arrears = request.GET.get("arrears") == "1"
-    today = services.estate_today(estate, timezone.now())
+def fee_rooms(estate: Estate, today: dt.date, *, q: str = "", arrears: bool = False):
+    """The estate's rooms with ``balance``, ``overdue`` (欠费) and ``upcoming`` (待缴), in
+    building and room order; ``q`` finds a room ("1-2-301"), ``arrears`` keeps those with
+    overdue money (not those whose bills are not yet due). The list page's and the API's."""
     rooms = (
         Room.objects.filter(estate=estate)
         .select_related("building", "unit")
@@ -161,8 +159,18 @@ def room_list(request, estate: Estate):
     )
     if q:
         rooms = rooms.filter(room_search_q(q))
-    if arrears:  # 只看欠费: rooms with overdue money (not those whose bills are not yet due)
+    if arrears:  # 只看欠费
         rooms = rooms.filter(overdue__gt=0)
+    return rooms
+
+
+@fees_page
+def room_list(request, estate: Estate):
+    """收费台账: the estate's rooms and their balance; typing "1-2-301" finds a room."""
+    q = request.GET.get("q", "").strip()
+    arrears = request.GET.get("arrears") == "1"
+    today = services.estate_today(estate, timezone.now())
+    rooms = fee_rooms(estate, today, q=q, arrears=arrears)
     if request.GET.get("export") == "xlsx":
         return _room_export(estate, rooms)
     page = paginate(request, rooms)
