@@ -21,7 +21,7 @@ from tests.factories import BuildingFactory, OccupancyFactory, RoomFactory, Unit
 from tests.pdf_tools import needs_font
 from wuye.billing import services
 from wuye.billing.models import Bill, CollectionContact, Dunning
-from wuye.billing.views import dunning as dunning_pages
+from wuye.billing.selectors import collections
 from wuye.core.choices import DepartmentKind, Role
 
 __all__ = ["fee", "finance"]  # fixtures
@@ -107,11 +107,11 @@ def test_the_aging_page_shows_each_bucket_and_the_debtors(
 
 
 def test_the_page_and_the_service_agree_on_the_bucket_boundaries():
-    assert [dunning_pages.bucket_of(d) for d in (1, 30, 31, 60, 61, 90, 91, 400)] == [
+    assert [collections.bucket_of(d) for d in (1, 30, 31, 60, 61, 90, 91, 400)] == [
         "0-30", "0-30", "31-60", "31-60", "61-90", "61-90", "90+", "90+"
     ]  # fmt: skip
     for (low, high), (key, _label, page_low, page_high) in zip(
-        services.AGING_BUCKETS, dunning_pages.BUCKETS, strict=True
+        services.AGING_BUCKETS, collections.BUCKETS, strict=True
     ):
         assert (max(low, 1), high) == (page_low, page_high), key
 

@@ -38,9 +38,10 @@ from wuye.base.api import (
 )
 from wuye.billing import services
 from wuye.billing.api.rooms import FEE_READ_ERRORS, BillOut, _estate, _lawyer_letter
+from wuye.billing.documents import exports
 from wuye.billing.models import ZERO, Bill, CollectionContact, Dunning, DunningKind
+from wuye.billing.selectors import collections
 from wuye.billing.selectors.fees import OPEN, may_collect, may_read_fees
-from wuye.billing.views import dunning as pages
 from wuye.core.choices import Relation
 from wuye.core.models import Building, Occupancy, Room
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates, visible_rooms
@@ -115,20 +116,20 @@ def arrears_summary(request: HttpRequest, estate_id: IdParam):
     days), the rooms counted by their oldest overdue bill, and this month's reminders — the head
     of the 欠费催缴 page."""
     _actor, estate = _estate(request, estate_id)
-    today = pages.today_in(estate)
+    today = collections.today_in(estate)
     aging = services.arrears_aging(estate=estate)
-    debtors = dict.fromkeys(pages.BUCKET_LABELS, 0)
+    debtors = dict.fromkeys(collections.BUCKET_LABELS, 0)
     for amounts in aging["rooms"].values():
-        owing = [key for key in pages.BUCKET_LABELS if amounts[key] > 0]
+        owing = [key for key in collections.BUCKET_LABELS if amounts[key] > 0]
         if owing:
             debtors[owing[-1]] += 1
     return {
         "estate": estate.pk, "today": today,
         "total": sum(aging["totals"].values(), ZERO), "debtor_count": len(aging["rooms"]),
         "buckets": [{"key": key, "label": str(label), "amount": aging["totals"][key],
-                     "rooms": debtors[key]} for key, label, _lo, _hi in pages.BUCKETS],
-        "month_reminders": pages.month_reminders(estate, today.replace(day=1)).count(),
-        "caution": pages.caution(),
+                     "rooms": debtors[key]} for key, label, _lo, _hi in collections.BUCKETS],
+        "month_reminders": collections.month_reminders(estate, today.replace(day=1)).count(),
+        "caution": collections.caution(),
     }  # fmt: skip
 
 
@@ -186,7 +187,7 @@ def _debtors(estate, today: dt.date, filters: DebtorFilter) -> QuerySet[Room]:
         building = Building.objects.filter(estate=estate, pk=filters.building).first()
         if building is None:  # another estate's building: nothing of it here
             return Room.objects.none()
-    return pages.debtor_rooms(estate, today, bucket=filters.bucket, building=building,
+    return collections.debtor_rooms(estate, today, bucket=filters.bucket, building=building,
                               q=filters.q.strip())  # fmt: skip
 
 
@@ -199,9 +200,9 @@ def debtor_list(request: HttpRequest, estate_id: IdParam, filters: Query[DebtorF
     owners (the phone masked: ``POST …/owners/{id}/phone`` reveals it, recorded), the last
     contact and where its dunning stands. Filters as on the page."""
     _actor, estate = _estate(request, estate_id)
-    today = pages.today_in(estate)
+    today = collections.today_in(estate)
     rooms, count = page_of(_debtors(estate, today, filters), page)
-    pages.decorate_debtors(rooms, today)
+    collections.decorate_debtors(rooms, today)
     items = [{
         "room": r.pk, "room_label": r.label, "owners": r.owner_names,
         "owner_mobile": mask_mobile(r.owner_mobile), "owed": r.owed, "oldest": r.oldest,
@@ -217,8 +218,8 @@ def debtor_export(request: HttpRequest, estate_id: IdParam, filters: Query[Debto
     """The debtors with these filters as .xlsx, the page's export (amount in each age bucket,
     last contact, dunning state); the full phone number only for those who may see it."""
     actor, estate = _estate(request, estate_id)
-    today = pages.today_in(estate)
-    return pages.arrears_xlsx(estate, _debtors(estate, today, filters), actor, today)
+    today = collections.today_in(estate)
+    return exports.arrears_xlsx(estate, _debtors(estate, today, filters), actor, today)
 
 
 # --- One room: the collection page and a contact (FEE-09) --------------------------------------
@@ -270,7 +271,7 @@ def collection_room(request: HttpRequest, room_id: IdParam):
     """催收 of one room (FEE-09), as its page shows it: the overdue and the upcoming bills, the
     owners (phones masked), the dunning history (reminders, lawyer's letters) and the contacts."""
     actor, room = staff_room(request, room_id)
-    today = pages.today_in(room.estate)
+    today = collections.today_in(room.estate)
     bills = list(Bill.objects.filter(room=room, status__in=OPEN).select_related("item")
                  .order_by("due_date", "id"))  # fmt: skip
     overdue = [b for b in bills if b.due_date < today]
@@ -285,14 +286,14 @@ def collection_room(request: HttpRequest, room_id: IdParam):
     return {
         "room": room.pk, "room_label": room.label,
         "owed": sum((b.outstanding for b in overdue), ZERO), "oldest": oldest, "days": days,
-        "state": pages.dunning_state(dunnings, oldest, days).text if overdue else None,
+        "state": collections.dunning_state(dunnings, oldest, days).text if overdue else None,
         "overdue": overdue, "upcoming": [b for b in bills if b.due_date >= today],
         "owners": [{"resident": o.resident_id, "name": o.resident.name,
                     "mobile": mask_mobile(o.resident.mobile)} for o in owners],
         "dunnings": [_dunning_out(d) for d in dunnings],
         "contacts": [_contact_out(c) for c in contacts],
-        "can_chase": pages.may_chase(actor), "can_collect": may_collect(actor),
-        "caution": pages.caution(),
+        "can_chase": collections.may_chase(actor), "can_collect": may_collect(actor),
+        "caution": collections.caution(),
     }  # fmt: skip
 
 
@@ -309,7 +310,7 @@ def contact_create(request: HttpRequest, room_id: IdParam, payload: ContactIn):
     """登记催收 (FEE-09): one phone call, SMS or visit to the debtor and its result, by customer
     service, finance or a manager (``services.collection_contact_record``)."""
     actor, room = staff_room(request, room_id)
-    if not pages.may_chase(actor):
+    if not collections.may_chase(actor):
         raise PermissionDenied(_("只有客服、财务人员或管理层可以登记催收"))
     contact = services.collection_contact_record(
         room=room, method=payload.method, result=payload.result, by=request.auth,
@@ -359,9 +360,9 @@ def reminders_pdf(request: HttpRequest, estate_id: IdParam, query: Query[MonthIn
     from wuye.billing.documents.dunning import reminder_notices_pdf
 
     _actor, estate = _estate(request, estate_id)
-    first = pages.parse_month(query.month, pages.today_in(estate))
+    first = collections.parse_month(query.month, collections.today_in(estate))
     try:
-        content = reminder_notices_pdf(list(pages.month_reminders(estate, first)),
+        content = reminder_notices_pdf(list(collections.month_reminders(estate, first)),
                                        skip_settled=True)  # fmt: skip
     except CJKFontMissing as error:
         raise font_missing(error) from None

@@ -27,6 +27,7 @@ from wuye.base.api import WRITE_ERRORS, XLSX, Day, Id, IdParam, Term, Text, file
 from wuye.billing import services
 from wuye.billing.api.collections import PageIn, page_of, require_fee_reader, staff_room
 from wuye.billing.api.rooms import FEE_READ_ERRORS, BillOut, NoticeLetterOut, _estate, _letter_out
+from wuye.billing.documents.exports import closings_xlsx, rooms_xlsx
 from wuye.billing.models import (
     ApprovalStatus,
     Bill,
@@ -36,10 +37,14 @@ from wuye.billing.models import (
     PaymentChannel,
     Refund,
 )
-from wuye.billing.selectors.fees import may_collect, receipt_number
+from wuye.billing.selectors.fees import (
+    closing_rows,
+    fee_room_owners,
+    fee_rooms,
+    may_collect,
+    receipt_number,
+)
 from wuye.billing.services import adjustments, closing, notices, parking
-from wuye.billing.views.desk import _closing_rows, closings_xlsx
-from wuye.billing.views.rooms import _owners_prefetch, _room_export, fee_rooms
 from wuye.core.scoping import actor_for, get_or_404, visible_rooms
 
 router = Router(tags=["billing"])
@@ -488,7 +493,7 @@ def closing_list(request: HttpRequest, estate_id: IdParam, period: Query[PeriodI
     """日结记录: every cashier's closings of a period (the last 30 days by default), the latest
     first, by channel."""
     _actor, estate = _estate(request, estate_id)
-    rows, count = page_of(_closing_rows(estate, *_period(estate, period)), page)
+    rows, count = page_of(closing_rows(estate, *_period(estate, period)), page)
     return {"items": [_closing_out(r) for r in rows], "count": count}
 
 
@@ -497,7 +502,7 @@ def closing_list(request: HttpRequest, estate_id: IdParam, period: Query[PeriodI
 def closing_export(request: HttpRequest, estate_id: IdParam, period: Query[PeriodIn]):
     """日结记录 of the period as .xlsx for the accounts (the page's export)."""
     _actor, estate = _estate(request, estate_id)
-    return closings_xlsx(estate, _closing_rows(estate, *_period(estate, period)))
+    return closings_xlsx(estate, closing_rows(estate, *_period(estate, period)))
 
 
 # --- 临时停车收费规则 ---------------------------------------------------------------------------
@@ -580,7 +585,7 @@ def fee_room_list(request: HttpRequest, estate_id: IdParam, filters: Query[FeeRo
     today = services.estate_today(estate, timezone.now())
     rooms, count = page_of(fee_rooms(estate, today, q=filters.q.strip(),
                                      arrears=filters.arrears), page)  # fmt: skip
-    prefetch_related_objects(rooms, _owners_prefetch())
+    prefetch_related_objects(rooms, fee_room_owners())
     items = [{
         "id": r.pk, "label": r.label, "area": r.area,
         "owners": "、".join(o.resident.name for o in r.owners),
@@ -598,4 +603,4 @@ def fee_room_export(request: HttpRequest, estate_id: IdParam, filters: Query[Fee
     _actor, estate = _estate(request, estate_id)
     today = services.estate_today(estate, timezone.now())
     rooms = fee_rooms(estate, today, q=filters.q.strip(), arrears=filters.arrears)
-    return _room_export(estate, rooms)
+    return rooms_xlsx(estate, rooms)

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from wuye.base.api import XLSX, Day, IdParam, file_download
+from wuye.billing import forms
 from wuye.billing.api.collections import require_fee_reader
 from wuye.billing.api.rooms import FEE_READ_ERRORS, _estate
+from wuye.billing.documents import reports as report_files
 from wuye.billing.selectors import reports
-from wuye.billing.views import reports as pages
 from wuye.core.scoping import actor_for, visible_estates
 
 router = Router(tags=["billing"])
@@ -67,7 +68,7 @@ class CollectionReportOut(Schema):
 
 def _collection(request: HttpRequest, estate_id: int):
     _actor, estate = _estate(request, estate_id)
-    form, params = pages._collection_params(request, estate)  # the page's filters and defaults
+    form, params = forms.collection_params(request, estate)  # the page's filters and defaults
     _refuse_bad(form)
     return estate, reports.collection_report(estate=estate, **params)
 
@@ -81,7 +82,7 @@ def collection_report(request: HttpRequest, estate_id: IdParam, filters: Query[C
     estate, report = _collection(request, estate_id)
     return {"estate": estate.pk, "year": report.year, "month_from": report.month_from,
             "month_to": report.month_to, "as_of": report.as_of,
-            "rows": pages._collection_rows(report)}  # fmt: skip
+            "rows": report_files.collection_rows(report)}  # fmt: skip
 
 
 @router.get("/billing/estates/{int:estate_id}/reports/collection/xlsx", response=FEE_READ_ERRORS,
@@ -89,7 +90,7 @@ def collection_report(request: HttpRequest, estate_id: IdParam, filters: Query[C
 def collection_export(request: HttpRequest, estate_id: IdParam, filters: Query[CollectionIn]):
     """收缴率 with these filters as .xlsx (the page's export)."""
     estate, report = _collection(request, estate_id)
-    return pages.collection_xlsx(estate, report)
+    return report_files.collection_xlsx(estate, report)
 
 
 # --- 收入构成 ---------------------------------------------------------------------------------
@@ -123,7 +124,7 @@ class IncomeOut(Schema):
 
 def _income(request: HttpRequest, estate_id: int):
     _actor, estate = _estate(request, estate_id)
-    form, start, end, _today = pages._income_period(request, estate)
+    form, start, end, _today = forms.income_period(request, estate)
     _refuse_bad(form)
     return estate, reports.income_report(estate=estate, start=start, end=end)
 
@@ -151,7 +152,7 @@ class IncomeExportIn(IncomeIn):
 def income_export(request: HttpRequest, estate_id: IdParam, filters: Query[IncomeExportIn]):
     """收入构成 as .xlsx, by charge item or by payment channel (the page's two exports)."""
     estate, report = _income(request, estate_id)
-    return pages.income_xlsx(estate, report, report.start, report.end, by=filters.by)
+    return report_files.income_xlsx(estate, report, report.start, report.end, by=filters.by)
 
 
 # --- 各项目对比 (company view) ----------------------------------------------------------------
@@ -199,7 +200,7 @@ def _figures(estate, name: str, r) -> dict:
 def _company(request: HttpRequest):
     actor = actor_for(request.auth)
     require_fee_reader(actor)
-    form, params = pages.company_params(request)  # the page's filters and defaults
+    form, params = forms.company_params(request)  # the page's filters and defaults
     _refuse_bad(form)
     month = params["month"]
     rows = reports.collection_reports(
@@ -216,7 +217,7 @@ def company_report(request: HttpRequest, filters: Query[CompanyIn]):
     params, rows, totals = _company(request)
     return {
         "year": params["year"], "month": params["month"], "as_of": params["as_of"],
-        "period_label": pages.company_period_label(params["year"], params["month"]),
+        "period_label": report_files.company_period_label(params["year"], params["month"]),
         "estates": [_figures(r.estate.pk, r.estate.name, r) for r in rows],
         "total": _figures(None, _("合计"), totals),
     }  # fmt: skip
@@ -227,5 +228,5 @@ def company_report(request: HttpRequest, filters: Query[CompanyIn]):
 def company_export(request: HttpRequest, filters: Query[CompanyIn]):
     """各项目收缴率 with these filters as .xlsx (the page's export)."""
     params, rows, totals = _company(request)
-    label = pages.company_period_label(params["year"], params["month"])
-    return pages.company_xlsx(rows, totals, label)
+    label = report_files.company_period_label(params["year"], params["month"])
+    return report_files.company_xlsx(rows, totals, label)

@@ -8,14 +8,30 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models import (
+    DecimalField,
+    F,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
-from wuye.billing.models import ZERO, Bill, BillStatus, Payment
-from wuye.core.choices import DepartmentKind, Role
-from wuye.core.models import Estate
+from wuye.billing.models import (
+    ZERO,
+    Bill,
+    BillStatus,
+    CashierClosing,
+    Payment,
+    PaymentChannel,
+)
+from wuye.core.choices import DepartmentKind, Relation, Role
+from wuye.core.models import Estate, Occupancy, Room
 from wuye.core.scoping import Actor
+from wuye.core.selectors import room_search_q
 
 CENT = Decimal("0.01")
 
@@ -98,3 +114,58 @@ def estate_arrears(estate: Estate, today: dt.date) -> Decimal:
         s=Sum(F("amount") - F("paid_amount"))
     )
     return exact_sum(owed["s"])
+
+
+CHANNELS = list(PaymentChannel)
+
+
+def closing_rows(estate: Estate, start: dt.date, end: dt.date):
+    rows = CashierClosing.objects.filter(estate=estate, day__gte=start, day__lte=end)
+    rows = list(rows.select_related("cashier").order_by("-day", "cashier__username"))
+    for row in rows:
+        row.channel_amounts = [
+            Decimal(row.totals.get(c.value, {}).get("amount", "0")) for c in CHANNELS
+        ]
+        row.channel_cells = [
+            (c.label, a) for c, a in zip(CHANNELS, row.channel_amounts, strict=True)
+        ]
+    return rows
+
+
+def balance_annotation():
+    return Coalesce(
+        Sum("ledger__amount"),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def fee_rooms(estate: Estate, today: dt.date, *, q: str = "", arrears: bool = False):
+    """The estate's rooms with ``balance``, ``overdue`` (欠费) and ``upcoming`` (待缴), in
+    building and room order; ``q`` finds a room ("1-2-301"), ``arrears`` keeps those with
+    overdue money (not those whose bills are not yet due). The list page's and the API's."""
+    rooms = (
+        Room.objects.filter(estate=estate)
+        .select_related("building", "unit")
+        .annotate(
+            balance=balance_annotation(),
+            overdue=overdue_sum(today, overdue=True),
+            upcoming=overdue_sum(today, overdue=False),
+        )
+        .order_by(*room_order(), "pk")
+    )
+    if q:
+        rooms = rooms.filter(room_search_q(q))
+    if arrears:  # 只看欠费
+        rooms = rooms.filter(overdue__gt=0)
+    return rooms
+
+
+def fee_room_owners() -> Prefetch:
+    return Prefetch(
+        "occupancies",
+        Occupancy.objects.filter(Occupancy.current_q(), relation=Relation.OWNER)
+        .select_related("resident")
+        .order_by("start_date", "pk"),
+        to_attr="owners",
+    )

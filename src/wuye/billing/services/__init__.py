@@ -19,6 +19,13 @@ bills and the money against them are changed only with the bills' rows locked, s
 or a cashier and a gateway callback never settle the same amount twice.
 """
 
+from wuye.billing.selectors.collections import (
+    AGING_BUCKETS,
+    COLLECTION_CAUTION,
+    LAWYER_DAYS,
+    REMINDER_DAYS,
+    may_chase,
+)
 from wuye.billing.selectors.fees import exact_sum
 
 from .charges import (
@@ -38,12 +45,8 @@ from .common import (
     money,
 )
 from .dunning import (
-    AGING_BUCKETS,
     BILLING_SETTINGS_FIELDS,
-    COLLECTION_CAUTION,
     LAWYER_AT_RISK_DAYS,
-    LAWYER_DAYS,
-    REMINDER_DAYS,
     arrears_aging,
     bill_notify_due,
     billing_settings_update,
@@ -53,7 +56,6 @@ from .dunning import (
     lawyer_letter_decide,
     lawyer_letter_due,
     lawyer_letter_sent,
-    may_chase,
     owner_phone_reveal,
 )
 from .gateway import (

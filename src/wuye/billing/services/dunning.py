@@ -26,6 +26,7 @@ from wuye.billing.models import (
     LawyerLetterVia,
     PhoneReveal,
 )
+from wuye.billing.selectors.collections import AGING_BUCKETS, LAWYER_DAYS, REMINDER_DAYS, may_chase
 from wuye.core.choices import Relation, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate, Occupancy, Room
@@ -91,10 +92,6 @@ def bill_notify_due(*, now: dt.datetime | None = None) -> int:
 
 
 # --- Arrears and dunning (FEE-09/10/11/13) -----------------------------------------------------
-
-REMINDER_DAYS = 30  # FEE-10: a Payment Reminder Notice within 30 days of becoming overdue
-LAWYER_DAYS = 60  # FEE-11: a lawyer's letter within 60 days, where necessary (approved per case)
-AGING_BUCKETS = ((0, 30), (31, 60), (61, 90), (91, None))
 
 
 def arrears_aging(*, estate: Estate, now: dt.datetime | None = None) -> dict:
@@ -223,15 +220,6 @@ def _check_letter_manager(actor: Actor, dunning: Dunning) -> None:
         raise PermissionDenied(_("律师函须由部门负责人或企业高层审批"))
 
 
-def may_chase(actor: Actor) -> bool:
-    """Who chases a debtor (FEE-02/09): customer service, finance and the managers. They record
-    contacts, call the owner (the full number, each reveal recorded) and record a lawyer's
-    letter as sent."""
-    return actor.is_superuser or actor.role in (
-        Role.CS_AGENT, Role.DEPARTMENT_HEAD, Role.EXECUTIVE, Role.FINANCE_CLERK,
-    )  # fmt: skip
-
-
 @transaction.atomic
 def lawyer_letter_sent(
     *, dunning: Dunning, via: str, sent_at: dt.datetime | None, by, note: str = ""
@@ -331,13 +319,6 @@ def lawyer_letter_decide(*, dunning: Dunning, approve: bool, note: str, by) -> D
         dunning.due_at = lawyer_letter_due(dunning.estate, dunning.oldest_due)
     dunning.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "due_at"])
     return dunning
-
-
-# FEE-13: shown to staff wherever they chase a payment.
-COLLECTION_CAUTION = _(
-    "催缴须文明礼貌：先核对账单，说明欠费明细和缴费渠道，倾听业主的原因；"
-    "不得威胁、辱骂或以停水停电等方式施压，避免与业主发生冲突。"
-)
 
 
 @transaction.atomic

@@ -13,7 +13,6 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -22,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wuye.base.pages import paginate
-from wuye.base.xlsx import dated_filename, xlsx_response
 from wuye.billing import services
+from wuye.billing.documents.exports import closings_xlsx
 from wuye.billing.models import (
     AdjustmentKind,
     ApprovalStatus,
@@ -37,7 +36,7 @@ from wuye.billing.models import (
     PaymentChannel,
     Refund,
 )
-from wuye.billing.selectors.fees import may_collect, receipt_number, tz_of
+from wuye.billing.selectors.fees import CHANNELS, closing_rows, may_collect, receipt_number, tz_of
 from wuye.billing.services import adjustments, closing, metered, meters, notices, parking
 from wuye.billing.views.rooms import _require_reader, fees_page, room_for_fees
 from wuye.core.exceptions import Conflict
@@ -407,40 +406,6 @@ def closing_day(request, estate: Estate):
                   status=400 if request.method == "POST" else 200)  # fmt: skip
 
 
-CHANNELS = list(PaymentChannel)
-
-
-def _closing_rows(estate: Estate, start: dt.date, end: dt.date):
-    rows = CashierClosing.objects.filter(estate=estate, day__gte=start, day__lte=end)
-    rows = list(rows.select_related("cashier").order_by("-day", "cashier__username"))
-    for row in rows:
-        row.channel_amounts = [
-            Decimal(row.totals.get(c.value, {}).get("amount", "0")) for c in CHANNELS
-        ]
-        row.channel_cells = [
-            (c.label, a) for c, a in zip(CHANNELS, row.channel_amounts, strict=True)
-        ]
-    return rows
-
-
-def closings_xlsx(estate: Estate, rows) -> HttpResponse:
-    """日结记录 as .xlsx (the page's export and the API's): ``rows`` from ``_closing_rows``."""
-    headers = [_("日期"), _("收银员"), _("笔数"), *[c.label for c in CHANNELS], _("合计"),
-               _("应交现金"), _("实点现金"), _("长短款"), _("说明"), _("日结时间")]  # fmt: skip
-    zone = tz_of(estate)
-    data = [
-        [r.day, r.cashier.get_full_name() or r.cashier.username, r.count,
-         *r.channel_amounts, r.amount, r.cash_expected, r.cash_counted, r.difference,
-         r.note, timezone.localtime(r.closed_at, zone).replace(tzinfo=None)]
-        for r in rows
-    ]  # fmt: skip
-    return xlsx_response(
-        filename=dated_filename(estate.name, _("收银日结")), title=_("收银日结"),
-        headers=headers, rows=data, widths=[12, 14, 8, *[12] * len(CHANNELS), 12, 12, 12,
-                                            10, 24, 18],
-    )  # fmt: skip
-
-
 @fees_page
 def closing_list(request, estate: Estate):
     """日结记录: every cashier's closings of a period, by channel; .xlsx for the accounts."""
@@ -449,7 +414,7 @@ def closing_list(request, estate: Estate):
     start = _parse_day(request.GET.get("start"), end - dt.timedelta(days=30))
     if start > end:
         start, end = end, start
-    rows = _closing_rows(estate, start, end)
+    rows = closing_rows(estate, start, end)
     if request.GET.get("export") == "xlsx":
         return closings_xlsx(estate, rows)
     sums = [sum((r.channel_amounts[i] for r in rows), Decimal("0")) for i in range(len(CHANNELS))]

@@ -11,22 +11,14 @@ executives and auditors). Thin: reads here, every write through ``services``
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
     Count,
-    DecimalField,
     F,
-    Min,
-    OuterRef,
-    Prefetch,
-    Q,
     QuerySet,
-    Subquery,
     Sum,
     prefetch_related_objects,
 )
@@ -39,9 +31,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from wuye.base.pages import excel_time, paginate, render_list, wants_fragment
-from wuye.base.xlsx import dated_filename, xlsx_response
+from wuye.base.pages import paginate, render_list, wants_fragment
 from wuye.billing import services
+from wuye.billing.documents.exports import arrears_xlsx
 from wuye.billing.models import (
     ZERO,
     Bill,
@@ -53,42 +45,32 @@ from wuye.billing.models import (
     DunningStatus,
     LawyerLetterVia,
 )
-from wuye.billing.selectors.fees import OPEN, exact_sum, may_collect, room_order, tz_of
+from wuye.billing.selectors.collections import (
+    BUCKET_LABELS,
+    BUCKETS,
+    bucket_of,
+    caution,
+    debtor_owners,
+    debtor_rooms,
+    decorate_debtors,
+    dunning_state,
+    may_chase,
+    month_reminders,
+    overdue_q,
+    parse_month,
+    today_in,
+)
+from wuye.billing.selectors.fees import OPEN, exact_sum, may_collect, tz_of
 from wuye.billing.views.rooms import _require_reader, fees_page, room_for_fees
 from wuye.core.choices import Relation, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.forms import add_service_errors
 from wuye.core.models import Building, Estate, Occupancy, Room
 from wuye.core.scoping import Actor, actor_for, get_or_404
-from wuye.core.selectors import room_search_q
 from wuye.core.shortcuts import render_local, staff_required
-from wuye.core.validators import mask_mobile
 
-# The labels arrears_aging() uses, with the words on screen and the days each covers.
-BUCKETS = (
-    ("0-30", gettext_lazy("0–30 天"), 1, 30),
-    ("31-60", gettext_lazy("31–60 天"), 31, 60),
-    ("61-90", gettext_lazy("61–90 天"), 61, 90),
-    ("90+", gettext_lazy("90 天以上"), 91, None),
-)
-BUCKET_LABELS = {key: label for key, label, _lo, _hi in BUCKETS}
-BUCKET_TONE = {"0-30": "badge-muted", "31-60": "badge-warn", "61-90": "badge-breach",
-               "90+": "badge-breach"}  # fmt: skip
-EXPORT_LIMIT = 20000
 LETTERS_PER_PAGE = 10
 CONTACTS_SHOWN = 5  # per case on the lawyer's-letter list; the room's page has them all
-
-
-def bucket_of(days: int) -> str:
-    for key, _label, low, high in BUCKETS:
-        if days >= low and (high is None or days <= high):
-            return key
-    return BUCKETS[0][0]
-
-
-def may_chase(actor: Actor) -> bool:
-    """The services' check (FEE-02/09), here to show or hide the form and the call button."""
-    return services.may_chase(actor)
 
 
 def may_decide_letters(actor: Actor) -> bool:
@@ -96,143 +78,7 @@ def may_decide_letters(actor: Actor) -> bool:
     return actor.is_superuser or actor.role in (Role.EXECUTIVE, Role.DEPARTMENT_HEAD)
 
 
-def today_in(estate: Estate) -> dt.date:
-    return timezone.localtime(timezone.now(), tz_of(estate)).date()
-
-
-def caution() -> str:
-    """FEE-13, in the language of the request (the service's text is its msgid)."""
-    return _(str(services.COLLECTION_CAUTION))
-
-
 # --- Selectors (reads) ---------------------------------------------------------------------------
-
-
-def _overdue_q(today: dt.date, prefix: str = "bills__") -> Q:
-    return Q(**{f"{prefix}status__in": OPEN, f"{prefix}due_date__lt": today})
-
-
-def debtor_rooms(
-    estate: Estate, today: dt.date, *, bucket: str = "", building: Building | None = None,
-    q: str = "",
-) -> QuerySet[Room]:  # fmt: skip
-    """Rooms with overdue bills, the most overdue first: ``oldest`` (the due date of the oldest
-    overdue bill; the room's 账龄 follows it), ``owed`` (all its overdue money) and
-    ``last_contact_id``."""
-    overdue = _overdue_q(today)
-    last_contact = CollectionContact.objects.filter(room=OuterRef("pk")).order_by("-at", "-id")
-    rooms = (
-        Room.objects.filter(estate=estate)
-        .annotate(
-            oldest=Min("bills__due_date", filter=overdue),
-            owed=Sum(
-                F("bills__amount") - F("bills__paid_amount"),
-                filter=overdue,
-                output_field=DecimalField(max_digits=14, decimal_places=2),
-            ),
-            last_contact_id=Subquery(last_contact.values("id")[:1]),
-        )
-        .filter(oldest__isnull=False)
-        .select_related("building", "unit")
-    )
-    if building is not None:
-        rooms = rooms.filter(building=building)
-    if q:
-        owners = Occupancy.objects.filter(
-            Occupancy.current_q(on=today), estate=estate, relation=Relation.OWNER,
-        ).filter(Q(resident__name__icontains=q) | Q(resident__mobile__contains=q))  # fmt: skip
-        rooms = rooms.filter(room_search_q(q) | Q(pk__in=owners.values("room_id")))
-    for key, _label, low, high in BUCKETS:
-        if key == bucket:
-            rooms = rooms.filter(oldest__lte=today - dt.timedelta(days=low))
-            if high is not None:
-                rooms = rooms.filter(oldest__gte=today - dt.timedelta(days=high))
-    return rooms.order_by("oldest", "-owed", *room_order(), "pk")
-
-
-def _owners(today: dt.date) -> Prefetch:
-    return Prefetch(
-        "occupancies",
-        Occupancy.objects.filter(Occupancy.current_q(on=today), relation=Relation.OWNER)
-        .select_related("resident").order_by("start_date", "pk"),
-        to_attr="owners",
-    )  # fmt: skip
-
-
-@dataclass
-class DunningState:
-    text: str
-    tone: str
-
-
-def dunning_state(dunnings: list[Dunning], oldest: dt.date | None, days: int) -> DunningState:
-    """Where the room's current overdue episode stands (the episode: its oldest overdue bill)."""
-    episode = [d for d in dunnings if d.oldest_due == oldest]
-    letter = next((d for d in episode if d.kind == DunningKind.LAWYER_LETTER), None)
-    reminder = next((d for d in episode if d.kind == DunningKind.REMINDER), None)
-    if letter is not None:
-        tone = {DunningStatus.PENDING_APPROVAL: "badge-warn", DunningStatus.APPROVED:
-                "badge-breach"}.get(letter.status, "badge-muted")  # fmt: skip
-        return DunningState(_("律师函：%(status)s") % {"status": letter.get_status_display()},
-                            tone)  # fmt: skip
-    if reminder is not None:
-        return DunningState(_("已发催缴通知书"), "badge-warn")
-    if days >= services.REMINDER_DAYS:
-        return DunningState(_("待发催缴通知书"), "badge-warn")
-    return DunningState(_("未到催缴期"), "badge-muted")
-
-
-def decorate_debtors(rooms: list[Room], today: dt.date) -> list[Room]:
-    """Owners, the last contact and the dunning state of a page of debtor rooms (3 queries)."""
-    prefetch_related_objects(rooms, _owners(today))
-    contacts = CollectionContact.objects.select_related("by__staff").in_bulk(
-        [r.last_contact_id for r in rooms if r.last_contact_id]
-    )
-    dunnings: dict[int, list[Dunning]] = {}
-    for dunning in Dunning.objects.filter(room__in=rooms).order_by("-created_at", "-id"):
-        dunnings.setdefault(dunning.room_id, []).append(dunning)
-    for room in rooms:
-        room.owed = exact_sum(room.owed)
-        room.days = (today - room.oldest).days
-        room.bucket = bucket_of(room.days)
-        room.bucket_label = BUCKET_LABELS[room.bucket]
-        room.bucket_tone = BUCKET_TONE[room.bucket]
-        room.owner_names = "、".join(o.resident.name for o in room.owners)
-        room.owner_mobile = room.owners[0].resident.mobile if room.owners else ""
-        room.last_contact = contacts.get(room.last_contact_id)
-        room.state = dunning_state(dunnings.get(room.pk, []), room.oldest, room.days)
-    return rooms
-
-
-def month_range(month: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-    """The first instant of the month and of the next, in the estate's time zone."""
-    start = dt.datetime(month.year, month.month, 1, tzinfo=tz)
-    following = dt.datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=tz)
-    return start, following
-
-
-def month_reminders(estate: Estate, month: dt.date) -> QuerySet[Dunning]:
-    """The 《催缴通知书》 of the estate made in a month (estate time), by room."""
-    start, following = month_range(month, tz_of(estate))
-    return (
-        Dunning.objects.filter(
-            estate=estate,
-            kind=DunningKind.REMINDER,
-            created_at__gte=start,
-            created_at__lt=following,
-        )
-        .select_related("room__building", "room__unit")
-        .order_by(*room_order("room__"), "created_at", "pk")
-    )
-
-
-def parse_month(text: str | None, today: dt.date) -> dt.date:
-    """``2026-11`` → 2026-11-01; anything else: this month."""
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return dt.date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
 
 
 # --- 欠费账龄 -------------------------------------------------------------------------------------
@@ -324,42 +170,6 @@ def arrears_export(request, estate: Estate):
     today = today_in(estate)
     _form, rooms = _debtors(request, estate, today)
     return arrears_xlsx(estate, rooms, actor_for(request.user), today)
-
-
-def arrears_xlsx(estate: Estate, rooms: QuerySet[Room], actor: Actor, today: dt.date):
-    """The debtors of ``debtor_rooms`` as .xlsx (the page's export and the API's): the full phone
-    number only for those who may see it."""
-    tz = tz_of(estate)
-    rooms = decorate_debtors(list(rooms[:EXPORT_LIMIT]), today)
-    by_bucket = services.arrears_aging(estate=estate)["rooms"]
-    full_phone = actor.can_see_pii()
-    rows = []
-    for room in rooms:
-        amounts = by_bucket.get(room.pk, {})
-        contact = room.last_contact
-        rows.append([
-            room.label, room.owner_names,
-            room.owner_mobile if full_phone else mask_mobile(room.owner_mobile),
-            room.owed, *(amounts.get(key, ZERO) for key in BUCKET_LABELS),
-            room.oldest, room.days, str(room.bucket_label),
-            excel_time(contact.at, tz) if contact else None,
-            contact.get_method_display() if contact else "",
-            contact.result if contact else "",
-            contact.promised_on if contact else None,
-            room.state.text,
-        ])  # fmt: skip
-    headers = [_("房屋"), _("业主"), _("联系电话"), _("欠费合计（元）"),
-               *(_("%(bucket)s（元）") % {"bucket": label} for _k, label, _l, _h in BUCKETS),
-               _("最早逾期账单截止日"), _("逾期天数"), _("账龄"), _("最近催收时间"),
-               _("催收方式"), _("催收结果"), _("承诺缴费日期"), _("催缴状态")]  # fmt: skip
-    return xlsx_response(
-        filename=dated_filename(estate.name, _("欠费账龄")),
-        title=_("欠费账龄"),
-        headers=headers,
-        rows=rows,
-        text_columns=(0, 2),
-        widths=(18, 14, 14, 14, 12, 12, 12, 12, 14, 10, 10, 17, 10, 30, 14, 18),
-    )
 
 
 # --- One room: overdue bills, dunning history, contacts and the contact form (FEE-09) ----------
@@ -511,11 +321,11 @@ def _decorate_letters(letters: list[Dunning], estate: Estate, today: dt.date) ->
     """Each pending case with its debt (the bills it lists, what is still owed on them and the
     room's overdue total now), its reminder, the owners and the latest contacts."""
     rooms = [d.room for d in letters]
-    prefetch_related_objects(rooms, _owners(today))
+    prefetch_related_objects(rooms, debtor_owners(today))
     wanted = [pk for d in letters for pk in d.bills]
     bills = {b.pk: b for b in Bill.objects.filter(pk__in=wanted).select_related("item")}
     owed_now = dict(
-        Bill.objects.filter(room__in=rooms).filter(_overdue_q(today, prefix=""))
+        Bill.objects.filter(room__in=rooms).filter(overdue_q(today, prefix=""))
         .values("room_id").annotate(s=Sum(F("amount") - F("paid_amount")))
         .values_list("room_id", "s")
     )  # fmt: skip

@@ -18,27 +18,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
-    Count,
-    DecimalField,
-    IntegerField,
-    OuterRef,
     Prefetch,
-    Subquery,
-    Sum,
-    Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wuye.base.pages import paginate, render_list
 from wuye.billing import services
+from wuye.billing.documents.exports import rooms_xlsx
 from wuye.billing.models import (
     ZERO,
     Allocation,
@@ -53,20 +46,17 @@ from wuye.billing.models import (
 from wuye.billing.selectors.fees import (
     OPEN,
     estate_arrears,
-    exact_sum,
+    fee_room_owners,
+    fee_rooms,
     may_collect,
     may_read_fees,
-    overdue_sum,
     receipt_number,
-    room_order,
     tz_of,
 )
-from wuye.core.choices import Relation
 from wuye.core.exceptions import Conflict
 from wuye.core.forms import add_service_errors
-from wuye.core.models import Estate, Occupancy, Room
+from wuye.core.models import Estate, Room
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_rooms
-from wuye.core.selectors import room_search_q
 from wuye.core.shortcuts import estate_page, staff_required
 
 STATUS_TONE = {
@@ -135,35 +125,6 @@ def _decorate_bills(bills, estate: Estate, today: dt.date) -> list[Bill]:
 # --- The room list -----------------------------------------------------------------------------
 
 
-def _balance_annotation():
-    return Coalesce(
-        Sum("ledger__amount"),
-        Value(ZERO),
-        output_field=DecimalField(max_digits=14, decimal_places=2),
-    )
-
-
-def fee_rooms(estate: Estate, today: dt.date, *, q: str = "", arrears: bool = False):
-    """The estate's rooms with ``balance``, ``overdue`` (欠费) and ``upcoming`` (待缴), in
-    building and room order; ``q`` finds a room ("1-2-301"), ``arrears`` keeps those with
-    overdue money (not those whose bills are not yet due). The list page's and the API's."""
-    rooms = (
-        Room.objects.filter(estate=estate)
-        .select_related("building", "unit")
-        .annotate(
-            balance=_balance_annotation(),
-            overdue=overdue_sum(today, overdue=True),
-            upcoming=overdue_sum(today, overdue=False),
-        )
-        .order_by(*room_order(), "pk")
-    )
-    if q:
-        rooms = rooms.filter(room_search_q(q))
-    if arrears:  # 只看欠费
-        rooms = rooms.filter(overdue__gt=0)
-    return rooms
-
-
 @fees_page
 def room_list(request, estate: Estate):
     """收费台账: the estate's rooms and their balance; typing "1-2-301" finds a room."""
@@ -172,9 +133,9 @@ def room_list(request, estate: Estate):
     today = services.estate_today(estate, timezone.now())
     rooms = fee_rooms(estate, today, q=q, arrears=arrears)
     if request.GET.get("export") == "xlsx":
-        return _room_export(estate, rooms)
+        return rooms_xlsx(estate, rooms)
     page = paginate(request, rooms)
-    prefetch_related_objects(page.object_list, _owners_prefetch())
+    prefetch_related_objects(page.object_list, fee_room_owners())
     for room in page.object_list:
         room.credit = -room.balance
         room.owner_names = "、".join(o.resident.name for o in room.owners)
@@ -187,56 +148,6 @@ def room_list(request, estate: Estate):
         "estate_arrears": estate_arrears(estate, today),
     }
     return render_list(request, "billing/rooms.html", "billing/partials/room_results.html", context)
-
-
-def _room_export(estate: Estate, rooms):
-    """Exactly the filtered list as .xlsx (UX.md): room, owners, area, arrears, credit and how
-    many bills are still open."""
-    from wuye.base.xlsx import dated_filename, xlsx_response
-
-    open_bills = (
-        Bill.objects.filter(room=OuterRef("pk"), status__in=OPEN)
-        .order_by()
-        .values("room")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    rooms = rooms.annotate(
-        open_bills=Coalesce(Subquery(open_bills, output_field=IntegerField()), Value(0))
-    ).prefetch_related(_owners_prefetch())
-    separator = pgettext("list separator in a cell", "；")
-    headers = [_("房屋"), _("业主"), _("建筑面积(m²)"), _("欠费（元）"), _("待缴（元）"),
-               _("预存（元）"), _("未缴账单（张）")]  # fmt: skip
-    rows = []
-    for room in rooms.iterator(chunk_size=2000):
-        balance = exact_sum(room.balance)
-        rows.append([
-            room.label,
-            separator.join(o.resident.name for o in room.owners),
-            room.area,
-            exact_sum(room.overdue),
-            exact_sum(room.upcoming),
-            -balance if balance < 0 else ZERO,
-            room.open_bills,
-        ])  # fmt: skip
-    return xlsx_response(
-        filename=dated_filename(estate.name, _("收费台账")),
-        title=_("收费台账"),
-        headers=headers,
-        rows=rows,
-        text_columns=(0,),
-        widths=(18, 24, 14, 14, 14, 14, 14),
-    )
-
-
-def _owners_prefetch() -> Prefetch:
-    return Prefetch(
-        "occupancies",
-        Occupancy.objects.filter(Occupancy.current_q(), relation=Relation.OWNER)
-        .select_related("resident")
-        .order_by("start_date", "pk"),
-        to_attr="owners",
-    )
 
 
 # --- The room's ledger and the 收款 form -------------------------------------------------------

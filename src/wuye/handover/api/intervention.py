@@ -46,6 +46,7 @@ from wuye.handover.documents.intervention_report import (
     intervention_report_pdf,
     suggestion_letter_pdf,
 )
+from wuye.handover.documents.suggestions import suggestion_workbook
 from wuye.handover.models import (
     DesignSuggestion,
     HandoverProject,
@@ -58,7 +59,6 @@ from wuye.handover.models import (
 from wuye.handover.processes import INTERVENTION
 from wuye.handover.services import intervention as svc
 from wuye.handover.services.takeover import project_create as registration
-from wuye.handover.views.intervention import suggestion_workbook
 from wuye.workflow.api.cases import AttachmentOut
 from wuye.workflow.models import Attachment, AttachmentKind
 

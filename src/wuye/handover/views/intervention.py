@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -23,17 +23,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wuye.base.pages import paginate
 from wuye.base.pdf import CJKFontMissing, font_missing_response, pdf_response
-from wuye.base.xlsx import dated_filename, xlsx_response
 from wuye.core.exceptions import Conflict
 from wuye.core.forms import add_service_errors
 from wuye.core.models import Estate, Staff
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates
-from wuye.core.shortcuts import estate_tz, render_local, staff_required
+from wuye.core.shortcuts import render_local, staff_required
 from wuye.handover.choices import InterventionStatus
 from wuye.handover.documents.intervention_report import (
     intervention_report_pdf,
     suggestion_letter_pdf,
 )
+from wuye.handover.documents.suggestions import suggestion_workbook
 from wuye.handover.models import (
     DesignSuggestion,
     HandoverProject,
@@ -42,7 +42,7 @@ from wuye.handover.models import (
     TeamRole,
 )
 from wuye.handover.processes import INTERVENTION
-from wuye.handover.services.takeover import intervention as svc
+from wuye.handover.services import intervention as svc
 from wuye.workflow.attachments import attachments_from_request
 from wuye.workflow.selectors import case_timeline
 
@@ -467,24 +467,6 @@ def suggestion_export(request, pk: int):
     project = _project(request, pk)
     _form, qs = _suggestions(request, project)
     return suggestion_workbook(project, qs)
-
-
-def suggestion_workbook(project: HandoverProject, suggestions) -> HttpResponse:
-    """The spreadsheet of ``suggestions`` (the list's rows, filtered), for the page and the API."""
-    tz = estate_tz(project.estate)
-
-    def local(value):
-        return value.astimezone(tz).replace(tzinfo=None) if value else None
-
-    rows = [[s.number, s.get_topic_display(), s.title, s.content, local(s.submitted_at),
-             s.get_status_display(), s.developer_answer, local(s.answered_at)]
-            for s in suggestions[:20_000]]  # fmt: skip
-    headers = [_("函件编号"), _("类别"), _("标题"), _("建议内容"), _("提交时间"), _("状态"),
-               _("开发企业答复"), _("答复时间")]  # fmt: skip
-    return xlsx_response(
-        filename=dated_filename(project.estate.name, _("规划设计建议")), title=_("规划设计建议"),
-        headers=headers, rows=rows, text_columns=(0,), widths=(20, 12, 30, 60, 17, 10, 40, 17),
-    )  # fmt: skip
 
 
 @staff_required
