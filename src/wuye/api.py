@@ -64,7 +64,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.notify.api.router"),
     ("", "wuye.billing.api.rooms.router"),
     ("", "wuye.handover.api.premises.router"),
-    ("", "wuye.residents.api.router"),
+    ("", "wuye.residents.api.move_in.router"),
     ("", "wuye.handover.api.takeover.router"),
     ("", "wuye.handover.api.intervention.router"),
     ("", "wuye.billing.api.collections.router"),
