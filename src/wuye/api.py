@@ -65,6 +65,9 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.complaints.api_analysis.router"),
     ("", "wuye.notify.api.router"),
     ("", "wuye.billing.api.router"),
+    ("", "wuye.billing.api_runs.router"),
+    ("", "wuye.billing.api_meters.router"),
+    ("", "wuye.billing.api_documents.router"),
     ("", "wuye.handover.api.router"),
 ]
 

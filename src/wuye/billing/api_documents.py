@@ -1,0 +1,5 @@
+"""stub"""
+
+from ninja import Router
+
+router = Router(tags=["billing"])
