@@ -704,26 +704,32 @@ def disclosure_publish(request, estate: Estate, pk: int):
     return _disclosure_page(request, estate, disclosure, publish_form=form)
 
 
-@meter_page
-def disclosure_shares_xlsx(request, estate: Estate, pk: int):
+def share_rows(disclosure: SharedCostDisclosure) -> list[tuple[Room, object]]:
     """Each room's share: the draft's computed shares, or the published month's bills."""
-    disclosure = _disclosure_for(estate, pk)
     if disclosure.status == DisclosureStatus.DRAFT:
-        rows = [(room.label, room.area, amount) for room, amount in _share_rows(disclosure)]
-    else:
-        rows = [
-            (b.room.label, b.room.area, b.amount)
-            for b in Bill.objects.filter(
-                item_id=disclosure.item_id, period_start=disclosure.month, source_ref=""
-            ).select_related("room__building", "room__unit")
-        ]
+        return _share_rows(disclosure)
+    bills = Bill.objects.filter(
+        item_id=disclosure.item_id, period_start=disclosure.month, source_ref=""
+    ).select_related("room__building", "room__unit")
+    return [(b.room, b.amount) for b in bills]
+
+
+def shares_xlsx(disclosure: SharedCostDisclosure):
+    """The shares as a spreadsheet (the page's and the API's download)."""
+    rows = [(room.label, room.area, amount) for room, amount in share_rows(disclosure)]
     return xlsx_response(
-        filename=dated_filename(estate.name, f"公摊分摊{disclosure.month:%Y-%m}"),
+        filename=dated_filename(disclosure.estate.name, f"公摊分摊{disclosure.month:%Y-%m}"),
         title=f"公摊分摊{disclosure.month:%Y-%m}",
         headers=[_("房屋"), _("建筑面积（㎡）"), _("分摊金额（元）")],
         rows=rows,
         widths=(22, 14, 14),
     )
+
+
+@meter_page
+def disclosure_shares_xlsx(request, estate: Estate, pk: int):
+    """Each room's share: the draft's computed shares, or the published month's bills."""
+    return shares_xlsx(_disclosure_for(estate, pk))
 
 
 # --- 公摊公示 for residents (FEE-08) -------------------------------------------------------------
