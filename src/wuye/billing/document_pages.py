@@ -198,10 +198,15 @@ STATUS_FILTERS = (
 
 
 def _invoice_filter(request, estate: Estate) -> tuple[QuerySet[Invoice], str, str]:
-    status = request.GET.get("status", "requested")
+    return invoice_filter(estate, request.GET.get("status", ""), request.GET.get("q", ""))
+
+
+def invoice_filter(estate: Estate, status: str, q: str) -> tuple[QuerySet[Invoice], str, str]:
+    """发票管理's list (the page's and the API's): ``status`` requested (the default) / issued /
+    all, ``q`` a room, a title, a number, a receipt number or a tax id."""
     if status not in dict(STATUS_FILTERS):
         status = "requested"
-    q = request.GET.get("q", "").strip()
+    q = q.strip()
     invoices_ = Invoice.objects.filter(payment__estate=estate).select_related(
         "payment__room__building", "payment__room__unit", "payment__estate", "requested_by",
         "issued_by",
@@ -280,6 +285,11 @@ def invoice_desk(request, estate: Estate):
 @fees_page
 def invoice_export(request, estate: Estate):
     invoices_, _status, _q = _invoice_filter(request, estate)
+    return invoices_xlsx(estate, invoices_)
+
+
+def invoices_xlsx(estate: Estate, invoices_: QuerySet[Invoice]) -> HttpResponse:
+    """The invoices as a spreadsheet (the page's and the API's export)."""
     tz = tz_of(estate)
     rows = [
         [
