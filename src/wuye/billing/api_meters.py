@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.db.models import Q
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
@@ -42,7 +43,7 @@ from wuye.web.xlsx import file_response
 from . import metered, meters
 from .api import FEE_READ_ERRORS
 from .api import _estate as _fees_estate
-from .meter_pages import _reading_rows, share_rows, shares_xlsx
+from .meter_pages import _my_bills, _reading_rows, share_rows, shares_xlsx
 from .models import (
     ZERO,
     Bill,
@@ -57,6 +58,7 @@ router = Router(tags=["billing"])
 
 STAFF_ERRORS = {**READ_ERRORS, 403: ErrorOut}
 IMPORT_MAX_BYTES = 5 * 1024 * 1024  # as the page: 文件不能超过 5 MB
+MY_DISCLOSURES_MAX = 600  # fifty years of months: a resident's whole history
 
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}$")]
 """A month as ``YYYY-MM``."""
@@ -164,8 +166,6 @@ def meter_list(
     )
     q = q.strip()
     if q:
-        from django.db.models import Q
-
         items = items.filter(Q(code__icontains=q) | Q(name__icontains=q))
     if kind in MeterKind.values:
         items = items.filter(kind=kind)
@@ -392,7 +392,7 @@ def reading_import(
     file: File[UploadedFile],
     month: Annotated[Month, Form(..., examples=["2026-11"])],
     confirm: Annotated[bool, Form(False)] = False,
-    note: Annotated[Note, Form("")] = "",
+    note: Annotated[Text, Form("", max_length=200, examples=["换表，已核实"])] = "",
 ):
     """导入读数 (multipart: ``file`` .xlsx of 5 MB at most, ``month`` YYYY-MM): every row is
     checked, and all are saved or none. Refused rows answer 400 ``import_refused`` with
@@ -401,8 +401,6 @@ def reading_import(
     _actor, estate = _staff_estate(request, estate_id)
     if not meters.may_record_readings(actor_for(request.auth)):
         raise PermissionDenied(_("只有工程设备部、财务人员或企业高层可以抄表"))
-    if len(note) > 200:
-        raise ValidationError({"note": [_("备注不能超过 200 字")]})
     if file.size > IMPORT_MAX_BYTES:
         raise ValidationError({"file": [_("文件不能超过 5 MB")]})
     period = _month(month)
@@ -730,8 +728,6 @@ def _my_out(disclosure: SharedCostDisclosure, mine: list[Bill]) -> dict:
 def _resident(request: HttpRequest) -> Actor:
     actor = actor_for(request.auth)
     if actor.resident is None:  # the residents' pages do not exist for anyone else
-        from django.http import Http404
-
         raise Http404
     return actor
 
@@ -743,8 +739,9 @@ def my_disclosures(request: HttpRequest):
     their rooms' shares. Staff: 404 (the residents' page)."""
     actor = _resident(request)
     rooms = list(visible_rooms(actor).select_related("building", "unit"))
-    items = list(meters.disclosures_for_resident(actor)[:500])
-    return [_my_out(d, meters.my_shares(d, rooms)) for d in items]
+    items = list(meters.disclosures_for_resident(actor)[:MY_DISCLOSURES_MAX])
+    mine = _my_bills(rooms, items)  # the page's one query for every month's shares
+    return [_my_out(d, mine.get((d.item_id, d.month), [])) for d in items]
 
 
 @router.get(

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -93,8 +94,6 @@ def _item_out(item: ChargeItem, today: dt.date) -> dict:
 
 
 def _today(estate) -> dt.date:
-    from django.utils import timezone
-
     return services._today(estate, timezone.now())
 
 
