@@ -231,7 +231,7 @@ def invoice_export(
     return invoices_xlsx(estate, invoices_)
 
 
-class IssueIn(Schema):
+class InvoiceIssueIn(Schema):
     number: Text = Field(
         "",
         max_length=40,
@@ -241,7 +241,7 @@ class IssueIn(Schema):
 
 
 @router.post("/billing/invoices/{int:invoice_id}/issue", response={200: InvoiceOut, **WRITE_ERRORS})
-def invoice_issue(request: HttpRequest, invoice_id: IdParam, payload: IssueIn):
+def invoice_issue(request: HttpRequest, invoice_id: IdParam, payload: InvoiceIssueIn):
     """开具 (finance, FEE-06): the number of the invoice issued in the tax system (or the
     e-invoice provider's); the person who asked is told in their inbox. Issued already: 409."""
     actor = actor_for(request.auth)

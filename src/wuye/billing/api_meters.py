@@ -372,7 +372,7 @@ def reading_template(request: HttpRequest, estate_id: IdParam, month: Term = "")
     return file_response(content, f"{estate.name}-抄表-{period:%Y-%m}.xlsx")
 
 
-class ImportOut(Schema):
+class ReadingImportOut(Schema):
     recorded: int = Field(..., examples=[42])
     confirmed: int = Field(..., description="其中确认的异常读数")
     skipped: int = Field(..., description="空白跳过")
@@ -384,7 +384,8 @@ def _problems(problems) -> list[str]:
 
 
 @router.post(
-    "/billing/estates/{int:estate_id}/readings/import", response={200: ImportOut, **WRITE_ERRORS}
+    "/billing/estates/{int:estate_id}/readings/import",
+    response={200: ReadingImportOut, **WRITE_ERRORS},
 )
 def reading_import(
     request: HttpRequest,
@@ -425,7 +426,7 @@ def reading_import(
 # --- 公摊公示 (staff) ----------------------------------------------------------------------------
 
 
-class LineOut(Schema):
+class DisclosureLineOut(Schema):
     id: int
     kind: str = Field(
         ..., examples=["elevator"], description="water / electricity / elevator / other"
@@ -454,7 +455,7 @@ class DisclosureOut(Schema):
 
 
 class DisclosureDetailOut(DisclosureOut):
-    lines: list[LineOut] = Field(..., alias="line_list")
+    lines: list[DisclosureLineOut] = Field(..., alias="line_list")
     missing_readings: list[str] = Field(..., description="本月还没有抄表的公共表（表号）")
     stale: bool = Field(..., description="读数已更正：公示前须重新计算")
     unshared_lines: list[int] = Field(..., description="没有可分摊房屋的费用行")
@@ -503,7 +504,7 @@ def disclosure_list(request: HttpRequest, estate_id: IdParam, status: Term = "")
     return items.order_by("-month")
 
 
-class PrepareIn(Schema):
+class DisclosurePrepareIn(Schema):
     month: Month = Field(..., examples=["2026-11"], description="月份 YYYY-MM（不能是将来的月份）")
     method: Text = Field(
         "area",
@@ -517,7 +518,7 @@ class PrepareIn(Schema):
     "/billing/estates/{int:estate_id}/disclosures",
     response={201: DisclosureDetailOut, **WRITE_ERRORS},
 )
-def disclosure_prepare(request: HttpRequest, estate_id: IdParam, payload: PrepareIn):
+def disclosure_prepare(request: HttpRequest, estate_id: IdParam, payload: DisclosurePrepareIn):
     """编制公摊 (finance, FEE-08): the month's draft from the common meters' readings (made, or
     its meter lines recomputed; the lines added by hand stay). A published month is a 409."""
     _actor, estate = _staff_estate(request, estate_id)
@@ -549,7 +550,7 @@ def disclosure_recompute(request: HttpRequest, disclosure_id: IdParam):
     return _detail_out(disclosure)
 
 
-class DraftIn(Schema):
+class DisclosureDraftIn(Schema):
     method: Text = Field(
         ...,
         max_length=10,
@@ -562,7 +563,7 @@ class DraftIn(Schema):
 @router.patch(
     "/billing/disclosures/{int:disclosure_id}", response={200: DisclosureDetailOut, **WRITE_ERRORS}
 )
-def disclosure_update(request: HttpRequest, disclosure_id: IdParam, payload: DraftIn):
+def disclosure_update(request: HttpRequest, disclosure_id: IdParam, payload: DisclosureDraftIn):
     """分摊方式和说明 of a draft (finance); a published one is a 409."""
     disclosure = _disclosure(request, disclosure_id)
     disclosure = meters.disclosure_update(
@@ -571,7 +572,7 @@ def disclosure_update(request: HttpRequest, disclosure_id: IdParam, payload: Dra
     return _detail_out(disclosure)
 
 
-class LineIn(Schema):
+class DisclosureLineIn(Schema):
     kind: Text = Field(
         "elevator",
         max_length=12,
@@ -584,9 +585,10 @@ class LineIn(Schema):
 
 
 @router.post(
-    "/billing/disclosures/{int:disclosure_id}/lines", response={201: LineOut, **WRITE_ERRORS}
+    "/billing/disclosures/{int:disclosure_id}/lines",
+    response={201: DisclosureLineOut, **WRITE_ERRORS},
 )
-def disclosure_line_add(request: HttpRequest, disclosure_id: IdParam, payload: LineIn):
+def disclosure_line_add(request: HttpRequest, disclosure_id: IdParam, payload: DisclosureLineIn):
     """添加公摊费用 without a meter (电梯费, other costs) to a draft (finance)."""
     disclosure = _disclosure(request, disclosure_id)
     place = _place(disclosure.estate, payload.building, None)
@@ -613,7 +615,7 @@ def disclosure_line_remove(request: HttpRequest, disclosure_id: IdParam, line_id
     return Status(204, None)
 
 
-class PublishIn(Schema):
+class DisclosurePublishIn(Schema):
     due_date: Day = Field(..., examples=["2026-12-31"], description="缴费截止日")
     notify_residents: bool = Field(False, examples=[True], description="同时给住户发站内消息")
 
@@ -622,7 +624,7 @@ class PublishIn(Schema):
     "/billing/disclosures/{int:disclosure_id}/publish",
     response={200: DisclosureDetailOut, **WRITE_ERRORS},
 )
-def disclosure_publish(request: HttpRequest, disclosure_id: IdParam, payload: PublishIn):
+def disclosure_publish(request: HttpRequest, disclosure_id: IdParam, payload: DisclosurePublishIn):
     """公示 (the finance head or an executive, FEE-08): once; every billed room gets its share
     as a bill, and the disclosure goes up on the notice board. Meters not read or lines nobody
     shares are a 400, readings corrected since the draft a 409 (recompute first)."""
@@ -636,7 +638,7 @@ def disclosure_publish(request: HttpRequest, disclosure_id: IdParam, payload: Pu
     return _detail_out(disclosure)
 
 
-class ShareOut(Schema):
+class DisclosureShareOut(Schema):
     room: int
     room_label: str = Field(..., examples=["1栋2单元301室"])
     area: Decimal | None
@@ -645,7 +647,7 @@ class ShareOut(Schema):
 
 @router.get(
     "/billing/disclosures/{int:disclosure_id}/shares",
-    response={200: list[ShareOut], **STAFF_ERRORS},
+    response={200: list[DisclosureShareOut], **STAFF_ERRORS},
 )
 @paginated
 def disclosure_shares(request: HttpRequest, disclosure_id: IdParam):
@@ -670,7 +672,7 @@ def disclosure_shares_xlsx(request: HttpRequest, disclosure_id: IdParam):
 # --- 公摊公示 for residents (FEE-08) -------------------------------------------------------------
 
 
-class MyShareOut(Schema):
+class MyDisclosureShareOut(Schema):
     bill: int
     room: int
     room_label: str
@@ -690,12 +692,12 @@ class MyDisclosureOut(Schema):
     area_total: Decimal
     note: str
     published_at: dt.datetime | None
-    mine: list[MyShareOut] = Field(..., description="本户（各房屋）的分摊账单")
+    mine: list[MyDisclosureShareOut] = Field(..., description="本户（各房屋）的分摊账单")
     my_total: Decimal
 
 
 class MyDisclosureDetailOut(MyDisclosureOut):
-    lines: list[LineOut] = Field(..., description="公摊费用明细")
+    lines: list[DisclosureLineOut] = Field(..., description="公摊费用明细")
 
 
 def _my_out(disclosure: SharedCostDisclosure, mine: list[Bill]) -> dict:

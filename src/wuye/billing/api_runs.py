@@ -34,7 +34,7 @@ router = Router(tags=["billing"])
 # --- 收费项目与收费标准 -----------------------------------------------------------------------
 
 
-class RateOut(Schema):
+class ChargeRateOut(Schema):
     id: int
     amount: Decimal = Field(..., examples=["2.5000"], description="单价（元），最多四位小数")
     effective_from: dt.date
@@ -56,7 +56,7 @@ class ChargeItemOut(Schema):
     is_active: bool
     periodic: bool = Field(..., description="按面积、按户、按车位：每个账期自动生成账单")
     current_rate: Decimal | None = Field(None, description="今天适用的单价（元）")
-    rates: list[RateOut] = Field(..., description="收费标准，最新的生效日期在前")
+    rates: list[ChargeRateOut] = Field(..., description="收费标准，最新的生效日期在前")
 
 
 def _rate_out(rate: Rate, today: dt.date, current: Rate | None) -> dict:
@@ -169,7 +169,7 @@ def charge_item_update(request: HttpRequest, item_id: IdParam, payload: ChargeIt
     return _item_out(item, _today(item.estate))
 
 
-class RateIn(Schema):
+class ChargeRateIn(Schema):
     amount: Decimal = Field(
         ...,
         ge=0,
@@ -183,8 +183,10 @@ class RateIn(Schema):
     )
 
 
-@router.post("/billing/charge-items/{int:item_id}/rates", response={201: RateOut, **WRITE_ERRORS})
-def rate_create(request: HttpRequest, item_id: IdParam, payload: RateIn):
+@router.post(
+    "/billing/charge-items/{int:item_id}/rates", response={201: ChargeRateOut, **WRITE_ERRORS}
+)
+def rate_create(request: HttpRequest, item_id: IdParam, payload: ChargeRateIn):
     """调整收费标准 (FEE-04, finance): a price from a date on, for an item in use that is billed
     per period (by area, per household, per space); a rate of the same day is replaced. Bills
     already made keep their amounts."""
@@ -262,7 +264,7 @@ def run_status(request: HttpRequest, run_id: IdParam):
     return run
 
 
-class PreviewIn(Schema):
+class RunPreviewIn(Schema):
     period_start: Day = Field(..., examples=["2027-01-01"], description="账期开始：某月1日")
     period_end: Day = Field(
         ..., examples=["2027-03-31"], description="账期结束：某月最后一天（一次最多12个月）"
@@ -272,13 +274,13 @@ class PreviewIn(Schema):
     )
 
 
-class PreviewItemOut(Schema):
+class RunPreviewItemOut(Schema):
     item: str = Field(..., examples=["物业服务费"])
     bills: int
     amount: Decimal
 
 
-class PreviewOut(Schema):
+class RunPreviewOut(Schema):
     period_start: dt.date
     period_end: dt.date
     due_date: dt.date
@@ -286,7 +288,7 @@ class PreviewOut(Schema):
     amount: Decimal = Field(..., description="将生成的金额（元）")
     already: int = Field(..., description="已生成过、这次跳过的账单数")
     rooms: int
-    by_item: list[PreviewItemOut]
+    by_item: list[RunPreviewItemOut]
     notice_by: dt.date = Field(..., description="缴费通知最迟发出日（截止日前15天，FEE-05）")
     notice_late: bool = Field(
         ..., description="截止日距今不足15天：确认生成时须填写 short_notice_reason"
@@ -296,9 +298,9 @@ class PreviewOut(Schema):
 
 
 @router.post(
-    "/billing/estates/{int:estate_id}/runs/preview", response={200: PreviewOut, **WRITE_ERRORS}
+    "/billing/estates/{int:estate_id}/runs/preview", response={200: RunPreviewOut, **WRITE_ERRORS}
 )
-def run_preview(request: HttpRequest, estate_id: IdParam, payload: PreviewIn):
+def run_preview(request: HttpRequest, estate_id: IdParam, payload: RunPreviewIn):
     """预览 (FEE-04, finance): what a billing run of the period would post — bills and amount
     per item, bills already made, the notice day (FEE-05) — without writing anything. Then
     ``POST /billing/estates/{id}/runs`` with the same dates queues it."""
