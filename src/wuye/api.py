@@ -70,6 +70,9 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.billing.api.collections.router"),
     ("", "wuye.billing.api.desk.router"),
     ("", "wuye.billing.api.reports.router"),
+    ("", "wuye.billing.api.runs.router"),
+    ("", "wuye.billing.api.meters.router"),
+    ("", "wuye.billing.api.documents.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

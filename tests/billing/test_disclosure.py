@@ -22,6 +22,7 @@ from tests.billing.test_pages import flashed, html
 from tests.factories import BuildingFactory, OccupancyFactory, RoomFactory, UnitFactory, make_staff
 from wuye.billing import services
 from wuye.billing.models import Bill, LedgerEntry, SharedCostDisclosure
+from wuye.billing.selectors import meters as meter_reads
 from wuye.billing.services import meters
 from wuye.core.choices import DepartmentKind, Relation, Role
 from wuye.core.exceptions import Conflict
@@ -250,7 +251,7 @@ def test_largest_remainder_always_adds_up_to_the_total__FEE_08(total_cents, weig
     total = D(total_cents) / 100
     whole = sum(weights)
     exact = {i: Fraction(total) * w / whole for i, w in enumerate(weights)}
-    shares = meters.largest_remainder(total, exact)
+    shares = meter_reads.largest_remainder(total, exact)
     assert sum(shares.values()) == total
     assert all(abs(Fraction(shares[i]) - exact[i]) < Fraction(1, 100) for i in exact)
 

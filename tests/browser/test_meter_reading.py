@@ -13,6 +13,7 @@ from tests.billing.test_fees import finance
 from tests.browser.helpers import _log_in, _shot
 from tests.factories import make_staff
 from wuye.billing.models import MeterReading
+from wuye.billing.selectors import meters as meter_reads
 from wuye.billing.services import meters
 from wuye.core.choices import DepartmentKind, Role
 
@@ -29,7 +30,7 @@ def meter(world, finance):
     )  # fmt: skip
     this_month = meters.current_month(world.estate)
     for n, value in ((-3, "1000"), (-2, "1100"), (-1, "1200")):
-        meters.meter_reading_record(meter=meter, period=meters.month_shift(this_month, n),
+        meters.meter_reading_record(meter=meter, period=meter_reads.month_shift(this_month, n),
                                     reading=value, by=world.tech.user)  # fmt: skip
     return meter
 
@@ -63,12 +64,14 @@ def test_a_resident_reads_the_published_disclosure_on_a_phone__FEE_08(
 ):
     head = make_staff(world.company, "fhead", Role.DEPARTMENT_HEAD, DepartmentKind.FINANCE,
                       [world.estate])  # fmt: skip
-    month = meters.month_shift(meters.current_month(world.estate), -1)
+    month = meter_reads.month_shift(meters.current_month(world.estate), -1)
     d = meters.disclosure_prepare(estate=world.estate, month=month, by=finance.user)
     meters.disclosure_line_add(disclosure=d, by=finance.user, kind="elevator", name="电梯费",
                                amount="200.00")  # fmt: skip
     meters.disclosure_publish(
-        disclosure=d, by=head.user, due_date=meters.month_end(meters.current_month(world.estate))
+        disclosure=d,
+        by=head.user,
+        due_date=meter_reads.month_end(meters.current_month(world.estate)),
     )
     _log_in(phone, live_server, "owner", world.password)
     phone.goto(live_server.url + reverse("billing:my_disclosures"))

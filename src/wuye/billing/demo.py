@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from wuye.billing import services
+from wuye.billing.selectors import meters as meter_reads
 from wuye.billing.services import parking
 
 from .models import Bill, BillStatus, ChargeBasis, ChargeItem, ChargeKind
@@ -110,7 +111,7 @@ def load_meters_demo(estate) -> None:
         ("W-GRN", "景观绿化用水", "water", "1", "3.70", None, (60, 140)),
     ]
     this_month = meters.current_month(estate)
-    months = [meters.month_shift(this_month, n) for n in (-2, -1, 0)]
+    months = [meter_reads.month_shift(this_month, n) for n in (-2, -1, 0)]
     for code, name, kind, multiplier, price, building, (low, high) in specs:
         meter = meters.meter_save(estate=estate, by=finance, code=code, name=name, kind=kind,
                                   multiplier=multiplier, unit_price=price,
@@ -128,4 +129,4 @@ def load_meters_demo(estate) -> None:
     meters.disclosure_line_add(disclosure=disclosure, by=finance, kind="other",
                                name="公共设施维修材料", amount="860.00")  # fmt: skip
     meters.disclosure_publish(disclosure=disclosure, by=manager,
-                              due_date=meters.month_end(this_month))  # fmt: skip
+                              due_date=meter_reads.month_end(this_month))  # fmt: skip

@@ -24,6 +24,8 @@ from wuye.billing import services
 from wuye.billing.models import (
     ZERO,
     Bill,
+    Invoice,
+    SharedCostDisclosure,
 )
 from wuye.billing.selectors.collections import (
     BUCKET_LABELS,
@@ -36,8 +38,10 @@ from wuye.billing.selectors.fees import (
     OPEN,
     exact_sum,
     fee_room_owners,
+    receipt_number,
     tz_of,
 )
+from wuye.billing.selectors.meters import share_rows
 from wuye.core.models import Estate, Room
 from wuye.core.scoping import Actor
 from wuye.core.validators import mask_mobile
@@ -134,4 +138,41 @@ def rooms_xlsx(estate: Estate, rooms):
         rows=rows,
         text_columns=(0,),
         widths=(18, 24, 14, 14, 14, 14, 14),
+    )
+
+
+def invoices_xlsx(estate: Estate, invoices_: QuerySet[Invoice]) -> HttpResponse:
+    """The invoices as a spreadsheet (the page's and the API's export)."""
+    tz = tz_of(estate)
+    rows = [
+        [
+            excel_time(i.requested_at, tz), i.payment.room.label, receipt_number(i.payment),
+            i.amount, i.title, i.tax_id, i.email, i.get_status_display(), i.number,
+            excel_time(i.issued_at, tz),
+        ]
+        for i in invoices_
+    ]  # fmt: skip
+    headers = [
+        _("申请时间"), _("房屋"), _("收据号"), _("金额（元）"), _("发票抬头"),
+        _("纳税人识别号"), _("接收邮箱"), _("状态"), _("发票号码"), _("开票时间"),
+    ]  # fmt: skip
+    return xlsx_response(
+        filename=dated_filename(estate.name, _("发票")),
+        title=_("发票"),
+        headers=headers,
+        rows=rows,
+        text_columns=(2, 5, 8),
+        widths=(18, 20, 20, 12, 30, 22, 26, 10, 22, 18),
+    )
+
+
+def shares_xlsx(disclosure: SharedCostDisclosure):
+    """The shares as a spreadsheet (the page's and the API's download)."""
+    rows = [(room.label, room.area, amount) for room, amount in share_rows(disclosure)]
+    return xlsx_response(
+        filename=dated_filename(disclosure.estate.name, f"公摊分摊{disclosure.month:%Y-%m}"),
+        title=f"公摊分摊{disclosure.month:%Y-%m}",
+        headers=[_("房屋"), _("建筑面积（㎡）"), _("分摊金额（元）")],
+        rows=rows,
+        widths=(22, 14, 14),
     )

@@ -13,6 +13,7 @@ from django.db.models import (
     F,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
     Sum,
     Value,
@@ -23,6 +24,8 @@ from django.utils import timezone
 from wuye.billing.models import (
     ZERO,
     Bill,
+    BillingRun,
+    BillingRunStatus,
     BillStatus,
     CashierClosing,
     Payment,
@@ -169,3 +172,24 @@ def fee_room_owners() -> Prefetch:
         .order_by("start_date", "pk"),
         to_attr="owners",
     )
+
+
+def run_percent(run: BillingRun) -> int:
+    if run.status == BillingRunStatus.DONE:
+        return 100
+    if not run.rooms_total:
+        return 0
+    return min(100, run.rooms_done * 100 // run.rooms_total)
+
+
+def ownership_spans(estate: Estate, start: dt.date, end: dt.date, rooms: list[int] | None = None):
+    """Each room's ownership spans overlapping the period: {room_id: [(from, to)]}."""
+    occupancies = Occupancy.objects.filter(
+        room__estate=estate, relation=Relation.OWNER, start_date__lte=end
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+    if rooms is not None:
+        occupancies = occupancies.filter(room_id__in=rooms)
+    spans: dict[int, list] = {}
+    for room_id, s, e in occupancies.values_list("room_id", "start_date", "end_date"):
+        spans.setdefault(room_id, []).append((s, e or end))
+    return spans

@@ -26,6 +26,7 @@ from wuye.billing.models import (
     MeterKind,
     MeterReading,
 )
+from wuye.billing.selectors import meters as meter_reads
 from wuye.billing.services import meters
 from wuye.billing.services.charges import charge_item_get_or_create
 from wuye.billing.services.common import _actor, _check_finance, _lock
@@ -91,7 +92,7 @@ def metered_bill(*, estate: Estate, month: dt.date, due_date: dt.date, by) -> in
     unread (a home would be billed later than its neighbours). Returns the bills made."""
     actor = _actor(by)
     _check_finance(actor, estate)
-    month = meters.month_start(month)
+    month = meter_reads.month_start(month)
     if month > meters.current_month(estate):
         raise ValidationError({"month": [_("不能为将来的月份出账单")]})
     if due_date < month:
@@ -112,7 +113,7 @@ def metered_bill(*, estate: Estate, month: dt.date, due_date: dt.date, by) -> in
         item = utility_item(estate, kind)
         bill = Bill.objects.create(
             estate=estate, room_id=room_id, item=item, period_start=month,
-            period_end=meters.month_end(month),
+            period_end=meter_reads.month_end(month),
             description=_("%(item)s %(month)s（用量 %(usage)s）") % {
                 "item": item.name, "month": f"{month:%Y-%m}", "usage": usage},
             amount=amount, due_date=due_date, created_at=now,

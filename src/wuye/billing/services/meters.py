@@ -28,16 +28,13 @@ disclosure is never changed.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -61,17 +58,25 @@ from wuye.billing.models import (
     SharedCostKind,
     SharedCostLine,
 )
+from wuye.billing.selectors.meters import (
+    CENT,
+    disclosure_shares,
+    meter_scope_label,
+    meters_for_reading,
+    month_end,
+    month_shift,
+    month_start,
+    owned_rooms,
+)
 from wuye.billing.services.charges import charge_item_get_or_create
 from wuye.billing.services.common import _actor, _lock, estate_today, money
 from wuye.billing.services.payments import _rooms_with_credit, credit_apply
-from wuye.billing.services.runs import _ownership
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Building, Estate, Room
 from wuye.core.scoping import Actor
 from wuye.core.validators import check_date, check_field_text
 
-CENT = Decimal("0.01")
 JUMP_FACTOR = Decimal("2")  # usage above twice the usual needs a confirmation…
 JUMP_FLOOR = Decimal("20")  # …and more than 20 吨/度 above it (tiny usages vary a lot)
 HISTORY_MONTHS = 3
@@ -134,19 +139,6 @@ def _check(actor: Actor, estate_id: int, allowed: bool, message: str) -> None:
 
 
 # --- Months ------------------------------------------------------------------------------------
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def month_shift(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def parse_month(text: str | None) -> dt.date | None:
@@ -481,25 +473,6 @@ class ImportResult:
     rows: list[MeterReading] = field(default_factory=list)
 
 
-def meter_scope_label(meter: Meter) -> str:
-    if meter.room_id:
-        return meter.room.label
-    if meter.building_id:
-        return meter.building.name
-    return _("全项目")
-
-
-def meters_for_reading(estate: Estate, period: dt.date):
-    """The meters to read for a month: active ones, and inactive ones already read that month."""
-    return (
-        Meter.objects.filter(estate=estate)
-        .filter(Q(is_active=True) | Q(readings__period=period))
-        .distinct()
-        .select_related("building", "room__building", "room__unit")
-        .order_by("room_id", "building__sort", "building__name", "kind", "code")
-    )
-
-
 def reading_template(estate: Estate, period: dt.date) -> bytes:
     """The month's import sheet, pre-filled with every meter's code, name and previous reading."""
     from openpyxl import Workbook
@@ -668,19 +641,6 @@ def meter_reading_import(
 # --- Disclosure (FEE-08) -----------------------------------------------------------------------
 
 
-def _owned_rooms(estate: Estate, month: dt.date) -> list[tuple[int, Decimal, int]]:
-    """The rooms billed for the month: owned on any day of it, as the property-fee run decides.
-    (room_id, area, building_id) in roster order."""
-    spans = _ownership(estate, month, month_end(month))
-    return [
-        row
-        for row in Room.objects.filter(estate=estate)
-        .order_by("building__sort", "building__name", "unit__sort", "unit__name", "number", "pk")
-        .values_list("pk", "area", "building_id")
-        if row[0] in spans
-    ]
-
-
 def _line_amount(usage: Decimal, price: Decimal) -> Decimal:
     return (usage * price).quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -734,7 +694,7 @@ def stale_lines(disclosure: SharedCostDisclosure) -> bool:
 
 def _recompute(disclosure: SharedCostDisclosure) -> None:
     lines = list(disclosure.lines.all())
-    rooms = _owned_rooms(disclosure.estate, disclosure.month)
+    rooms = owned_rooms(disclosure.estate, disclosure.month)
     disclosure.total = sum((line.amount for line in lines), ZERO)
     disclosure.rooms_count = len(rooms)
     disclosure.area_total = sum((r[1] for r in rooms), ZERO)
@@ -860,45 +820,9 @@ def disclosure_line_remove(*, line: SharedCostLine, by) -> None:
     _recompute(disclosure)
 
 
-def largest_remainder(total: Decimal, weights: dict[int, Fraction]) -> dict[int, Decimal]:
-    """Split ``total`` (to the fen) in proportion to exact ``weights`` (summing to ``total``):
-    each gets its share rounded down to the fen, and the fen left over go one each to the
-    largest remainders (ties: in the given order). The parts add up exactly to ``total``."""
-    cents = int((total / CENT).to_integral_value())
-    floors = {k: int(w * 100) for k, w in weights.items()}  # int() truncates toward 0; w >= 0
-    left = cents - sum(floors.values())
-    order = sorted(weights, key=lambda k: -(weights[k] * 100 - floors[k]))
-    for k in order[:left]:
-        floors[k] += 1
-    return {k: Decimal(v) * CENT for k, v in floors.items()}
-
-
-def disclosure_shares(disclosure: SharedCostDisclosure) -> dict[int, Decimal]:
-    """Each billed room's share of the month's total: {room_id: amount}, exact to the fen.
-
-    Each line is shared by its scope (its building's rooms, or all) by building area or per
-    household; the exact (fractional) shares are summed per room and rounded once, by largest
-    remainder, so the shares add up to the total."""
-    rooms = _owned_rooms(disclosure.estate, disclosure.month)
-    if not rooms:
-        return {}
-    exact: dict[int, Fraction] = {r[0]: Fraction(0) for r in rooms}
-    by_area = disclosure.method == "area"
-    for line in disclosure.lines.all():
-        scope = [r for r in rooms if line.building_id is None or r[2] == line.building_id]
-        if not scope:
-            continue
-        weights = [(r[0], Fraction(r[1]) if by_area else Fraction(1)) for r in scope]
-        total_weight = sum(w for _room, w in weights)
-        amount = Fraction(line.amount)
-        for room_id, weight in weights:
-            exact[room_id] += amount * weight / total_weight
-    return largest_remainder(disclosure.total, exact)
-
-
 def unshared_lines(disclosure: SharedCostDisclosure) -> list[SharedCostLine]:
     """Lines of a building none of whose rooms is billed this month (nobody to share them)."""
-    buildings = {r[2] for r in _owned_rooms(disclosure.estate, disclosure.month)}
+    buildings = {r[2] for r in owned_rooms(disclosure.estate, disclosure.month)}
     return [
         line
         for line in disclosure.lines.select_related("building")
@@ -1080,30 +1004,3 @@ def disclosure_publish(
 
 
 # --- Reads -------------------------------------------------------------------------------------
-
-
-def disclosures_for_resident(actor: Actor):
-    """The published disclosures of the estates a resident lives in, newest first."""
-    from wuye.core.scoping import visible_estates
-
-    return (
-        SharedCostDisclosure.objects.filter(
-            estate__in=visible_estates(actor), status=DisclosureStatus.PUBLISHED
-        )
-        .select_related("estate")
-        .order_by("-month", "estate_id")
-    )
-
-
-def my_shares(disclosure: SharedCostDisclosure, rooms) -> list[Bill]:
-    """The resident's rooms' bills from this disclosure (their share, as posted)."""
-    if disclosure.item_id is None:
-        return []
-    return list(
-        Bill.objects.filter(
-            item_id=disclosure.item_id,
-            period_start=disclosure.month,
-            source_ref="",
-            room__in=rooms,
-        ).select_related("room__building", "room__unit")
-    )

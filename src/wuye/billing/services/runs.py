@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from wuye.billing.models import (
     LedgerEntry,
     Rate,
 )
+from wuye.billing.selectors.fees import ownership_spans
 from wuye.core.choices import Relation
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate, Occupancy, Room
@@ -114,19 +115,6 @@ def uncovered_spans(spans: list, covered: list) -> list:
     return out
 
 
-def _ownership(estate: Estate, start: dt.date, end: dt.date, rooms: list[int] | None = None):
-    """Each room's ownership spans overlapping the period: {room_id: [(from, to)]}."""
-    occupancies = Occupancy.objects.filter(
-        room__estate=estate, relation=Relation.OWNER, start_date__lte=end
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-    if rooms is not None:
-        occupancies = occupancies.filter(room_id__in=rooms)
-    spans: dict[int, list] = {}
-    for room_id, s, e in occupancies.values_list("room_id", "start_date", "end_date"):
-        spans.setdefault(room_id, []).append((s, e or end))
-    return spans
-
-
 @dataclass
 class _RunInputs:
     """What every bill of a run is computed from, read once: the owned rooms in roster order,
@@ -143,7 +131,7 @@ class _RunInputs:
 
 
 def _run_inputs(estate: Estate, period_start, period_end, items) -> _RunInputs:
-    spans = _ownership(estate, period_start, period_end)
+    spans = ownership_spans(estate, period_start, period_end)
     # Every room with an ownership span is a room of this estate; filtering here rather than
     # with pk__in keeps the query small for 100,000 rooms.
     rooms = [

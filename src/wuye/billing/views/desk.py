@@ -36,6 +36,7 @@ from wuye.billing.models import (
     PaymentChannel,
     Refund,
 )
+from wuye.billing.selectors import meters as meter_reads
 from wuye.billing.selectors.fees import CHANNELS, closing_rows, may_collect, receipt_number, tz_of
 from wuye.billing.services import adjustments, closing, metered, meters, notices, parking
 from wuye.billing.views.rooms import _require_reader, fees_page, room_for_fees
@@ -635,11 +636,11 @@ class MeteredForm(forms.Form):
 def metered_bills(request, estate: Estate):
     """分户水电费: the month's room-meter usage billed per room, previewed first."""
     actor = actor_for(request.user)
-    last = meters.month_shift(meters.current_month(estate), -1)
+    last = meter_reads.month_shift(meters.current_month(estate), -1)
     month = meters.parse_month(request.GET.get("month") or request.POST.get("month")) or last
     form = MeteredForm(
         request.POST or None,
-        initial={"month": f"{month:%Y-%m}", "due_date": meters.month_end(month)},
+        initial={"month": f"{month:%Y-%m}", "due_date": meter_reads.month_end(month)},
     )
     if request.method == "POST":
         if not may_collect(actor):

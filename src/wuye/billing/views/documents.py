@@ -17,7 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -26,49 +26,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from wuye.base.pages import excel_time, paginate, render_list
+from wuye.base.pages import paginate, render_list
 from wuye.base.pdf import CJKFontMissing, font_missing_response, pdf_response
-from wuye.base.xlsx import dated_filename, xlsx_response
+from wuye.billing.documents.exports import invoices_xlsx
 from wuye.billing.documents.receipt import payer_name, receipt_pdf
 from wuye.billing.models import Invoice, InvoiceStatus, Payment
-from wuye.billing.selectors.fees import may_read_fees, receipt_number, tz_of
+from wuye.billing.selectors.fees import receipt_number, tz_of
+from wuye.billing.selectors.invoices import (
+    STATUS_FILTERS,
+    invoice_filter,
+    invoice_of,
+    may_invoice,
+    payments_for,
+)
 from wuye.billing.services import invoices
 from wuye.billing.views.rooms import fees_page, resident_required
-from wuye.core.choices import Role
 from wuye.core.exceptions import Conflict
 from wuye.core.forms import add_service_errors
-from wuye.core.models import Estate, Room
-from wuye.core.scoping import Actor, actor_for, get_or_404, visible_rooms
-from wuye.core.selectors import room_search_q
+from wuye.core.models import Estate
+from wuye.core.scoping import actor_for, get_or_404, visible_rooms
 from wuye.core.shortcuts import staff_required
 
-# Mirrors invoices.invoice_request / invoice_issue (FEE-06), only to show or hide the forms.
-INVOICE_ROLES = frozenset({Role.FINANCE_CLERK, Role.DEPARTMENT_HEAD, Role.EXECUTIVE})
 STATUS_TONE = {InvoiceStatus.REQUESTED: "badge-warn", InvoiceStatus.ISSUED: "badge-ok"}
-
-
-def _resident_only(actor: Actor) -> bool:
-    return actor.resident is not None and actor.staff is None and not actor.is_superuser
-
-
-def may_invoice(actor: Actor) -> bool:
-    """Finance (and executives) may request an invoice for an owner and issue it."""
-    return may_read_fees(actor) and (actor.is_superuser or actor.role in INVOICE_ROLES)
-
-
-def payments_for(actor: Actor) -> QuerySet[Payment]:
-    """The payments this user may see: a resident's own rooms (visible_rooms, as 我的账单), a fee
-    reader's estates; a staff member who does not read fees is refused (403)."""
-    if not _resident_only(actor) and not may_read_fees(actor):
-        raise PermissionDenied(_("此页面仅供财务部门、客服中心和管理层使用"))
-    return Payment.objects.filter(room__in=visible_rooms(actor))
-
-
-def invoice_of(payment: Payment) -> Invoice | None:
-    try:
-        return payment.invoice
-    except Invoice.DoesNotExist:
-        return None
 
 
 # --- 《收款收据》 --------------------------------------------------------------------------------
@@ -191,33 +170,9 @@ def payment_invoice(request, pk: int):
 
 # --- 发票管理 (finance) ------------------------------------------------------------------------
 
-STATUS_FILTERS = (
-    ("requested", gettext_lazy("待开票")),
-    ("issued", gettext_lazy("已开票")),
-    ("all", gettext_lazy("全部")),
-)
-
 
 def _invoice_filter(request, estate: Estate) -> tuple[QuerySet[Invoice], str, str]:
-    status = request.GET.get("status", "requested")
-    if status not in dict(STATUS_FILTERS):
-        status = "requested"
-    q = request.GET.get("q", "").strip()
-    invoices_ = Invoice.objects.filter(payment__estate=estate).select_related(
-        "payment__room__building", "payment__room__unit", "payment__estate", "requested_by",
-        "issued_by",
-    )  # fmt: skip
-    if status != "all":
-        invoices_ = invoices_.filter(status=status)
-    if q:
-        rooms = Room.objects.filter(estate=estate).filter(room_search_q(q))
-        invoices_ = invoices_.filter(
-            Q(payment__room__in=rooms) | Q(title__icontains=q) | Q(number__icontains=q)
-            | Q(payment__receipt_no__icontains=q) | Q(tax_id__icontains=q)
-        )  # fmt: skip
-    # Waiting the longest first; issued ones latest first.
-    order = ("requested_at", "id") if status == "requested" else ("-requested_at", "-id")
-    return invoices_.order_by(*order), status, q
+    return invoice_filter(estate, request.GET.get("status", ""), request.GET.get("q", ""))
 
 
 @fees_page
@@ -281,27 +236,7 @@ def invoice_desk(request, estate: Estate):
 @fees_page
 def invoice_export(request, estate: Estate):
     invoices_, _status, _q = _invoice_filter(request, estate)
-    tz = tz_of(estate)
-    rows = [
-        [
-            excel_time(i.requested_at, tz), i.payment.room.label, receipt_number(i.payment),
-            i.amount, i.title, i.tax_id, i.email, i.get_status_display(), i.number,
-            excel_time(i.issued_at, tz),
-        ]
-        for i in invoices_
-    ]  # fmt: skip
-    headers = [
-        _("申请时间"), _("房屋"), _("收据号"), _("金额（元）"), _("发票抬头"),
-        _("纳税人识别号"), _("接收邮箱"), _("状态"), _("发票号码"), _("开票时间"),
-    ]  # fmt: skip
-    return xlsx_response(
-        filename=dated_filename(estate.name, _("发票")),
-        title=_("发票"),
-        headers=headers,
-        rows=rows,
-        text_columns=(2, 5, 8),
-        widths=(18, 20, 20, 12, 30, 22, 26, 10, 22, 18),
-    )
+    return invoices_xlsx(estate, invoices_)
 
 
 urlpatterns = [

@@ -22,21 +22,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wuye.base.pages import paginate, render_list
-from wuye.base.xlsx import dated_filename, file_response, xlsx_response
+from wuye.base.xlsx import file_response
+from wuye.billing.documents.exports import shares_xlsx
 from wuye.billing.models import (
     ZERO,
     AllocationMethod,
     Bill,
-    ChargeBasis,
-    ChargeKind,
     DisclosureStatus,
     Meter,
     MeterKind,
-    MeterReading,
     SharedCostDisclosure,
     SharedCostKind,
     SharedCostLine,
 )
+from wuye.billing.selectors import meters as meter_reads
+from wuye.billing.selectors.meters import disclosure_share_rows, my_share_bills, reading_rows
 from wuye.billing.services import meters
 from wuye.billing.views.rooms import resident_required
 from wuye.core.exceptions import Conflict
@@ -152,7 +152,7 @@ def meter_list(request, estate: Estate):
         items = items.filter(is_active=active == "1")
     page = paginate(request, items.order_by("room_id", "building__sort", "kind", "code"))
     for meter in page.object_list:
-        meter.scope = meters.meter_scope_label(meter)
+        meter.scope = meter_reads.meter_scope_label(meter)
     context = {
         "estate": estate,
         "page": page,
@@ -231,34 +231,6 @@ def meter_edit(request, estate: Estate, pk: int):
 # --- Monthly readings (phone) ------------------------------------------------------------------
 
 
-def _reading_rows(estate: Estate, month: dt.date, building: str, kind: str) -> list[Meter]:
-    items = meters.meters_for_reading(estate, month)
-    if building == "estate":
-        items = items.filter(building__isnull=True)
-    elif building.isdigit():
-        items = items.filter(building_id=int(building))
-    if kind in MeterKind.values:
-        items = items.filter(kind=kind)
-    rows = list(items)
-    ids = [m.pk for m in rows]
-    # One query for the recent readings of every meter on the page (no N+1).
-    recent: dict[int, list[MeterReading]] = {}
-    for r in MeterReading.objects.filter(
-        meter_id__in=ids, period__lte=month, period__gte=meters.month_shift(month, -24)
-    ).order_by("meter_id", "-period"):
-        recent.setdefault(r.meter_id, []).append(r)
-    for meter in rows:
-        history = recent.get(meter.pk, [])
-        meter.current = next((r for r in history if r.period == month), None)
-        meter.before = next((r for r in history if r.period < month), None)
-        meter.scope = meters.meter_scope_label(meter)
-        meter.error, meter.flagged, meter.value = "", False, ""
-        meter.needs_start = meter.before is None and (
-            meter.current is None or meter.current.previous is None
-        )
-    return rows
-
-
 @meter_page
 def meter_readings(request, estate: Estate):
     """抄表: one input per meter for a month, with last month's reading and usage beside it."""
@@ -266,7 +238,7 @@ def meter_readings(request, estate: Estate):
     month = _month_from(request, estate)
     building = request.GET.get("building", "") or request.POST.get("building", "")
     kind = request.GET.get("kind", "") or request.POST.get("kind", "")
-    rows = _reading_rows(estate, month, building, kind)
+    rows = reading_rows(estate, month, building, kind)
     can_record = meters.may_record_readings(actor)
     saved = 0
     problems = 0
@@ -340,7 +312,7 @@ def _unchanged(meter: Meter, value: str) -> bool:
 
 def _merge_after_post(estate, month, building, kind, posted: list[Meter]) -> list[Meter]:
     """The fresh rows (what was saved shows as saved) with the failed rows' input and errors."""
-    fresh = _reading_rows(estate, month, building, kind)
+    fresh = reading_rows(estate, month, building, kind)
     by_pk = {m.pk: m for m in posted}
     for meter in fresh:
         old = by_pk.get(meter.pk)
@@ -511,7 +483,7 @@ def disclosure_list(request, estate: Estate):
     items = SharedCostDisclosure.objects.filter(estate=estate).select_related("published_by")
     if status in DisclosureStatus.values:
         items = items.filter(status=status)
-    month = meters.month_shift(meters.current_month(estate), -1)
+    month = meter_reads.month_shift(meters.current_month(estate), -1)
     form = PrepareForm(request.POST or None, initial={"month": f"{month:%Y-%m}"})
     can_prepare = meters.may_prepare_disclosure(actor)
     if request.method == "POST":
@@ -557,13 +529,6 @@ def _disclosure_for(estate: Estate, pk: int) -> SharedCostDisclosure:
     )
 
 
-def _share_rows(disclosure: SharedCostDisclosure) -> list[tuple[Room, object]]:
-    shares = meters.disclosure_shares(disclosure)
-    rooms = Room.objects.filter(pk__in=list(shares)).select_related("building", "unit")
-    rooms = {r.pk: r for r in rooms}
-    return [(rooms[pk], amount) for pk, amount in shares.items()]
-
-
 def _disclosure_page(
     request, estate, disclosure, *, line_form=None, draft_form=None, publish_form=None, status=200
 ):
@@ -572,7 +537,7 @@ def _disclosure_page(
     can_prepare = draft and meters.may_prepare_disclosure(actor)
     can_publish = draft and meters.may_publish_disclosure(actor)
     lines = list(disclosure.lines.select_related("building", "meter"))
-    shares = _share_rows(disclosure) if draft else []
+    shares = disclosure_share_rows(disclosure) if draft else []
     posted = []
     if not draft and disclosure.item_id:
         posted = list(
@@ -584,7 +549,7 @@ def _disclosure_page(
                 "room__building__sort", "room__building__name", "room__unit__name", "room__number"
             )
         )
-    due = meters.month_end(meters.month_shift(disclosure.month, 1))
+    due = meter_reads.month_end(meter_reads.month_shift(disclosure.month, 1))
     context = {
         "estate": estate,
         "d": disclosure,
@@ -707,23 +672,7 @@ def disclosure_publish(request, estate: Estate, pk: int):
 @meter_page
 def disclosure_shares_xlsx(request, estate: Estate, pk: int):
     """Each room's share: the draft's computed shares, or the published month's bills."""
-    disclosure = _disclosure_for(estate, pk)
-    if disclosure.status == DisclosureStatus.DRAFT:
-        rows = [(room.label, room.area, amount) for room, amount in _share_rows(disclosure)]
-    else:
-        rows = [
-            (b.room.label, b.room.area, b.amount)
-            for b in Bill.objects.filter(
-                item_id=disclosure.item_id, period_start=disclosure.month, source_ref=""
-            ).select_related("room__building", "room__unit")
-        ]
-    return xlsx_response(
-        filename=dated_filename(estate.name, f"公摊分摊{disclosure.month:%Y-%m}"),
-        title=f"公摊分摊{disclosure.month:%Y-%m}",
-        headers=[_("房屋"), _("建筑面积（㎡）"), _("分摊金额（元）")],
-        rows=rows,
-        widths=(22, 14, 14),
-    )
+    return shares_xlsx(_disclosure_for(estate, pk))
 
 
 # --- 公摊公示 for residents (FEE-08) -------------------------------------------------------------
@@ -733,28 +682,13 @@ def _my_rooms(actor: Actor):
     return list(visible_rooms(actor).select_related("building", "unit"))
 
 
-def _my_bills(rooms, disclosures) -> dict[tuple[int, dt.date], list[Bill]]:
-    """The rooms' shared-cost bills by (item, month): the resident's share of each month."""
-    bills = Bill.objects.filter(
-        room__in=rooms,
-        source_ref="",
-        item__kind=ChargeKind.SHARED_UTILITY,
-        item__basis=ChargeBasis.SHARED,
-        period_start__in={d.month for d in disclosures},
-    ).select_related("room__building", "room__unit")
-    out: dict[tuple[int, dt.date], list[Bill]] = {}
-    for bill in bills:
-        out.setdefault((bill.item_id, bill.period_start), []).append(bill)
-    return out
-
-
 @resident_required
 def my_disclosures(request):
     """公摊公示: the months published for the resident's estate (the history), newest first."""
     actor = actor_for(request.user)
-    page = paginate(request, meters.disclosures_for_resident(actor), per_page=12)
+    page = paginate(request, meter_reads.disclosures_for_resident(actor), per_page=12)
     rooms = _my_rooms(actor)
-    mine = _my_bills(rooms, page.object_list)
+    mine = my_share_bills(rooms, page.object_list)
     for d in page.object_list:
         d.mine = mine.get((d.item_id, d.month), [])
         d.my_total = sum((b.amount for b in d.mine), ZERO)
@@ -764,9 +698,9 @@ def my_disclosures(request):
 @resident_required
 def my_disclosure(request, pk: int):
     actor = actor_for(request.user)
-    disclosure = get_or_404(meters.disclosures_for_resident(actor), pk)
+    disclosure = get_or_404(meter_reads.disclosures_for_resident(actor), pk)
     rooms = _my_rooms(actor)
-    mine = meters.my_shares(disclosure, rooms)
+    mine = meter_reads.my_shares(disclosure, rooms)
     context = {
         "d": disclosure,
         "lines": list(disclosure.lines.select_related("building")),

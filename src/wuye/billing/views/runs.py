@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wuye.base.pages import paginate, render_list, wants_fragment
 from wuye.billing import services
 from wuye.billing.models import BillingRun, BillingRunStatus, ChargeBasis, ChargeItem, ChargeKind
-from wuye.billing.selectors.fees import may_collect
+from wuye.billing.selectors.fees import may_collect, run_percent
 from wuye.billing.views.rooms import fees_page
 from wuye.core.choices import RoomUse
 from wuye.core.exceptions import Conflict
@@ -264,7 +264,7 @@ def rate_add(request, estate: Estate):
 def _decorate_runs(runs, estate: Estate):
     for run in runs:
         run.tone = RUN_TONE.get(run.status, "badge-muted")
-        run.percent = _percent(run)
+        run.percent = run_percent(run)
         staff = getattr(run.started_by, "staff", None) if run.started_by else None
         run.by_name = staff.name if staff else getattr(run.started_by, "username", "")
         run.months = (
@@ -274,14 +274,6 @@ def _decorate_runs(runs, estate: Estate):
             + 1
         )
     return runs
-
-
-def _percent(run: BillingRun) -> int:
-    if run.status == BillingRunStatus.DONE:
-        return 100
-    if not run.rooms_total:
-        return 0
-    return min(100, run.rooms_done * 100 // run.rooms_total)
 
 
 @fees_page
@@ -446,7 +438,7 @@ def run_status(request, estate: Estate, pk: int):
         "status_label": str(run.get_status_display()),
         "rooms_total": run.rooms_total,
         "rooms_done": run.rooms_done,
-        "percent": _percent(run),
+        "percent": run_percent(run),
         "bills_created": run.bills_created,
         "amount_total": str(run.amount_total),
         "error": run.error,
