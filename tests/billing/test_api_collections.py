@@ -43,7 +43,7 @@ def test_the_arrears_by_age_and_the_debtors__FEE_09(client, world, debtors):
 
 
 def test_the_debtor_export_is_the_filtered_list(client, world, debtors):
-    url = f"/api/v1/billing/estates/{world.estate.pk}/debtors/xlsx?bucket=31-60"
+    url = f"/api/v1/billing/estates/{world.estate.pk}/debtors.xlsx?bucket=31-60"
     response = client.get(url, **auth(world.agent.user))
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
@@ -52,7 +52,7 @@ def test_the_debtor_export_is_the_filtered_list(client, world, debtors):
 
 def test_who_may_read_the_arrears__FEE_02(client, world, debtors):
     base = f"/api/v1/billing/estates/{world.estate.pk}"
-    for path in ("arrears", "debtors", "debtors/xlsx"):
+    for path in ("arrears", "debtors", "debtors.xlsx"):
         assert client.get(f"{base}/{path}", **auth(world.outsider.user)).status_code == 404
         assert client.get(f"{base}/{path}", **auth(world.tech.user)).status_code == 403
         assert client.get(f"{base}/{path}", **auth(world.owner.user)).status_code == 403
@@ -114,11 +114,11 @@ def swept(world, debtors):
 
 @needs_font
 def test_the_reminder_pdfs__FEE_10(client, world, swept):
-    url = f"/api/v1/billing/reminders/{swept['reminder'].pk}/pdf"
+    url = f"/api/v1/billing/reminders/{swept['reminder'].pk}.pdf"
     response = client.get(url, **auth(world.agent.user))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    month = f"/api/v1/billing/estates/{world.estate.pk}/reminders/pdf?month=2027-01"
+    month = f"/api/v1/billing/estates/{world.estate.pk}/reminders.pdf?month=2027-01"
     response = client.get(month, **auth(world.agent.user))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     empty = client.get(month.replace("2027-01", "2026-12"), **auth(world.agent.user))
@@ -126,13 +126,13 @@ def test_the_reminder_pdfs__FEE_10(client, world, swept):
 
 
 def test_the_reminder_pdfs_are_for_fee_readers_of_the_estate(client, world, swept):
-    url = f"/api/v1/billing/reminders/{swept['reminder'].pk}/pdf"
+    url = f"/api/v1/billing/reminders/{swept['reminder'].pk}.pdf"
     assert client.get(url, **auth(world.outsider.user)).status_code == 404
     assert client.get(url, **auth(world.tech.user)).status_code == 403
     assert client.get(url, **auth(world.owner.user)).status_code == 403
-    letter = f"/api/v1/billing/reminders/{swept['lawyer_letter'].pk}/pdf"
+    letter = f"/api/v1/billing/reminders/{swept['lawyer_letter'].pk}.pdf"
     assert client.get(letter, **auth(world.agent.user)).status_code == 404  # not a reminder
-    bad = f"/api/v1/billing/estates/{world.estate.pk}/reminders/pdf?month=2027-13"
+    bad = f"/api/v1/billing/estates/{world.estate.pk}/reminders.pdf?month=2027-13"
     assert client.get(bad, **auth(world.agent.user)).status_code == 400
 
 
@@ -142,7 +142,7 @@ def test_without_a_chinese_font_the_pdf_is_a_clear_503(client, world, swept, set
 
     monkeypatch.setattr(pdf, "FONT_CANDIDATES", ())
     settings.WUYE = {**settings.WUYE, "CJK_FONT": ""}
-    response = client.get(f"/api/v1/billing/reminders/{swept['reminder'].pk}/pdf",
+    response = client.get(f"/api/v1/billing/reminders/{swept['reminder'].pk}.pdf",
                           **auth(world.agent.user))  # fmt: skip
     assert response.status_code == 503 and response.json()["error"]["code"] == "font_missing"
 
@@ -152,7 +152,7 @@ def test_the_lawyers_letter_pdf_once_approved_with_a_law_firm__FEE_11(
     client, world, finance, swept
 ):
     letter = swept["lawyer_letter"]
-    url = f"/api/v1/billing/lawyer-letters/{letter.pk}/pdf"
+    url = f"/api/v1/billing/lawyer-letters/{letter.pk}.pdf"
     not_yet = client.get(url, **auth(world.head.user))
     assert not_yet.status_code == 400
     services.lawyer_letter_decide(dunning=letter, approve=True, note="多次催收未果",

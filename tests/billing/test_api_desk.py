@@ -224,7 +224,7 @@ def test_the_cashiers_day_and_its_closing(client, world, finance, bill):
     assert again.status_code == 409
     listed = client.get(f"{base}/closings", **auth(world.agent.user)).json()
     assert listed["count"] == 1 and listed["items"][0]["cashier"] == finance.user.pk
-    xlsx = client.get(f"{base}/closings/xlsx?start=2026-11-01", **auth(world.agent.user))
+    xlsx = client.get(f"{base}/closings.xlsx?start=2026-11-01", **auth(world.agent.user))
     assert xlsx.status_code == 200 and xlsx["Content-Type"] == XLSX
     assert client.get(f"{base}/closings", **auth(world.tech.user)).status_code == 403
 
@@ -264,7 +264,7 @@ def test_the_room_list_with_balances_and_its_export(client, world, finance, fee,
     assert [r["id"] for r in arrears["items"]] == [world.room.pk]
     found = client.get(f"{base}?q=1-2-302", **auth(world.agent.user)).json()
     assert [r["id"] for r in found["items"]] == [world.room2.pk]
-    xlsx = client.get(f"{base}/xlsx?arrears=true", **auth(world.agent.user))
+    xlsx = client.get(f"{base}.xlsx?arrears=true", **auth(world.agent.user))
     assert xlsx.status_code == 200 and xlsx["Content-Type"] == XLSX
     assert client.get(base, **auth(world.outsider.user)).status_code == 404
     assert client.get(base, **auth(world.owner.user)).status_code == 403

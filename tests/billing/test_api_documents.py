@@ -25,7 +25,7 @@ from wuye.notify.models import Message
 
 @needs_font
 def test_the_owner_and_finance_download_the_receipt__FEE_07(client, world, finance, paid):
-    path = f"/api/v1/billing/payments/{paid.pk}/receipt"
+    path = f"/api/v1/billing/payments/{paid.pk}/receipt.pdf"
     for user in (world.owner.user, finance.user, world.agent.user):
         r = client.get(path, **auth(user))
         assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
@@ -33,7 +33,7 @@ def test_the_owner_and_finance_download_the_receipt__FEE_07(client, world, finan
 
 
 def test_the_receipt_is_scoped(client, world, paid):
-    path = f"/api/v1/billing/payments/{paid.pk}/receipt"
+    path = f"/api/v1/billing/payments/{paid.pk}/receipt.pdf"
     assert client.get(path, **auth(world.neighbour.user)).status_code == 404
     assert client.get(path, **auth(world.outsider.user)).status_code == 404
     assert client.get(path, **auth(world.tech.user)).status_code == 403  # reads no fees
@@ -43,7 +43,7 @@ def test_the_receipt_is_scoped(client, world, paid):
 def test_without_a_cjk_font_the_receipt_is_a_503(client, world, paid, settings, monkeypatch):
     monkeypatch.setattr(pdfkit, "FONT_CANDIDATES", (("/nonexistent/font.ttc", None),))
     settings.WUYE = {**settings.WUYE, "CJK_FONT": ""}
-    r = client.get(f"/api/v1/billing/payments/{paid.pk}/receipt", **auth(world.owner.user))
+    r = client.get(f"/api/v1/billing/payments/{paid.pk}/receipt.pdf", **auth(world.owner.user))
     assert r.status_code == 503 and r.json()["error"]["code"] == "font_missing"
 
 
@@ -140,6 +140,8 @@ def test_an_invoice_of_another_estate_is_not_found(client, world, finance, fee):
         == 404
     )
     assert (
-        client.get(f"/api/v1/billing/payments/{other.pk}/receipt", **auth(finance.user)).status_code
+        client.get(
+            f"/api/v1/billing/payments/{other.pk}/receipt.pdf", **auth(finance.user)
+        ).status_code
         == 404
     )

@@ -143,7 +143,7 @@ def test_readings_refused_by_role_scope_and_input(client, world, history):
 
 def test_the_template_and_the_import_round_trip(client, world, history):
     base = f"/api/v1/billing/estates/{world.estate.pk}/readings"
-    r = client.get(f"{base}/template?month=2026-11", **auth(world.tech.user))
+    r = client.get(f"{base}/template.xlsx?month=2026-11", **auth(world.tech.user))
     assert r.status_code == 200 and r["Content-Type"] == XLSX
     book = load_workbook(io.BytesIO(r.content))
     book.active.cell(row=2, column=7, value=1290.5)
@@ -156,7 +156,7 @@ def test_the_template_and_the_import_round_trip(client, world, history):
     assert r.json() == {"recorded": 1, "confirmed": 0, "skipped": 0}
     saved = MeterReading.objects.get(period=NOV)
     assert saved.reading == D("1290.50") and saved.source == "xlsx"
-    assert client.get(f"{base}/template", **auth(world.outsider.user)).status_code == 404
+    assert client.get(f"{base}/template.xlsx", **auth(world.outsider.user)).status_code == 404
 
 
 def test_an_import_with_problems_saves_nothing_and_lists_them(client, world, history):

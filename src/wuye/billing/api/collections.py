@@ -212,7 +212,7 @@ def debtor_list(request: HttpRequest, estate_id: IdParam, filters: Query[DebtorF
     return {"items": items, "count": count}
 
 
-@router.get("/billing/estates/{int:estate_id}/debtors/xlsx", response=FEE_READ_ERRORS,
+@router.get("/billing/estates/{int:estate_id}/debtors.xlsx", response=FEE_READ_ERRORS,
             openapi_extra=file_download(XLSX))  # fmt: skip
 def debtor_export(request: HttpRequest, estate_id: IdParam, filters: Query[DebtorFilter]):
     """The debtors with these filters as .xlsx, the page's export (amount in each age bucket,
@@ -322,7 +322,7 @@ def contact_create(request: HttpRequest, room_id: IdParam, payload: ContactIn):
 # --- 《催缴通知书》 and 《律师函》 PDFs (FEE-10/11) ----------------------------------------------
 
 
-@router.get("/billing/reminders/{int:reminder_id}/pdf", response=FILE_ERRORS,
+@router.get("/billing/reminders/{int:reminder_id}.pdf", response=FILE_ERRORS,
             openapi_extra=PDF_FILE)  # fmt: skip
 def reminder_pdf(request: HttpRequest, reminder_id: IdParam):
     """《催缴通知书》 of one reminder (FEE-10), to print and deliver: the bills still owed on."""
@@ -351,7 +351,7 @@ class MonthIn(Schema):
     month: Month | None = Field(None, description="YYYY-MM；默认本月", examples=["2026-11"])
 
 
-@router.get("/billing/estates/{int:estate_id}/reminders/pdf", response=FILE_ERRORS,
+@router.get("/billing/estates/{int:estate_id}/reminders.pdf", response=FILE_ERRORS,
             openapi_extra=PDF_FILE)  # fmt: skip
 def reminders_pdf(request: HttpRequest, estate_id: IdParam, query: Query[MonthIn]):
     """All of a month's 《催缴通知书》 of the estate still owed on, one per page (FEE-10); this
@@ -374,7 +374,7 @@ def reminders_pdf(request: HttpRequest, estate_id: IdParam, query: Query[MonthIn
     return pdf_response(content, filename)
 
 
-@router.get("/billing/lawyer-letters/{int:letter_id}/pdf", response=FILE_ERRORS,
+@router.get("/billing/lawyer-letters/{int:letter_id}.pdf", response=FILE_ERRORS,
             openapi_extra=PDF_FILE)  # fmt: skip
 def lawyer_letter_pdf(request: HttpRequest, letter_id: IdParam):
     """《律师函》 of an approved case (FEE-11), from the template with the estate's law firm

@@ -497,7 +497,7 @@ def closing_list(request: HttpRequest, estate_id: IdParam, period: Query[PeriodI
     return {"items": [_closing_out(r) for r in rows], "count": count}
 
 
-@router.get("/billing/estates/{int:estate_id}/closings/xlsx", response=FEE_READ_ERRORS,
+@router.get("/billing/estates/{int:estate_id}/closings.xlsx", response=FEE_READ_ERRORS,
             openapi_extra=file_download(XLSX))  # fmt: skip
 def closing_export(request: HttpRequest, estate_id: IdParam, period: Query[PeriodIn]):
     """日结记录 of the period as .xlsx for the accounts (the page's export)."""
@@ -596,7 +596,7 @@ def fee_room_list(request: HttpRequest, estate_id: IdParam, filters: Query[FeeRo
     return {"items": items, "count": count}
 
 
-@router.get("/billing/estates/{int:estate_id}/rooms/xlsx", response=FEE_READ_ERRORS,
+@router.get("/billing/estates/{int:estate_id}/rooms.xlsx", response=FEE_READ_ERRORS,
             openapi_extra=file_download(XLSX))  # fmt: skip
 def fee_room_export(request: HttpRequest, estate_id: IdParam, filters: Query[FeeRoomFilter]):
     """收费台账 with these filters as .xlsx (the page's export)."""

@@ -64,7 +64,7 @@ def _payment(request: HttpRequest, payment_id: int) -> tuple[Actor, Payment]:
 
 
 @router.get(
-    "/billing/payments/{int:payment_id}/receipt",
+    "/billing/payments/{int:payment_id}/receipt.pdf",
     response=PDF_ERRORS,
     openapi_extra=file_download(PDF),
 )

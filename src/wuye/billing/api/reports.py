@@ -85,7 +85,7 @@ def collection_report(request: HttpRequest, estate_id: IdParam, filters: Query[C
             "rows": report_files.collection_rows(report)}  # fmt: skip
 
 
-@router.get("/billing/estates/{int:estate_id}/reports/collection/xlsx", response=FEE_READ_ERRORS,
+@router.get("/billing/estates/{int:estate_id}/reports/collection.xlsx", response=FEE_READ_ERRORS,
             openapi_extra=file_download(XLSX))  # fmt: skip
 def collection_export(request: HttpRequest, estate_id: IdParam, filters: Query[CollectionIn]):
     """收缴率 with these filters as .xlsx (the page's export)."""
@@ -147,7 +147,7 @@ class IncomeExportIn(IncomeIn):
     )
 
 
-@router.get("/billing/estates/{int:estate_id}/reports/income/xlsx", response=FEE_READ_ERRORS,
+@router.get("/billing/estates/{int:estate_id}/reports/income.xlsx", response=FEE_READ_ERRORS,
             openapi_extra=file_download(XLSX))  # fmt: skip
 def income_export(request: HttpRequest, estate_id: IdParam, filters: Query[IncomeExportIn]):
     """收入构成 as .xlsx, by charge item or by payment channel (the page's two exports)."""
@@ -223,7 +223,7 @@ def company_report(request: HttpRequest, filters: Query[CompanyIn]):
     }  # fmt: skip
 
 
-@router.get("/billing/reports/company/xlsx", response=FEE_READ_ERRORS,
+@router.get("/billing/reports/company.xlsx", response=FEE_READ_ERRORS,
             openapi_extra=file_download(XLSX))  # fmt: skip
 def company_export(request: HttpRequest, filters: Query[CompanyIn]):
     """各项目收缴率 with these filters as .xlsx (the page's export)."""

@@ -71,6 +71,7 @@ from wuye.handover.models import (
 )
 from wuye.handover.processes import LEADS, TEAM
 from wuye.handover.services import takeover as services
+from wuye.workflow.api.cases import action_param
 
 router = Router(tags=["takeover"])
 
@@ -418,9 +419,13 @@ def takeover_defect_detail(request: HttpRequest, defect_id: IdParam):
     return _defect_out(services.takeover_defect_get_for_user(request.auth, defect_id).pk)
 
 
+DefectAction = action_param(only=DEFECT_ACTIONS)
+PlanAction = action_param(only=PLAN_ACTIONS)
+
+
 @router.post("/handover/defects/{int:defect_id}/{action}",
              response={200: TakeoverDefectDetailOut, **WRITE_ERRORS})  # fmt: skip
-def takeover_defect_act(request: HttpRequest, defect_id: IdParam, action: Term,
+def takeover_defect_act(request: HttpRequest, defect_id: IdParam, action: DefectAction,
                         payload: TakeoverDefectStepIn):  # fmt: skip
     """A step of a defect: ``report_fixed`` (the developer reports it fixed, with a note),
     ``reinspect_pass`` (closes it: the clock stops), ``reinspect_fail`` (back to rectification,
@@ -440,7 +445,7 @@ def takeover_defect_act(request: HttpRequest, defect_id: IdParam, action: Term,
 @router.post("/handover/takeover-plans/{int:plan_id}/{action}",
              response={200: TakeoverPlanDetailOut, **WRITE_ERRORS})  # fmt: skip
 def takeover_plan_act(
-    request: HttpRequest, plan_id: IdParam, action: Term, payload: TakeoverStepIn
+    request: HttpRequest, plan_id: IdParam, action: PlanAction, payload: TakeoverStepIn
 ):
     """A step of the plan: ``start_inspection`` (needs a checklist), ``start_rectification``,
     ``hand_over_documents`` (needs the documents, warranty cards included: TAKEOVER-09/10) or

@@ -55,6 +55,7 @@ from wuye.residents.api.schemas import (
     MoveInStepIn,
     _clocks,
 )
+from wuye.workflow.api.cases import action_param
 from wuye.workflow.engine import get_process
 from wuye.workflow.selectors import case_timeline
 from wuye.workflow.services import allowed_actions
@@ -352,9 +353,14 @@ def _step_data(action: str, payload: MoveInStepIn) -> tuple[dict, list]:
     return {}, []
 
 
+MoveInAction = action_param("move_in")
+
+
 @router.post("/movein/move-ins/{int:move_in_id}/{action}",
              response={200: MoveInDetailOut, **WRITE_ERRORS})  # fmt: skip
-def move_in_action(request: HttpRequest, move_in_id: IdParam, action: Term, payload: MoveInStepIn):
+def move_in_action(
+    request: HttpRequest, move_in_id: IdParam, action: MoveInAction, payload: MoveInStepIn
+):
     """One step of the owner's move-in — arrive, check_documents, pay_fees, inspect,
     hand_keys, complete, revisit, cancel or comment — with the page's rules: the steps in the
     manual's order (MOVEIN-02, else 409), each by its role (the desk; the inspection by the

@@ -32,13 +32,18 @@ from wuye.workflow.engine import SYSTEM, get_process, processes
 router = Router(tags=["cases"])
 
 
-def action_param(*codes: str) -> Any:
+def action_param(*codes: str, only: frozenset[str] | set[str] | None = None) -> Any:
     """The type of an ``{action}`` path segment: any text (an action the process does not have
     is a 404 with its reason), documented in the OpenAPI as the actions people take in these
-    processes (every declared process when none is named). Read when the router is imported,
+    processes (every declared process when none is named), or only those a domain route takes
+    (``only``). Read when the router is imported,
     after the apps declared their processes."""
     chosen = [get_process(code) for code in codes] if codes else list(processes())
-    names = sorted({a.name for p in chosen for a in p.actions if a.roles != frozenset({SYSTEM})})
+    names = sorted(
+        {a.name for p in chosen for a in p.actions if a.roles != frozenset({SYSTEM})}
+        if only is None
+        else set(only)
+    )
     return Annotated[Term, WithJsonSchema({"type": "string", "enum": names})]
 
 
