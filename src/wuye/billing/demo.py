@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from wuye.billing import services
+from wuye.billing.models import ZERO
 from wuye.billing.selectors import meters as meter_reads
 from wuye.billing.services import parking
 
@@ -76,12 +77,12 @@ def load_fees_demo(estates) -> int:
             continue  # in arrears
         room = Room.objects.select_related("estate").get(pk=room_id)
         due = sum((b.amount for b in Bill.objects.filter(room=room, period_start__lt=earlier)),
-                  services.ZERO)  # fmt: skip
+                  ZERO)  # fmt: skip
         services.payment_record(room=room, amount=due, channel=channels[n % 5], by=finance)
     if owner_room:
         room = Room.objects.select_related("estate").get(pk=owner_room)
         due = sum((b.amount - b.paid_amount for b in Bill.objects.filter(
-            room=room, period_start__lt=_month(today, 0)[0])), services.ZERO)  # fmt: skip
+            room=room, period_start__lt=_month(today, 0)[0])), ZERO)  # fmt: skip
         if due > 0:
             services.payment_record(room=room, amount=due, channel="wechat", by=finance)
     for estate in estates:
