@@ -417,7 +417,7 @@ def test_headers_with_stars_full_width_brackets_and_another_order_are_understood
 
 
 def test_too_many_rows(world, monkeypatch):
-    monkeypatch.setattr(roster, "MAX_ROWS", 3)
+    monkeypatch.setattr(roster.reading, "MAX_ROWS", 3)
     rooms = [["1栋", "2单元", f"{n}01", n, 90, ""] for n in range(5, 9)]
     errors = messages(world.estate, xlsx(rooms=rooms), world.agent.user)
     assert [(e.sheet, e.row) for e in errors] == [("房屋", 0)]
@@ -425,7 +425,7 @@ def test_too_many_rows(world, monkeypatch):
 
 
 def test_too_big(world, monkeypatch):
-    monkeypatch.setattr(roster, "MAX_BYTES", 1000)
+    monkeypatch.setattr(roster.reading, "MAX_BYTES", 1000)
     errors = messages(world.estate, xlsx(), world.agent.user)
     assert len(errors) == 1
     assert "超过" in errors[0].message
