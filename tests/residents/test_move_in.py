@@ -22,6 +22,7 @@ from wuye.billing.services import payment_record
 from wuye.core.choices import DepartmentKind, Relation, Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Occupancy
+from wuye.core.scoping import actor_for
 from wuye.handover.models import HandoverProject, TakeoverPlan
 from wuye.notify.models import Message
 from wuye.residents import services
@@ -235,7 +236,7 @@ def test_move_in_from_notice_to_revisit__MOVEIN_02(
     assert (task.department, task.case.process, task.case.data["department"]) == (
         "environment", "move_in_need", "environment")  # fmt: skip
     assert Message.objects.filter(recipient=env_head.user, ref=task.case.number).exists()
-    needs = services.follow_up_list(actor=services.actor_for(env_head.user),
+    needs = services.follow_up_list(actor=actor_for(env_head.user),
                                     department="environment")  # fmt: skip
     assert list(needs) == [task]
 
