@@ -48,7 +48,6 @@ INFRASTRUCTURE_MODULES = {
 # is a ceiling that only comes down (a module that shrinks below it lowers its line here).
 MAX_LINES = 650
 LONGER_FOR_NOW = {
-    "handover/services/intervention.py": 1116,
     "billing/services/meters.py": 1109,
     "handover/services/takeover.py": 875,
     "billing/views/meters.py": 808,

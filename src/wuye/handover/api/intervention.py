@@ -71,7 +71,7 @@ from wuye.handover.models import (
     SuggestionTopic,
     WeeklyMeeting,
 )
-from wuye.handover.processes import INTERVENTION
+from wuye.handover.processes import INTERVENTION, TEAM
 from wuye.handover.services import intervention as svc
 from wuye.handover.services.takeover import project_create as registration
 from wuye.workflow.models import Attachment, AttachmentKind
@@ -134,7 +134,7 @@ def _detail(project: HandoverProject, actor: Actor) -> HandoverProject:
     case = project.intervention_case
     lead = svc.can_lead(actor, project)
     project.can_lead = lead
-    project.is_member = actor.is_superuser or actor.role in svc.TEAM
+    project.is_member = actor.is_superuser or actor.role in TEAM
     project.steps = [{**step, "label": str(step["label"])} for step in svc.step_timeline(project)]
     project.actions = [
         {"name": name, "label": str(INTERVENTION.action(name).label)}
@@ -335,7 +335,7 @@ def _suggestion(project: HandoverProject, suggestion_id: int) -> DesignSuggestio
 
 def _suggestion_out(project: HandoverProject, suggestion: DesignSuggestion, actor: Actor):
     suggestion.can_answer = suggestion.status == SuggestionStatus.SUBMITTED and (
-        actor.is_superuser or actor.role in svc.TEAM
+        actor.is_superuser or actor.role in TEAM
     )
     suggestion.elevators = (
         svc.elevator_ratio(project) if suggestion.topic == SuggestionTopic.ELEVATOR else None

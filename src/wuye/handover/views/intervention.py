@@ -41,7 +41,7 @@ from wuye.handover.models import (
     SuggestionTopic,
     TeamRole,
 )
-from wuye.handover.processes import INTERVENTION
+from wuye.handover.processes import INTERVENTION, TEAM
 from wuye.handover.services import intervention as svc
 from wuye.workflow.attachments import attachments_from_request
 from wuye.workflow.selectors import case_timeline
@@ -288,7 +288,7 @@ def _stage_context(request, project: HandoverProject) -> dict:
         "actor": actor,
         "case": case,
         "lead": lead,
-        "member": actor.is_superuser or actor.role in svc.TEAM,
+        "member": actor.is_superuser or actor.role in TEAM,
         "steps": svc.step_timeline(project),
         "step_actions": step_actions,
         "status_label": INTERVENTION.state(case.status).label if case else _("未开始"),
@@ -514,7 +514,7 @@ def suggestion_detail(request, pk: int, sid: int):
     context = {
         "suggestion": suggestion, "form": form,
         "can_answer": suggestion.status == SuggestionStatus.SUBMITTED
-        and (actor.is_superuser or actor.role in svc.TEAM),
+        and (actor.is_superuser or actor.role in TEAM),
         "elevators": svc.elevator_ratio(project) if suggestion.topic == "elevator" else None,
     }  # fmt: skip
     return _render(request, "suggestion_detail.html", context, project)
