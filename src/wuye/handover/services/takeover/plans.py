@@ -1,42 +1,28 @@
-"""Every write of the takeover acceptance (接管验收, TAKEOVER-*): the project, the plan and its
-checklist, the on-site checks, defects and 《整改通知书》, the confirmation and the documents.
-
-The plan runs as a ``takeover`` case and each defect as a ``takeover_defect`` case of the engine
-(processes.py): the engine checks who may act and in which state, writes the timeline and runs the
-15-working-day clock (TAKEOVER-07); the rules of the manual that are more than a state and a role
-are checked here, before anything is written. ``takeover_case_act`` and ``defect_case_act`` are the
-processes' service hooks, so the generic case page and API go through the same rules.
-"""
+"""The takeover plan (TAKEOVER-04/14), its checklist (TAKEOVER-05/11/12/13) and the steps of the
+plan."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuye.core.choices import DepartmentKind, PublicAreaKind
+from wuye.core.choices import PublicAreaKind
 from wuye.core.exceptions import Conflict
-from wuye.core.models import Building, Estate, PublicArea, Staff
-from wuye.core.scoping import Actor, actor_for, get_or_404, scope_to_estates
-from wuye.core.validators import check_date, check_model_text, exact_decimal
-from wuye.facilities import services as facilities
+from wuye.core.models import Building, PublicArea, Staff
+from wuye.core.scoping import Actor
+from wuye.core.validators import check_date, check_model_text
 from wuye.facilities.models import Equipment, EquipmentCategory
-from wuye.handover.choices import DefectStatus, InterventionStatus, TakeoverStatus
+from wuye.handover.choices import InterventionStatus, TakeoverStatus
 from wuye.handover.models import (
     CheckItem,
     CheckResult,
     CheckSystem,
     DocumentCategory,
-    HandoverDocument,
     HandoverProject,
-    RectificationNotice,
     TakeoverDefect,
     TakeoverPlan,
     Team,
@@ -44,151 +30,21 @@ from wuye.handover.models import (
     TeamRole,
 )
 from wuye.handover.processes import LEADS, TAKEOVER, TAKEOVER_DEFECT, TEAM
+from wuye.handover.services.takeover.common import _int, _plan_locked
 from wuye.workflow import services as engine
-from wuye.workflow.models import Attachment
 
-ELEVATOR_RUNS = 3  # TAKEOVER-12: three empty runs without anomaly
-NOTICE_PREFIX = "ZGTZ"
-# TAKEOVER-02: the team comes from customer service, engineering and order maintenance.
-TEAM_ROLE_OF_DEPARTMENT = {
-    DepartmentKind.CUSTOMER_SERVICE: TeamRole.CUSTOMER_SERVICE,
-    DepartmentKind.ENGINEERING: TeamRole.ENGINEERING,
-    DepartmentKind.ORDER: TeamRole.SECURITY,
-}
-OPEN_PLAN = (TakeoverStatus.PREPARING, TakeoverStatus.INSPECTING, TakeoverStatus.RECTIFYING)
-BEFORE_COMPLETION = (
-    InterventionStatus.LIAISON,
-    InterventionStatus.DESIGN_REVIEW,
-    InterventionStatus.CONSTRUCTION,
+from .common import (
+    BEFORE_COMPLETION,
+    ELEVATOR_RUNS,
+    OPEN_PLAN,
+    TEAM_ROLE_OF_DEPARTMENT,
+    _actor,
+    _check_action_role,
+    _in_scope,
+    _lead_only,
+    _require,
 )
-
-
-def _actor(by) -> Actor:
-    return by if isinstance(by, Actor) else actor_for(by)
-
-
-def _in_scope(actor: Actor, estate: Estate | int) -> None:
-    estate_id = estate if isinstance(estate, int) else estate.pk
-    if not actor.is_superuser and estate_id not in actor.estate_ids:
-        raise Http404
-
-
-def _require(actor: Actor, roles: frozenset, message: str) -> None:
-    if not (actor.is_superuser or actor.role in roles):
-        raise PermissionDenied(message)
-
-
-def _check_action_role(actor: Actor, action) -> None:
-    """The engine's role rule, asked before this service reads or writes anything."""
-    _require(actor, action.roles,
-             _("您的角色不能执行“%(action)s”") % {"action": action.label})  # fmt: skip
-
-
-def _lead_only(actor: Actor) -> None:
-    _require(actor, LEADS, _("只有部门负责人或公司管理层可以执行此操作"))
-
-
-# --- Reads used by the pages ---------------------------------------------------------------------
-
-
-def takeover_plan_list(*, actor: Actor) -> QuerySet[TakeoverPlan]:
-    """The plans of the estates this person works in (staff only)."""
-    return scope_to_estates(
-        TakeoverPlan.objects.select_related("project__estate", "building", "case"),
-        actor,
-        "project__estate",
-    )
-
-
-def takeover_plan_get_for_user(user, pk) -> TakeoverPlan:
-    return get_or_404(takeover_plan_list(actor=_actor(user)), pk)
-
-
-def takeover_defect_get_for_user(user, pk) -> TakeoverDefect:
-    qs = scope_to_estates(
-        TakeoverDefect.objects.select_related(
-            "plan__project__estate", "plan__building", "item__building", "case", "notice"
-        ),
-        _actor(user),
-        "plan__project__estate",
-    )
-    return get_or_404(qs, pk)
-
-
-def check_item_get_for_user(user, pk) -> CheckItem:
-    qs = scope_to_estates(
-        CheckItem.objects.select_related("plan__project__estate", "plan__case", "building"),
-        _actor(user),
-        "plan__project__estate",
-    )
-    return get_or_404(qs, pk)
-
-
-def rectification_notice_get_for_user(user, pk) -> RectificationNotice:
-    qs = scope_to_estates(
-        RectificationNotice.objects.select_related("plan__project__estate__company"),
-        _actor(user),
-        "plan__project__estate",
-    )
-    return get_or_404(qs, pk)
-
-
-def plan_estate(plan: TakeoverPlan) -> Estate:
-    return plan.project.estate
-
-
-def open_defects(plan: TakeoverPlan) -> QuerySet[TakeoverDefect]:
-    return plan.defects.exclude(case__status=DefectStatus.CLOSED)
-
-
-# --- The project ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def project_create(
-    *,
-    estate: Estate,
-    developer: str,
-    design_unit: str = "",
-    contractor: str = "",
-    total_floor_area=None,
-    by,
-) -> HandoverProject:
-    """接管项目: the estate being handed over by its developer. One per estate: a second is
-    refused (Conflict), the existing one is not returned."""
-    actor = _actor(by)
-    _in_scope(actor, estate)
-    _lead_only(actor)
-    errors: dict[str, list[str]] = {}
-    developer = (developer or "").strip()
-    if not developer:
-        errors["developer"] = [_("请填写开发企业名称")]
-    area = None
-    if total_floor_area not in (None, ""):
-        try:  # two decimal places at most: refused, not rounded
-            area = exact_decimal(
-                total_floor_area, places=2, field="total_floor_area", label=_("总建筑面积"),
-                invalid=_("请填写数字，如 56000.50"),
-            )  # fmt: skip
-        except ValidationError as e:
-            errors.update(e.message_dict)
-        else:
-            if area <= 0 or area >= Decimal("1e10"):
-                errors["total_floor_area"] = [_("总建筑面积应大于 0")]
-    values = {"developer": developer, "design_unit": (design_unit or "").strip(),
-              "contractor": (contractor or "").strip()}  # fmt: skip
-    for key, value in values.items():
-        if len(value) > 100:
-            errors.setdefault(key, []).append(_("最多 100 个字符"))
-    if errors:
-        raise ValidationError(errors)
-    if HandoverProject.objects.select_for_update().filter(estate=estate).exists():
-        raise Conflict(_("%(estate)s 已登记接管项目") % {"estate": estate.name}, code="exists")
-    return HandoverProject.objects.create(
-        estate=estate, total_floor_area=area, created_at=timezone.now(), created_by=actor.user,
-        **values,
-    )  # fmt: skip
-
+from .confirmation import takeover_confirm
 
 # --- The plan (TAKEOVER-04/14) and its checklist (TAKEOVER-05/11/12/13) --------------------------
 
@@ -366,14 +222,6 @@ def default_check_items(plan: TakeoverPlan) -> list[CheckItem]:
     return items
 
 
-def _plan_locked(plan: TakeoverPlan) -> TakeoverPlan:
-    return (
-        TakeoverPlan.objects.select_for_update(of=("self",))
-        .select_related("project__estate", "case", "building")
-        .get(pk=plan.pk)
-    )
-
-
 def _while_preparing(plan: TakeoverPlan) -> None:
     if plan.case.status != TakeoverStatus.PREPARING:
         raise Conflict(_("现场检查已开始，检查清单不能再增删"), code="invalid_state")
@@ -464,13 +312,6 @@ def _check_team_member(actor: Actor, plan: TakeoverPlan) -> None:
         ).exists()
     ):
         raise PermissionDenied(_("只有接管验收小组成员可以登记检查结果"))
-
-
-def _int(value, default: int = 0) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 @transaction.atomic
@@ -606,270 +447,3 @@ def _check_documents_complete(plan: TakeoverPlan) -> None:
 def takeover_case_act(*, case, action: str, by, **kwargs) -> TakeoverPlan:
     """The takeover process's service for the generic case page and API (Process.service)."""
     return takeover_plan_act(plan=case.takeover_plan, action=action, by=by, **kwargs)
-
-
-# --- Rectification (TAKEOVER-06/07) ---------------------------------------------------------------
-
-
-def _notice_number(estate: Estate, at: dt.datetime) -> str:
-    # Per estate and day (the case counter); the estate's id keeps it unique across estates.
-    number = engine.case_number_next(estate=estate, prefix=NOTICE_PREFIX, at=at)
-    return number.replace(f"{NOTICE_PREFIX}-", f"{NOTICE_PREFIX}-{estate.pk}-", 1)
-
-
-@transaction.atomic
-def rectification_notice_issue(
-    *, plan: TakeoverPlan, by, defects: list[TakeoverDefect] | None = None
-) -> RectificationNotice:
-    """《整改通知书》 (TAKEOVER-06) to the developer for the plan's defects waiting for one (or the
-    ones named): each defect's case gets ``notify``, which starts its 15-working-day clock on the
-    engine's calendar (TAKEOVER-07); the notice's deadline is that clock's due time. Issuing the
-    first notice moves the plan from the on-site inspection into rectification (TAKEOVER-03)."""
-    actor = _actor(by)
-    _in_scope(actor, plan.project.estate_id)
-    _require(actor, TAKEOVER_DEFECT.action("notify").roles,
-             _("只有部门负责人或公司管理层可以发出整改通知书"))  # fmt: skip
-    plan = _plan_locked(plan)
-    if plan.case.status not in (TakeoverStatus.INSPECTING, TakeoverStatus.RECTIFYING):
-        raise Conflict(
-            _("接管验收当前为“%(status)s”，不能发出整改通知书")
-            % {"status": TAKEOVER.state(plan.case.status).label},
-            code="invalid_state",
-        )
-    waiting = plan.defects.select_for_update(of=("self",)).filter(
-        case__status=DefectStatus.FOUND, notice__isnull=True
-    )
-    if defects is not None:
-        waiting = waiting.filter(pk__in=[d.pk for d in defects])
-    waiting = list(waiting.select_related("case").order_by("id"))
-    if not waiting or (defects is not None and len(waiting) != len({d.pk for d in defects})):
-        raise Conflict(_("没有待发整改通知的问题"), code="nothing_to_notify")
-    estate = plan.project.estate
-    now = timezone.now()
-    number = _notice_number(estate, now)
-    due = None
-    for defect in waiting:
-        engine.case_act(case=defect.case, action="notify", by=actor,
-                        data={"notice": number})  # fmt: skip
-        clock = defect.case.clocks.get(key="rectify")
-        due = clock.due_at if due is None else max(due, clock.due_at)
-    notice = RectificationNotice.objects.create(
-        plan=plan, number=number, issued_at=now, due_at=due,
-        addressed_to=plan.project.developer, issued_by=actor.user,
-    )  # fmt: skip
-    TakeoverDefect.objects.filter(pk__in=[d.pk for d in waiting]).update(notice=notice)
-    if plan.case.status == TakeoverStatus.INSPECTING:
-        engine.case_act(case=plan.case, action="start_rectification", by=actor,
-                        note=_("发出整改通知书 %(number)s") % {"number": number})  # fmt: skip
-    else:
-        engine.case_act(case=plan.case, action="comment", by=actor,
-                        note=_("发出整改通知书 %(number)s，%(n)d 项问题")
-                        % {"number": number, "n": len(waiting)})  # fmt: skip
-    return notice
-
-
-@transaction.atomic
-def takeover_defect_act(
-    *,
-    defect: TakeoverDefect,
-    action: str,
-    by,
-    note: str = "",
-    data: dict | None = None,
-    attachments: list | None = None,
-    assignee=None,
-) -> TakeoverDefect:
-    """A step of a defect: ``notify`` issues a 《整改通知书》 for it alone; the developer's report
-    that it is fixed, and the re-inspection that closes it (the clock stops) or sends it back
-    (the clock keeps running: the deadline of the notice stands)."""
-    actor = _actor(by)
-    _in_scope(actor, defect.plan.project.estate_id)
-    if action == "notify":
-        rectification_notice_issue(plan=defect.plan, by=actor, defects=[defect])
-    else:
-        TAKEOVER_DEFECT.action(action)
-        engine.case_act(case=defect.case, action=action, by=actor, note=note, data=data,
-                        attachments=attachments)  # fmt: skip
-    return TakeoverDefect.objects.select_related("case", "notice").get(pk=defect.pk)
-
-
-def defect_case_act(*, case, action: str, by, **kwargs) -> TakeoverDefect:
-    """The takeover_defect process's service for the generic case page and API."""
-    return takeover_defect_act(defect=case.takeover_defect, action=action, by=by, **kwargs)
-
-
-# --- Confirmation (TAKEOVER-08) ------------------------------------------------------------------
-
-
-def confirmation_blockers(plan: TakeoverPlan) -> list[str]:
-    """Why the 《接管验收确认书》 cannot be signed yet ([] when it can)."""
-    reasons = []
-    pending = plan.items.filter(result=CheckResult.PENDING).count()
-    if pending:
-        reasons.append(_("还有 %(n)d 项检查未完成") % {"n": pending})
-    still_open = list(open_defects(plan).select_related("case").order_by("id"))
-    if still_open:
-        reasons.append(
-            _("还有 %(n)d 个问题未整改关闭：%(numbers)s")
-            % {"n": len(still_open), "numbers": "、".join(d.case.number for d in still_open)}
-        )
-    return reasons
-
-
-@transaction.atomic
-def takeover_confirm(
-    *,
-    plan: TakeoverPlan,
-    property_signatory: str,
-    developer_signatory: str,
-    by,
-    scan: Attachment | UUID | str | None = None,
-    note: str = "",
-) -> TakeoverPlan:
-    """Sign the 《接管验收确认书》: only once every item is checked and every defect of the plan is
-    closed by re-inspection (TAKEOVER-08), else refused and nothing changes. Both sides'
-    signatories are recorded; a scan of the signed paper may be attached."""
-    actor = _actor(by)
-    _in_scope(actor, plan.project.estate_id)
-    _check_action_role(actor, TAKEOVER.action("confirm"))
-    plan = _plan_locked(plan)
-    errors: dict[str, list[str]] = {}
-    names = {"property_signatory": (property_signatory or "").strip(),
-             "developer_signatory": (developer_signatory or "").strip()}  # fmt: skip
-    for key, value in names.items():
-        if not value:
-            errors[key] = [_("请填写签署人姓名")]
-        elif len(value) > 50:
-            errors[key] = [_("最多 50 个字符")]
-    if errors:
-        raise ValidationError(errors)
-    if plan.case.status in (TakeoverStatus.INSPECTING, TakeoverStatus.RECTIFYING):
-        blockers = confirmation_blockers(plan)
-        if blockers:
-            raise Conflict(
-                _("不能签署接管验收确认书：%(reasons)s") % {"reasons": "；".join(blockers)},
-                code="defects_open",
-            )
-    result = engine.case_act(case=plan.case, action="confirm", by=actor, note=note, data=names,
-                             attachments=[scan] if scan is not None else None)  # fmt: skip
-    plan.case = result.case
-    if scan is not None and not isinstance(scan, Attachment):
-        # An id (the API, the generic case route): the attachment the engine checked and bound.
-        scan = result.event.attachments.first()
-    plan.confirmed_at = result.event.at
-    plan.property_signatory = names["property_signatory"]
-    plan.developer_signatory = names["developer_signatory"]
-    plan.confirmation_scan = scan
-    plan.save(update_fields=["confirmed_at", "property_signatory", "developer_signatory",
-                             "confirmation_scan"])  # fmt: skip
-    return plan
-
-
-# --- Documents (TAKEOVER-09/10) ------------------------------------------------------------------
-
-
-@transaction.atomic
-def handover_document_add(
-    *,
-    plan: TakeoverPlan,
-    category: str,
-    name: str,
-    by,
-    copies: int = 1,
-    note: str = "",
-    equipment: Equipment | None = None,
-    new_equipment: dict | None = None,
-    warranty_from: dt.date | None = None,
-    warranty_until: dt.date | None = None,
-    warranty_unit: str = "",
-    warranty_contact: str = "",
-) -> HandoverDocument:
-    """A line of the 《资料移交清单》 (TAKEOVER-09), after the confirmation (TAKEOVER-03). A
-    warranty card names the equipment (an existing one of the estate, or ``new_equipment``:
-    code, name, category… to register it), its warranty period and the responsible unit, and
-    writes them onto the equipment (TAKEOVER-10)."""
-    actor = _actor(by)
-    estate = plan.project.estate
-    _in_scope(actor, estate)
-    _require(actor, TEAM, _("您的角色不能登记移交资料"))
-    plan = _plan_locked(plan)
-    if plan.case.status != TakeoverStatus.CONFIRMED:
-        raise Conflict(
-            _("签署接管验收确认书后才能登记移交资料")
-            if plan.case.status in OPEN_PLAN
-            else _("资料移交已完成"),
-            code="invalid_state",
-        )
-    errors: dict[str, list[str]] = {}
-    name, note = (name or "").strip(), (note or "").strip()
-    copies = _int(copies, 0)
-    if category not in DocumentCategory.values:
-        errors["category"] = [_("请选择资料类别")]
-    if not name:
-        errors["name"] = [_("请填写资料名称")]
-    elif len(name) > 100:
-        errors["name"] = [_("最多 100 个字符")]
-    if not 1 <= copies <= 999:
-        errors["copies"] = [_("份数应为 1 至 999")]
-    if len(note) > 200:
-        errors["note"] = [_("备注最多 200 个字符")]
-    warranty = category == DocumentCategory.WARRANTY
-    if warranty:
-        if equipment is None and not new_equipment:
-            errors["equipment"] = [_("保修卡须注明对应的设备：选择已有设备或登记新设备")]
-        elif equipment is not None and equipment.estate_id != estate.pk:
-            errors["equipment"] = [_("该设备不属于本项目")]
-        check_date(warranty_from, field="warranty_from", label=_("保修起始日"), errors=errors)
-        check_date(warranty_until, field="warranty_until", label=_("保修截止日"), errors=errors)
-        if warranty_until is None:
-            errors["warranty_until"] = [_("请填写保修截止日")]
-        elif warranty_from is not None and warranty_until < warranty_from:
-            errors["warranty_until"] = [_("保修截止日不能早于保修起始日")]
-        if not (warranty_unit or "").strip():
-            errors["warranty_unit"] = [_("请填写保修责任单位")]
-    if errors:
-        raise ValidationError(errors)
-    if warranty:
-        if equipment is None:
-            try:
-                equipment = facilities.equipment_create(estate=estate, by=actor, **new_equipment)
-            except TypeError:
-                raise ValidationError({"equipment": [_("新设备信息不完整")]}) from None
-        equipment = facilities.equipment_warranty_set(
-            equipment=equipment, warranty_from=warranty_from, warranty_until=warranty_until,
-            warranty_unit=warranty_unit, warranty_contact=warranty_contact, by=actor,
-        )  # fmt: skip
-    document = HandoverDocument.objects.create(
-        plan=plan, category=category, name=name, copies=copies,
-        equipment=equipment if warranty else None,
-        warranty_from=warranty_from if warranty else None,
-        warranty_until=warranty_until if warranty else None,
-        warranty_unit=(warranty_unit or "").strip() if warranty else "",
-        received_at=timezone.now(), received_by=actor.user, note=note,
-    )  # fmt: skip
-    engine.case_act(
-        case=plan.case, action="comment", by=actor,
-        note=_("接收移交资料：%(category)s《%(name)s》%(copies)d 份")
-        % {"category": document.get_category_display(), "name": name, "copies": copies},
-        data={"document": document.pk},
-    )  # fmt: skip
-    return document
-
-
-def move_in_allowed(estate: Estate) -> list[tuple[Building, bool]]:
-    """TAKEOVER-15 for a page: each building of the estate and whether its takeover is
-    confirmed (move-in may start)."""
-    accepted_all = TakeoverPlan.objects.filter(
-        project__estate=estate, building__isnull=True,
-        case__status__in=(TakeoverStatus.CONFIRMED, TakeoverStatus.DOCUMENTED),
-    ).exists()  # fmt: skip
-    buildings = list(Building.objects.filter(estate=estate).order_by("sort", "id"))
-    if accepted_all:
-        return [(b, True) for b in buildings]
-    accepted = set(
-        TakeoverPlan.objects.filter(
-            Q(building__in=buildings),
-            case__status__in=(TakeoverStatus.CONFIRMED, TakeoverStatus.DOCUMENTED),
-        ).values_list("building_id", flat=True)
-    )
-    return [(b, b.pk in accepted) for b in buildings]
