@@ -48,7 +48,6 @@ INFRASTRUCTURE_MODULES = {
 # is a ceiling that only comes down (a module that shrinks below it lowers its line here).
 MAX_LINES = 650
 LONGER_FOR_NOW = {
-    "billing/services/meters.py": 1109,
     "billing/views/meters.py": 808,
     "repairs/services.py": 782,
     "workflow/services.py": 712,

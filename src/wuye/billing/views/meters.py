@@ -305,7 +305,7 @@ def _unchanged(meter: Meter, value: str) -> bool:
     if meter.current is None:
         return False
     try:
-        return meters._decimal(value, "reading", "0.01", "") == meter.current.reading
+        return meters.parse_decimal(value, "reading", "0.01", "") == meter.current.reading
     except ValidationError:
         return False
 
