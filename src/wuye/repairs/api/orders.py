@@ -30,6 +30,7 @@ from wuye.core.scoping import actor_for, get_or_404, visible_estates
 from wuye.repairs import services
 from wuye.repairs.choices import Channel
 from wuye.repairs.models import RepairOrder
+from wuye.repairs.processes import REPAIR
 from wuye.repairs.selectors import orders as selectors
 from wuye.workflow.api.cases import ClockOut, action_param
 
@@ -257,7 +258,7 @@ def repair_action(
 ):
     """One step of the repair process; the same rules as the pages (403 role, 409 state or a
     changed amount, 400 inputs)."""
-    if action not in {a.name for a in services.REPAIR.actions}:
+    if action not in {a.name for a in REPAIR.actions}:
         raise ApiError(404, "not_found", _("没有这个操作"))
     assignee = None
     if payload.assignee is not None:

@@ -417,7 +417,7 @@ def order_dispatch_auto(request, pk: int):
 def _can_edit_prices(request, estate: Estate) -> bool:
     try:
         # The service's own check (engineering heads and executives), asked before the form.
-        services._check_price_list_write(actor_for(request.user), estate)
+        services.check_price_list_write(actor_for(request.user), estate)
     except (PermissionDenied, Http404):
         return False
     return True
