@@ -48,7 +48,6 @@ INFRASTRUCTURE_MODULES = {
 # is a ceiling that only comes down (a module that shrinks below it lowers its line here).
 MAX_LINES = 650
 LONGER_FOR_NOW = {
-    "billing/views/meters.py": 808,
     "handover/views/intervention.py": 701,
     "handover/views/takeover.py": 686,
     "billing/views/desk.py": 676,

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import desk, documents, dunning, gateway, meters, reports, rooms, runs
+from .views import desk, disclosures, documents, dunning, gateway, meters, reports, rooms, runs
 
 app_name = "billing"
 urlpatterns = [
@@ -11,7 +11,7 @@ urlpatterns = [
         include(
             [*gateway.urlpatterns, *rooms.urlpatterns, *runs.urlpatterns, *desk.urlpatterns,
              *documents.urlpatterns, *dunning.urlpatterns, *meters.urlpatterns,
-             *reports.urlpatterns]
+             *disclosures.urlpatterns, *reports.urlpatterns]
         ),
     ),
 ]  # fmt: skip
