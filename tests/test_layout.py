@@ -44,15 +44,10 @@ INFRASTRUCTURE_MODULES = {
     "notify": {"channels.py", "notices.py", "templates.py"},
 }  # fmt: skip
 
-# ~600 lines is one sitting. These modules are longer and are to be split by topic; the figure
-# is a ceiling that only comes down (a module that shrinks below it lowers its line here).
+# ~600 lines is one sitting. A module that must be longer for a while is listed here with its
+# length as a ceiling that only comes down; none is today.
 MAX_LINES = 650
-LONGER_FOR_NOW = {
-    "handover/views/intervention.py": 701,
-    "handover/views/takeover.py": 686,
-    "billing/views/desk.py": 676,
-    "billing/views/dunning.py": 652,
-}
+LONGER_FOR_NOW: dict[str, int] = {}
 
 
 @pytest.fixture(scope="module")

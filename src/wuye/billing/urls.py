@@ -2,7 +2,19 @@
 
 from django.urls import include, path
 
-from .views import desk, disclosures, documents, dunning, gateway, meters, reports, rooms, runs
+from .views import (
+    desk,
+    disclosures,
+    documents,
+    dunning,
+    gateway,
+    lawyer_letters,
+    meters,
+    notices,
+    reports,
+    rooms,
+    runs,
+)
 
 app_name = "billing"
 urlpatterns = [
@@ -10,8 +22,9 @@ urlpatterns = [
         "",
         include(
             [*gateway.urlpatterns, *rooms.urlpatterns, *runs.urlpatterns, *desk.urlpatterns,
-             *documents.urlpatterns, *dunning.urlpatterns, *meters.urlpatterns,
-             *disclosures.urlpatterns, *reports.urlpatterns]
+             *notices.urlpatterns, *documents.urlpatterns, *dunning.urlpatterns,
+             *lawyer_letters.urlpatterns, *meters.urlpatterns, *disclosures.urlpatterns,
+             *reports.urlpatterns]
         ),
     ),
 ]  # fmt: skip

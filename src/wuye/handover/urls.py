@@ -1,5 +1,11 @@
-from wuye.handover.views import intervention as intervention_pages
-from wuye.handover.views import takeover as takeover_pages
+"""URLs of the handover pages: each views module lists its own patterns."""
+
+from .views import intervention, suggestions, takeover, takeover_checklist
 
 app_name = "handover"
-urlpatterns = [*intervention_pages.urlpatterns, *takeover_pages.urlpatterns]
+urlpatterns = [
+    *intervention.urlpatterns,
+    *suggestions.urlpatterns,
+    *takeover.urlpatterns,
+    *takeover_checklist.urlpatterns,
+]

@@ -31,11 +31,8 @@ from wuye.core.shortcuts import render_local, staff_required
 from wuye.handover.choices import InterventionStatus
 from wuye.handover.documents.intervention_report import (
     intervention_report_pdf,
-    suggestion_letter_pdf,
 )
-from wuye.handover.documents.suggestions import suggestion_workbook
 from wuye.handover.models import (
-    DesignSuggestion,
     HandoverProject,
     SuggestionStatus,
     SuggestionTopic,
@@ -441,97 +438,6 @@ def team_remove(request, pk: int, member: int):
 # --- Suggestions (INTAKE-05/09/10/13) -------------------------------------------------------------
 
 
-def _suggestions(request, project: HandoverProject):
-    form = SuggestionFilter(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    qs = svc.suggestion_list(project, status=data.get("status", ""), topic=data.get("topic", ""),
-                             q=data.get("q", ""))  # fmt: skip
-    return form, qs
-
-
-@require_GET
-@staff_required
-def suggestion_list(request, pk: int):
-    project = _project(request, pk)
-    form, qs = _suggestions(request, project)
-    context = _stage_context(request, project)
-    context.update({"filter_form": form, "page": paginate(request, qs),
-                    "counts": _suggestion_counts(project),
-                    "filtered": any(v for k, v in request.GET.items() if k != "page")})  # fmt: skip
-    return _render(request, "suggestion_list.html", context, project)
-
-
-@require_GET
-@staff_required
-def suggestion_export(request, pk: int):
-    project = _project(request, pk)
-    _form, qs = _suggestions(request, project)
-    return suggestion_workbook(project, qs)
-
-
-@staff_required
-def suggestion_create(request, pk: int):
-    project = _project(request, pk)
-    form = SuggestionForm(request.POST or None, initial={"topic": request.GET.get("topic", "")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            suggestion = svc.suggestion_submit(project=project, by=request.user,
-                                               **form.cleaned_data)  # fmt: skip
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except (Conflict, PermissionDenied) as exc:
-            form.add_error(None, getattr(exc, "message", None) or str(exc))
-        else:
-            messages.success(
-                request, _("已书面提交建议 %(number)s，请打印建议函送达开发企业")
-                % {"number": suggestion.number},
-            )  # fmt: skip
-            return redirect("handover:suggestion_detail", pk=project.pk, sid=suggestion.pk)
-    context = {"form": form, "elevators": svc.elevator_ratio(project)}
-    return _render(request, "suggestion_form.html", context, project)
-
-
-def _suggestion(project: HandoverProject, sid: int) -> DesignSuggestion:
-    return get_or_404(project.suggestions.select_related("submitted_by__staff"), sid)
-
-
-@staff_required
-def suggestion_detail(request, pk: int, sid: int):
-    project = _project(request, pk)
-    suggestion = _suggestion(project, sid)
-    form = AnswerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.suggestion_answer(suggestion=suggestion, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except (Conflict, PermissionDenied) as exc:
-            form.add_error(None, getattr(exc, "message", None) or str(exc))
-        else:
-            messages.success(request, _("已登记开发企业答复"))
-            return redirect("handover:suggestion_detail", pk=project.pk, sid=suggestion.pk)
-    actor = actor_for(request.user)
-    context = {
-        "suggestion": suggestion, "form": form,
-        "can_answer": suggestion.status == SuggestionStatus.SUBMITTED
-        and (actor.is_superuser or actor.role in TEAM),
-        "elevators": svc.elevator_ratio(project) if suggestion.topic == "elevator" else None,
-    }  # fmt: skip
-    return _render(request, "suggestion_detail.html", context, project)
-
-
-@require_GET
-@staff_required
-def suggestion_letter(request, pk: int, sid: int):
-    project = _project(request, pk)
-    suggestion = _suggestion(project, sid)
-    try:
-        content = suggestion_letter_pdf(suggestion)
-    except CJKFontMissing as error:
-        return font_missing_response(error, _("无法生成建议函"))
-    return pdf_response(content, _("建议函-%(number)s.pdf") % {"number": suggestion.number})
-
-
 # --- Site inspections (INTAKE-06/11) --------------------------------------------------------------
 
 
@@ -686,11 +592,6 @@ urlpatterns = [
     path(P + "premises/", premises_edit, name="premises"),
     path(P + "team/", team_add, name="team_add"),
     path(P + "team/<int:member>/remove/", team_remove, name="team_remove"),
-    path(P + "suggestions/", suggestion_list, name="suggestion_list"),
-    path(P + "suggestions/export/", suggestion_export, name="suggestion_export"),
-    path(P + "suggestions/new/", suggestion_create, name="suggestion_create"),
-    path(P + "suggestions/<int:sid>/", suggestion_detail, name="suggestion_detail"),
-    path(P + "suggestions/<int:sid>/letter.pdf", suggestion_letter, name="suggestion_letter"),
     path(P + "inspections/", inspection_list, name="inspection_list"),
     path(P + "inspections/new/", inspection_create, name="inspection_create"),
     path(P + "inspections/interval/", inspection_interval, name="inspection_interval"),
