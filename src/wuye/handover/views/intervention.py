@@ -42,7 +42,7 @@ from wuye.handover.models import (
     TeamRole,
 )
 from wuye.handover.processes import INTERVENTION
-from wuye.handover.services.takeover import intervention as svc
+from wuye.handover.services import intervention as svc
 from wuye.workflow.attachments import attachments_from_request
 from wuye.workflow.selectors import case_timeline
 

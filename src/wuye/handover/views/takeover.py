@@ -46,7 +46,7 @@ from wuye.handover.models import (
     TeamMember,
 )
 from wuye.handover.processes import LEADS, TAKEOVER, TAKEOVER_DEFECT, TEAM
-from wuye.handover.services.takeover import takeover as services
+from wuye.handover.services import takeover as services
 from wuye.workflow.attachments import attachments_from_request
 from wuye.workflow.engine import get_process
 from wuye.workflow.services import allowed_actions
