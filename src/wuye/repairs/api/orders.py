@@ -171,6 +171,7 @@ class PriceItemOut(Schema):
     unit: str
     price: Decimal
     note: str
+    is_active: bool
 
 
 def _detail(request, order_id):
