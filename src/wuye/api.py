@@ -58,9 +58,9 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.core.api.roster.router"),
     ("", "wuye.workflow.api.cases.router"),
     ("", "wuye.workflow.api.holidays.router"),
+    ("", "wuye.repairs.api.desk.router"),  # before the next: /repairs/{id}/acceptance.pdf
     ("", "wuye.repairs.api.orders.router"),
     ("", "wuye.repairs.api.kpis.router"),
-    ("", "wuye.repairs.api.desk.router"),
     ("", "wuye.complaints.api.complaints.router"),
     ("", "wuye.complaints.api.analysis.router"),
     ("", "wuye.complaints.api.desk.router"),

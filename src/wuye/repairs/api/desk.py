@@ -3,8 +3,6 @@ list's filters, the classification suggested while a report is typed (REPAIR-04)
 written (收费标准, REPAIR-11), and the acceptance slip 《维修验收单》 as a PDF (REPAIR-10). The
 same filters, services and builders as the pages."""
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -28,12 +26,12 @@ from wuye.base.api import (
     Term,
     Text,
     file_download,
+    paginated,
 )
 from wuye.base.pdf import CJKFontMissing
 from wuye.core.models import Estate
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates
 from wuye.repairs import services
-from wuye.repairs.api.orders import PriceItemOut
 from wuye.repairs.choices import Category, Urgency
 from wuye.repairs.choices import Status as OrderStatus
 from wuye.repairs.documents.acceptance import acceptance_pdf_response
@@ -41,7 +39,7 @@ from wuye.repairs.documents.exports import EXPORT_LIMIT, orders_xlsx_response
 from wuye.repairs.filters import RepairOrderFilter
 from wuye.repairs.models import PriceItem
 from wuye.repairs.processes import DESK_VIEWERS
-from wuye.repairs.selectors.orders import repair_order_get_for_user
+from wuye.repairs.selectors import orders as selectors
 
 router = Router(tags=["repairs"])
 
@@ -134,13 +132,23 @@ def repair_suggestions(
     urgency, urgency_word = services.urgency_hint(description)
     category, category_word = services.category_hint(description)
     return {
-        "urgency": urgency, "urgency_label": Urgency(urgency).label, "urgency_word": urgency_word,
-        "category": category, "category_label": Category(category).label,
-        "category_word": category_word,
+        "urgency": urgency, "urgency_label": str(Urgency(urgency).label),
+        "urgency_word": urgency_word, "category": category,
+        "category_label": str(Category(category).label), "category_word": category_word,
     }  # fmt: skip
 
 
 # --- The price list written (收费标准, REPAIR-11) ------------------------------------------------
+
+
+class PriceItemOut(Schema):
+    id: int
+    category: str
+    name: str
+    unit: str
+    price: Decimal
+    note: str
+    is_active: bool
 
 
 class PriceItemIn(Schema):
@@ -156,6 +164,14 @@ class PriceItemIn(Schema):
 
 class PriceItemCreateIn(PriceItemIn):
     estate: Id = Field(..., examples=[1])
+
+
+@router.get("/repairs/prices", response={200: list[PriceItemOut], **READ_ERRORS})
+@paginated
+def price_list(request: HttpRequest, estate: IdParam):
+    """The estate's published repair price list (收费标准, REPAIR-11)."""
+    estate_obj = get_or_404(visible_estates(actor_for(request.auth)), estate)
+    return selectors.price_list(estate_id=estate_obj.pk)
 
 
 def _save(estate: Estate, item: PriceItem | None, payload: PriceItemIn, by) -> PriceItem:
@@ -192,7 +208,7 @@ def repair_acceptance_pdf(request: HttpRequest, order_id: IdParam) -> HttpRespon
     """The order's acceptance slip as a PDF, for whoever may see the order (its estate's staff,
     the residents of its room, whoever reported it); 503 ``font_missing`` when the server has no
     Chinese font."""
-    order = repair_order_get_for_user(request.auth, order_id)
+    order = selectors.repair_order_get_for_user(request.auth, order_id)
     try:
         return acceptance_pdf_response(order)
     except CJKFontMissing as exc:
