@@ -51,8 +51,8 @@ def sheets(response) -> dict[str, list[list]]:
     return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
 
 
-def complain(world, content="电梯又坏了，困了十分钟", type="engineering_quality", when="2026-11-26 09:00",
-             **extra):  # fmt: skip
+def complain(world, content="电梯又坏了，困了十分钟", type="engineering_quality",
+             when="2026-11-26 09:00", **extra):  # fmt: skip
     return services.complaint_create(
         estate=world.estate, content=content, contact_name="王女士", contact_phone="13800138000",
         channel="phone", type=type, received_at=at(when), by=world.agent.user, **extra,

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from wuye.base.api import READ_ERRORS, XLSX, Day, ErrorOut, IdParam, Term, file_download
-from wuye.complaints.choices import Channel, ComplaintType, Urgency
 from wuye.complaints.choices import Status as ComplaintStatus
 from wuye.complaints.documents.exports import (
     EXPORT_LIMIT,
@@ -56,11 +55,11 @@ class ComplaintFilters(Schema):
 
     estate: IdParam = Field(..., examples=[1])
     q: Term = Field("", description="Complaint number, content, contact or phone.")
-    status: ComplaintStatus | None = None
-    type: ComplaintType | None = None
-    urgency: Urgency | None = None
+    status: Term = Field("", description="A state of the complaint.", examples=["handling"])
+    type: Term = Field("", description="The complaint's type.", examples=["service_attitude"])
+    urgency: Term = Field("", description="`general` / `urgent`.", examples=["urgent"])
     department: Term = Field("", description="A handling department (DepartmentKind).")
-    channel: Channel | None = None
+    channel: Term = Field("", description="How it came in.", examples=["phone"])
     received_from: Day | None = Field(None, description="Received on or after (estate's day).")
     received_to: Day | None = Field(None, description="Received on or before (estate's day).")
     open_only: bool = False
@@ -101,7 +100,7 @@ def complaint_export(request: HttpRequest, filters: Query[ComplaintFilters]) -> 
 # --- The ledger 《投诉处理台账》 (COMPLAINT-11) ---------------------------------------------
 
 
-class ProgressOut(Schema):
+class ComplaintProgressOut(Schema):
     note: str = Field(..., examples=["已联系电梯维保单位，明日上午到场"])
     at: dt.datetime
     by: int | None = Field(None, alias="actor_id")
@@ -112,7 +111,7 @@ class ProgressOut(Schema):
         return person(obj.actor)
 
 
-class LedgerRowOut(Schema):
+class ComplaintLedgerRowOut(Schema):
     id: int
     number: str
     status: str
@@ -131,7 +130,7 @@ class LedgerRowOut(Schema):
     next_due: dt.datetime | None = Field(None, description="The next deadline still counting.")
     due_text: str = Field(..., examples=["剩余 3 小时 5 分"])
     overdue: bool
-    today_progress: ProgressOut | None = Field(
+    today_progress: ComplaintProgressOut | None = Field(
         None, description="The day's latest progress note; null: not updated that day."
     )
 
@@ -168,7 +167,7 @@ class LedgerRowOut(Schema):
         return is_overdue(obj, timezone.now())
 
 
-class LedgerOut(Schema):
+class ComplaintLedgerOut(Schema):
     estate: int
     day: dt.date
     is_today: bool
@@ -176,24 +175,26 @@ class LedgerOut(Schema):
     not_updated: int = Field(..., description="Of those, without a progress note that day.")
     overdue: int
     count: int
-    items: list[LedgerRowOut]
+    items: list[ComplaintLedgerRowOut]
 
 
-class LedgerQuery(Schema):
+class ComplaintLedgerQuery(Schema):
     estate: IdParam = Field(..., examples=[1])
     day: Day | None = Field(
         None, description="The ledger's day (estate's time zone); default and at most today."
     )
 
 
-def _ledger(request: HttpRequest, query: LedgerQuery) -> tuple[Estate, dt.date, list[Complaint]]:
+def _ledger(
+    request: HttpRequest, query: ComplaintLedgerQuery
+) -> tuple[Estate, dt.date, list[Complaint]]:
     actor, estate = desk_estate(request, query.estate)
     day = selectors.ledger_day(estate, query.day)
     return estate, day, selectors.ledger(actor=actor, estate_id=estate.pk, day=day)
 
 
-@router.get("/complaints/ledger", response={200: LedgerOut, **FILE_ERRORS})
-def complaint_ledger(request: HttpRequest, query: Query[LedgerQuery]) -> dict:
+@router.get("/complaints/ledger", response={200: ComplaintLedgerOut, **FILE_ERRORS})
+def complaint_ledger(request: HttpRequest, query: Query[ComplaintLedgerQuery]) -> dict:
     """The day's 《投诉处理台账》 (COMPLAINT-11): every open complaint of the estate, the next
     deadline first, with its department and handler, its deadline and the day's progress note
     (none: 今日未更新), and the day's counts. Progress is written with
@@ -214,7 +215,7 @@ def complaint_ledger(request: HttpRequest, query: Query[LedgerQuery]) -> dict:
 
 
 @router.get("/complaints/ledger.xlsx", response=FILE_ERRORS, openapi_extra=file_download(XLSX))
-def complaint_ledger_xlsx(request: HttpRequest, query: Query[LedgerQuery]) -> HttpResponse:
+def complaint_ledger_xlsx(request: HttpRequest, query: Query[ComplaintLedgerQuery]) -> HttpResponse:
     """The day's 《投诉处理台账》 as .xlsx, the page's export (the file name carries the date)."""
     estate, day, rows = _ledger(request, query)
     return ledger_xlsx_response(estate=estate, day=day, rows=rows, now=timezone.now())

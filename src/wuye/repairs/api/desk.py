@@ -33,7 +33,6 @@ from wuye.core.models import Estate
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates
 from wuye.repairs import services
 from wuye.repairs.choices import Category, Urgency
-from wuye.repairs.choices import Status as OrderStatus
 from wuye.repairs.documents.acceptance import acceptance_pdf_response
 from wuye.repairs.documents.exports import EXPORT_LIMIT, orders_xlsx_response
 from wuye.repairs.filters import RepairOrderFilter
@@ -60,9 +59,9 @@ class RepairFilters(Schema):
 
     estate: IdParam = Field(..., examples=[1])
     q: Term = Field("", description="Order number, description, contact or phone.")
-    status: OrderStatus | None = None
-    urgency: Urgency | None = None
-    category: Category | None = None
+    status: Term = Field("", description="A state of the order.", examples=["waiting_dispatch"])
+    urgency: Term = Field("", description="`general` / `emergency`.", examples=["emergency"])
+    category: Term = Field("", description="The fault's category.", examples=["plumbing"])
     technician: IdParam | None = Field(None, description="A technician's user id.")
     building: IdParam | None = Field(None, description="A building of the estate.")
     reported_from: Day | None = Field(None, description="Reported on or after (estate's day).")
@@ -106,12 +105,12 @@ def repair_export(request: HttpRequest, filters: Query[RepairFilters]) -> HttpRe
 
 
 class SuggestionOut(Schema):
-    urgency: Urgency = Field(..., examples=["emergency"])
+    urgency: str = Field(..., description="`general` / `emergency`.", examples=["emergency"])
     urgency_label: str = Field(..., examples=["紧急报修"])
     urgency_word: str = Field(
         ..., description="The word that made it an emergency; empty for 一般.", examples=["爆裂"]
     )
-    category: Category = Field(..., examples=["plumbing"])
+    category: str = Field(..., examples=["plumbing"])
     category_label: str = Field(..., examples=["给排水"])
     category_word: str = Field(
         ..., description="The word that suggested the category; empty for 其他.", examples=["水管"]
@@ -155,7 +154,7 @@ class PriceItemIn(Schema):
     """One line of the price list, as the page's form has it."""
 
     name: Text = Field(..., min_length=1, max_length=60, examples=["更换角阀"])
-    category: Category = Field(..., examples=["plumbing"])
+    category: Text = Field(..., max_length=20, examples=["plumbing"])
     unit: Text = Field("项", max_length=10, examples=["个"])
     price: Decimal = Field(..., ge=0, max_digits=10, decimal_places=2, examples=["35.00"])
     note: Text = Field("", max_length=200, examples=["含配件"])
