@@ -71,7 +71,7 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "repairs:suggest": "GET /repairs/suggestions",
     "repairs:room_lookup": "GET /rooms",
     "repairs:prices": "GET /repairs/prices",
-    "repairs:price_edit": "PUT /repairs/prices",
+    "repairs:price_edit": "PUT /repairs/prices/{item_id}",
     "repairs:detail": "GET /repairs/{order_id}",
     "repairs:dispatch_auto": "POST /repairs/{order_id}/dispatch_auto",
     "repairs:act": "POST /repairs/{order_id}/{action}",

@@ -54,13 +54,16 @@ logger = logging.getLogger(__name__)
 
 # Every app's router, by import path, with its URL prefix. Add a line per app.
 ROUTERS: list[tuple[str, str]] = [
+    ("", "wuye.core.api.exports.router"),  # before the next: /rooms/export.xlsx, not /rooms/{id}
     ("", "wuye.core.api.roster.router"),
     ("", "wuye.workflow.api.cases.router"),
     ("", "wuye.workflow.api.holidays.router"),
+    ("", "wuye.repairs.api.desk.router"),  # before the next: /repairs/{id}/acceptance.pdf
     ("", "wuye.repairs.api.orders.router"),
     ("", "wuye.repairs.api.kpis.router"),
     ("", "wuye.complaints.api.complaints.router"),
     ("", "wuye.complaints.api.analysis.router"),
+    ("", "wuye.complaints.api.desk.router"),
     ("", "wuye.notify.api.router"),
     ("", "wuye.billing.api.rooms.router"),
     ("", "wuye.handover.api.premises.router"),

@@ -23,6 +23,9 @@ HANDLERS = frozenset({Role.DEPARTMENT_HEAD, Role.CS_AGENT, Role.TECHNICIAN, Role
 EXECUTIVE = frozenset({Role.EXECUTIVE})
 RESIDENT = frozenset({Role.RESIDENT})
 ANYONE = DESK | HANDLERS | RESIDENT
+# Who may open the desk's pages and files: every staff role that works complaints (the desk, the
+# heads and executives, the handling departments) and the auditors, who only read.
+DESK_VIEWERS = DESK | HANDLERS | frozenset({Role.AUDITOR})
 URGENT = (("urgency", Urgency.URGENT.value),)
 GENERAL = (("urgency", Urgency.GENERAL.value),)
 # Before a handling deadline: the handler, their department head and the desk are warned; at the

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -209,6 +211,15 @@ def rooms_with_occupants(rooms: QuerySet[Room]) -> QuerySet[Room]:
             to_attr="current_occupancies",
         )
     )
+
+
+def residents_with_rooms_here(residents: Iterable[Resident], estate: Estate) -> list[Resident]:
+    """Each resident's current rooms in this estate as ``rooms_here`` (``residents`` from
+    ``resident_list``, which prefetches ``current_occupancies``), for the list and its export."""
+    residents = list(residents)
+    for resident in residents:
+        resident.rooms_here = [o for o in resident.current_occupancies if o.estate_id == estate.pk]
+    return residents
 
 
 def room_occupancies(room: Room) -> tuple[list[Occupancy], list[Occupancy]]:

@@ -20,6 +20,9 @@ GENERAL = (("urgency", Urgency.GENERAL.value),)
 S = Status
 
 ANYONE = DESK | TECH | RESIDENT | frozenset({Role.DEPARTMENT_HEAD})
+# Who works with the desk's pages and files (the list, its export, intake, the price list): the
+# desk itself, engineering (technicians look orders up) and the auditors.
+DESK_VIEWERS = DESK | TECH | frozenset({Role.AUDITOR})
 OPEN = (S.WAITING_DISPATCH, S.WAITING_ACCEPT, S.IN_PROGRESS, S.WAITING_ACCEPTANCE,
         S.WAITING_REVISIT)  # fmt: skip
 

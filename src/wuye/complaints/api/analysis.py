@@ -1,13 +1,21 @@
-"""Complaint analysis in the API (COMPLAINT-14: the figures of the analysis page)."""
+"""Complaint analysis in the API (COMPLAINT-14/18): the figures of the analysis page, its .xlsx
+and the improvement measures decided for a stored week."""
 
 import datetime as dt
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 
-from wuye.base.api import READ_ERRORS, Day, IdParam
+from wuye.base.api import READ_ERRORS, WRITE_ERRORS, XLSX, Day, Id, IdParam, Text, file_download
+from wuye.complaints.documents.analysis import analysis_xlsx_response
 from wuye.complaints.models import WeeklyAnalysis
-from wuye.complaints.services.analysis import analysis_period, complaint_analysis
+from wuye.complaints.services.analysis import (
+    MEASURES_MAX,
+    analysis_chosen,
+    analysis_period,
+    complaint_analysis,
+    weekly_measures_save,
+)
 from wuye.core.models import Estate
 from wuye.core.scoping import actor_for, get_or_404, scope_to_estates
 
@@ -100,6 +108,12 @@ class ComplaintAnalysisOut(Schema):
     )
 
 
+def _staff_estate(request: HttpRequest, estate_id: int) -> Estate:
+    """An estate of the caller's, for staff (the page's scope: anyone else a 404)."""
+    actor = actor_for(request.auth)
+    return get_or_404(scope_to_estates(Estate.objects.all(), actor, field="pk"), estate_id)
+
+
 @router.get("/complaints/analysis", response={200: ComplaintAnalysisOut, **READ_ERRORS})
 def complaint_analysis_get(
     request: HttpRequest,
@@ -110,8 +124,7 @@ def complaint_analysis_get(
     """Complaint analysis of an estate for the complaints received from ``start`` to ``end``
     (dates in the estate's time zone, both included; default: the last complete Monday–Sunday
     week; at most 366 days), counted now. Staff of the estate only."""
-    actor = actor_for(request.auth)
-    estate_obj = get_or_404(scope_to_estates(Estate.objects.all(), actor, field="pk"), estate)
+    estate_obj = _staff_estate(request, estate)
     start, end = analysis_period(estate=estate_obj, start=start, end=end)
     figures = complaint_analysis(estate=estate_obj, start=start, end=end)
     if start.weekday() == 0 and (end - start).days == 6:
@@ -119,3 +132,51 @@ def complaint_analysis_get(
             estate=estate_obj, week_start=start
         ).first()
     return figures
+
+
+# --- The figures as .xlsx, and the week's improvement measures (COMPLAINT-14/18) ----------------
+
+
+@router.get("/complaints/analysis.xlsx", response=READ_ERRORS, openapi_extra=file_download(XLSX))
+def complaint_analysis_xlsx(
+    request: HttpRequest,
+    estate: IdParam,
+    week: Day | None = None,
+    start: Day | None = None,
+    end: Day | None = None,
+) -> HttpResponse:
+    """The analysis as the page shows it, as .xlsx (an overview and one sheet per breakdown):
+    ``week`` (a Monday): that stored weekly analysis as it was generated, with its measures
+    (404 when none was generated); else ``start``/``end``: that range counted now; else the
+    newest stored week (the last complete week counted now while none is stored)."""
+    estate_obj = _staff_estate(request, estate)
+    try:
+        shown = analysis_chosen(estate=estate_obj, week=week, start=start, end=end)
+    except WeeklyAnalysis.DoesNotExist:
+        raise Http404 from None
+    return analysis_xlsx_response(estate_obj, shown)
+
+
+class MeasuresIn(Schema):
+    estate: Id = Field(..., examples=[1])
+    week: Day = Field(..., description="The Monday of a stored weekly analysis.")
+    measures: Text = Field(
+        ..., max_length=MEASURES_MAX, examples=["电梯维保频率提高至每10天一次"],
+        description="The improvement measures decided; empty clears them.",
+    )  # fmt: skip
+
+
+class MeasuresOut(StoredWeekOut):
+    measures_by: int | None = Field(None, alias="measures_by_id")
+
+
+@router.post("/complaints/analysis/measures", response={200: MeasuresOut, **WRITE_ERRORS})
+def complaint_analysis_measures(request: HttpRequest, payload: MeasuresIn) -> WeeklyAnalysis:
+    """Record the improvement measures decided from a week's analysis (COMPLAINT-14/18), as the
+    page's form does: department heads and executives of the estate (403 otherwise); a week
+    with no stored analysis is a 404."""
+    estate = _staff_estate(request, payload.estate)
+    row = WeeklyAnalysis.objects.filter(estate=estate, week_start=payload.week).first()
+    if row is None:
+        raise Http404
+    return weekly_measures_save(analysis=row, measures=payload.measures, by=request.auth)

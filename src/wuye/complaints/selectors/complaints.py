@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from wuye.complaints.choices import Status
 from wuye.complaints.models import Complaint
+from wuye.core.models import Estate
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates
 from wuye.workflow.models import Event
 from wuye.workflow.selectors import counting_clocks_q
@@ -103,13 +104,27 @@ def ledger(*, actor: Actor, estate_id: int, day: dt.date | None = None) -> list[
     start = dt.datetime.combine(day, dt.time.min, tz)
     end = start + dt.timedelta(days=1)
     notes: dict[int, Event] = {}
-    for event in Event.objects.filter(
-        case_id__in=[c.case_id for c in complaints], action="progress", at__gte=start, at__lt=end
-    ).order_by("at", "id"):
+    for event in (
+        Event.objects.filter(
+            case_id__in=[c.case_id for c in complaints],
+            action="progress",
+            at__gte=start,
+            at__lt=end,
+        )
+        .select_related("actor__staff")  # who wrote it, shown beside it
+        .order_by("at", "id")
+    ):
         notes[event.case_id] = event  # the day's latest
     for c in complaints:
         c.today_progress = notes.get(c.case_id)
     return complaints
+
+
+def ledger_day(estate: Estate, day: dt.date | None = None) -> dt.date:
+    """The ledger's day: the one asked for but never after today, by default today (in the
+    estate's time zone)."""
+    today = timezone.localdate(timezone=ZoneInfo(estate.time_zone or "Asia/Shanghai"))
+    return today if day is None else min(day, today)
 
 
 def timeline_for(complaint: Complaint, actor: Actor) -> list[Event]:

@@ -414,3 +414,54 @@ def weekly_measures_save(*, analysis: WeeklyAnalysis, measures: str, by) -> Week
     analysis.measures_by = actor.user
     analysis.save(update_fields=["measures", "measures_by"])
     return analysis
+
+
+@dataclass(frozen=True)
+class AnalysisShown:
+    """What the analysis page and its export show: the figures, their period and, for a stored
+    week, that week (with its measures)."""
+
+    figures: dict
+    start: dt.date
+    end: dt.date
+    stored: WeeklyAnalysis | None
+
+
+def analysis_shown(
+    *,
+    estate: Estate,
+    stored: WeeklyAnalysis | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
+) -> AnalysisShown:
+    """A range counted now (``period``), else a stored week as it was generated (``stored``),
+    else the last complete week counted now."""
+    if period is None and stored is None:
+        period = last_complete_week(estate)
+    if period is not None:
+        start, end = period
+        figures = complaint_analysis(estate=estate, start=start, end=end)
+        return AnalysisShown(figures, start, end, None)
+    stored = WeeklyAnalysis.objects.select_related("measures_by__staff").get(pk=stored.pk)
+    end = stored.week_start + dt.timedelta(days=6)
+    return AnalysisShown(relabel(stored.figures), stored.week_start, end, stored)
+
+
+def analysis_chosen(
+    *,
+    estate: Estate,
+    week: dt.date | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> AnalysisShown:
+    """The analysis page's choice from its query: a stored week by its Monday (``week``;
+    WeeklyAnalysis.DoesNotExist when none was generated), a range counted now (``start`` /
+    ``end``, see :func:`analysis_period`), or by default the newest stored week (the last
+    complete week counted now while none is stored)."""
+    weeks = WeeklyAnalysis.objects.filter(estate=estate).defer("figures")
+    if week is not None:
+        return analysis_shown(estate=estate, stored=weeks.get(week_start=week))
+    if start is not None or end is not None:
+        return analysis_shown(
+            estate=estate, period=analysis_period(estate=estate, start=start, end=end)
+        )
+    return analysis_shown(estate=estate, stored=weeks.order_by("-week_start").first())

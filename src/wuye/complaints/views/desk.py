@@ -13,7 +13,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, path, resolve, reverse
@@ -24,9 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
-from wuye.base.pages import excel_time as _local
 from wuye.base.pages import paginate
-from wuye.base.xlsx import dated_filename, xlsx_response
+from wuye.complaints.documents.exports import (
+    EXPORT_LIMIT,
+    complaints_xlsx_response,
+    ledger_xlsx_response,
+)
 from wuye.complaints.forms.desk import (
     ActionForm,
     ComplaintIntakeForm,
@@ -45,19 +47,15 @@ from wuye.core.shortcuts import estate_page, staff_required
 from wuye.core.shortcuts import estate_tz as tz_of
 from wuye.core.shortcuts import render_local as render_in
 from wuye.core.templatetags.wuye import due_in
-from wuye.core.templatetags.wuye import person as _person
-from wuye.core.validators import mask_mobile
 from wuye.workflow.attachments import attachments_from_request
 from wuye.workflow.services import allowed_actions
 
 from ..choices import ComplaintType, Status
 from ..filters import TABS, ComplaintFilter
 from ..models import Complaint
-from ..processes import COMPLAINT, DESK, HANDLERS
+from ..processes import COMPLAINT, DESK, DESK_VIEWERS, HANDLERS
 
-# Who may open the desk pages: every staff role that works complaints (the desk, the heads and
-# executives, the handling departments) and the auditors, who only read.
-VIEWERS = DESK | HANDLERS | {Role.AUDITOR}
+VIEWERS = DESK_VIEWERS  # the desk pages' readers (processes.py)
 # Who sees every department's complaints by default; the others see their own department's.
 ALL_DEPARTMENTS = DESK | {Role.AUDITOR}
 # Steps the desk page never offers: the resident's rating, the scheduler's escalation, and the
@@ -66,7 +64,6 @@ NOT_ON_PAGE = frozenset({"rate", "escalate_major", "submit_approval"})
 # Steps taken in their own box (or on the ledger), not in the list of action forms.
 MAIN_ACTIONS = ("assign", "approve", "resolve", "reply", "progress")
 WITH_ATTACHMENTS = frozenset({"progress", "resolve", "comment"})
-EXPORT_LIMIT = 20_000
 
 
 def _can(actor: Actor, roles) -> bool:
@@ -186,33 +183,9 @@ def complaint_list(request, estate: Estate):
 @desk_page
 def complaint_export(request, estate: Estate):
     """Exactly what the list shows with these filters, as .xlsx (UX.md: export what is filtered)."""
-    actor = actor_for(request.user)
-    tz = tz_of(estate)
-    complaints = decorate(list(_filter(request, estate).qs[:EXPORT_LIMIT]))
-    show_phone = actor.can_see_pii()
-    rows = []
-    for c in complaints:
-        rows.append([
-            c.case.number, str(c.status_label), c.type_label, c.get_urgency_display(),
-            _("是") if c.is_major else "", c.get_channel_display(), _local(c.received_at, tz),
-            c.room.label if c.room_id else "", c.contact_name,
-            c.contact_phone if show_phone else mask_mobile(c.contact_phone), c.content,
-            c.department_label, _person(c.case.assignee), _local(c.assigned_at, tz),
-            _local(c.next_due, tz), _("是") if c.overdue else "", c.resolution, c.measure,
-            _local(c.resolved_at, tz), _local(c.replied_at, tz), c.satisfaction,
-        ])  # fmt: skip
-    headers = [_("投诉单号"), _("状态"), _("投诉类型"), _("紧急程度"), _("重大投诉"),
-               _("投诉渠道"), _("受理时间"), _("房屋"), _("联系人"), _("联系电话"),
-               _("投诉内容"), _("责任部门"), _("处理人"), _("分派时间"), _("下一到期时间"),
-               _("超时"), _("处理结果"), _("改进措施"), _("处理完成时间"), _("回复时间"),
-               _("满意度")]  # fmt: skip
-    return xlsx_response(
-        filename=dated_filename(estate.name, _("投诉工单")),
-        title=_("投诉工单"),
-        headers=headers,
-        rows=rows,
-        text_columns=(0, 7, 9),
-        widths=(20, 8, 12, 8, 8, 8, 17, 16, 10, 14, 48, 14, 10, 17, 17, 6, 36, 30, 17, 17, 8),
+    complaints = _filter(request, estate).qs[:EXPORT_LIMIT]
+    return complaints_xlsx_response(
+        estate=estate, complaints=complaints, actor=actor_for(request.user), now=timezone.now()
     )
 
 
@@ -487,19 +460,16 @@ def _done_message(action: str, complaint: Complaint) -> str:
 
 def _day(request, estate: Estate) -> dt.date:
     """The ledger's day: ?day=YYYY-MM-DD, else today in the estate's time zone."""
-    today = timezone.localdate(timezone=tz_of(estate))
     try:
         day = dt.date.fromisoformat(request.GET.get("day") or request.POST.get("day") or "")
     except ValueError:
-        return today
-    return min(day, today)
+        day = None
+    return selectors.ledger_day(estate, day)
 
 
 def ledger_rows(request, estate: Estate, day: dt.date) -> list[Complaint]:
     actor = actor_for(request.user)
     rows = decorate(selectors.ledger(actor=actor, estate_id=estate.pk, day=day))
-    # Who wrote each note, in one query for the whole ledger.
-    prefetch_related_objects([c.today_progress for c in rows if c.today_progress], "actor__staff")
     today = day == timezone.localdate(timezone=tz_of(estate))
     may_progress = _can(actor, HANDLERS)
     for c in rows:
@@ -542,30 +512,9 @@ def ledger(request, estate: Estate):
 @desk_page
 def ledger_export(request, estate: Estate):
     """The day's ledger as .xlsx (the file name carries the date)."""
-    tz = tz_of(estate)
     day = _day(request, estate)
-    rows = []
-    for i, c in enumerate(ledger_rows(request, estate, day), start=1):
-        note = c.today_progress
-        rows.append([
-            i, c.case.number, _local(c.received_at, tz), c.type_label, c.get_urgency_display(),
-            _("是") if c.is_major else "", c.content, c.contact_name, c.department_label,
-            _person(c.case.assignee), str(c.status_label), _local(c.next_due, tz), c.due_text,
-            note.note if note else (_("今日未更新") if c.handling else ""),
-            _local(note.at, tz) if note else None, _person(note.actor) if note else "",
-        ])  # fmt: skip
-    headers = [_("序号"), _("投诉单号"), _("受理时间"), _("投诉类型"), _("紧急程度"),
-               _("重大投诉"), _("投诉内容"), _("联系人"), _("责任部门"), _("处理人"),
-               _("状态"), _("下一到期时间"), _("时限情况"), _("当日进展"), _("进展记录时间"),
-               _("记录人")]  # fmt: skip
-    return xlsx_response(
-        filename=f"{estate.name}-{_('投诉处理台账')}-{day:%Y%m%d}.xlsx",
-        title=_("投诉处理台账"),
-        headers=headers,
-        rows=rows,
-        text_columns=(1,),
-        widths=(6, 20, 17, 12, 8, 8, 40, 10, 14, 10, 8, 17, 18, 40, 17, 10),
-    )
+    rows = selectors.ledger(actor=actor_for(request.user), estate_id=estate.pk, day=day)
+    return ledger_xlsx_response(estate=estate, day=day, rows=rows, now=timezone.now())
 
 
 urlpatterns = [

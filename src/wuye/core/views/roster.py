@@ -12,20 +12,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from wuye.base.pages import paginate, render_list
-from wuye.base.xlsx import dated_filename, file_response, xlsx_response
 from wuye.core import selectors, services
 from wuye.core.choices import DepartmentKind
+from wuye.core.documents import exports
 from wuye.core.filters import ContractorFilter, ResidentFilter, RoomFilter, StaffFilter
 from wuye.core.forms import ResidentRegisterForm, RoomForm, RosterUploadForm, add_service_errors
 from wuye.core.middleware import SESSION_KEY
 from wuye.core.models import ApiToken, Estate
 from wuye.core.scoping import actor_for
 from wuye.core.shortcuts import estate_page, is_staff, staff_required
-from wuye.core.validators import mask_id_number, mask_mobile
 
 
 def _require_roster_write(actor, estate: Estate) -> None:
@@ -82,45 +80,8 @@ def room_list(request, estate: Estate):
 @require_GET
 @estate_page
 def room_export(request, estate: Estate):
-    actor = actor_for(request.user)
     rooms = selectors.rooms_with_occupants(_room_filter(request, estate).qs)
-    show = actor.can_see_pii()
-    rows = []
-    for room in rooms:
-        people = room.current_occupancies
-        rows.append(
-            [
-                room.building.name,
-                room.unit.name if room.unit_id else "",
-                room.number,
-                room.floor,
-                room.area,
-                room.get_use_display(),
-                _("已入住") if people else _("空置"),
-                pgettext("list separator in a cell", "；").join(
-                    _("%(name)s（%(relation)s）")
-                    % {"name": o.resident.name, "relation": o.get_relation_display()}
-                    for o in people
-                ),
-                pgettext("list separator in a cell", "；").join(
-                    o.resident.mobile if show else mask_mobile(o.resident.mobile) for o in people
-                ),
-                pgettext("list separator in a cell", "；").join(
-                    o.resident.id_number if show else mask_id_number(o.resident.id_number)
-                    for o in people
-                ),
-            ]
-        )
-    headers = [_("楼栋"), _("单元"), _("房号"), _("楼层"), _("建筑面积(m²)"), _("用途"),
-               _("状态"), _("住户"), _("手机号"), _("身份证号")]  # fmt: skip
-    return xlsx_response(
-        filename=dated_filename(estate.name, _("房屋")),
-        title=_("房屋"),
-        headers=headers,
-        rows=rows,
-        text_columns=(0, 1, 2, 8, 9),
-        widths=(10, 10, 10, 6, 14, 8, 8, 30, 28, 44),
-    )
+    return exports.rooms_xlsx_response(estate=estate, rooms=rooms, actor=actor_for(request.user))
 
 
 @estate_page
@@ -184,18 +145,11 @@ def _resident_filter(request, estate: Estate) -> ResidentFilter:
     return ResidentFilter(request.GET, queryset=residents, estate=estate)
 
 
-def _rooms_here(residents, estate: Estate):
-    """Each resident's current rooms in this estate, for the list and the export."""
-    for resident in residents:
-        resident.rooms_here = [o for o in resident.current_occupancies if o.estate_id == estate.pk]
-    return residents
-
-
 @estate_page
 def resident_list(request, estate: Estate):
     filterset = _resident_filter(request, estate)
     page = paginate(request, filterset.qs)
-    _rooms_here(page.object_list, estate)
+    page.object_list = selectors.residents_with_rooms_here(page.object_list, estate)
     context = {"filter": filterset, "page": page}
     return render_list(
         request, "core/resident_list.html", "core/partials/resident_results.html", context
@@ -205,27 +159,9 @@ def resident_list(request, estate: Estate):
 @require_GET
 @estate_page
 def resident_export(request, estate: Estate):
-    show = actor_for(request.user).can_see_pii()
-    residents = _rooms_here(list(_resident_filter(request, estate).qs), estate)
-    rows = [
-        [
-            r.name,
-            r.mobile if show else mask_mobile(r.mobile),
-            r.id_number if show else mask_id_number(r.id_number),
-            pgettext("list separator in a cell", "；").join(o.room.label for o in r.rooms_here),
-            pgettext("list separator in a cell", "；").join(
-                o.get_relation_display() for o in r.rooms_here
-            ),
-        ]
-        for r in residents
-    ]
-    return xlsx_response(
-        filename=dated_filename(estate.name, _("业主住户")),
-        title=_("业主住户"),
-        headers=[_("姓名"), _("手机号"), _("身份证号"), _("房屋"), _("关系")],
-        rows=rows,
-        text_columns=(1, 2),
-        widths=(12, 16, 22, 30, 16),
+    residents = selectors.residents_with_rooms_here(_resident_filter(request, estate).qs, estate)
+    return exports.residents_xlsx_response(
+        estate=estate, residents=residents, actor=actor_for(request.user)
     )
 
 
@@ -311,19 +247,14 @@ def roster(request, estate: Estate):
 @estate_page
 def roster_template(request, estate: Estate):
     _require_roster_write(actor_for(request.user), estate)
-    from wuye.core.roster import roster_template as build_template
-
-    return file_response(build_template(), _("房屋住户导入模板.xlsx"))
+    return exports.roster_template_response()
 
 
 @require_GET
 @estate_page
 def roster_export(request, estate: Estate):
     _require_roster_write(actor_for(request.user), estate)
-    from wuye.core.roster import roster_export as build_export
-
-    content = build_export(estate=estate, by=request.user)
-    return file_response(content, dated_filename(estate.name, _("房屋住户资料")))
+    return exports.roster_export_response(estate=estate, by=request.user)
 
 
 # --- API tokens ------------------------------------------------------------------------------

@@ -165,15 +165,6 @@ class RepairOut(Schema):
         return list(obj.materials.all()) if obj.completed_at else []
 
 
-class PriceItemOut(Schema):
-    id: int
-    category: str
-    name: str
-    unit: str
-    price: Decimal
-    note: str
-
-
 def _detail(request, order_id):
     return selectors.repair_order_get_for_user(request.auth, order_id)
 
@@ -204,14 +195,6 @@ def repair_list(request: HttpRequest, estate: IdParam | None = None, status: Ter
         overdue=overdue, repeat=repeat, q=q,
     )  # fmt: skip
     return selectors.with_arrival(orders).prefetch_related("case__clocks", "charges", "materials")
-
-
-@router.get("/repairs/prices", response={200: list[PriceItemOut], **READ_ERRORS})
-@paginated
-def price_list(request: HttpRequest, estate: IdParam):
-    """The estate's published repair price list (收费标准, REPAIR-11)."""
-    estate_obj = get_or_404(visible_estates(actor_for(request.auth)), estate)
-    return selectors.price_list(estate_id=estate_obj.pk)
 
 
 @router.get("/repairs/{int:order_id}", response={200: RepairOut, **READ_ERRORS})

@@ -15,6 +15,7 @@ import uuid
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -354,3 +355,10 @@ def _label(choices, value: str) -> str:
         return str(choices(value).label)
     except ValueError:
         return value
+
+
+def acceptance_pdf_response(order: RepairOrder) -> HttpResponse:
+    """The slip as the browser shows it (inline, never cached: names and phone numbers); raises
+    :class:`CJKFontMissing` like :func:`acceptance_pdf`."""
+    filename = _("维修验收单-%(number)s.pdf") % {"number": order.case.number}
+    return pdfkit.pdf_response(acceptance_pdf(order), filename)

@@ -25,6 +25,7 @@ from .intake import (
     repeat_window_end,
     suggest_category,
     suggest_urgency,
+    urgency_hint,
 )
 from .prices import (
     PRICE_LIST_ROLES,
@@ -60,4 +61,5 @@ __all__ = [
     "suggest_category",
     "suggest_urgency",
     "technicians_by_workload",
+    "urgency_hint",
 ]

@@ -31,13 +31,15 @@ from ..processes import REPAIR
 from .common import CATEGORY_WORDS, EMERGENCY_WORDS, PHONE_RE, REPEAT_WINDOW_DAYS
 
 
+def urgency_hint(description: str) -> tuple[str, str]:
+    """The urgency the desk starts from (REPAIR-04) and the word that suggested it ("" 一般)."""
+    word = next((word for word in EMERGENCY_WORDS if word in description), "")
+    return (Urgency.EMERGENCY if word else Urgency.GENERAL), word
+
+
 def suggest_urgency(description: str) -> str:
     """The classification the desk starts from (REPAIR-04)."""
-    return (
-        Urgency.EMERGENCY
-        if any(word in description for word in EMERGENCY_WORDS)
-        else Urgency.GENERAL
-    )
+    return urgency_hint(description)[0]
 
 
 def category_hint(description: str) -> tuple[str, str]:

@@ -22,9 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wuye.base.pages import excel_time as _local
 from wuye.base.pages import paginate
-from wuye.base.xlsx import dated_filename, xlsx_response
 from wuye.core.choices import Role
 from wuye.core.exceptions import Conflict
 from wuye.core.forms import add_service_errors
@@ -32,12 +30,11 @@ from wuye.core.models import Estate
 from wuye.core.scoping import actor_for, get_or_404
 from wuye.core.selectors import find_rooms, room_owner
 from wuye.core.shortcuts import estate_page, is_staff, staff_required
-from wuye.core.shortcuts import estate_tz as tz_of
 from wuye.core.shortcuts import render_local as render_in
 from wuye.core.templatetags.wuye import due_in, overdue_by
 from wuye.core.templatetags.wuye import person as _staff_name
-from wuye.core.validators import mask_mobile
 from wuye.repairs import services
+from wuye.repairs.documents.exports import EXPORT_LIMIT, orders_xlsx_response
 from wuye.repairs.forms.desk import ActionForm, PriceItemForm, RepairIntakeForm, action_form
 from wuye.repairs.selectors import orders as selectors
 from wuye.workflow.attachments import attachments_from_request
@@ -47,17 +44,14 @@ from wuye.workflow.services import allowed_actions
 from ..choices import Category, Status
 from ..filters import TABS, RepairOrderFilter
 from ..models import PriceItem, RepairOrder
-from ..processes import DESK, REPAIR
+from ..processes import DESK, DESK_VIEWERS, REPAIR
 
-# Who works with the desk pages: the desk itself, engineering (technicians look orders up) and
-# the auditors. Guards, cleaners and finance have their own pages.
-DESK_VIEWERS = DESK | {Role.TECHNICIAN, Role.AUDITOR}
+# Guards, cleaners and finance have their own pages (DESK_VIEWERS: processes.py).
 INTAKE_ROLES = DESK | {Role.TECHNICIAN}
 # Actions that carry photos or a signature from the form.
 WITH_ATTACHMENTS = frozenset({"complete", "sign_off"})
 # Statuses after which the acceptance slip (《维修验收单》, REPAIR-10) can be printed.
 SLIP_STATUSES = (Status.WAITING_REVISIT, Status.DONE, Status.CLOSED)
-EXPORT_LIMIT = 20_000
 
 
 def _require_role(request, roles) -> None:
@@ -154,34 +148,9 @@ def _can(request, roles) -> bool:
 @desk_page
 def order_export(request, estate: Estate):
     """Exactly what the list shows with these filters, as .xlsx (UX.md: export what is filtered)."""
-    actor = actor_for(request.user)
-    tz = tz_of(estate)
-    now = timezone.now()
-    orders = decorate(list(_filter(request, estate).qs[:EXPORT_LIMIT]), now)
-    show_phone = actor.can_see_pii()
-    rows = []
-    for o in orders:
-        assignee = o.case.assignee
-        rows.append([
-            o.case.number, str(o.status_label), o.get_urgency_display(), o.get_category_display(),
-            o.place_label, o.description, o.contact_name,
-            o.contact_phone if show_phone else mask_mobile(o.contact_phone),
-            o.get_channel_display(), _local(o.reported_at, tz), _local(o.dispatched_at, tz),
-            _staff_name(assignee), _local(o.arrived_at, tz), _local(o.completed_at, tz),
-            _local(o.next_due, tz), overdue_by(o.next_due, now) if o.next_due else "",
-            _("是") if o.repeat_of_id else "", o.charge_total, o.satisfaction,
-        ])  # fmt: skip
-    headers = [_("工单号"), _("状态"), _("紧急程度"), _("类别"), _("报修位置"), _("报修内容"),
-               _("联系人"), _("联系电话"), _("报修渠道"), _("报修时间"), _("派单时间"),
-               _("维修人"), _("到场时间"), _("完成时间"), _("下一到期时间"), _("超时时长"),
-               _("返修"), _("维修费用（元）"), _("满意度")]  # fmt: skip
-    return xlsx_response(
-        filename=dated_filename(estate.name, _("报修工单")),
-        title=_("报修工单"),
-        headers=headers,
-        rows=rows,
-        text_columns=(0, 7),
-        widths=(20, 8, 10, 10, 20, 40, 10, 14, 8, 17, 17, 10, 17, 17, 17, 18, 6, 12, 8),
+    orders = _filter(request, estate).qs[:EXPORT_LIMIT]
+    return orders_xlsx_response(
+        estate=estate, orders=orders, actor=actor_for(request.user), now=timezone.now()
     )
 
 
@@ -219,11 +188,10 @@ def _suggestion(description: str | None) -> dict | None:
     description = (description or "").strip()
     if not description:
         return None
-    urgency = services.suggest_urgency(description)
-    words = [w for w in services.EMERGENCY_WORDS if w in description]
+    urgency, word = services.urgency_hint(description)
     category, category_word = services.category_hint(description)
     return {
-        "urgency": urgency, "label": urgency.label, "word": words[0] if words else "",
+        "urgency": urgency, "label": urgency.label, "word": word,
         "category": category, "category_label": Category(category).label,
         "category_word": category_word,
     }  # fmt: skip

@@ -8,12 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from wuye.base.pdf import CJKFontMissing
-from wuye.repairs.documents.acceptance import acceptance_pdf
+from wuye.repairs.documents.acceptance import acceptance_pdf_response
 from wuye.repairs.selectors.orders import repair_order_get_for_user
 
 
@@ -22,7 +21,7 @@ from wuye.repairs.selectors.orders import repair_order_get_for_user
 def acceptance_pdf_view(request, pk: int) -> HttpResponse:
     order = repair_order_get_for_user(request.user, pk)
     try:
-        content = acceptance_pdf(order)
+        return acceptance_pdf_response(order)
     except CJKFontMissing as error:
         # A form of empty boxes is worse than none: say what the server lacks.
         page = format_html(
@@ -32,11 +31,6 @@ def acceptance_pdf_view(request, pk: int) -> HttpResponse:
             _("返回首页"),
         )  # fmt: skip
         return HttpResponse(page, status=503)
-    response = HttpResponse(content, content_type="application/pdf")
-    filename = _("维修验收单-%(number)s.pdf") % {"number": order.case.number}
-    response["Content-Disposition"] = content_disposition_header(False, filename)
-    response["Cache-Control"] = "private, no-store"  # names and phone numbers
-    return response
 
 
 urlpatterns = [
