@@ -253,6 +253,14 @@ def test_api_root_and_unknown_paths_are_json_404(client, world, path):
     assert error_of(response)["code"] == "not_found"
 
 
+@pytest.mark.parametrize("path", ["/api/v1", "/api/v1/billing/estates/a%0Ab/closings"])
+def test_a_post_to_an_unknown_api_path_is_json_404_not_the_csrf_page(world, path):
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    response = client.post(path, {"x": 1}, content_type="application/json", **bearer("agent"))
+    assert response.status_code == 404, (path, response.status_code)
+    assert error_of(response)["code"] == "not_found"
+
+
 # --- The OpenAPI document -----------------------------------------------------------------------
 
 

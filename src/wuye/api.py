@@ -37,6 +37,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -379,10 +380,12 @@ def unknown_path(request: HttpRequest, rest: str) -> None:
     raise Http404
 
 
+@csrf_exempt
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """The URLs under /api/v1 that no route takes (``/api/v1`` and ``/api/v1/`` themselves, a
     path with a newline that ninja's patterns do not match): the API's JSON 404 rather than a
-    redirect or the web's HTML page. Mounted in ``wuye.urls`` after the API."""
+    redirect or the web's HTML page. Mounted in ``wuye.urls`` after the API. Exempt from CSRF
+    like the API's own routes: a POST there is a 404 in the error shape, not the CSRF page."""
     return error_response(request, 404, "not_found", _("未找到，或您无权查看"))
 
 
