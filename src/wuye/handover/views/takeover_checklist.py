@@ -23,7 +23,6 @@ from wuye.handover.models import (
 )
 from wuye.handover.processes import TAKEOVER, TAKEOVER_DEFECT
 from wuye.handover.services import takeover as services
-from wuye.handover.views.intervention import _timeline
 from wuye.handover.views.takeover import (
     DEFECT_ACTIONS,
     RESULT_BADGE,
@@ -31,6 +30,7 @@ from wuye.handover.views.takeover import (
     CheckForm,
     _clock_view,
     _error_message,
+    _timeline,
     takeover_page,
 )
 from wuye.workflow.attachments import attachments_from_request
