@@ -25,6 +25,9 @@ INFRASTRUCTURE_PUBLIC = {
     "workflow": CHAPTER_PUBLIC
     | {"engine", "calendar", "attachments", "schedules", "admin", "api"},
     "notify": CHAPTER_PUBLIC | {"notices"},
+    # Field work (checklists, planned work, rounds, shifts, certificates, device intake) under
+    # the chapters that share it.
+    "fieldwork": CHAPTER_PUBLIC | {"api", "forms", "filters", "templatetags"},
 }  # fmt: skip
 
 # An app's top level: these names and nothing else (README, "Layout").

@@ -77,6 +77,12 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.billing.api.runs.router"),
     ("", "wuye.billing.api.meters.router"),
     ("", "wuye.billing.api.documents.router"),
+    ("", "wuye.fieldwork.api.checklists.router"),
+    ("", "wuye.fieldwork.api.tasks.router"),
+    ("", "wuye.fieldwork.api.rounds.router"),
+    ("", "wuye.fieldwork.api.shifts.router"),
+    ("", "wuye.fieldwork.api.certificates.router"),
+    ("", "wuye.fieldwork.api.devices.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "wuye.core",
     "wuye.workflow",
     "wuye.notify",
+    "wuye.fieldwork",
     "wuye.repairs",
     "wuye.billing",
     "wuye.complaints",

@@ -294,6 +294,7 @@ NAVIGATION: tuple[NavGroup, ...] = (
             ),
         ),
     ),
+    NavGroup("engineering", _("工程设备")),
     NavGroup("order", _("秩序管理")),
     NavGroup("environment", _("环境管理")),
     NavGroup(

@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("wuye.core.urls")),
     path("", include("wuye.workflow.urls")),
     path("", include("wuye.notify.urls")),
+    path("", include("wuye.fieldwork.urls")),
     path("", include("wuye.repairs.urls")),
     path("", include("wuye.complaints.urls")),
     path("", include("wuye.billing.urls")),

@@ -361,7 +361,7 @@ def attachments_resolve(items: Iterable | None, *, actor: Actor | None, case: Ca
     errors: list[str] = []
     if len(found) < len(ids):
         errors.append(_("附件不存在，或不是您上传的"))
-    if any(a.event_id is not None for a in found.values()):
+    if any(a.event_id is not None or a.ref for a in found.values()):
         errors.append(_("附件已被使用，不能重复提交"))
     case_id = case.pk if case is not None else None
     if any(a.case_id not in (None, case_id) for a in found.values()):
@@ -382,25 +382,54 @@ def attachments_bind(attachments: list[Attachment], *, case: Case, event) -> Non
     if not attachments:
         return
     ids = [a.pk for a in attachments]
-    bound = Attachment.objects.filter(pk__in=ids, event__isnull=True).update(case=case, event=event)
+    bound = Attachment.objects.filter(pk__in=ids, event__isnull=True, ref="").update(
+        case=case, event=event
+    )
     if bound != len(ids):
         raise ValidationError({"attachments": [_("附件已被使用，不能重复提交")]})
     for a in attachments:
         a.case, a.event = case, event
 
 
+def attachments_bind_record(attachments: list[Attachment], *, estate, ref: str) -> None:
+    """Bind the resolved attachments (``attachments_resolve(..., case=None)``) to a field-work
+    record of ``estate``: ``ref`` is "<app>.<model>:<pk>" (a task record, a round scan). Staff of
+    the estate see them from then on. The conditional UPDATE guards against binding twice."""
+    if not attachments:
+        return
+    if not ref or len(ref) > 60:
+        raise ValueError(f"bad attachment ref {ref!r}")
+    ids = [a.pk for a in attachments]
+    bound = Attachment.objects.filter(
+        pk__in=ids, event__isnull=True, case__isnull=True, ref=""
+    ).update(estate=estate, ref=ref)
+    if bound != len(ids):
+        raise ValidationError({"attachments": [_("附件已被使用，不能重复提交")]})
+    for a in attachments:
+        a.estate, a.ref = estate, ref
+
+
+def attachments_of_record(ref: str) -> list[Attachment]:
+    """The attachments bound to one field-work record, in upload order."""
+    return list(Attachment.objects.filter(ref=ref).order_by("uploaded_at", "id"))
+
+
 # --- Reading ----------------------------------------------------------------------------------
 
 
 def attachment_get_for_user(user, pk) -> Attachment:
-    """The attachment if this user uploaded it or may see its case; else a 404."""
+    """The attachment if this user uploaded it, may see its case, or (a field-work record's) is
+    staff of its estate; else a 404."""
     actor = actor_for(user)
     if actor.user is None or not getattr(actor.user, "is_authenticated", False):
         raise Http404
     qs = Attachment.objects.all()
     if not actor.is_superuser:
         visible = selectors.case_list(actor=actor).order_by().values("pk")
-        qs = qs.filter(Q(uploaded_by=actor.user) | Q(case__in=visible))
+        seen = Q(uploaded_by=actor.user) | Q(case__in=visible)
+        if actor.staff is not None:
+            seen |= ~Q(ref="") & Q(estate_id__in=list(actor.estate_ids))
+        qs = qs.filter(seen)
     return get_or_404(qs, pk)
 
 
@@ -413,10 +442,11 @@ def attachment_purge_unbound(*, older_than: dt.timedelta = dt.timedelta(days=2))
     """Periodic job: delete uploads no action used (an abandoned form), rows and files."""
     cutoff = timezone.now() - older_than
     deleted = 0
-    for attachment in Attachment.objects.filter(event__isnull=True, uploaded_at__lt=cutoff):
+    unbound = {"event__isnull": True, "ref": ""}
+    for attachment in Attachment.objects.filter(uploaded_at__lt=cutoff, **unbound):
         with transaction.atomic():
             # Conditional: an action may have bound it since it was read.
-            if Attachment.objects.filter(pk=attachment.pk, event__isnull=True).delete()[0]:
+            if Attachment.objects.filter(pk=attachment.pk, **unbound).delete()[0]:
                 transaction.on_commit(lambda a=attachment: _delete_files(a))
                 deleted += 1
     return deleted

@@ -57,6 +57,13 @@ class Attachment(models.Model):
         related_name="attachments",
         verbose_name=_("操作记录"),
     )
+    # Field work (a planned task's photos and signature, a checkpoint's photo) is not a case: its
+    # record binds the attachment by ``ref`` ("fieldwork.taskrecord:12") in its estate.
+    estate = models.ForeignKey(
+        "core.Estate", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("项目"),
+    )  # fmt: skip
+    ref = models.CharField(_("所属记录"), max_length=60, blank=True, db_index=True)
     kind = models.CharField(_("类型"), max_length=10, choices=AttachmentKind.choices)
     file = models.FileField(_("文件"), upload_to=attachment_upload_to, max_length=200)
     thumbnail = models.FileField(
@@ -87,6 +94,11 @@ class Attachment(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["photo", "signature"]), name="attachment_kind_valid"
+            ),
+            # Bound to a case's event or to a field-work record, never both.
+            models.CheckConstraint(
+                condition=Q(ref="") | (Q(event__isnull=True) & Q(estate__isnull=False)),
+                name="attachment_record_bound_has_estate",
             ),
         ]
         indexes = [

@@ -14,7 +14,7 @@ from wuye.core.choices import DepartmentKind, Role
 from wuye.core.validators import NOTE_MAX
 from wuye.workflow.choices import TargetUnit
 
-__all__ = ["Frequency", "PlannedTask", "PlannedTaskStatus", "Schedule"]
+__all__ = ["Frequency", "PlannedTask", "PlannedTaskStatus", "RecurrenceBasis", "Schedule"]
 
 
 class Frequency(models.TextChoices):
@@ -24,6 +24,13 @@ class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("每月固定日")
     QUARTERLY = "quarterly", _("每季度")
     SEASONAL = "seasonal", _("季节性")
+
+
+class RecurrenceBasis(models.TextChoices):
+    """What the next occurrence counts from (DESIGN.md, "Field work")."""
+
+    CALENDAR = "calendar", _("按固定日程")  # every 15 days on the calendar, whatever was done
+    COMPLETION = "completion", _("按上次完成")  # 15 days after the last service was done
 
 
 class PlannedTaskStatus(models.TextChoices):
@@ -61,6 +68,13 @@ class Schedule(models.Model):
     )
     rule = models.CharField(_("规则"), max_length=30, blank=True)
     frequency = models.CharField(_("频率"), max_length=20, choices=Frequency.choices)
+    basis = models.CharField(
+        _("周期起算"),
+        max_length=12,
+        choices=RecurrenceBasis.choices,
+        default=RecurrenceBasis.CALENDAR,
+        help_text=_("按上次完成：下一次在上次完成后隔一个周期"),
+    )
     interval = models.PositiveSmallIntegerField(_("间隔"), default=1)
     times = models.JSONField(_("时间点"), default=list, blank=True, help_text=_('如 ["08:00"]'))
     day_of_month = models.PositiveSmallIntegerField(_("每月几号"), null=True, blank=True)

@@ -1,0 +1,5 @@
+"""API of field work: shifts."""
+
+from ninja import Router
+
+router = Router(tags=["field work"])

@@ -1,0 +1,3 @@
+"""certificates."""
+
+__all__: list[str] = []

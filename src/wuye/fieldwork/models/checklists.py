@@ -1,0 +1,85 @@
+"""Checklists (检查表): templates of items, each a yes/no check, a reading with a unit and a normal
+range, a required photo or a note. A completed checklist keeps a copy of each item as it was
+asked, so a later edit of the template never changes a record."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import ItemKind
+
+__all__ = ["Checklist", "ChecklistItem"]
+
+
+class Checklist(models.Model):
+    """检查表 — a template: the items a piece of work checks (a 15-day elevator service, a
+    pump-room inspection, a fire-extinguisher check)."""
+
+    company = models.ForeignKey("core.Company", on_delete=models.PROTECT, related_name="checklists")
+    # None: a template of the company, usable in all its estates.
+    estate = models.ForeignKey(
+        "core.Estate", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="checklists", verbose_name=_("项目"),
+    )  # fmt: skip
+    name = models.CharField(_("名称"), max_length=100)
+    # What it is for, a lower-case code the apps agree on (maintenance, patrol, fire_check…).
+    kind = models.CharField(_("类别"), max_length=30, db_index=True)
+    # Where the items come from (the equipment's manual, 《电梯维护保养规则》…).
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("创建人"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("检查表")
+        verbose_name_plural = _("检查表")
+        ordering = ["company_id", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    """检查项 — one thing a checklist asks."""
+
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("序号"))
+    label = models.CharField(_("检查内容"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10, choices=ItemKind.choices)
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    # The normal range of a reading (either end may be open).
+    low = models.DecimalField(_("下限"), max_digits=12, decimal_places=3, null=True, blank=True)
+    high = models.DecimalField(_("上限"), max_digits=12, decimal_places=3, null=True, blank=True)
+    required = models.BooleanField(_("必填"), default=True)
+    hint = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("检查项")
+        verbose_name_plural = _("检查项")
+        ordering = ["checklist_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["checklist", "position"], name="checklist_item_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ItemKind.values), name="checklist_item_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(high__isnull=True) | Q(high__gte=models.F("low")),
+                name="checklist_item_range_order",
+            ),
+            # Only a reading has a range.
+            models.CheckConstraint(
+                condition=Q(kind="reading") | (Q(low__isnull=True) & Q(high__isnull=True)),
+                name="checklist_item_range_only_reading",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.label}"

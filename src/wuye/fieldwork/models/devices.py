@@ -1,0 +1,3 @@
+"""devices."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""shifts."""
+
+__all__: list[str] = []

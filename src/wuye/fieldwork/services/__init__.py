@@ -1,0 +1,1 @@
+"""Field work: one module per topic."""

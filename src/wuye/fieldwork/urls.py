@@ -1,0 +1,14 @@
+"""Pages of field work (``fieldwork:``), one module per topic."""
+
+from .views import certificates, checklists, devices, rounds, shifts, tasks
+
+app_name = "fieldwork"
+
+urlpatterns = [
+    *checklists.urlpatterns,
+    *tasks.urlpatterns,
+    *rounds.urlpatterns,
+    *shifts.urlpatterns,
+    *certificates.urlpatterns,
+    *devices.urlpatterns,
+]

@@ -1,0 +1,3 @@
+"""Pages of field work: checklists."""
+
+urlpatterns: list = []

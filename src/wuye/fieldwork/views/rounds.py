@@ -1,0 +1,3 @@
+"""Pages of field work: rounds."""
+
+urlpatterns: list = []
