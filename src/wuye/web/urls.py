@@ -51,4 +51,5 @@ urlpatterns = [
     path("", include("wuye.billing.urls")),
     path("", include("wuye.handover.urls")),
     path("", include("wuye.residents.urls")),
+    path("", include("wuye.facilities.urls")),
 ]

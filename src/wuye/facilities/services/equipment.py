@@ -15,7 +15,7 @@ from wuye.core.models import Building, Estate
 from wuye.core.scoping import Actor, actor_for
 from wuye.core.validators import check_date, check_model_text
 
-from .models import Equipment, EquipmentCategory
+from ..models import Equipment, EquipmentCategory
 
 # Engineering keeps the register; the heads and the executives oversee it.
 EQUIPMENT_WRITE_ROLES = frozenset({Role.TECHNICIAN, Role.DEPARTMENT_HEAD, Role.EXECUTIVE})

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+__all__ = ["Equipment", "EquipmentCategory"]
+
 
 class EquipmentCategory(models.TextChoices):
     ELEVATOR = "elevator", _("电梯")

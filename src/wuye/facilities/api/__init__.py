@@ -1,0 +1,1 @@
+"""API of facilities, one module per topic."""

@@ -1,0 +1,5 @@
+"""Pages of facilities (``facilities:``), one module per topic."""
+
+app_name = "facilities"
+
+urlpatterns: list = []

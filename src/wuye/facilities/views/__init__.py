@@ -1,0 +1,1 @@
+"""Pages of facilities, one module per audience or topic."""
