@@ -78,6 +78,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.billing.api.meters.router"),
     ("", "wuye.billing.api.documents.router"),
     ("", "wuye.fieldwork.api.checklists.router"),
+    ("", "wuye.fieldwork.api.records.router"),
     ("", "wuye.fieldwork.api.tasks.router"),
     ("", "wuye.fieldwork.api.rounds.router"),
     ("", "wuye.fieldwork.api.shifts.router"),
