@@ -227,6 +227,23 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "residents:act": "POST /movein/move-ins/{move_in_id}/{action}",
     "residents:defects": "GET /movein/defects",
     "residents:needs": "GET /movein/needs",
+    # Field work: checklists, task records and their follow-ups
+    "fieldwork:checklist_list": "GET /fieldwork/checklists",
+    "fieldwork:checklist_create": "POST /fieldwork/checklists",
+    "fieldwork:checklist_detail": "GET /fieldwork/checklists/{checklist_id}",
+    "fieldwork:checklist_item_add": "POST /fieldwork/checklists/{checklist_id}/items",
+    "fieldwork:checklist_active": "POST /fieldwork/checklists/{checklist_id}/deactivate",
+    "fieldwork:checklist_copy": "POST /fieldwork/checklists/{checklist_id}/copy",
+    "fieldwork:checklist_item_edit": "PATCH /fieldwork/checklist-items/{item_id}",
+    "fieldwork:checklist_item_remove": "DELETE /fieldwork/checklist-items/{item_id}",
+    "fieldwork:checklist_item_move": "POST /fieldwork/checklists/{checklist_id}/reorder",
+    "fieldwork:task_fill": "POST /fieldwork/tasks/{task_id}/complete",
+    "fieldwork:record_list": "GET /fieldwork/records",
+    "fieldwork:record_detail": "GET /fieldwork/records/{record_id}",
+    "fieldwork:record_pdf": "GET /fieldwork/records/{record_id}/record.pdf",
+    "fieldwork:record_followup": (
+        "POST /fieldwork/records/{record_id}/answers/{answer_id}/followup"
+    ),
 }
 
 

@@ -15,8 +15,8 @@ from tests.fieldwork.checks_helpers import at, checklist, good_answers, items, t
 from tests.images import photo_of, signature_of
 from wuye.core.exceptions import Conflict
 from wuye.fieldwork.models import ChecklistAnswer, FollowUp, RecordImmutable, TaskRecord
+from wuye.fieldwork.processes import _OPENERS as OPENERS
 from wuye.fieldwork.processes import register_followup
-from wuye.fieldwork.processes import _OPENERS as OPENERS  # noqa: PLC2701
 from wuye.fieldwork.services.records import followup_open, task_complete
 from wuye.workflow.models import Attachment, Case, PlannedTaskStatus
 from wuye.workflow.schedules import planned_task_sweep_missed
@@ -130,12 +130,20 @@ def test_unknown_or_repeated_items_and_someone_elses_photo_are_refused(world):
     other = checklist(world, name="别的表")
     photo = photo_of(world.tech.user)
     with pytest.raises(ValidationError) as error:
-        complete(world, t, photo=photo,
-                 answers=[*good_answers(t, photo), {"item": other.items.first().pk, "value": True}])
+        complete(
+            world,
+            t,
+            photo=photo,
+            answers=[*good_answers(t, photo), {"item": other.items.first().pk, "value": True}],
+        )
     assert "answers" in error.value.message_dict
     with pytest.raises(ValidationError):
-        complete(world, t, photo=photo,
-                 answers=[*good_answers(t, photo), {"item": items(t)["制动器检查"], "value": True}])
+        complete(
+            world,
+            t,
+            photo=photo,
+            answers=[*good_answers(t, photo), {"item": items(t)["制动器检查"], "value": True}],
+        )
     foreign = photo_of(world.agent.user)
     with pytest.raises(ValidationError) as error:
         complete(world, t, answers=good_answers(t, foreign), photo=foreign)

@@ -94,7 +94,9 @@ def test_bad_input_is_a_400_and_changes_nothing(client, world):
 def test_scope_other_estate_404_resident_404_and_403(client, world):
     t = task(world)
     for user in (world.outsider.user, world.owner.user):
-        assert client.get(f"{API}/fieldwork/tasks/{t.pk}/checklist", **auth(user)).status_code == 404
+        assert (
+            client.get(f"{API}/fieldwork/tasks/{t.pk}/checklist", **auth(user)).status_code == 404
+        )
         r = post(client, f"{API}/fieldwork/tasks/{t.pk}/complete", {"answers": []}, user)
         assert r.status_code == 404
     record = post(client, f"{API}/fieldwork/tasks/{t.pk}/complete",
@@ -122,8 +124,12 @@ def test_a_completed_task_is_a_409(client, world):
 
 def test_the_pdf_prints_the_record_in_chinese__EQUIP_MAINT_07(client, world, pdf_tools):
     t = task(world)
-    record = post(client, f"{API}/fieldwork/tasks/{t.pk}/complete",
-                  body(client, t, world.tech.user, temperature="95"), world.tech.user).json()
+    record = post(
+        client,
+        f"{API}/fieldwork/tasks/{t.pk}/complete",
+        body(client, t, world.tech.user, temperature="95"),
+        world.tech.user,
+    ).json()
     r = client.get(f"{API}/fieldwork/records/{record['id']}/record.pdf", **auth(world.head.user))
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     text = pdf_text(r.content)

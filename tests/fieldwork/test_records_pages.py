@@ -31,8 +31,19 @@ def test_the_phone_page_shows_the_items_with_range_and_signature(login, world):
     r = login("tech").get(reverse("fieldwork:task_fill", args=[t.pk]))
     assert r.status_code == 200
     html = r.content.decode()
-    for text in ("制动器检查", "正常", "不正常", "正常范围", "10–80", "超出正常范围", "机房照片",
-                 'capture="environment"', "signature-pad", "提交作业记录", "fieldwork/checklist.js"):
+    for text in (
+        "制动器检查",
+        "正常",
+        "不正常",
+        "正常范围",
+        "10–80",
+        "超出正常范围",
+        "机房照片",
+        'capture="environment"',
+        "signature-pad",
+        "提交作业记录",
+        "fieldwork/checklist.js",
+    ):
         assert text in html, text
 
 
@@ -88,7 +99,9 @@ def test_a_done_task_shows_its_record_and_a_second_post_changes_nothing(login, w
     client.post(reverse("fieldwork:task_fill", args=[t.pk]), fill_data(t))
     r = client.post(reverse("fieldwork:task_fill", args=[t.pk]), fill_data(t))
     assert r.status_code == 302 and TaskRecord.objects.count() == 1
-    assert "该任务已完成" in client.get(reverse("fieldwork:task_fill", args=[t.pk])).content.decode()
+    assert (
+        "该任务已完成" in client.get(reverse("fieldwork:task_fill", args=[t.pk])).content.decode()
+    )
 
 
 def test_scope_other_estate_and_residents_get_404(login, world):
@@ -109,7 +122,7 @@ def test_the_list_filters_flagged_and_pages(login, world):
     client.post(reverse("fieldwork:task_fill", args=[t.pk]), fill_data(t, temperature="95"))
     client = login("head")
     session = client.session
-    session["estate_id"] = world.estate.pk
+    session["wuye_estate_id"] = world.estate.pk
     session.save()
     r = client.get(reverse("fieldwork:record_list"), {"flagged": "1"})
     assert r.status_code == 200 and "电梯日常保养" in r.content.decode()

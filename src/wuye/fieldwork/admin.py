@@ -2,7 +2,16 @@
 
 from django.contrib import admin
 
-from .models import Checklist, ChecklistItem, Checkpoint, Route, TaskSpec
+from .models import (
+    Checklist,
+    ChecklistAnswer,
+    ChecklistItem,
+    Checkpoint,
+    FollowUp,
+    Route,
+    TaskRecord,
+    TaskSpec,
+)
 
 
 class ChecklistItemInline(admin.TabularInline):
@@ -33,3 +42,43 @@ class RouteAdmin(admin.ModelAdmin):
 class TaskSpecAdmin(admin.ModelAdmin):
     list_display = ("schedule", "checklist", "route", "contractor", "certificate")
     raw_id_fields = ("schedule",)
+
+
+class ChecklistAnswerInline(admin.TabularInline):
+    model = ChecklistAnswer
+    extra = 0
+    can_delete = False
+    readonly_fields = [f.name for f in ChecklistAnswer._meta.fields]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(TaskRecord)
+class TaskRecordAdmin(admin.ModelAdmin):
+    """Read-only: a record is archived (EQUIP-MAINT-07), never changed."""
+
+    list_display = ("schedule_name", "kind", "estate", "done_by_name", "done_at", "late")
+    list_filter = ("kind", "late")
+    inlines = [ChecklistAnswerInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in TaskRecord._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ("answer", "case", "opened_at")
+    raw_id_fields = ("answer", "case", "opened_by")

@@ -212,6 +212,16 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 match=("billing:meter_new", "billing:meter_edit"),
             ),
             NavItem(
+                _("作业记录"),
+                "fieldwork:record_list",
+                match=("fieldwork:record_detail",),
+            ),
+            NavItem(
+                _("检查表"),
+                "fieldwork:checklist_list",
+                match=("fieldwork:checklist_detail", "fieldwork:checklist_create"),
+            ),
+            NavItem(
                 _("报修二维码"),
                 "repairs:qr_sheet",
                 roles=frozenset(

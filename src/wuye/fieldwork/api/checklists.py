@@ -3,7 +3,6 @@ reorder, remove), deactivate and reactivate, copy. The same services as the page
 and department heads write (company-wide templates: executives only); any staff member of the
 company reads; a template of an estate the caller does not work in is a 404."""
 
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -198,7 +197,8 @@ def checklist_item_add(request: HttpRequest, checklist_id: IdParam, payload: Che
     """Add an item at the end of the template."""
     checklist = _checklist(request, checklist_id)
     return Status(
-        201, services.checklist_item_add(checklist=checklist, by=request.auth, **payload.model_dump())
+        201,
+        services.checklist_item_add(checklist=checklist, by=request.auth, **payload.model_dump()),
     )
 
 

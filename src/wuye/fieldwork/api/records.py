@@ -7,7 +7,6 @@ contractor its plan names, complete it; a second completion is a 409. A record o
 caller does not work in is a 404; residents see none. The follow-up's own steps are
 ``POST /cases/{case_id}/{action}``."""
 
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any

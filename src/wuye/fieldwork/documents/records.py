@@ -95,7 +95,12 @@ def record_pdf(record: TaskRecord) -> bytes:
         (_("项目"), record.estate.name, _("计划"), record.schedule_name),
         (_("对象"), record.subject or "—", _("检查表"), record.checklist_name or "—"),
         (_("计划时间"), when(record.scheduled_for, zone), _("到期时间"), when(record.due_at, zone)),
-        (_("执行人"), record.done_by_name, _("完成时间"), f"{when(record.done_at, zone)}（{status}）"),
+        (
+            _("执行人"),
+            record.done_by_name,
+            _("完成时间"),
+            f"{when(record.done_at, zone)}（{status}）",
+        ),
     ]
     with form_table(pdf, (22, 68, 22, 68), width=width) as table:
         for a, b, c, d in facts:

@@ -10,7 +10,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
 TABLES = ("fieldwork_taskrecord", "fieldwork_checklistanswer")
 CREATE = """
 CREATE OR REPLACE FUNCTION fieldwork_record_immutable() RETURNS trigger AS $$
@@ -30,10 +29,13 @@ CREATE TRIGGER {t}_no_truncate BEFORE TRUNCATE ON {t}
 """
     for t in TABLES
 )
-DROP = "".join(
-    f"DROP TRIGGER IF EXISTS {t}_immutable ON {t}; DROP TRIGGER IF EXISTS {t}_no_truncate ON {t};"
-    for t in TABLES
-) + "DROP FUNCTION IF EXISTS fieldwork_record_immutable();"
+DROP = (
+    "".join(
+        f"DROP TRIGGER IF EXISTS {t}_immutable ON {t}; DROP TRIGGER IF EXISTS {t}_no_truncate ON {t};"
+        for t in TABLES
+    )
+    + "DROP FUNCTION IF EXISTS fieldwork_record_immutable();"
+)
 
 
 def forwards(apps, schema_editor):
@@ -47,108 +49,277 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_idempotency_keys'),
-        ('fieldwork', '0001_initial'),
-        ('workflow', '0008_fieldwork_records'),
+        ("core", "0003_idempotency_keys"),
+        ("fieldwork", "0001_initial"),
+        ("workflow", "0008_fieldwork_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChecklistAnswer',
+            name="ChecklistAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('label', models.CharField(max_length=200, verbose_name='检查内容')),
-                ('kind', models.CharField(choices=[('check', '是否正常'), ('reading', '读数'), ('photo', '拍照'), ('note', '文字记录')], max_length=10, verbose_name='类型')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='单位')),
-                ('low', models.DecimalField(blank=True, decimal_places=3, max_digits=12, null=True, verbose_name='下限')),
-                ('high', models.DecimalField(blank=True, decimal_places=3, max_digits=12, null=True, verbose_name='上限')),
-                ('required', models.BooleanField(default=True, verbose_name='必填')),
-                ('passed', models.BooleanField(blank=True, null=True, verbose_name='是否正常')),
-                ('number', models.DecimalField(blank=True, decimal_places=3, max_digits=12, null=True, verbose_name='读数')),
-                ('text', models.TextField(blank=True, max_length=2000, verbose_name='记录')),
-                ('out_of_range', models.BooleanField(default=False, verbose_name='超出正常范围')),
-                ('photo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.attachment', verbose_name='照片')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="序号")),
+                ("label", models.CharField(max_length=200, verbose_name="检查内容")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("check", "是否正常"),
+                            ("reading", "读数"),
+                            ("photo", "拍照"),
+                            ("note", "文字记录"),
+                        ],
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="单位")),
+                (
+                    "low",
+                    models.DecimalField(
+                        blank=True, decimal_places=3, max_digits=12, null=True, verbose_name="下限"
+                    ),
+                ),
+                (
+                    "high",
+                    models.DecimalField(
+                        blank=True, decimal_places=3, max_digits=12, null=True, verbose_name="上限"
+                    ),
+                ),
+                ("required", models.BooleanField(default=True, verbose_name="必填")),
+                ("passed", models.BooleanField(blank=True, null=True, verbose_name="是否正常")),
+                (
+                    "number",
+                    models.DecimalField(
+                        blank=True, decimal_places=3, max_digits=12, null=True, verbose_name="读数"
+                    ),
+                ),
+                ("text", models.TextField(blank=True, max_length=2000, verbose_name="记录")),
+                ("out_of_range", models.BooleanField(default=False, verbose_name="超出正常范围")),
+                (
+                    "photo",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.attachment",
+                        verbose_name="照片",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '检查结果',
-                'verbose_name_plural': '检查结果',
-                'ordering': ['record_id', 'position', 'id'],
+                "verbose_name": "检查结果",
+                "verbose_name_plural": "检查结果",
+                "ordering": ["record_id", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opened_at', models.DateTimeField(verbose_name='发起时间')),
-                ('answer', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='followup', to='fieldwork.checklistanswer', verbose_name='检查结果')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='fieldwork_followup', to='workflow.case', verbose_name='整改工单')),
-                ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(verbose_name="发起时间")),
+                (
+                    "answer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="followup",
+                        to="fieldwork.checklistanswer",
+                        verbose_name="检查结果",
+                    ),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fieldwork_followup",
+                        to="workflow.case",
+                        verbose_name="整改工单",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发起人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '整改跟进',
-                'verbose_name_plural': '整改跟进',
-                'ordering': ['opened_at', 'id'],
+                "verbose_name": "整改跟进",
+                "verbose_name_plural": "整改跟进",
+                "ordering": ["opened_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TaskRecord',
+            name="TaskRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('schedule_name', models.CharField(max_length=100, verbose_name='计划')),
-                ('kind', models.CharField(db_index=True, max_length=30, verbose_name='类别')),
-                ('rule', models.CharField(blank=True, max_length=30, verbose_name='规则')),
-                ('subject', models.CharField(blank=True, max_length=200, verbose_name='对象')),
-                ('checklist_name', models.CharField(blank=True, max_length=100, verbose_name='检查表名称')),
-                ('scheduled_for', models.DateTimeField(verbose_name='计划时间')),
-                ('due_at', models.DateTimeField(verbose_name='到期时间')),
-                ('done_by_name', models.CharField(max_length=100, verbose_name='执行人姓名')),
-                ('done_at', models.DateTimeField(db_index=True, verbose_name='完成时间')),
-                ('late', models.BooleanField(default=False, verbose_name='逾期完成')),
-                ('missed', models.BooleanField(default=False, verbose_name='曾标记错过')),
-                ('note', models.TextField(blank=True, max_length=2000, verbose_name='备注')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='纬度')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='经度')),
-                ('checklist', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='records', to='fieldwork.checklist', verbose_name='检查表')),
-                ('contractor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.contractor', verbose_name='维保单位')),
-                ('done_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='执行人')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='task_records', to='core.estate', verbose_name='项目')),
-                ('signature', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.attachment', verbose_name='签名')),
-                ('task', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='record', to='workflow.plannedtask', verbose_name='计划任务')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("schedule_name", models.CharField(max_length=100, verbose_name="计划")),
+                ("kind", models.CharField(db_index=True, max_length=30, verbose_name="类别")),
+                ("rule", models.CharField(blank=True, max_length=30, verbose_name="规则")),
+                ("subject", models.CharField(blank=True, max_length=200, verbose_name="对象")),
+                (
+                    "checklist_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="检查表名称"),
+                ),
+                ("scheduled_for", models.DateTimeField(verbose_name="计划时间")),
+                ("due_at", models.DateTimeField(verbose_name="到期时间")),
+                ("done_by_name", models.CharField(max_length=100, verbose_name="执行人姓名")),
+                ("done_at", models.DateTimeField(db_index=True, verbose_name="完成时间")),
+                ("late", models.BooleanField(default=False, verbose_name="逾期完成")),
+                ("missed", models.BooleanField(default=False, verbose_name="曾标记错过")),
+                ("note", models.TextField(blank=True, max_length=2000, verbose_name="备注")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="纬度"
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="经度"
+                    ),
+                ),
+                (
+                    "checklist",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="fieldwork.checklist",
+                        verbose_name="检查表",
+                    ),
+                ),
+                (
+                    "contractor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.contractor",
+                        verbose_name="维保单位",
+                    ),
+                ),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="执行人",
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="task_records",
+                        to="core.estate",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "signature",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.attachment",
+                        verbose_name="签名",
+                    ),
+                ),
+                (
+                    "task",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="record",
+                        to="workflow.plannedtask",
+                        verbose_name="计划任务",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '作业记录',
-                'verbose_name_plural': '作业记录',
-                'ordering': ['-done_at', '-id'],
+                "verbose_name": "作业记录",
+                "verbose_name_plural": "作业记录",
+                "ordering": ["-done_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='checklistanswer',
-            name='record',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='fieldwork.taskrecord'),
+            model_name="checklistanswer",
+            name="record",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="answers",
+                to="fieldwork.taskrecord",
+            ),
         ),
         migrations.AddIndex(
-            model_name='taskrecord',
-            index=models.Index(fields=['estate', 'kind', 'done_at'], name='fieldwork_t_estate__0eb77f_idx'),
+            model_name="taskrecord",
+            index=models.Index(
+                fields=["estate", "kind", "done_at"], name="fieldwork_t_estate__0eb77f_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taskrecord',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__range', (-90, 90)), ('longitude__range', (-180, 180))), _connector='OR'), name='task_record_position_valid'),
+            model_name="taskrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                    models.Q(("latitude__range", (-90, 90)), ("longitude__range", (-180, 180))),
+                    _connector="OR",
+                ),
+                name="task_record_position_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='checklistanswer',
-            constraint=models.UniqueConstraint(fields=('record', 'position'), name='checklist_answer_position_unique'),
+            model_name="checklistanswer",
+            constraint=models.UniqueConstraint(
+                fields=("record", "position"), name="checklist_answer_position_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='checklistanswer',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['check', 'reading', 'photo', 'note'])), name='checklist_answer_kind_valid'),
+            model_name="checklistanswer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["check", "reading", "photo", "note"])),
+                name="checklist_answer_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='checklistanswer',
-            constraint=models.CheckConstraint(condition=models.Q(('out_of_range', False), models.Q(('kind', 'reading'), ('number__isnull', False)), _connector='OR'), name='checklist_answer_range_only_reading'),
+            model_name="checklistanswer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("out_of_range", False),
+                    models.Q(("kind", "reading"), ("number__isnull", False)),
+                    _connector="OR",
+                ),
+                name="checklist_answer_range_only_reading",
+            ),
         ),
         migrations.RunPython(forwards, backwards),
     ]

@@ -135,6 +135,14 @@ class ChecklistAnswer(models.Model):
     def __str__(self) -> str:
         return f"{self.position}. {self.label}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise RecordImmutable("a completed checklist cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RecordImmutable("a completed checklist cannot be deleted")
+
     @property
     def failed(self) -> bool:
         """A check answered "no" (不正常)."""
@@ -144,14 +152,6 @@ class ChecklistAnswer(models.Model):
     def flagged(self) -> bool:
         """What may open a follow-up: a failed check or an out-of-range reading."""
         return self.failed or self.out_of_range
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None or not self._state.adding:
-            raise RecordImmutable("a completed checklist cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RecordImmutable("a completed checklist cannot be deleted")
 
 
 class FollowUp(models.Model):

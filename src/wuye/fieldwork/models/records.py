@@ -93,11 +93,6 @@ class TaskRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.schedule_name} {self.done_at:%Y-%m-%d %H:%M}"
 
-    @property
-    def ref(self) -> str:
-        """What its photos and signature are bound by (workflow.attachments)."""
-        return f"fieldwork.taskrecord:{self.pk}"
-
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:
             raise RecordImmutable("a task record cannot be changed")
@@ -105,3 +100,8 @@ class TaskRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RecordImmutable("a task record cannot be deleted")
+
+    @property
+    def ref(self) -> str:
+        """What its photos and signature are bound by (workflow.attachments)."""
+        return f"fieldwork.taskrecord:{self.pk}"

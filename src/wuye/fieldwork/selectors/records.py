@@ -118,9 +118,7 @@ class RecordParts:
 
 
 def record_parts(record: TaskRecord) -> RecordParts:
-    answers = list(
-        record.answers.select_related("photo", "followup__case").order_by("position")
-    )
+    answers = list(record.answers.select_related("photo", "followup__case").order_by("position"))
     used = {a.photo_id for a in answers if a.photo_id} | {record.signature_id}
     photos = [a for a in attachments_of_record(record.ref) if a.pk not in used]
     return RecordParts(record=record, answers=answers, photos=photos, signature=record.signature)

@@ -259,11 +259,7 @@ def checklist_items_reorder(*, checklist: Checklist, order: list[int], by) -> Ch
     _check_write(actor, company_id=checklist.company_id, estate_id=checklist.estate_id)
     checklist = _locked(checklist)
     ids = list(checklist.items.values_list("pk", flat=True))
-    if (
-        not isinstance(order, list)
-        or len(order) != len(set(order))
-        or set(order) != set(ids)
-    ):
+    if not isinstance(order, list) or len(order) != len(set(order)) or set(order) != set(ids):
         raise ValidationError({"items": [_("排序须包含本检查表的每一项，且每项一次")]})
     _renumber(checklist, order)
     return checklist

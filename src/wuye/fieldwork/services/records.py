@@ -203,8 +203,10 @@ def task_complete(
         .filter(schedule_id=task.schedule_id)
         .first()
     )
-    if actor.contractor is not None and not actor.is_superuser and (
-        spec is None or spec.contractor_id != actor.contractor.pk
+    if (
+        actor.contractor is not None
+        and not actor.is_superuser
+        and (spec is None or spec.contractor_id != actor.contractor.pk)
     ):
         raise PermissionDenied(_("该任务不由贵单位执行"))
     note = (note or "").strip()

@@ -149,7 +149,8 @@ def record_detail(request, pk: int):
     context = {
         "record": record,
         "parts": parts,
-        "can_follow_up": actor.is_superuser or actor.staff is not None
+        "can_follow_up": actor.is_superuser
+        or actor.staff is not None
         or (actor.contractor is not None and record.contractor_id == actor.contractor.pk),
     }
     return render_local(request, "fieldwork/records/detail.html", context, record.estate)
