@@ -46,3 +46,26 @@ def test_two_people_completing_the_same_task_at_once_one_wins_the_other_409(worl
     assert TaskRecord.objects.count() == 1
     t.refresh_from_db()
     assert t.record.done_by_id in {u.pk for u in users}
+
+
+def test_the_database_refuses_to_change_or_delete_a_record__EQUIP_MAINT_07(world):
+    from django.db import IntegrityError, transaction
+
+    from tests.fieldwork.checks_helpers import good_answers
+    from tests.images import photo_of, signature_of
+    from wuye.fieldwork.services.records import task_complete
+
+    t = task(world)
+    photo = photo_of(world.tech.user)
+    record = task_complete(task=t, answers=good_answers(t, photo), by=world.tech.user,
+                           photos=[photo_of(world.tech.user).pk],
+                           signature=signature_of(world.tech.user).pk)  # fmt: skip
+    for sql in (
+        "UPDATE fieldwork_taskrecord SET note = 'x' WHERE id = %s",
+        "DELETE FROM fieldwork_taskrecord WHERE id = %s",
+        "UPDATE fieldwork_checklistanswer SET passed = false WHERE record_id = %s",
+        "DELETE FROM fieldwork_checklistanswer WHERE record_id = %s",
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [record.pk])
+    assert TaskRecord.objects.get(pk=record.pk).note == ""

@@ -138,3 +138,34 @@ def test_the_pdf_page_prints_chinese(login, world, pdf_tools):
     assert r.status_code == 200
     text = pdf_text(r.content)
     assert "作业记录" in text and "制动器检查" in text and world.tech.name in text
+
+
+def test_a_task_without_a_checklist_takes_photos_and_a_note(login, world):
+    t = task(world, spec=False)
+    client = login("tech")
+    page = client.get(reverse("fieldwork:task_fill", args=[t.pk])).content.decode()
+    assert "现场照片（可选）" in page and "signature-pad" not in page
+    r = client.post(reverse("fieldwork:task_fill", args=[t.pk]), {"note": "巡查正常"})
+    assert r.status_code == 302 and TaskRecord.objects.get().note == "巡查正常"
+
+
+def test_the_contractor_its_plan_names_fills_on_its_phone__EQUIP_MAINT_06(login, world):
+    t = task(world, contractor=world.contractor)
+    other = task(world, scheduled="2026-04-15 09:00", due="2026-04-15 23:59:59")
+    client = login("lift")
+    assert client.get(reverse("fieldwork:task_fill", args=[other.pk])).status_code == 404
+    r = client.post(reverse("fieldwork:task_fill", args=[t.pk]), fill_data(t))
+    record = TaskRecord.objects.get()
+    assert r.status_code == 302 and record.contractor == world.contractor
+    assert client.get(reverse("fieldwork:record_detail", args=[record.pk])).status_code == 200
+
+
+def test_list_pages_take_a_bounded_number_of_queries(login, world, django_assert_max_num_queries):
+    for n in range(3):
+        t = task(world, scheduled=f"2026-04-0{n + 1} 09:00", due=f"2026-04-0{n + 1} 23:59:59")
+        login("tech").post(reverse("fieldwork:task_fill", args=[t.pk]), fill_data(t))
+    client = login("head")
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("fieldwork:record_list")).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("fieldwork:checklist_list"), {"scope": "all"}).status_code == 200
