@@ -227,6 +227,13 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "residents:act": "POST /movein/move-ins/{move_in_id}/{action}",
     "residents:defects": "GET /movein/defects",
     "residents:needs": "GET /movein/needs",
+    # Equipment faults (facilities)
+    "facilities:fault_list": "GET /facilities/faults",
+    "facilities:fault_create": "POST /facilities/faults",
+    "facilities:fault_detail": "GET /facilities/faults/{fault_id}",
+    "facilities:fault_act": "POST /facilities/faults/{fault_id}/{action}",
+    "facilities:fault_report": "POST /facilities/faults/{fault_id}/write_report",
+    "facilities:fault_report_pdf": "GET /facilities/faults/{fault_id}/report.pdf",
 }
 
 

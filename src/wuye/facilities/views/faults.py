@@ -28,6 +28,7 @@ from wuye.core.shortcuts import current_estate, estate_tz
 from wuye.core.shortcuts import render_local as render_in
 from wuye.core.templatetags.wuye import due_in, overdue_by
 from wuye.workflow.attachments import attachments_from_request
+from wuye.workflow.models import Case
 from wuye.workflow.selectors import case_timeline_labelled
 from wuye.workflow.services import allowed_actions
 
@@ -80,6 +81,10 @@ class FaultCreateForm(forms.Form):
     severity = forms.ChoiceField(label=gettext_lazy("故障等级"), choices=FaultSeverity.choices)
     entrapment = forms.BooleanField(label=gettext_lazy("电梯困人"), required=False)
     source = forms.ChoiceField(label=gettext_lazy("发现途径"), choices=FaultSource.choices)
+    source_number = forms.CharField(
+        label=gettext_lazy("来源工单号"), required=False, max_length=32,
+        help_text=gettext_lazy("由业主报修或运行异常发现时填写，如 BX-20261126-0001"),
+    )  # fmt: skip
     description = forms.CharField(label=gettext_lazy("故障现象"), max_length=2000,
                                   widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
 
@@ -143,11 +148,26 @@ def fault_create(request):
         raise Http404
     form = FaultCreateForm(request.POST or None, estate=estate)
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        number = values.pop("source_number").strip()
         try:
-            fault = services.fault_create(
-                by=request.user, attachments=attachments_from_request(request),
-                **form.cleaned_data,
-            )  # fmt: skip
+            if values["source"] == FaultSource.REPAIR:
+                # EQUIP-FAULT-04: an owner's repair order about common equipment.
+                fault = services.fault_link_repair(
+                    order=_order_by_number(estate, number), equipment=values["equipment"],
+                    severity=values["severity"], description=values["description"],
+                    by=request.user,
+                )  # fmt: skip
+            else:
+                source_case = None
+                if number:
+                    source_case = Case.objects.filter(estate=estate, number=number).first()
+                    if source_case is None:
+                        raise ValidationError({"source_number": [_("本项目没有这个工单号")]})
+                fault = services.fault_create(
+                    by=request.user, attachments=attachments_from_request(request),
+                    source_case=source_case, **values,
+                )  # fmt: skip
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -157,8 +177,12 @@ def fault_create(request):
     return render_in(request, "facilities/faults/create.html", {"form": form}, estate, status)
 
 
+ERROR_FIELDS = {"order": "source_number", "source_case": "source_number"}
+
+
 def _add_errors(form: forms.Form, error: ValidationError) -> None:
     for field, problems in error.message_dict.items():
+        field = ERROR_FIELDS.get(field, field)
         form.add_error(field if field in form.fields else None, problems)
 
 
@@ -211,7 +235,7 @@ def fault_detail(request, pk: int):
                      fault.estate)  # fmt: skip
 
 
-def _action_data(request, action: str) -> dict:
+def _action_data(request, fault: Fault, action: str) -> dict:
     post = request.POST
     if action == "call_contractor":
         return {"contractor": post.get("contractor", "")}
@@ -220,8 +244,17 @@ def _action_data(request, action: str) -> dict:
     if action == "reclassify":
         return {"severity": post.get("severity", "")}
     if action == "link_repair":
-        return {"order": post.get("order", "")}
+        return {"order": _order_by_number(fault, post.get("order", ""))}
     return {}
+
+
+def _order_by_number(fault_or_estate, number: str):
+    """A repair order of the estate by its number (BX-20261126-0001), as people type it."""
+    from wuye.repairs.models import RepairOrder
+
+    estate_id = getattr(fault_or_estate, "estate_id", None) or fault_or_estate.pk
+    order = RepairOrder.objects.filter(estate_id=estate_id, case__number=number.strip()).first()
+    return order.pk if order is not None else ""
 
 
 @require_POST
@@ -234,7 +267,7 @@ def fault_act(request, pk: int, action: str):
     try:
         services.fault_act(
             fault=fault, action=action, by=request.user, note=request.POST.get("note", ""),
-            data=_action_data(request, action),
+            data=_action_data(request, fault, action),
             attachments=attachments_from_request(request, case=fault.case),
         )  # fmt: skip
     except ValidationError as error:
