@@ -10,8 +10,14 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from tests.fieldwork.faults_helpers import RUNS, act, at, fault_world, open_lift_fault
-from tests.fieldwork.faults_helpers import through_repair
+from tests.fieldwork.faults_helpers import (
+    RUNS,
+    act,
+    at,
+    fault_world,
+    open_lift_fault,
+    through_repair,
+)
 from wuye.core.exceptions import Conflict
 from wuye.facilities.models import Fault, FaultTestRun, PreventiveMeasure
 from wuye.facilities.selectors.faults import fault_list
@@ -63,7 +69,11 @@ def test_a_fault_from_detection_to_its_preventive_schedule__EQUIP_FAULT_03_15(w)
     measure = PreventiveMeasure.objects.get(report__fault=fault)
     assert measure.text == "每周清洁传感器"
     schedule = measure.schedule
-    assert (schedule.kind, schedule.frequency, schedule.interval) == ("preventive", "interval_days", 7)
+    assert (schedule.kind, schedule.frequency, schedule.interval) == (
+        "preventive",
+        "interval_days",
+        7,
+    )
     assert schedule.rule == "EQUIP-FAULT-15"
     spec = TaskSpec.objects.get(schedule=schedule)
     assert spec.subject == w.lift
@@ -92,8 +102,8 @@ def test_the_report_is_engineering_s_and_the_fault_closes_only_after_it__EQUIP_F
     with pytest.raises(PermissionDenied):
         act(fault, "write_report", w.tech.user, data=REPORT)
     with pytest.raises(ValidationError) as error:
-        act(fault, "write_report", w.enghead.user,
-            data={"cause": "", "handling": "x", "measures": [{"text": "清洁", "interval_days": 0}]})  # fmt: skip
+        bad = {"cause": "", "handling": "x", "measures": [{"text": "清洁", "interval_days": 0}]}
+        act(fault, "write_report", w.enghead.user, data=bad)
     assert set(error.value.message_dict) == {"cause", "measures"}
     fault.refresh_from_db()
     assert fault.case.status == "summary"

@@ -6,8 +6,14 @@ from __future__ import annotations
 import pytest
 import time_machine
 
-from tests.fieldwork.faults_helpers import RUNS, act, at, fault_world, open_lift_fault
-from tests.fieldwork.faults_helpers import through_repair
+from tests.fieldwork.faults_helpers import (
+    RUNS,
+    act,
+    at,
+    fault_world,
+    open_lift_fault,
+    through_repair,
+)
 from tests.pdf_tools import pdf_text, require_pdf_tools
 from wuye.core.services import api_token_issue
 from wuye.facilities.models import Fault, PreventiveMeasure
@@ -42,8 +48,9 @@ def step(client, user, fault_id, action, **body):
 
 
 def test_a_fault_through_the_api_to_its_report__EQUIP_FAULT_03_09(client, w):
-    r = post(client, w.tech.user, BASE, {"equipment": w.lift.pk, "severity": "general",
-                                         "source": "monitoring", "description": "电梯停梯"})  # fmt: skip
+    body = {"equipment": w.lift.pk, "severity": "general", "source": "monitoring",
+            "description": "电梯停梯"}  # fmt: skip
+    r = post(client, w.tech.user, BASE, body)
     assert r.status_code == 201, r.json()
     body = r.json()
     fault_id = body["id"]
@@ -93,8 +100,9 @@ def test_scope_other_estate_and_contractor__EQUIP_FAULT_06(client, w):
     fault = open_lift_fault(w)
     assert client.get(f"{BASE}/{fault.pk}", **auth(w.outsider.user)).status_code == 404
     assert client.get(f"{BASE}/{fault.pk}", **auth(w.owner.user)).status_code == 404
-    r = post(client, w.outsider.user, BASE, {"equipment": w.lift.pk, "severity": "general",
-                                             "source": "monitoring", "description": "x"})  # fmt: skip
+    body = {"equipment": w.lift.pk, "severity": "general", "source": "monitoring",
+            "description": "x"}  # fmt: skip
+    r = post(client, w.outsider.user, BASE, body)
     assert r.status_code == 404
     lift_user = w.contractor.accounts.get().user
     assert client.get(f"{BASE}/{fault.pk}", **auth(lift_user)).status_code == 404
@@ -116,7 +124,9 @@ def test_link_a_repair_order_through_the_api__EQUIP_FAULT_04(client, w):
         estate=w.estate, public_area=hall, description="电梯按钮失灵", contact_name="张先生",
         contact_phone="13800000001", channel="phone", by=w.agent.user,
     )  # fmt: skip
-    r = post(client, w.tech.user, f"{BASE}/link-repair", {"order": order.pk, "equipment": w.lift.pk})
+    r = post(
+        client, w.tech.user, f"{BASE}/link-repair", {"order": order.pk, "equipment": w.lift.pk}
+    )
     assert r.status_code == 200, r.json()
     assert r.json()["source"] == "repair" and r.json()["source_case"] == order.case_id
     r = post(client, w.tech.user, f"{BASE}/link-repair", {"order": order.pk})
@@ -139,7 +149,14 @@ def test_the_report_pdf_in_chinese__EQUIP_FAULT_09(client, w):
     r = client.get(f"{BASE}/{fault.pk}/report.pdf", **auth(w.tech.user))
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     text = pdf_text(r.content)
-    for words in ("故障处理报告", fault.case.number, "光幕传感器积灰", "每周清洁传感器", "每7天", "原因分析"):
+    for words in (
+        "故障处理报告",
+        fault.case.number,
+        "光幕传感器积灰",
+        "每周清洁传感器",
+        "每7天",
+        "原因分析",
+    ):
         assert words in text
     assert client.get(f"{BASE}/{fault.pk}/report.pdf", **auth(w.outsider.user)).status_code == 404
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from tests.factories import BuildingFactory, OccupancyFactory, RoomFactory, UnitFactory
-from tests.factories import make_resident_user, make_staff
+from tests.factories import (
+    BuildingFactory,
+    OccupancyFactory,
+    RoomFactory,
+    UnitFactory,
+    make_resident_user,
+    make_staff,
+)
 from wuye.core.choices import DepartmentKind, Relation, Role
 from wuye.facilities.models import Equipment, EquipmentCategory
 from wuye.facilities.services.faults import fault_act, fault_create

@@ -176,11 +176,21 @@ NAVIGATION: tuple[NavGroup, ...] = (
             NavItem(
                 _("设备故障"),
                 "facilities:fault_list",
-                roles=frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT,
-                                 Role.TECHNICIAN, Role.GUARD}),
-                match=("facilities:fault_detail", "facilities:fault_create",
-                       "facilities:fault_report"),
-            ),  # fmt: skip
+                roles=frozenset(
+                    {
+                        Role.EXECUTIVE,
+                        Role.DEPARTMENT_HEAD,
+                        Role.CS_AGENT,
+                        Role.TECHNICIAN,
+                        Role.GUARD,
+                    }
+                ),
+                match=(
+                    "facilities:fault_detail",
+                    "facilities:fault_create",
+                    "facilities:fault_report",
+                ),
+            ),
             NavItem(
                 _("我的维修工单"),
                 "repairs:tech_home",

@@ -91,8 +91,10 @@ def fault_report_bytes(fault: Fault) -> bytes:
             cells.cell(str(number))
             cells.cell(measure.text)
             cells.cell(_("每 %(n)d 天") % {"n": measure.interval_days})
-            cells.cell(_("%(name)s，自 %(day)s 起")
-                       % {"name": measure.schedule.name, "day": measure.schedule.anchor})  # fmt: skip
+            schedule = measure.schedule
+            cells.cell(
+                _("%(name)s，自 %(day)s 起") % {"name": schedule.name, "day": schedule.anchor}
+            )
     pdf.ln(8)
     pdf.set_font(FAMILY, size=10)
     pdf.cell(width / 2, 7, _("编写人（工程设备部）：%(name)s") % {"name": _who(report.written_by)})

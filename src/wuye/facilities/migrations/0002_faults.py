@@ -6,107 +6,279 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_idempotency_keys'),
-        ('facilities', '0001_initial'),
-        ('workflow', '0008_fieldwork_records'),
+        ("core", "0003_idempotency_keys"),
+        ("facilities", "0001_initial"),
+        ("workflow", "0008_fieldwork_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Fault',
+            name="Fault",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('severity', models.CharField(choices=[('general', '一般故障'), ('major', '重大故障')], max_length=10, verbose_name='故障等级')),
-                ('entrapment', models.BooleanField(default=False, verbose_name='电梯困人')),
-                ('source', models.CharField(choices=[('monitoring', '监控系统报警'), ('anomaly', '运行异常上报'), ('repair', '业主报修')], max_length=12, verbose_name='发现途径')),
-                ('description', models.TextField(max_length=2000, verbose_name='故障现象')),
-                ('detected_at', models.DateTimeField(verbose_name='发现时间')),
-                ('contractor_called_at', models.DateTimeField(blank=True, null=True, verbose_name='联系维保时间')),
-                ('contractor_arrived_at', models.DateTimeField(blank=True, null=True, verbose_name='维保到场时间')),
-                ('arrived_at', models.DateTimeField(blank=True, null=True, verbose_name='到场时间')),
-                ('rescued_at', models.DateTimeField(blank=True, null=True, verbose_name='解救时间')),
-                ('repaired_at', models.DateTimeField(blank=True, null=True, verbose_name='修复时间')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='验收时间')),
-                ('repair_round', models.PositiveSmallIntegerField(default=0, verbose_name='维修轮次')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='fault', to='workflow.case')),
-                ('contractor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='faults', to='core.contractor', verbose_name='维保单位')),
-                ('equipment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='faults', to='facilities.equipment', verbose_name='设备')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='faults', to='core.estate', verbose_name='项目')),
-                ('linked_cases', models.ManyToManyField(blank=True, related_name='linked_faults', to='workflow.case', verbose_name='关联报修')),
-                ('reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上报人')),
-                ('source_case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='caused_faults', to='workflow.case', verbose_name='来源工单')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("general", "一般故障"), ("major", "重大故障")],
+                        max_length=10,
+                        verbose_name="故障等级",
+                    ),
+                ),
+                ("entrapment", models.BooleanField(default=False, verbose_name="电梯困人")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("monitoring", "监控系统报警"),
+                            ("anomaly", "运行异常上报"),
+                            ("repair", "业主报修"),
+                        ],
+                        max_length=12,
+                        verbose_name="发现途径",
+                    ),
+                ),
+                ("description", models.TextField(max_length=2000, verbose_name="故障现象")),
+                ("detected_at", models.DateTimeField(verbose_name="发现时间")),
+                (
+                    "contractor_called_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="联系维保时间"),
+                ),
+                (
+                    "contractor_arrived_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="维保到场时间"),
+                ),
+                (
+                    "arrived_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="到场时间"),
+                ),
+                (
+                    "rescued_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="解救时间"),
+                ),
+                (
+                    "repaired_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="修复时间"),
+                ),
+                (
+                    "accepted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="验收时间"),
+                ),
+                (
+                    "repair_round",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="维修轮次"),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fault",
+                        to="workflow.case",
+                    ),
+                ),
+                (
+                    "contractor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="faults",
+                        to="core.contractor",
+                        verbose_name="维保单位",
+                    ),
+                ),
+                (
+                    "equipment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="faults",
+                        to="facilities.equipment",
+                        verbose_name="设备",
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="faults",
+                        to="core.estate",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "linked_cases",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="linked_faults",
+                        to="workflow.case",
+                        verbose_name="关联报修",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上报人",
+                    ),
+                ),
+                (
+                    "source_case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="caused_faults",
+                        to="workflow.case",
+                        verbose_name="来源工单",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '设备故障',
-                'verbose_name_plural': '设备故障',
-                'ordering': ['-detected_at'],
+                "verbose_name": "设备故障",
+                "verbose_name_plural": "设备故障",
+                "ordering": ["-detected_at"],
             },
         ),
         migrations.CreateModel(
-            name='FaultReport',
+            name="FaultReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cause', models.TextField(max_length=2000, verbose_name='原因分析')),
-                ('handling', models.TextField(max_length=2000, verbose_name='处理经过')),
-                ('written_at', models.DateTimeField(verbose_name='编写时间')),
-                ('fault', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='report', to='facilities.fault')),
-                ('written_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='编写人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("cause", models.TextField(max_length=2000, verbose_name="原因分析")),
+                ("handling", models.TextField(max_length=2000, verbose_name="处理经过")),
+                ("written_at", models.DateTimeField(verbose_name="编写时间")),
+                (
+                    "fault",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="report",
+                        to="facilities.fault",
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="编写人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '故障处理报告',
-                'verbose_name_plural': '故障处理报告',
+                "verbose_name": "故障处理报告",
+                "verbose_name_plural": "故障处理报告",
             },
         ),
         migrations.CreateModel(
-            name='FaultTestRun',
+            name="FaultTestRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('repair_round', models.PositiveSmallIntegerField(verbose_name='维修轮次')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='第几次')),
-                ('normal', models.BooleanField(verbose_name='运行正常')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='测试人')),
-                ('fault', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='test_runs', to='facilities.fault')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("repair_round", models.PositiveSmallIntegerField(verbose_name="维修轮次")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="第几次")),
+                ("normal", models.BooleanField(verbose_name="运行正常")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="测试人",
+                    ),
+                ),
+                (
+                    "fault",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="test_runs",
+                        to="facilities.fault",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '试运行记录',
-                'verbose_name_plural': '试运行记录',
-                'ordering': ['fault_id', 'repair_round', 'number'],
+                "verbose_name": "试运行记录",
+                "verbose_name_plural": "试运行记录",
+                "ordering": ["fault_id", "repair_round", "number"],
             },
         ),
         migrations.CreateModel(
-            name='PreventiveMeasure',
+            name="PreventiveMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=200, verbose_name='预防措施')),
-                ('interval_days', models.PositiveSmallIntegerField(verbose_name='执行周期（天）')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='facilities.faultreport')),
-                ('schedule', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='preventive_measure', to='workflow.schedule', verbose_name='执行计划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=200, verbose_name="预防措施")),
+                ("interval_days", models.PositiveSmallIntegerField(verbose_name="执行周期（天）")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measures",
+                        to="facilities.faultreport",
+                    ),
+                ),
+                (
+                    "schedule",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="preventive_measure",
+                        to="workflow.schedule",
+                        verbose_name="执行计划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预防措施',
-                'verbose_name_plural': '预防措施',
-                'ordering': ['report_id', 'id'],
+                "verbose_name": "预防措施",
+                "verbose_name_plural": "预防措施",
+                "ordering": ["report_id", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='fault',
-            index=models.Index(fields=['estate', 'detected_at'], name='facilities__estate__c2ad03_idx'),
+            model_name="fault",
+            index=models.Index(
+                fields=["estate", "detected_at"], name="facilities__estate__c2ad03_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='faulttestrun',
-            constraint=models.UniqueConstraint(fields=('fault', 'repair_round', 'number'), name='fault_test_run_unique'),
+            model_name="faulttestrun",
+            constraint=models.UniqueConstraint(
+                fields=("fault", "repair_round", "number"), name="fault_test_run_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='faulttestrun',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='fault_test_run_number'),
+            model_name="faulttestrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="fault_test_run_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='preventivemeasure',
-            constraint=models.CheckConstraint(condition=models.Q(('interval_days__gte', 1)), name='preventive_measure_interval'),
+            model_name="preventivemeasure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("interval_days__gte", 1)), name="preventive_measure_interval"
+            ),
         ),
     ]

@@ -545,6 +545,4 @@ def fault_link_repair(
 
 def fault_schedules(fault: Fault) -> list[Schedule]:
     """The schedules of a fault's preventive measures (the report's), in order."""
-    return list(
-        Schedule.objects.filter(preventive_measure__report__fault=fault).order_by("id")
-    )
+    return list(Schedule.objects.filter(preventive_measure__report__fault=fault).order_by("id"))

@@ -59,13 +59,16 @@ def staff_or_contractor(view):
 
 
 class FaultFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("搜索"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": gettext_lazy("工单号、设备")}))  # fmt: skip
+    q = forms.CharField(
+        label=gettext_lazy("搜索"), required=False, max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": gettext_lazy("工单号、设备")}
+        ),
+    )  # fmt: skip
     status = forms.ChoiceField(label=gettext_lazy("状态"), required=False)
     severity = forms.ChoiceField(
         label=gettext_lazy("故障等级"), required=False,
-        choices=[("", gettext_lazy("全部"))] + list(FaultSeverity.choices),
+        choices=[("", gettext_lazy("全部")), *FaultSeverity.choices],
     )  # fmt: skip
     open_only = forms.BooleanField(label=gettext_lazy("只看未关闭"), required=False)
 
@@ -77,7 +80,9 @@ class FaultFilterForm(forms.Form):
 
 
 class FaultCreateForm(forms.Form):
-    equipment = forms.ModelChoiceField(label=gettext_lazy("故障设备"), queryset=Equipment.objects.none())
+    equipment = forms.ModelChoiceField(
+        label=gettext_lazy("故障设备"), queryset=Equipment.objects.none()
+    )
     severity = forms.ChoiceField(label=gettext_lazy("故障等级"), choices=FaultSeverity.choices)
     entrapment = forms.BooleanField(label=gettext_lazy("电梯困人"), required=False)
     source = forms.ChoiceField(label=gettext_lazy("发现途径"), choices=FaultSource.choices)
@@ -171,7 +176,9 @@ def fault_create(request):
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("已上报，工单号 %(number)s") % {"number": fault.case.number})
+            messages.success(
+                request, _("已上报，工单号 %(number)s") % {"number": fault.case.number}
+            )
             return redirect("facilities:fault_detail", pk=fault.pk)
     status = 400 if request.method == "POST" else 200
     return render_in(request, "facilities/faults/create.html", {"form": form}, estate, status)
@@ -212,7 +219,8 @@ def _detail_context(request, fault: Fault, errors: dict | None = None, failed: s
         "events": case_timeline_labelled(fault.case),
         "steps": [
             (name, labels[name], flat if name == failed else [])
-            for name in STEPS if name in allowed
+            for name in STEPS
+            if name in allowed
         ],
         "failed_elsewhere": flat if failed and failed not in allowed else [],
         "can_report": "write_report" in allowed,
