@@ -205,7 +205,7 @@ def _detail_context(request, fault: Fault, errors: dict | None = None, failed: s
     if fault.contractor_id is None:
         allowed -= {"contractor_arrive"}
     if fault.equipment.category != "elevator":
-        allowed -= {"test_run", "test_fail"} if "accept" in allowed else {"test_run"}
+        allowed -= {"test_run"}  # other equipment: the test's note with the acceptance
     runs = selectors.fault_test_runs(fault)
     if len(runs) >= services.ELEVATOR_TEST_RUNS:
         allowed -= {"test_run"}
