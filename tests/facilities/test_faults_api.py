@@ -206,3 +206,31 @@ def test_report_page_writes_the_report_and_its_schedules__EQUIP_FAULT_15(client,
     assert sorted(PreventiveMeasure.objects.values_list("interval_days", flat=True)) == [7, 30]
     require_pdf_tools()
     assert client.get(f"/facilities/faults/{fault.pk}/report.pdf").status_code == 200
+
+
+def test_lists_cost_the_same_for_many_faults(client, login, w, django_assert_max_num_queries):
+    for i in range(6):
+        fault = open_lift_fault(w, description=f"故障{i}")
+        act(fault, "arrive", w.tech.user)
+    with django_assert_max_num_queries(12):
+        r = client.get(BASE, **auth(w.tech.user))
+    assert r.json()["count"] == 6
+    login("tech")
+    with django_assert_max_num_queries(20):
+        page = client.get("/facilities/faults/", {"open_only": "on"})
+    assert page.status_code == 200 and page.content.decode().count("GZ-2026") == 6
+
+
+def test_the_called_contractor_opens_the_fault_page__EQUIP_FAULT_06(client, login, w):
+    fault = open_lift_fault(w)
+    login("lift")
+    assert client.get(f"/facilities/faults/{fault.pk}/").status_code == 404
+    act(fault, "call_contractor", w.agent.user, data={"contractor": w.contractor.pk})
+    page = client.get(f"/facilities/faults/{fault.pk}/")
+    assert page.status_code == 200 and "维保单位到场" in page.content.decode()
+    listed = client.get("/facilities/faults/")
+    assert fault.case.number in listed.content.decode()
+    r = client.post(f"/facilities/faults/{fault.pk}/contractor_arrive/")
+    assert r.status_code == 302
+    fault.refresh_from_db()
+    assert fault.contractor_arrived_at is not None
