@@ -244,6 +244,13 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "fieldwork:record_followup": (
         "POST /fieldwork/records/{record_id}/answers/{answer_id}/followup"
     ),
+    # Equipment faults (facilities)
+    "facilities:fault_list": "GET /facilities/faults",
+    "facilities:fault_create": "POST /facilities/faults",
+    "facilities:fault_detail": "GET /facilities/faults/{fault_id}",
+    "facilities:fault_act": "POST /facilities/faults/{fault_id}/{action}",
+    "facilities:fault_report": "POST /facilities/faults/{fault_id}/write_report",
+    "facilities:fault_report_pdf": "GET /facilities/faults/{fault_id}/report.pdf",
 }
 
 

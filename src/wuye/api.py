@@ -84,6 +84,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.fieldwork.api.shifts.router"),
     ("", "wuye.fieldwork.api.certificates.router"),
     ("", "wuye.fieldwork.api.devices.router"),
+    ("", "wuye.facilities.api.faults.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

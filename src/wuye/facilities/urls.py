@@ -1,5 +1,9 @@
 """Pages of facilities (``facilities:``), one module per topic."""
 
+from .views import faults
+
 app_name = "facilities"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *faults.urlpatterns,
+]

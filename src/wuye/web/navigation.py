@@ -174,6 +174,24 @@ NAVIGATION: tuple[NavGroup, ...] = (
         _("工程设备"),
         (
             NavItem(
+                _("设备故障"),
+                "facilities:fault_list",
+                roles=frozenset(
+                    {
+                        Role.EXECUTIVE,
+                        Role.DEPARTMENT_HEAD,
+                        Role.CS_AGENT,
+                        Role.TECHNICIAN,
+                        Role.GUARD,
+                    }
+                ),
+                match=(
+                    "facilities:fault_detail",
+                    "facilities:fault_create",
+                    "facilities:fault_report",
+                ),
+            ),
+            NavItem(
                 _("我的维修工单"),
                 "repairs:tech_home",
                 roles=frozenset({Role.TECHNICIAN}),

@@ -1,0 +1,1 @@
+"""Reads of facilities (设施设备), one module per topic."""
