@@ -227,6 +227,23 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "residents:act": "POST /movein/move-ins/{move_in_id}/{action}",
     "residents:defects": "GET /movein/defects",
     "residents:needs": "GET /movein/needs",
+    # Rounds (field work)
+    "fieldwork:round_scan": "POST /rounds/scans",
+    "fieldwork:round_scan_code": "POST /rounds/scans",
+    "fieldwork:round_mine": "GET /rounds/mine",
+    "fieldwork:round_detail": "GET /rounds/{task_id}",
+    "fieldwork:round_report": "GET /rounds/report",
+    "fieldwork:round_report_export": "GET /rounds/report.xlsx",
+    "fieldwork:route_list": "GET /rounds/routes",
+    "fieldwork:route_create": "POST /rounds/routes",
+    "fieldwork:route_detail": "GET /rounds/routes/{route_id}",
+    "fieldwork:route_edit": "PUT /rounds/routes/{route_id}",
+    "fieldwork:route_labels": "GET /rounds/routes/{route_id}/labels.pdf",
+    "fieldwork:checkpoint_create": "POST /rounds/routes/{route_id}/checkpoints",
+    "fieldwork:checkpoint_edit": "PUT /rounds/checkpoints/{checkpoint_id}",
+    "fieldwork:checkpoint_move": "POST /rounds/routes/{route_id}/reorder",
+    "fieldwork:checkpoint_regenerate": "POST /rounds/checkpoints/{checkpoint_id}/regenerate",
+    "fieldwork:checkpoint_label": "GET /rounds/checkpoints/{checkpoint_id}/label.pdf",
 }
 
 

@@ -2,7 +2,16 @@
 
 from django.contrib import admin
 
-from .models import Checklist, ChecklistItem, Checkpoint, Route, TaskSpec
+from .models import (
+    Checklist,
+    ChecklistItem,
+    Checkpoint,
+    MissedCheckpoint,
+    Round,
+    Route,
+    Scan,
+    TaskSpec,
+)
 
 
 class ChecklistItemInline(admin.TabularInline):
@@ -33,3 +42,23 @@ class RouteAdmin(admin.ModelAdmin):
 class TaskSpecAdmin(admin.ModelAdmin):
     list_display = ("schedule", "checklist", "route", "contractor", "certificate")
     raw_id_fields = ("schedule",)
+
+
+class ScanInline(admin.TabularInline):
+    model = Scan
+    extra = 0
+    raw_id_fields = ("checkpoint", "scanned_by")
+
+
+class MissedCheckpointInline(admin.TabularInline):
+    model = MissedCheckpoint
+    extra = 0
+    raw_id_fields = ("checkpoint",)
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ("task", "route", "estate", "status", "started_at", "closed_at")
+    list_filter = ("status",)
+    raw_id_fields = ("task",)
+    inlines = [ScanInline, MissedCheckpointInline]

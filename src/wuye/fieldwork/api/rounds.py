@@ -2,7 +2,6 @@
 their QR labels, scanning a checkpoint in the round running now, my rounds, one round
 checkpoint by checkpoint, the list of rounds and the report — the same services as the pages."""
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
@@ -86,6 +85,10 @@ class CheckpointOut(Schema):
 
 class RouteDetailOut(RouteOut):
     checkpoints: list[CheckpointOut]
+
+    @staticmethod
+    def resolve_checkpoints(obj) -> list:
+        return obj.checkpoint_rows
 
 
 class ReorderIn(Schema):
@@ -172,6 +175,10 @@ class RoundCheckpointOut(Schema):
 class RoundDetailOut(RoundOut):
     checkpoints: list[RoundCheckpointOut]
 
+    @staticmethod
+    def resolve_checkpoints(obj) -> list:
+        return obj.checkpoint_rows
+
 
 class MyRoundsOut(Schema):
     current: list[RoundOut]
@@ -195,16 +202,14 @@ class ReportOut(Schema):
     routes: list[ReportRowOut]
 
 
-def _checkpoint_out(request: HttpRequest, checkpoint: Checkpoint) -> dict:
-    out = CheckpointOut.from_orm(checkpoint).dict()
-    out["scan_url"] = scan_url(request, checkpoint)
-    return out
+def _checkpoint_out(request: HttpRequest, checkpoint: Checkpoint) -> Checkpoint:
+    checkpoint.scan_url = scan_url(request, checkpoint)
+    return checkpoint
 
 
-def _route_out(request: HttpRequest, route: Route) -> dict:
-    out = RouteOut.from_orm(route).dict()
-    out["checkpoints"] = [_checkpoint_out(request, c) for c in route.checkpoints.all()]
-    return out
+def _route_out(request: HttpRequest, route: Route) -> Route:
+    route.checkpoint_rows = [_checkpoint_out(request, c) for c in route.checkpoints.all()]
+    return route
 
 
 def _checklist(request: HttpRequest, pk: int | None) -> Checklist | None:
@@ -396,10 +401,9 @@ def _report_filters(request, estate: int, route: int | None, date_from, date_to)
 def round_detail(request: HttpRequest, task_id: IdParam):
     """A round checkpoint by checkpoint: scan time, distance and flags, or missed."""
     task = _round(request, task_id)
-    out = RoundOut.from_orm(task).dict()
-    out["checkpoints"] = [
+    task.checkpoint_rows = [
         {"checkpoint": r.checkpoint.pk, "position": r.checkpoint.position,
          "name": r.checkpoint.name, "missed": r.missed, "scan": r.scan}
         for r in selectors.round_rows(task)
     ]  # fmt: skip
-    return out
+    return task
