@@ -29,32 +29,69 @@ def north(metres: float) -> Decimal:
     return (LAT + Decimal(metres / 111_195)).quantize(Decimal("0.000001"))
 
 
-def make_route(estate, by, *, n: int = 3, ordered: bool = False, surveyed: bool = True,
-               name: str = "夜间巡更", min_gap: int = 20):  # fmt: skip
+def make_route(
+    estate,
+    by,
+    *,
+    n: int = 3,
+    ordered: bool = False,
+    surveyed: bool = True,
+    name: str = "夜间巡更",
+    min_gap: int = 20,
+):
     """A route of ``n`` checkpoints 100 m apart going north (positions when ``surveyed``)."""
-    route = services.route_create(estate=estate, name=name, kind="security_patrol",
-                                  ordered=ordered, min_gap_seconds=min_gap, by=by)  # fmt: skip
+    route = services.route_create(
+        estate=estate,
+        name=name,
+        kind="security_patrol",
+        ordered=ordered,
+        min_gap_seconds=min_gap,
+        by=by,
+    )
     points = [
         services.checkpoint_create(
-            route=route, name=f"巡检点{i + 1}", location=f"{i + 1}号楼",
+            route=route,
+            name=f"巡检点{i + 1}",
+            location=f"{i + 1}号楼",
             latitude=north(100 * i) if surveyed else None,
-            longitude=LON if surveyed else None, radius_m=30, by=by,
-        )  # fmt: skip
+            longitude=LON if surveyed else None,
+            radius_m=30,
+            by=by,
+        )
         for i in range(n)
     ]
     return route, points
 
 
-def make_rounds(estate, route, by, *, anchor: dt.date, times=("22:00",), hours: int = 2,
-                assignee=None, department: str = "engineering", frequency: str = "daily",
-                interval: int = 1):  # fmt: skip
+def make_rounds(
+    estate,
+    route,
+    by,
+    *,
+    anchor: dt.date,
+    times=("22:00",),
+    hours: int = 2,
+    assignee=None,
+    department: str = "engineering",
+    frequency: str = "daily",
+    interval: int = 1,
+):
     """A schedule of rounds over ``route`` (``hours`` long each), generated a week ahead."""
     schedule = schedules.schedule_create(
-        estate=estate, name=f"{route.name}计划", kind="patrol", frequency=frequency,
-        interval=interval, times=list(times), anchor=anchor, due_amount=hours, due_unit="hours",
-        assignee=assignee, assignee_role="" if assignee else "guard", department=department,
+        estate=estate,
+        name=f"{route.name}计划",
+        kind="patrol",
+        frequency=frequency,
+        interval=interval,
+        times=list(times),
+        anchor=anchor,
+        due_amount=hours,
+        due_unit="hours",
+        assignee=assignee,
+        assignee_role="" if assignee else "guard",
+        department=department,
         by=by,
-    )  # fmt: skip
+    )
     TaskSpec.objects.create(schedule=schedule, route=route)
     schedules.schedule_generate(now=timezone.now())
     return schedule

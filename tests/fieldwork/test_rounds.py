@@ -29,8 +29,9 @@ def guard(world):
 
 @pytest.fixture
 def eng_head(world):
-    return make_staff(world.company, "eng_head", Role.DEPARTMENT_HEAD, DepartmentKind.ENGINEERING,
-                      [world.estate])  # fmt: skip
+    return make_staff(
+        world.company, "eng_head", Role.DEPARTMENT_HEAD, DepartmentKind.ENGINEERING, [world.estate]
+    )
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def scan(user, point, *, metres_north: float | None = None, accuracy=None, **kwa
 def test_round_with_every_checkpoint_scanned_is_done_by_the_last_scanner(
     world, guard, patrol, time_machine
 ):
-    route, points, schedule = patrol
+    _route, points, schedule = patrol
     time_machine.move_to(at("2026-11-26 22:05"), tick=False)
     first = scan(guard.user, points[0], metres_north=0, accuracy=10)
     assert not first.duplicate and not first.completed and not first.scan.flagged
@@ -73,7 +74,7 @@ def test_round_with_one_checkpoint_not_scanned_is_marked_missed_and_names_it(
     world, guard, patrol, eng_head, time_machine
 ):
     """Done-when: "A round with one checkpoint not scanned is marked missed and names it"."""
-    route, points, schedule = patrol
+    _route, points, schedule = patrol
     time_machine.move_to(at("2026-11-26 22:05"), tick=False)
     scan(guard.user, points[0], metres_north=0)
     time_machine.move_to(at("2026-11-26 22:10"), tick=False)
@@ -87,8 +88,10 @@ def test_round_with_one_checkpoint_not_scanned_is_marked_missed_and_names_it(
     assert [m.checkpoint.name for m in rnd.missed.all()] == ["巡检点2"]
     rows = selectors.round_rows(task)
     assert [(r.checkpoint.name, r.missed) for r in rows] == [
-        ("巡检点1", False), ("巡检点2", True), ("巡检点3", False),
-    ]  # fmt: skip
+        ("巡检点1", False),
+        ("巡检点2", True),
+        ("巡检点3", False),
+    ]
     # The engineering head is told once, naming the checkpoint; another department's is not.
     notes = Message.objects.filter(idempotency_key__startswith=f"round:{task.pk}:")
     assert [m.recipient for m in notes] == [eng_head.user]
@@ -100,7 +103,7 @@ def test_round_with_one_checkpoint_not_scanned_is_marked_missed_and_names_it(
 
 
 def test_round_never_started_misses_every_checkpoint(world, patrol, time_machine):
-    route, points, schedule = patrol
+    _route, points, schedule = patrol
     time_machine.move_to(at("2026-11-27 00:30"), tick=False)
     assert services.round_sweep_missed() == 1
     rnd = Round.objects.get(task=task_at(schedule, "2026-11-26 22:00"))
@@ -109,7 +112,7 @@ def test_round_never_started_misses_every_checkpoint(world, patrol, time_machine
 
 def test_scan_200_m_from_its_checkpoint_is_flagged_too_far(world, guard, patrol, time_machine):
     """Done-when: "a scan 200 m from its checkpoint is flagged"."""
-    route, points, schedule = patrol
+    _route, points, _schedule = patrol
     time_machine.move_to(at("2026-11-26 22:05"), tick=False)
     result = scan(guard.user, points[0], metres_north=200, accuracy=15)
     assert result.scan.too_far and result.scan.distance_m == 200
@@ -120,7 +123,7 @@ def test_scan_200_m_from_its_checkpoint_is_flagged_too_far(world, guard, patrol,
 
 
 def test_scan_without_a_position_records_no_distance(world, guard, patrol, time_machine):
-    route, points, schedule = patrol
+    _route, points, _schedule = patrol
     time_machine.move_to(at("2026-11-26 22:05"), tick=False)
     result = scan(guard.user, points[0])
     assert result.scan.latitude is None and result.scan.distance_m is None
@@ -128,7 +131,7 @@ def test_scan_without_a_position_records_no_distance(world, guard, patrol, time_
 
 
 def test_scans_faster_than_walking_are_flagged_too_fast(world, guard, patrol, time_machine):
-    route, points, schedule = patrol
+    _route, points, _schedule = patrol
     time_machine.move_to(at("2026-11-26 22:05:00"), tick=False)
     scan(guard.user, points[0])
     # 100 m at 3 m/s takes 34 s; 10 s later is a photo of the next label.
@@ -150,9 +153,7 @@ def test_unsurveyed_route_uses_the_minimum_gap(world, guard, time_machine):
     assert not scan(guard.user, points[2]).scan.too_fast
 
 
-def test_ordered_route_flags_a_checkpoint_scanned_before_an_earlier_one(
-    world, guard, time_machine
-):
+def test_ordered_route_flags_a_checkpoint_scanned_before_an_earlier_one(world, guard, time_machine):
     time_machine.move_to(at("2026-11-26 12:00"), tick=False)
     route, points = make_route(world.estate, world.exec.user, ordered=True)
     schedule = make_rounds(world.estate, route, world.exec.user, anchor=dt.date(2026, 11, 26))
@@ -168,7 +169,7 @@ def test_ordered_route_flags_a_checkpoint_scanned_before_an_earlier_one(
 
 
 def test_any_order_route_never_flags_the_order(world, guard, patrol, time_machine):
-    route, points, schedule = patrol
+    _route, points, _schedule = patrol
     for minute, point in zip((5, 10, 15), reversed(points), strict=True):
         time_machine.move_to(at(f"2026-11-26 22:{minute:02d}"), tick=False)
         assert not scan(guard.user, point).scan.out_of_order
@@ -177,7 +178,7 @@ def test_any_order_route_never_flags_the_order(world, guard, patrol, time_machin
 def test_flagged_scans_of_a_done_round_are_told_to_the_head_once(
     world, guard, patrol, eng_head, time_machine
 ):
-    route, points, schedule = patrol
+    _route, points, schedule = patrol
     time_machine.move_to(at("2026-11-26 22:05"), tick=False)
     scan(guard.user, points[0], metres_north=300)
     time_machine.move_to(at("2026-11-26 22:10"), tick=False)
@@ -193,7 +194,7 @@ def test_flagged_scans_of_a_done_round_are_told_to_the_head_once(
 
 
 def test_same_checkpoint_twice_is_recorded_once(world, guard, patrol, time_machine):
-    route, points, schedule = patrol
+    _route, points, _schedule = patrol
     time_machine.move_to(at("2026-11-26 22:05"), tick=False)
     scan(guard.user, points[0])
     time_machine.move_to(at("2026-11-26 22:06"), tick=False)
@@ -205,7 +206,7 @@ def test_same_checkpoint_twice_is_recorded_once(world, guard, patrol, time_machi
 def test_scan_at_due_time_exactly_counts_one_minute_after_is_refused(
     world, guard, patrol, time_machine
 ):
-    route, points, schedule = patrol
+    _route, points, _schedule = patrol
     time_machine.move_to(at("2026-11-26 21:59:59"), tick=False)
     with pytest.raises(Conflict) as early:
         scan(guard.user, points[0])
@@ -221,8 +222,9 @@ def test_scan_at_due_time_exactly_counts_one_minute_after_is_refused(
 def test_round_across_midnight_on_the_last_day_of_a_month(world, guard, time_machine):
     time_machine.move_to(at("2026-10-31 12:00"), tick=False)
     route, points = make_route(world.estate, world.exec.user, n=2)
-    schedule = make_rounds(world.estate, route, world.exec.user, anchor=dt.date(2026, 10, 31),
-                           times=("23:00",))  # fmt: skip
+    schedule = make_rounds(
+        world.estate, route, world.exec.user, anchor=dt.date(2026, 10, 31), times=("23:00",)
+    )
     task = task_at(schedule, "2026-10-31 23:00")
     assert task.due_at == at("2026-11-01 01:00")
     time_machine.move_to(at("2026-10-31 23:50"), tick=False)
@@ -238,8 +240,15 @@ def test_holiday_makes_no_difference_to_a_24x7_round(world, guard, time_machine)
     other day (rounds count calendar hours, never working days)."""
     time_machine.move_to(at("2026-09-30 20:00"), tick=False)
     route, points = make_route(world.estate, world.exec.user, n=1)
-    schedule = make_rounds(world.estate, route, world.exec.user, anchor=dt.date(2026, 9, 30),
-                           frequency="hourly", interval=4, times=("00:00",))  # fmt: skip
+    schedule = make_rounds(
+        world.estate,
+        route,
+        world.exec.user,
+        anchor=dt.date(2026, 9, 30),
+        frequency="hourly",
+        interval=4,
+        times=("00:00",),
+    )
     task = task_at(schedule, "2026-10-01 08:00")
     assert task.due_at == at("2026-10-01 10:00")
     time_machine.move_to(at("2026-10-01 09:30"), tick=False)
@@ -247,28 +256,32 @@ def test_holiday_makes_no_difference_to_a_24x7_round(world, guard, time_machine)
 
 
 def test_bad_coordinates_are_refused_and_record_nothing(world, guard, patrol, time_machine):
-    route, points, schedule = patrol
+    _route, points, _schedule = patrol
     time_machine.move_to(at("2026-11-26 22:05"), tick=False)
     for lat, lon, field in [
-        (91, LON, "latitude"), (LAT, 181, "longitude"), (float("nan"), LON, "latitude"),
-        (LAT, "inf", "longitude"), ("北纬", LON, "latitude"), (LAT, None, "longitude"),
-    ]:  # fmt: skip
+        (91, LON, "latitude"),
+        (LAT, 181, "longitude"),
+        (float("nan"), LON, "latitude"),
+        (LAT, "inf", "longitude"),
+        ("北纬", LON, "latitude"),
+        (LAT, None, "longitude"),
+    ]:
         with pytest.raises(ValidationError) as error:
-            services.scan_record(by=guard.user, token=points[0].token, latitude=lat,
-                                 longitude=lon)  # fmt: skip
+            services.scan_record(by=guard.user, token=points[0].token, latitude=lat, longitude=lon)
         assert field in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.scan_record(by=guard.user, token=points[0].token, latitude=LAT, longitude=LON,
-                             accuracy=-5)  # fmt: skip
+        services.scan_record(
+            by=guard.user, token=points[0].token, latitude=LAT, longitude=LON, accuracy=-5
+        )
     assert "accuracy" in error.value.message_dict
     assert not Scan.objects.exists() and not Round.objects.exists()
 
 
 def test_another_estates_label_is_refused(world, patrol, time_machine):
     """A photographed label of another estate does not advance this estate's round."""
-    route, points, schedule = patrol
+    _route, points, _schedule = patrol
     time_machine.move_to(at("2026-11-26 12:00"), tick=False)
-    other_route, other_points = make_route(world.other_estate, world.exec.user, name="翠湖巡更")
+    _other_route, other_points = make_route(world.other_estate, world.exec.user, name="翠湖巡更")
     time_machine.move_to(at("2026-11-26 22:05"), tick=False)
     # The guard of this estate scans the other estate's label: unknown here.
     with pytest.raises(Http404):
@@ -282,7 +295,7 @@ def test_another_estates_label_is_refused(world, patrol, time_machine):
 
 
 def test_regenerated_token_makes_the_old_label_stop_working(world, guard, patrol, time_machine):
-    route, points, schedule = patrol
+    _route, points, _schedule = patrol
     old_token, old_code = points[0].token, points[0].code
     point = services.checkpoint_regenerate_token(checkpoint=points[0], by=world.exec.user)
     assert point.token != old_token and point.code != old_code
@@ -295,17 +308,18 @@ def test_regenerated_token_makes_the_old_label_stop_working(world, guard, patrol
 
 
 def test_residents_cannot_scan(world, patrol, time_machine):
-    route, points, schedule = patrol
+    _route, points, _schedule = patrol
     time_machine.move_to(at("2026-11-26 22:05"), tick=False)
     with pytest.raises(PermissionDenied):
         services.scan_record(by=world.owner.user, token=points[0].token)
 
 
 def test_deactivated_checkpoint_is_not_needed_to_complete(world, guard, patrol, time_machine):
-    route, points, schedule = patrol
+    _route, points, _schedule = patrol
     p = points[2]
-    services.checkpoint_update(checkpoint=p, by=world.exec.user, name=p.name, radius_m=30,
-                               active=False)  # fmt: skip
+    services.checkpoint_update(
+        checkpoint=p, by=world.exec.user, name=p.name, radius_m=30, active=False
+    )
     time_machine.move_to(at("2026-11-26 22:05"), tick=False)
     scan(guard.user, points[0])
     time_machine.move_to(at("2026-11-26 22:10"), tick=False)
@@ -322,10 +336,10 @@ def test_route_and_checkpoint_writes_by_heads_only(world, guard):
     with pytest.raises(PermissionDenied):
         services.route_create(estate=world.estate, name="A", kind="patrol", by=guard.user)
     with pytest.raises(Http404):
-        services.route_create(estate=world.other_estate, name="A", kind="patrol",
-                              by=world.head.user)  # fmt: skip
-    route = services.route_create(estate=world.estate, name="A", kind="patrol",
-                                  by=world.head.user)  # fmt: skip
+        services.route_create(
+            estate=world.other_estate, name="A", kind="patrol", by=world.head.user
+        )
+    route = services.route_create(estate=world.estate, name="A", kind="patrol", by=world.head.user)
     with pytest.raises(PermissionDenied):
         services.checkpoint_create(route=route, name="门岗", by=world.tech.user)
     with pytest.raises(Http404):
@@ -336,20 +350,30 @@ def test_route_and_checkpoint_writes_by_heads_only(world, guard):
 def test_route_input_is_checked_field_by_field(world):
     services.route_create(estate=world.estate, name="夜巡", kind="patrol", by=world.exec.user)
     with pytest.raises(ValidationError) as error:
-        services.route_create(estate=world.estate, name="夜巡", kind="Patrol!",
-                              walking_speed="0", min_gap_seconds=-1, by=world.exec.user)  # fmt: skip
+        services.route_create(
+            estate=world.estate,
+            name="夜巡",
+            kind="Patrol!",
+            walking_speed="0",
+            min_gap_seconds=-1,
+            by=world.exec.user,
+        )
     assert set(error.value.message_dict) == {"name", "kind", "walking_speed", "min_gap_seconds"}
 
 
 def test_checkpoint_input_is_checked_and_reorder_moves_positions(world):
-    route = services.route_create(estate=world.estate, name="夜巡", kind="patrol",
-                                  by=world.exec.user)  # fmt: skip
+    route = services.route_create(
+        estate=world.estate, name="夜巡", kind="patrol", by=world.exec.user
+    )
     with pytest.raises(ValidationError) as error:
-        services.checkpoint_create(route=route, name="", latitude=95, longitude=None,
-                                   radius_m=0, by=world.exec.user)  # fmt: skip
+        services.checkpoint_create(
+            route=route, name="", latitude=95, longitude=None, radius_m=0, by=world.exec.user
+        )
     assert set(error.value.message_dict) == {"name", "latitude", "radius_m"}
-    a, b, c = (services.checkpoint_create(route=route, name=n, by=world.exec.user)
-               for n in ("东门", "水泵房", "配电房"))  # fmt: skip
+    a, b, c = (
+        services.checkpoint_create(route=route, name=n, by=world.exec.user)
+        for n in ("东门", "水泵房", "配电房")
+    )
     assert [a.position, b.position, c.position] == [1, 2, 3]
     moved = services.checkpoint_reorder(route=route, order=[c.pk, a.pk, b.pk], by=world.exec.user)
     assert [p.name for p in moved] == ["配电房", "东门", "水泵房"]
@@ -360,9 +384,11 @@ def test_checkpoint_input_is_checked_and_reorder_moves_positions(world):
 
 
 def test_checkpoint_position_is_rounded_to_six_places(world):
-    route = services.route_create(estate=world.estate, name="夜巡", kind="patrol",
-                                  by=world.exec.user)  # fmt: skip
-    point = services.checkpoint_create(route=route, name="东门", latitude="31.2300004",
-                                       longitude=121.47, by=world.exec.user)  # fmt: skip
+    route = services.route_create(
+        estate=world.estate, name="夜巡", kind="patrol", by=world.exec.user
+    )
+    point = services.checkpoint_create(
+        route=route, name="东门", latitude="31.2300004", longitude=121.47, by=world.exec.user
+    )
     point.refresh_from_db()
     assert point.latitude == Decimal("31.230000") and point.longitude == Decimal("121.470000")

@@ -2,7 +2,6 @@
 their QR labels, scanning a checkpoint in the round running now, my rounds, one round
 checkpoint by checkpoint, the list of rounds and the report — the same services as the pages."""
 
-
 import datetime as dt
 from decimal import Decimal
 
@@ -28,10 +27,10 @@ from wuye.base.api import (
 )
 from wuye.core.scoping import actor_for, get_or_404, visible_estates
 
+from ..documents.rounds import labels_response, report_xlsx, scan_url
 from ..models import Checklist, Checkpoint, Route
 from ..selectors import rounds as selectors
 from ..services import rounds as services
-from ..documents.rounds import labels_response, report_xlsx, scan_url
 
 router = Router(tags=["field work"])
 
@@ -41,8 +40,9 @@ class RouteIn(Schema):
     name: Text = Field(..., min_length=1, max_length=100)
     kind: Text = Field(..., min_length=1, max_length=30, examples=["security_patrol"])
     ordered: bool = False
-    walking_speed: Decimal = Field(Decimal(3), ge=Decimal("0.1"), le=Decimal("99.9"),
-                                   decimal_places=1)  # fmt: skip
+    walking_speed: Decimal = Field(
+        Decimal(3), ge=Decimal("0.1"), le=Decimal("99.9"), decimal_places=1
+    )
     min_gap_seconds: int = Field(20, ge=0, le=86400)
     active: bool = True
 
@@ -231,10 +231,10 @@ def _round(request: HttpRequest, task_id: int):
 
 @router.get("/rounds/routes", response={200: list[RouteOut], **READ_ERRORS})
 @paginated
-def route_list(request: HttpRequest, estate: IdParam | None = None, q: Term = "",
-               active: bool | None = None):  # fmt: skip
-    return selectors.route_list(actor=actor_for(request.auth), estate_id=estate, q=q,
-                                active=active)  # fmt: skip
+def route_list(
+    request: HttpRequest, estate: IdParam | None = None, q: Term = "", active: bool | None = None
+):
+    return selectors.route_list(actor=actor_for(request.auth), estate_id=estate, q=q, active=active)
 
 
 @router.post("/rounds/routes", response={201: RouteDetailOut, **WRITE_ERRORS})
@@ -244,10 +244,14 @@ def route_create(request: HttpRequest, payload: RouteIn):
         raise ApiError(400, "invalid", message, {"estate": [message]})
     estate = get_or_404(visible_estates(actor_for(request.auth)), payload.estate)
     route = services.route_create(
-        estate=estate, name=payload.name, kind=payload.kind, ordered=payload.ordered,
-        walking_speed=payload.walking_speed, min_gap_seconds=payload.min_gap_seconds,
+        estate=estate,
+        name=payload.name,
+        kind=payload.kind,
+        ordered=payload.ordered,
+        walking_speed=payload.walking_speed,
+        min_gap_seconds=payload.min_gap_seconds,
         by=request.auth,
-    )  # fmt: skip
+    )
     return Status(201, _route_out(request, route))
 
 
@@ -260,26 +264,39 @@ def route_detail(request: HttpRequest, route_id: IdParam):
 def route_update(request: HttpRequest, route_id: IdParam, payload: RouteIn):
     route = selectors.route_get_for_user(request.auth, route_id)
     route = services.route_update(
-        route=route, name=payload.name, kind=payload.kind, ordered=payload.ordered,
-        walking_speed=payload.walking_speed, min_gap_seconds=payload.min_gap_seconds,
-        active=payload.active, by=request.auth,
-    )  # fmt: skip
+        route=route,
+        name=payload.name,
+        kind=payload.kind,
+        ordered=payload.ordered,
+        walking_speed=payload.walking_speed,
+        min_gap_seconds=payload.min_gap_seconds,
+        active=payload.active,
+        by=request.auth,
+    )
     return _route_out(request, route)
 
 
-@router.post("/rounds/routes/{int:route_id}/checkpoints",
-             response={201: CheckpointOut, **WRITE_ERRORS})  # fmt: skip
+@router.post(
+    "/rounds/routes/{int:route_id}/checkpoints", response={201: CheckpointOut, **WRITE_ERRORS}
+)
 def checkpoint_create(request: HttpRequest, route_id: IdParam, payload: CheckpointIn):
     route = selectors.route_get_for_user(request.auth, route_id)
     checkpoint = services.checkpoint_create(
-        route=route, name=payload.name, location=payload.location, latitude=payload.latitude,
-        longitude=payload.longitude, radius_m=payload.radius_m,
-        checklist=_checklist(request, payload.checklist), by=request.auth,
-    )  # fmt: skip
+        route=route,
+        name=payload.name,
+        location=payload.location,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        radius_m=payload.radius_m,
+        checklist=_checklist(request, payload.checklist),
+        by=request.auth,
+    )
     return Status(201, _checkpoint_out(request, checkpoint))
 
 
-@router.post("/rounds/routes/{int:route_id}/reorder", response={200: RouteDetailOut, **WRITE_ERRORS})
+@router.post(
+    "/rounds/routes/{int:route_id}/reorder", response={200: RouteDetailOut, **WRITE_ERRORS}
+)
 def checkpoint_reorder(request: HttpRequest, route_id: IdParam, payload: ReorderIn):
     """Every checkpoint of the route, once, in the new order."""
     route = selectors.route_get_for_user(request.auth, route_id)
@@ -287,21 +304,30 @@ def checkpoint_reorder(request: HttpRequest, route_id: IdParam, payload: Reorder
     return _route_out(request, route)
 
 
-@router.put("/rounds/checkpoints/{int:checkpoint_id}", response={200: CheckpointOut, **WRITE_ERRORS})
+@router.put(
+    "/rounds/checkpoints/{int:checkpoint_id}", response={200: CheckpointOut, **WRITE_ERRORS}
+)
 def checkpoint_update(request: HttpRequest, checkpoint_id: IdParam, payload: CheckpointIn):
     """Change a checkpoint; ``active: false`` deactivates it."""
     checkpoint = selectors.checkpoint_get_for_user(request.auth, checkpoint_id)
     checkpoint = services.checkpoint_update(
-        checkpoint=checkpoint, name=payload.name, location=payload.location,
-        latitude=payload.latitude, longitude=payload.longitude, radius_m=payload.radius_m,
-        checklist=_checklist(request, payload.checklist), active=payload.active,
+        checkpoint=checkpoint,
+        name=payload.name,
+        location=payload.location,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        radius_m=payload.radius_m,
+        checklist=_checklist(request, payload.checklist),
+        active=payload.active,
         by=request.auth,
-    )  # fmt: skip
+    )
     return _checkpoint_out(request, checkpoint)
 
 
-@router.post("/rounds/checkpoints/{int:checkpoint_id}/regenerate",
-             response={200: CheckpointOut, **WRITE_ERRORS})  # fmt: skip
+@router.post(
+    "/rounds/checkpoints/{int:checkpoint_id}/regenerate",
+    response={200: CheckpointOut, **WRITE_ERRORS},
+)
 def checkpoint_regenerate(request: HttpRequest, checkpoint_id: IdParam):
     """A new QR token and code; the printed label stops working."""
     checkpoint = selectors.checkpoint_get_for_user(request.auth, checkpoint_id)
@@ -309,15 +335,21 @@ def checkpoint_regenerate(request: HttpRequest, checkpoint_id: IdParam):
     return _checkpoint_out(request, checkpoint)
 
 
-@router.get("/rounds/routes/{int:route_id}/labels.pdf", response=READ_ERRORS,
-            openapi_extra=file_download(PDF, description="A4 QR labels"))  # fmt: skip
+@router.get(
+    "/rounds/routes/{int:route_id}/labels.pdf",
+    response=READ_ERRORS,
+    openapi_extra=file_download(PDF, description="A4 QR labels"),
+)
 def route_labels(request: HttpRequest, route_id: IdParam):
     route = selectors.route_get_for_user(request.auth, route_id)
     return labels_response(request, route, list(route.checkpoints.filter(active=True)))
 
 
-@router.get("/rounds/checkpoints/{int:checkpoint_id}/label.pdf", response=READ_ERRORS,
-            openapi_extra=file_download(PDF, description="One QR label"))  # fmt: skip
+@router.get(
+    "/rounds/checkpoints/{int:checkpoint_id}/label.pdf",
+    response=READ_ERRORS,
+    openapi_extra=file_download(PDF, description="One QR label"),
+)
 def checkpoint_label(request: HttpRequest, checkpoint_id: IdParam):
     checkpoint = selectors.checkpoint_get_for_user(request.auth, checkpoint_id)
     return labels_response(request, checkpoint.route, [checkpoint])
@@ -332,55 +364,98 @@ def scan_record(request: HttpRequest, payload: ScanIn):
     round's window). 201 with the scan; 200 with the earlier scan when the checkpoint was
     already scanned in this round (``duplicate``: nothing recorded)."""
     result = services.scan_record(
-        by=request.auth, token=payload.token, code=payload.code, latitude=payload.latitude,
-        longitude=payload.longitude, accuracy=payload.accuracy,
-    )  # fmt: skip
+        by=request.auth,
+        token=payload.token,
+        code=payload.code,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        accuracy=payload.accuracy,
+    )
     task = selectors.round_get_for_user(request.auth, result.round.task_id)
-    body = {"duplicate": result.duplicate, "completed": result.completed, "scan": result.scan,
-            "scanned": task.scanned, "total": task.total}  # fmt: skip
+    body = {
+        "duplicate": result.duplicate,
+        "completed": result.completed,
+        "scan": result.scan,
+        "scanned": task.scanned,
+        "total": task.total,
+    }
     return Status(200 if result.duplicate else 201, body)
 
 
 @router.get("/rounds/mine", response={200: MyRoundsOut, **READ_ERRORS})
 def round_mine(request: HttpRequest, estate: IdParam | None = None):
     """The caller's rounds running now and those starting in the next 24 hours."""
-    current, upcoming = selectors.my_rounds(actor=actor_for(request.auth), now=timezone.now(),
-                                            estate_id=estate)  # fmt: skip
+    current, upcoming = selectors.my_rounds(
+        actor=actor_for(request.auth), now=timezone.now(), estate_id=estate
+    )
     return {"current": current, "upcoming": upcoming}
 
 
 @router.get("/rounds", response={200: list[RoundOut], **READ_ERRORS})
 @paginated
-def round_list(request: HttpRequest, estate: IdParam | None = None,
-               route: IdParam | None = None, date_from: Day | None = None,
-               date_to: Day | None = None, status: Term = ""):  # fmt: skip
+def round_list(
+    request: HttpRequest,
+    estate: IdParam | None = None,
+    route: IdParam | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
+    status: Term = "",
+):
     """Rounds, newest first; dates are local (Asia/Shanghai); ``status``: planned, done,
     missed, cancelled."""
-    return selectors.round_list(actor=actor_for(request.auth), estate_id=estate,
-                                route_id=route, date_from=date_from, date_to=date_to,
-                                status=status)  # fmt: skip
+    return selectors.round_list(
+        actor=actor_for(request.auth),
+        estate_id=estate,
+        route_id=route,
+        date_from=date_from,
+        date_to=date_to,
+        status=status,
+    )
 
 
 @router.get("/rounds/report", response={200: ReportOut, **READ_ERRORS})
-def round_report(request: HttpRequest, estate: IdParam, route: IdParam | None = None,
-                 date_from: Day | None = None, date_to: Day | None = None):  # fmt: skip
+def round_report(
+    request: HttpRequest,
+    estate: IdParam,
+    route: IdParam | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
+):
     """Per route over the dates (default: the last 30 days): rounds, done, missed, running,
     checkpoints missed, flagged scans."""
     estate_obj, filters = _report_filters(request, estate, route, date_from, date_to)
     rows = selectors.round_report(actor=actor_for(request.auth), estate=estate_obj, **filters)
     return {
-        "date_from": filters["date_from"], "date_to": filters["date_to"],
-        "routes": [{"route": r.route.pk, "route_name": r.route.name, "rounds": r.rounds,
-                    "done": r.done, "missed": r.missed, "running": r.running,
-                    "checkpoints_missed": r.checkpoints_missed,
-                    "flagged_scans": r.flagged_scans} for r in rows],
-    }  # fmt: skip
+        "date_from": filters["date_from"],
+        "date_to": filters["date_to"],
+        "routes": [
+            {
+                "route": r.route.pk,
+                "route_name": r.route.name,
+                "rounds": r.rounds,
+                "done": r.done,
+                "missed": r.missed,
+                "running": r.running,
+                "checkpoints_missed": r.checkpoints_missed,
+                "flagged_scans": r.flagged_scans,
+            }
+            for r in rows
+        ],
+    }
 
 
-@router.get("/rounds/report.xlsx", response=READ_ERRORS,
-            openapi_extra=file_download(XLSX, description="The rounds report"))  # fmt: skip
-def round_report_export(request: HttpRequest, estate: IdParam, route: IdParam | None = None,
-                        date_from: Day | None = None, date_to: Day | None = None):  # fmt: skip
+@router.get(
+    "/rounds/report.xlsx",
+    response=READ_ERRORS,
+    openapi_extra=file_download(XLSX, description="The rounds report"),
+)
+def round_report_export(
+    request: HttpRequest,
+    estate: IdParam,
+    route: IdParam | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
+):
     estate_obj, filters = _report_filters(request, estate, route, date_from, date_to)
     rows = selectors.round_report(actor=actor_for(request.auth), estate=estate_obj, **filters)
     return report_xlsx(estate_obj, rows, filters["date_from"], filters["date_to"])
@@ -402,8 +477,13 @@ def round_detail(request: HttpRequest, task_id: IdParam):
     """A round checkpoint by checkpoint: scan time, distance and flags, or missed."""
     task = _round(request, task_id)
     task.checkpoint_rows = [
-        {"checkpoint": r.checkpoint.pk, "position": r.checkpoint.position,
-         "name": r.checkpoint.name, "missed": r.missed, "scan": r.scan}
+        {
+            "checkpoint": r.checkpoint.pk,
+            "position": r.checkpoint.position,
+            "name": r.checkpoint.name,
+            "missed": r.missed,
+            "scan": r.scan,
+        }
         for r in selectors.round_rows(task)
-    ]  # fmt: skip
+    ]
     return task

@@ -43,8 +43,9 @@ def spaced_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
 
 
-def labels_pdf(route: Route, checkpoints: Sequence[Checkpoint],
-               url_for: Callable[[Checkpoint], str]) -> bytes:  # fmt: skip
+def labels_pdf(
+    route: Route, checkpoints: Sequence[Checkpoint], url_for: Callable[[Checkpoint], str]
+) -> bytes:
     """The labels of ``checkpoints`` (of ``route``), in their order. Raises CJKFontMissing."""
     pdf = CJKDocument(document=_("巡检点标签"), orientation="P", format="A4")
     pdf.footer_pages = False
@@ -82,8 +83,16 @@ def _cut_lines(pdf: CJKDocument, width: float, height: float) -> None:
     pdf.set_dash_pattern()
 
 
-def _label(pdf: CJKDocument, checkpoint: Checkpoint, route: Route, url: str, x: float, y: float,
-           width: float, height: float) -> None:  # fmt: skip
+def _label(
+    pdf: CJKDocument,
+    checkpoint: Checkpoint,
+    route: Route,
+    url: str,
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+) -> None:
     pad = 4.0
     qr_y = y + (height - QR_MM) / 2
     pdf.image(_qr_png(url), x=x + pad, y=qr_y, w=QR_MM, h=QR_MM)
@@ -95,12 +104,17 @@ def _label(pdf: CJKDocument, checkpoint: Checkpoint, route: Route, url: str, x: 
     pdf.multi_cell(text_w, 6.5, checkpoint.name, align=Align.L, new_x="LEFT", new_y="NEXT")
     pdf.set_font(FAMILY, size=9)
     if checkpoint.location:
-        pdf.multi_cell(text_w, 4.8, checkpoint.location, align=Align.L, new_x="LEFT",
-                       new_y="NEXT")  # fmt: skip
+        pdf.multi_cell(text_w, 4.8, checkpoint.location, align=Align.L, new_x="LEFT", new_y="NEXT")
     pdf.ln(1.5)
     pdf.set_x(text_x)
-    pdf.multi_cell(text_w, 4.8, _("路线：%(route)s") % {"route": route.name}, align=Align.L,
-                   new_x="LEFT", new_y="NEXT")  # fmt: skip
+    pdf.multi_cell(
+        text_w,
+        4.8,
+        _("路线：%(route)s") % {"route": route.name},
+        align=Align.L,
+        new_x="LEFT",
+        new_y="NEXT",
+    )
     pdf.multi_cell(text_w, 4.8, route.estate.name, align=Align.L, new_x="LEFT", new_y="NEXT")
     pdf.set_xy(text_x, y + height - 19)
     pdf.set_text_color(*MUTED)
@@ -120,8 +134,9 @@ def scan_url(request: HttpRequest, checkpoint: Checkpoint) -> str:
     return request.build_absolute_uri(reverse("fieldwork:round_scan", args=[checkpoint.token]))
 
 
-def labels_response(request: HttpRequest, route: Route,
-                    checkpoints: Sequence[Checkpoint]) -> HttpResponse:  # fmt: skip
+def labels_response(
+    request: HttpRequest, route: Route, checkpoints: Sequence[Checkpoint]
+) -> HttpResponse:
     try:
         content = labels_pdf(route, checkpoints, lambda c: scan_url(request, c))
     except CJKFontMissing as exc:
@@ -134,9 +149,30 @@ def report_xlsx(estate, rows, date_from, date_to) -> HttpResponse:
     return xlsx_response(
         filename=dated_filename(estate.name, _("巡查统计")),
         title=_("巡查统计"),
-        headers=[_("路线"), _("巡查次数"), _("已完成"), _("有漏检"), _("进行中"), _("漏检点数"),
-                 _("异常打卡数"), _("开始日期"), _("结束日期")],  # fmt: skip
-        rows=[[r.route.name, r.rounds, r.done, r.missed, r.running, r.checkpoints_missed,
-               r.flagged_scans, date_from, date_to] for r in rows],
+        headers=[
+            _("路线"),
+            _("巡查次数"),
+            _("已完成"),
+            _("有漏检"),
+            _("进行中"),
+            _("漏检点数"),
+            _("异常打卡数"),
+            _("开始日期"),
+            _("结束日期"),
+        ],
+        rows=[
+            [
+                r.route.name,
+                r.rounds,
+                r.done,
+                r.missed,
+                r.running,
+                r.checkpoints_missed,
+                r.flagged_scans,
+                date_from,
+                date_to,
+            ]
+            for r in rows
+        ],
         widths=[24, 10, 10, 10, 10, 10, 12, 12, 12],
-    )  # fmt: skip
+    )

@@ -36,8 +36,9 @@ def _visible(actor: Actor, qs: QuerySet, field: str) -> QuerySet:
     return qs.none()
 
 
-def route_list(*, actor: Actor, estate_id: int | None = None, q: str = "",
-               active: bool | None = None) -> QuerySet[Route]:  # fmt: skip
+def route_list(
+    *, actor: Actor, estate_id: int | None = None, q: str = "", active: bool | None = None
+) -> QuerySet[Route]:
     routes = scope_to_estates(Route.objects.select_related("estate"), actor)
     if estate_id is not None:
         routes = routes.filter(estate_id=estate_id)
@@ -61,8 +62,7 @@ def checkpoint_get_for_user(user, pk) -> Checkpoint:
 
 def checkpoint_by_token(user, token: str) -> Checkpoint:
     """The checkpoint of a QR label, when the user works in its estate (else 404)."""
-    qs = _visible(_actor(user), Checkpoint.objects.select_related("route__estate"),
-                  "route__estate")  # fmt: skip
+    qs = _visible(_actor(user), Checkpoint.objects.select_related("route__estate"), "route__estate")
     checkpoint = qs.filter(token=token).first() if token and len(token) <= 40 else None
     if checkpoint is None:
         raise Http404
@@ -100,9 +100,16 @@ def with_progress(tasks: QuerySet[PlannedTask]) -> QuerySet[PlannedTask]:
     )
 
 
-def round_list(*, actor: Actor, estate_id: int | None = None, route_id: int | None = None,
-               date_from: dt.date | None = None, date_to: dt.date | None = None,
-               status: str = "", zone: ZoneInfo | None = None) -> QuerySet[PlannedTask]:  # fmt: skip
+def round_list(
+    *,
+    actor: Actor,
+    estate_id: int | None = None,
+    route_id: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    status: str = "",
+    zone: ZoneInfo | None = None,
+) -> QuerySet[PlannedTask]:
     """Rounds (the planned tasks of a route), newest first; dates are local to ``zone``."""
     tasks = _visible(
         actor,
@@ -145,19 +152,18 @@ def round_rows(task: PlannedTask) -> list[RoundRow]:
     scans = {s.checkpoint_id: s for s in rnd.scans.select_related("scanned_by")} if rnd else {}
     missed = set(rnd.missed.values_list("checkpoint_id", flat=True)) if rnd else set()
     route = task.schedule.spec.route
-    checkpoints = route.checkpoints.filter(
-        Q(active=True) | Q(pk__in=[*scans, *missed])
-    ).order_by("position")
+    checkpoints = route.checkpoints.filter(Q(active=True) | Q(pk__in=[*scans, *missed])).order_by(
+        "position"
+    )
     return [RoundRow(c, scans.get(c.pk), c.pk in missed) for c in checkpoints]
 
 
-def my_rounds(*, actor: Actor, now: dt.datetime,
-              estate_id: int | None = None) -> tuple[list[PlannedTask], list[PlannedTask]]:  # fmt: skip
+def my_rounds(
+    *, actor: Actor, now: dt.datetime, estate_id: int | None = None
+) -> tuple[list[PlannedTask], list[PlannedTask]]:
     """The user's rounds running now and those starting in the next 24 hours: assigned to
     them, or to their role with nobody named."""
-    tasks = round_list(actor=actor, estate_id=estate_id).filter(
-        status=PlannedTaskStatus.PLANNED
-    )
+    tasks = round_list(actor=actor, estate_id=estate_id).filter(status=PlannedTaskStatus.PLANNED)
     if not actor.is_superuser:
         mine = Q(schedule__assignee=actor.user)
         if actor.role:
@@ -165,8 +171,9 @@ def my_rounds(*, actor: Actor, now: dt.datetime,
         tasks = tasks.filter(mine)
     current = list(tasks.filter(scheduled_for__lte=now, due_at__gte=now).order_by("due_at"))
     upcoming = list(
-        tasks.filter(scheduled_for__gt=now, scheduled_for__lte=now + dt.timedelta(hours=NEXT_HOURS))
-        .order_by("scheduled_for", "id")[:NEXT_LIMIT]
+        tasks.filter(
+            scheduled_for__gt=now, scheduled_for__lte=now + dt.timedelta(hours=NEXT_HOURS)
+        ).order_by("scheduled_for", "id")[:NEXT_LIMIT]
     )
     return current, upcoming
 
@@ -174,9 +181,11 @@ def my_rounds(*, actor: Actor, now: dt.datetime,
 def current_round(route: Route, now: dt.datetime) -> PlannedTask | None:
     """The earliest round of the route whose window contains ``now``, with its progress."""
     tasks = PlannedTask.objects.filter(
-        schedule__spec__route=route, status=PlannedTaskStatus.PLANNED,
-        scheduled_for__lte=now, due_at__gte=now,
-    ).select_related("schedule__spec__route")  # fmt: skip
+        schedule__spec__route=route,
+        status=PlannedTaskStatus.PLANNED,
+        scheduled_for__lte=now,
+        due_at__gte=now,
+    ).select_related("schedule__spec__route")
     return with_progress(tasks).order_by("scheduled_for", "id").first()
 
 
@@ -191,15 +200,25 @@ class ReportRow:
     flagged_scans: int = 0
 
 
-def round_report(*, actor: Actor, estate: Estate, date_from: dt.date, date_to: dt.date,
-                 route_id: int | None = None) -> list[ReportRow]:  # fmt: skip
+def round_report(
+    *,
+    actor: Actor,
+    estate: Estate,
+    date_from: dt.date,
+    date_to: dt.date,
+    route_id: int | None = None,
+) -> list[ReportRow]:
     """Per route, over the rounds scheduled in ``date_from``‥``date_to`` (local dates): how many
     rounds, done, missed, still running, checkpoints missed and flagged scans."""
     zone = ZoneInfo(estate.time_zone or "Asia/Shanghai")
-    tasks = round_list(actor=actor, estate_id=estate.pk, route_id=route_id, date_from=date_from,
-                       date_to=date_to, zone=zone).exclude(
-        status=PlannedTaskStatus.CANCELLED
-    )  # fmt: skip
+    tasks = round_list(
+        actor=actor,
+        estate_id=estate.pk,
+        route_id=route_id,
+        date_from=date_from,
+        date_to=date_to,
+        zone=zone,
+    ).exclude(status=PlannedTaskStatus.CANCELLED)
     routes = route_list(actor=actor, estate_id=estate.pk)
     if route_id is not None:
         routes = routes.filter(pk=route_id)
@@ -223,22 +242,25 @@ def round_report(*, actor: Actor, estate: Estate, date_from: dt.date, date_to: d
     task_ids = tasks.values("pk")
     for item in (
         MissedCheckpoint.objects.filter(round__task__in=task_ids)
-        .values("round__route").annotate(n=Count("id"))
-    ):  # fmt: skip
+        .values("round__route")
+        .annotate(n=Count("id"))
+    ):
         if item["round__route"] in rows:
             rows[item["round__route"]].checkpoints_missed = item["n"]
     flagged = Q(too_far=True) | Q(too_fast=True) | Q(out_of_order=True)
     for item in (
         Scan.objects.filter(flagged, round__task__in=task_ids)
-        .values("round__route").annotate(n=Count("id"))
-    ):  # fmt: skip
+        .values("round__route")
+        .annotate(n=Count("id"))
+    ):
         if item["round__route"] in rows:
             rows[item["round__route"]].flagged_scans = item["n"]
     return list(rows.values())
 
 
-def report_dates(estate: Estate, date_from: dt.date | None,
-                 date_to: dt.date | None) -> tuple[dt.date, dt.date]:  # fmt: skip
+def report_dates(
+    estate: Estate, date_from: dt.date | None, date_to: dt.date | None
+) -> tuple[dt.date, dt.date]:
     """The report's dates: by default the last 30 days up to today (local to the estate); a
     start after the end is swapped."""
     today = timezone.now().astimezone(ZoneInfo(estate.time_zone or "Asia/Shanghai")).date()

@@ -20,11 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.http import Http404
 from django.urls import reverse
@@ -140,8 +140,15 @@ def _whole(value, errors: dict, field: str, low: int, high: int, message: str) -
 # --- Routes and checkpoints ---------------------------------------------------------------------
 
 
-def _route_fields(*, estate_id: int, name: str, kind: str, walking_speed, min_gap_seconds,
-                  exclude: int | None = None) -> tuple[dict, dict]:  # fmt: skip
+def _route_fields(
+    *,
+    estate_id: int,
+    name: str,
+    kind: str,
+    walking_speed,
+    min_gap_seconds,
+    exclude: int | None = None,
+) -> tuple[dict, dict]:
     errors: dict[str, list[str]] = {}
     name, kind = (name or "").strip(), (kind or "").strip()
     if not name:
@@ -151,13 +158,12 @@ def _route_fields(*, estate_id: int, name: str, kind: str, walking_speed, min_ga
         errors["kind"] = [_("类别须为小写英文代码，如 security_patrol")]
     speed = _number(walking_speed, errors, "walking_speed", _("步行速度上限须为正数"))
     if speed is not None and not Decimal("0.1") <= speed <= SPEED_MAX:
-        errors.setdefault("walking_speed", []).append(
-            _("步行速度上限须在 0.1 到 99.9 米/秒之间")
-        )
+        errors.setdefault("walking_speed", []).append(_("步行速度上限须在 0.1 到 99.9 米/秒之间"))
     if speed is None and "walking_speed" not in errors:
         errors["walking_speed"] = [_("请填写步行速度上限")]
-    gap = _whole(min_gap_seconds, errors, "min_gap_seconds", 0, GAP_MAX,
-                 _("两点最短间隔须为 0 到 86400 秒"))  # fmt: skip
+    gap = _whole(
+        min_gap_seconds, errors, "min_gap_seconds", 0, GAP_MAX, _("两点最短间隔须为 0 到 86400 秒")
+    )
     if name and "name" not in errors:
         clash = Route.objects.filter(estate_id=estate_id, name=name).exclude(pk=exclude)
         if clash.exists():
@@ -169,28 +175,54 @@ def _route_fields(*, estate_id: int, name: str, kind: str, walking_speed, min_ga
 
 
 @transaction.atomic
-def route_create(*, estate: Estate, name: str, kind: str, by, ordered: bool = False,
-                 walking_speed=Decimal(3), min_gap_seconds: int = 20) -> Route:  # fmt: skip
+def route_create(
+    *,
+    estate: Estate,
+    name: str,
+    kind: str,
+    by,
+    ordered: bool = False,
+    walking_speed=Decimal(3),
+    min_gap_seconds: int = 20,
+) -> Route:
     """A new route (an executive or a department head of the estate)."""
     _check_writer(_actor(by), estate.pk)
-    values, errors = _route_fields(estate_id=estate.pk, name=name, kind=kind,
-                                   walking_speed=walking_speed,
-                                   min_gap_seconds=min_gap_seconds)  # fmt: skip
+    values, errors = _route_fields(
+        estate_id=estate.pk,
+        name=name,
+        kind=kind,
+        walking_speed=walking_speed,
+        min_gap_seconds=min_gap_seconds,
+    )
     if errors:
         raise ValidationError(errors)
     return Route.objects.create(estate=estate, ordered=bool(ordered), **values)
 
 
 @transaction.atomic
-def route_update(*, route: Route, by, name: str, kind: str, ordered: bool, walking_speed,
-                 min_gap_seconds: int, active: bool = True) -> Route:  # fmt: skip
+def route_update(
+    *,
+    route: Route,
+    by,
+    name: str,
+    kind: str,
+    ordered: bool,
+    walking_speed,
+    min_gap_seconds: int,
+    active: bool = True,
+) -> Route:
     """Change a route. A round already running keeps its scans; the new rules apply to the next
     scan."""
     _check_writer(_actor(by), route.estate_id)
     route = Route.objects.select_for_update().get(pk=route.pk)
-    values, errors = _route_fields(estate_id=route.estate_id, name=name, kind=kind,
-                                   walking_speed=walking_speed, min_gap_seconds=min_gap_seconds,
-                                   exclude=route.pk)  # fmt: skip
+    values, errors = _route_fields(
+        estate_id=route.estate_id,
+        name=name,
+        kind=kind,
+        walking_speed=walking_speed,
+        min_gap_seconds=min_gap_seconds,
+        exclude=route.pk,
+    )
     if errors:
         raise ValidationError(errors)
     for field, value in values.items():
@@ -200,16 +232,23 @@ def route_update(*, route: Route, by, name: str, kind: str, ordered: bool, walki
     return route
 
 
-def _checkpoint_fields(*, route: Route, name: str, location: str, latitude, longitude,
-                       radius_m, checklist: Checklist | None) -> dict:  # fmt: skip
+def _checkpoint_fields(
+    *,
+    route: Route,
+    name: str,
+    location: str,
+    latitude,
+    longitude,
+    radius_m,
+    checklist: Checklist | None,
+) -> dict:
     errors: dict[str, list[str]] = {}
     name, location = (name or "").strip(), (location or "").strip()
     if not name:
         errors["name"] = [_("请填写巡检点名称")]
     check_model_text(Checkpoint, errors, name=name, location=location)
     lat, lon = _position(latitude, longitude, errors)
-    radius = _whole(radius_m, errors, "radius_m", 1, RADIUS_MAX,
-                    _("允许偏差须为 1 到 10000 米"))  # fmt: skip
+    radius = _whole(radius_m, errors, "radius_m", 1, RADIUS_MAX, _("允许偏差须为 1 到 10000 米"))
     if checklist is not None and (
         checklist.company_id != route.estate.company_id
         or checklist.estate_id not in (None, route.estate_id)
@@ -218,20 +257,40 @@ def _checkpoint_fields(*, route: Route, name: str, location: str, latitude, long
         errors["checklist"] = [_("请选择本项目在用的检查表")]
     if errors:
         raise ValidationError(errors)
-    return {"name": name, "location": location, "latitude": lat, "longitude": lon,
-            "radius_m": radius, "checklist": checklist}  # fmt: skip
+    return {
+        "name": name,
+        "location": location,
+        "latitude": lat,
+        "longitude": lon,
+        "radius_m": radius,
+        "checklist": checklist,
+    }
 
 
 @transaction.atomic
-def checkpoint_create(*, route: Route, name: str, by, location: str = "", latitude=None,
-                      longitude=None, radius_m: int = 50,
-                      checklist: Checklist | None = None) -> Checkpoint:  # fmt: skip
+def checkpoint_create(
+    *,
+    route: Route,
+    name: str,
+    by,
+    location: str = "",
+    latitude=None,
+    longitude=None,
+    radius_m: int = 50,
+    checklist: Checklist | None = None,
+) -> Checkpoint:
     """A checkpoint at the end of the route, with a new QR token and code."""
     _check_writer(_actor(by), route.estate_id)
     route = Route.objects.select_for_update().select_related("estate").get(pk=route.pk)
-    values = _checkpoint_fields(route=route, name=name, location=location, latitude=latitude,
-                                longitude=longitude, radius_m=radius_m,
-                                checklist=checklist)  # fmt: skip
+    values = _checkpoint_fields(
+        route=route,
+        name=name,
+        location=location,
+        latitude=latitude,
+        longitude=longitude,
+        radius_m=radius_m,
+        checklist=checklist,
+    )
     if route.checkpoints.count() >= MAX_CHECKPOINTS:
         raise ValidationError({"__all__": [_("一条路线最多 200 个巡检点")]})
     last = route.checkpoints.aggregate(last=Max("position"))["last"] or 0
@@ -239,19 +298,33 @@ def checkpoint_create(*, route: Route, name: str, by, location: str = "", latitu
 
 
 @transaction.atomic
-def checkpoint_update(*, checkpoint: Checkpoint, by, name: str, location: str = "",
-                      latitude=None, longitude=None, radius_m: int = 50,
-                      checklist: Checklist | None = None,
-                      active: bool = True) -> Checkpoint:  # fmt: skip
+def checkpoint_update(
+    *,
+    checkpoint: Checkpoint,
+    by,
+    name: str,
+    location: str = "",
+    latitude=None,
+    longitude=None,
+    radius_m: int = 50,
+    checklist: Checklist | None = None,
+    active: bool = True,
+) -> Checkpoint:
     """Change a checkpoint, or deactivate it (``active=False``: no longer part of any round
     still to be closed; its past scans stay)."""
     _check_writer(_actor(by), checkpoint.route.estate_id)
-    checkpoint = Checkpoint.objects.select_for_update().select_related("route__estate").get(
-        pk=checkpoint.pk
+    checkpoint = (
+        Checkpoint.objects.select_for_update().select_related("route__estate").get(pk=checkpoint.pk)
     )
-    values = _checkpoint_fields(route=checkpoint.route, name=name, location=location,
-                                latitude=latitude, longitude=longitude, radius_m=radius_m,
-                                checklist=checklist)  # fmt: skip
+    values = _checkpoint_fields(
+        route=checkpoint.route,
+        name=name,
+        location=location,
+        latitude=latitude,
+        longitude=longitude,
+        radius_m=radius_m,
+        checklist=checklist,
+    )
     for field, value in values.items():
         setattr(checkpoint, field, value)
     checkpoint.active = bool(active)
@@ -376,8 +449,9 @@ def _unscanned(rnd: Round):
 
 
 @transaction.atomic
-def scan_record(*, by, token: str = "", code: str = "", latitude=None, longitude=None,
-                accuracy=None) -> ScanResult:  # fmt: skip
+def scan_record(
+    *, by, token: str = "", code: str = "", latitude=None, longitude=None, accuracy=None
+) -> ScanResult:
     """Record a scan of the checkpoint with this QR ``token`` (or typed ``code``) in the round
     of its route running now, at the server's time and, when the phone gave it, its position.
 
@@ -403,8 +477,9 @@ def scan_record(*, by, token: str = "", code: str = "", latitude=None, longitude
     now = timezone.now()
     candidates = list(open_rounds(route, now).values_list("pk", flat=True))
     if not candidates:
-        raise Conflict(_("“%(route)s”现在没有进行中的巡查，无需打卡") % {"route": route.name},
-                       code="no_round")  # fmt: skip
+        raise Conflict(
+            _("“%(route)s”现在没有进行中的巡查，无需打卡") % {"route": route.name}, code="no_round"
+        )
     # Overlapping windows: the earliest round that still lacks this checkpoint.
     scanned = set(
         Scan.objects.filter(round__task_id__in=candidates, checkpoint=checkpoint).values_list(
@@ -415,25 +490,30 @@ def scan_record(*, by, token: str = "", code: str = "", latitude=None, longitude
     # The task's row serialises the scans of one round (and the sweeps): the last checkpoint
     # scanned on two phones at once completes it once.
     task = PlannedTask.objects.select_for_update().get(pk=task_id)
+    # The other phone's scan of this checkpoint, recorded while this one waited for the lock
+    # (it may have completed the round): a duplicate, not a refusal.
+    existing = Scan.objects.filter(round__task=task, checkpoint=checkpoint).first()
+    if existing is not None:
+        return ScanResult(scan=existing, round=existing.round, duplicate=True, completed=False)
     if task.status != PlannedTaskStatus.PLANNED or not task.scheduled_for <= now <= task.due_at:
         raise Conflict(_("本次巡查已结束，无法再打卡"), code="no_round")
     rnd, _created = Round.objects.get_or_create(
         task=task, defaults={"route": route, "estate_id": route.estate_id, "started_at": now}
     )
-    existing = rnd.scans.filter(checkpoint=checkpoint).first()
-    if existing is not None:
-        return ScanResult(scan=existing, round=rnd, duplicate=True, completed=False)
-    flags = _flags(route=route, checkpoint=checkpoint, rnd=rnd, lat=lat, lon=lon,
-                   accuracy=accuracy_m, now=now)  # fmt: skip
-    try:
-        with transaction.atomic():
-            scan = Scan.objects.create(
-                round=rnd, checkpoint=checkpoint, scanned_by=actor.user, scanned_at=now,
-                typed=not token, latitude=lat, longitude=lon, accuracy_m=accuracy_m, **flags,
-            )  # fmt: skip
-    except IntegrityError:  # pragma: no cover - the task's lock already serialises the round
-        return ScanResult(scan=rnd.scans.get(checkpoint=checkpoint), round=rnd, duplicate=True,
-                          completed=False)  # fmt: skip
+    flags = _flags(
+        route=route, checkpoint=checkpoint, rnd=rnd, lat=lat, lon=lon, accuracy=accuracy_m, now=now
+    )
+    scan = Scan.objects.create(
+        round=rnd,
+        checkpoint=checkpoint,
+        scanned_by=actor.user,
+        scanned_at=now,
+        typed=not token,
+        latitude=lat,
+        longitude=lon,
+        accuracy_m=accuracy_m,
+        **flags,
+    )
     completed = False
     if not _unscanned(rnd).exists():
         planned_task_complete(task=task, by=actor)
@@ -452,9 +532,11 @@ def _heads(task: PlannedTask) -> list:
     schedule names no department)."""
     schedule = task.schedule
     heads = Staff.objects.filter(
-        company_id=task.estate.company_id, is_active=True, estates=task.estate_id,
+        company_id=task.estate.company_id,
+        is_active=True,
+        estates=task.estate_id,
         role=Role.DEPARTMENT_HEAD,
-    ).select_related("user")  # fmt: skip
+    ).select_related("user")
     if schedule.department:
         heads = heads.filter(department__kind=schedule.department)
     return [s.user for s in heads]
@@ -482,22 +564,31 @@ def _notify(rnd: Round, task: PlannedTask, missed: list[Checkpoint]) -> None:
             reasons.append(_("未按顺序"))
         lines.append(
             _("%(name)s %(time)s 打卡异常：%(reasons)s")
-            % {"name": scan.checkpoint.name, "time": scan.scanned_at.astimezone(zone)
-               .strftime("%H:%M"), "reasons": "，".join(reasons)}
-        )  # fmt: skip
+            % {
+                "name": scan.checkpoint.name,
+                "time": scan.scanned_at.astimezone(zone).strftime("%H:%M"),
+                "reasons": "，".join(reasons),
+            }
+        )
     values = {
         "route": rnd.route.name,
         "time": task.scheduled_for.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
     }
-    title = (_("巡查漏检：%(route)s %(time)s") if missed
-             else _("巡查打卡异常：%(route)s %(time)s")) % values  # fmt: skip
+    title = (
+        _("巡查漏检：%(route)s %(time)s") if missed else _("巡查打卡异常：%(route)s %(time)s")
+    ) % values
     url = reverse("fieldwork:round_detail", args=[task.pk])
     message_enqueue_bulk(
         {
-            "recipient": user, "template": "notice", "channels": ["inbox"],
-            "context": {"title": title, "body": "\n".join(lines)}, "estate": task.estate,
-            "ref": f"round:{task.pk}", "url": url, "idempotency_key": f"round:{task.pk}",
-        }  # fmt: skip
+            "recipient": user,
+            "template": "notice",
+            "channels": ["inbox"],
+            "context": {"title": title, "body": "\n".join(lines)},
+            "estate": task.estate,
+            "ref": f"round:{task.pk}",
+            "url": url,
+            "idempotency_key": f"round:{task.pk}",
+        }
         for user in _heads(task)
     )
     rnd.notified_at = timezone.now()
@@ -516,8 +607,9 @@ def round_sweep_missed(*, now: dt.datetime | None = None, batch: int = 200) -> i
     now = now or timezone.now()
     planned_task_sweep_missed(now=now)
     closed = Round.objects.filter(task=OuterRef("pk"), closed_at__isnull=False)
-    pending = Q(status=PlannedTaskStatus.MISSED, due_at__lt=now,
-                schedule__spec__route__isnull=False) & ~Exists(closed)  # fmt: skip
+    pending = Q(
+        status=PlannedTaskStatus.MISSED, due_at__lt=now, schedule__spec__route__isnull=False
+    ) & ~Exists(closed)
     count = 0
     while True:
         with transaction.atomic():

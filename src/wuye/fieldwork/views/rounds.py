@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +26,7 @@ from wuye.core.scoping import actor_for
 from wuye.core.shortcuts import estate_page, estate_tz, render_local, staff_required
 
 from ..documents.rounds import labels_response, report_xlsx, spaced_code
-from ..models import Checklist, Checkpoint, Route
+from ..models import Checklist, Route
 from ..selectors import rounds as selectors
 from ..services import rounds as services
 
@@ -58,67 +58,101 @@ class RouteForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("类别"), choices=ROUTE_KINDS)
     ordered = forms.BooleanField(label=gettext_lazy("须按顺序巡查"), required=False)
     walking_speed = forms.DecimalField(
-        label=gettext_lazy("步行速度上限（米/秒）"), initial=Decimal(3), min_value=Decimal("0.1"),
-        max_value=Decimal("99.9"), decimal_places=1,
+        label=gettext_lazy("步行速度上限（米/秒）"),
+        initial=Decimal(3),
+        min_value=Decimal("0.1"),
+        max_value=Decimal("99.9"),
+        decimal_places=1,
         help_text=gettext_lazy("两点之间快于此速度的打卡会被标记"),
-    )  # fmt: skip
+    )
     min_gap_seconds = forms.IntegerField(
-        label=gettext_lazy("两点最短间隔（秒）"), initial=20, min_value=0, max_value=86400,
+        label=gettext_lazy("两点最短间隔（秒）"),
+        initial=20,
+        min_value=0,
+        max_value=86400,
         help_text=gettext_lazy("巡检点未标定位置时使用"),
-    )  # fmt: skip
+    )
     active = forms.BooleanField(label=gettext_lazy("启用"), required=False, initial=True)
 
 
 class CheckpointForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("巡检点名称"), max_length=100)
     location = forms.CharField(label=gettext_lazy("位置说明"), max_length=100, required=False)
-    latitude = forms.DecimalField(label=gettext_lazy("纬度"), required=False, max_digits=9,
-                                  decimal_places=6, min_value=-90, max_value=90)  # fmt: skip
-    longitude = forms.DecimalField(label=gettext_lazy("经度"), required=False, max_digits=9,
-                                   decimal_places=6, min_value=-180, max_value=180)  # fmt: skip
-    radius_m = forms.IntegerField(label=gettext_lazy("允许偏差（米）"), initial=50, min_value=1,
-                                  max_value=10000)  # fmt: skip
-    checklist = forms.ModelChoiceField(label=gettext_lazy("检查表"), required=False,
-                                       queryset=Checklist.objects.none())  # fmt: skip
+    latitude = forms.DecimalField(
+        label=gettext_lazy("纬度"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+    )
+    longitude = forms.DecimalField(
+        label=gettext_lazy("经度"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+    )
+    radius_m = forms.IntegerField(
+        label=gettext_lazy("允许偏差（米）"), initial=50, min_value=1, max_value=10000
+    )
+    checklist = forms.ModelChoiceField(
+        label=gettext_lazy("检查表"), required=False, queryset=Checklist.objects.none()
+    )
     active = forms.BooleanField(label=gettext_lazy("启用"), required=False, initial=True)
 
     def __init__(self, *args, route: Route, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["checklist"].queryset = Checklist.objects.filter(
             Q(estate=route.estate) | Q(estate__isnull=True),
-            company_id=route.estate.company_id, active=True,
-        )  # fmt: skip
+            company_id=route.estate.company_id,
+            active=True,
+        )
 
 
 class ReportForm(forms.Form):
-    route = forms.ModelChoiceField(label=gettext_lazy("路线"), required=False,
-                                   queryset=Route.objects.none())  # fmt: skip
-    date_from = forms.DateField(label=gettext_lazy("开始日期"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
-    date_to = forms.DateField(label=gettext_lazy("结束日期"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    route = forms.ModelChoiceField(
+        label=gettext_lazy("路线"), required=False, queryset=Route.objects.none()
+    )
+    date_from = forms.DateField(
+        label=gettext_lazy("开始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("结束日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 # --- Scanning (phone) ---------------------------------------------------------------------------
 
 
 def _position(request: HttpRequest) -> dict:
-    return {key: request.POST.get(key, "").strip() or None
-            for key in ("latitude", "longitude", "accuracy")}  # fmt: skip
+    return {
+        key: request.POST.get(key, "").strip() or None
+        for key in ("latitude", "longitude", "accuracy")
+    }
 
 
 def _record(request: HttpRequest, *, token: str = "", code: str = ""):
     """Record the scan; the answer page, or (status, message) when refused."""
     try:
-        result = services.scan_record(by=request.user, token=token, code=code,
-                                      **_position(request))  # fmt: skip
+        result = services.scan_record(by=request.user, token=token, code=code, **_position(request))
     except Conflict as exc:
         return None, (409, exc.message)
     except ValidationError as exc:
         return None, (400, "；".join(m for ms in exc.message_dict.values() for m in ms))
     task = selectors.round_get_for_user(request.user, result.round.task_id)
-    context = {"result": result, "scan": result.scan, "task": task,
-               "checkpoint": result.scan.checkpoint, "route": result.round.route}  # fmt: skip
+    context = {
+        "result": result,
+        "scan": result.scan,
+        "task": task,
+        "checkpoint": result.scan.checkpoint,
+        "route": result.round.route,
+    }
     return render_local(request, "fieldwork/rounds/scan_done.html", context, task.estate), None
 
 
@@ -133,10 +167,20 @@ def round_scan(request: HttpRequest, token: str):
             return page
     now = timezone.now()
     task = selectors.current_round(checkpoint.route, now)
-    context = {"checkpoint": checkpoint, "route": checkpoint.route, "task": task,
-               "error": error[1] if error else "", "now": now}  # fmt: skip
-    return render_local(request, "fieldwork/rounds/scan.html", context, checkpoint.route.estate,
-                        status=error[0] if error else 200)  # fmt: skip
+    context = {
+        "checkpoint": checkpoint,
+        "route": checkpoint.route,
+        "task": task,
+        "error": error[1] if error else "",
+        "now": now,
+    }
+    return render_local(
+        request,
+        "fieldwork/rounds/scan.html",
+        context,
+        checkpoint.route.estate,
+        status=error[0] if error else 200,
+    )
 
 
 @login_required
@@ -151,27 +195,39 @@ def round_scan_code(request: HttpRequest):
         page, error = _record(request, code=code)
         if page is not None:
             return page
-    return render(request, "fieldwork/rounds/scan_code.html",
-                  {"error": error[1] if error else "", "code": code},
-                  status=error[0] if error else 200)  # fmt: skip
+    return render(
+        request,
+        "fieldwork/rounds/scan_code.html",
+        {"error": error[1] if error else "", "code": code},
+        status=error[0] if error else 200,
+    )
 
 
 @estate_page
 def round_mine(request: HttpRequest, estate: Estate):
     """我的巡查: the rounds running now (with progress 3/8) and those of the next 24 hours."""
     now = timezone.now()
-    current, upcoming = selectors.my_rounds(actor=actor_for(request.user), now=now,
-                                            estate_id=estate.pk)  # fmt: skip
-    return render_local(request, "fieldwork/rounds/mine.html",
-                        {"current": current, "upcoming": upcoming, "now": now}, estate)  # fmt: skip
+    current, upcoming = selectors.my_rounds(
+        actor=actor_for(request.user), now=now, estate_id=estate.pk
+    )
+    return render_local(
+        request,
+        "fieldwork/rounds/mine.html",
+        {"current": current, "upcoming": upcoming, "now": now},
+        estate,
+    )
 
 
 @login_required
 def round_detail(request: HttpRequest, pk: int):
     """A round: its checkpoints in order with scan time, distance and flags; missed in red."""
     task = selectors.round_get_for_user(request.user, pk)
-    context = {"task": task, "route": task.schedule.spec.route,
-               "rows": selectors.round_rows(task), "now": timezone.now()}  # fmt: skip
+    context = {
+        "task": task,
+        "route": task.schedule.spec.route,
+        "rows": selectors.round_rows(task),
+        "now": timezone.now(),
+    }
     return render_local(request, "fieldwork/rounds/detail.html", context, task.estate)
 
 
@@ -182,8 +238,12 @@ def round_detail(request: HttpRequest, pk: int):
 def route_list(request: HttpRequest, estate: Estate):
     q = request.GET.get("q", "").strip()[:100]
     routes = selectors.route_list(actor=actor_for(request.user), estate_id=estate.pk, q=q)
-    context = {"page": paginate(request, routes), "q": q, "can_write": may_write(request),
-               "form": RouteForm() if may_write(request) else None}  # fmt: skip
+    context = {
+        "page": paginate(request, routes),
+        "q": q,
+        "can_write": may_write(request),
+        "form": RouteForm() if may_write(request) else None,
+    }
     return render_local(request, "fieldwork/rounds/routes.html", context, estate)
 
 
@@ -194,8 +254,11 @@ def route_create(request: HttpRequest, estate: Estate):
     form = RouteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            route = services.route_create(estate=estate, by=request.user, **{
-                k: v for k, v in form.cleaned_data.items() if k != "active"})  # fmt: skip
+            route = services.route_create(
+                estate=estate,
+                by=request.user,
+                **{k: v for k, v in form.cleaned_data.items() if k != "active"},
+            )
         except ValidationError as exc:
             _field_errors(form, exc)
         else:
@@ -210,16 +273,28 @@ def _route_page(request, route: Route, route_form=None, checkpoint_form=None, st
         "route": route,
         "checkpoints": list(route.checkpoints.select_related("checklist").order_by("position")),
         "can_write": writer,
-        "route_form": route_form or (RouteForm(initial={
-            "name": route.name, "kind": route.kind, "ordered": route.ordered,
-            "walking_speed": route.walking_speed, "min_gap_seconds": route.min_gap_seconds,
-            "active": route.active}) if writer else None),  # fmt: skip
+        "route_form": route_form
+        or (
+            RouteForm(
+                initial={
+                    "name": route.name,
+                    "kind": route.kind,
+                    "ordered": route.ordered,
+                    "walking_speed": route.walking_speed,
+                    "min_gap_seconds": route.min_gap_seconds,
+                    "active": route.active,
+                }
+            )
+            if writer
+            else None
+        ),
         "checkpoint_form": checkpoint_form or (CheckpointForm(route=route) if writer else None),
     }
     for c in context["checkpoints"]:
         c.code_text = spaced_code(c.code)
-    return render_local(request, "fieldwork/rounds/route.html", context, route.estate,
-                        status=status)  # fmt: skip
+    return render_local(
+        request, "fieldwork/rounds/route.html", context, route.estate, status=status
+    )
 
 
 @staff_required
@@ -267,8 +342,10 @@ def checkpoint_edit(request: HttpRequest, pk: int):
     route = checkpoint.route
     if not may_write(request):
         raise PermissionDenied(_("只有部门负责人或企业高层可以维护巡查路线"))
-    initial = {f: getattr(checkpoint, f) for f in
-               ("name", "location", "latitude", "longitude", "radius_m", "checklist", "active")}
+    initial = {
+        f: getattr(checkpoint, f)
+        for f in ("name", "location", "latitude", "longitude", "radius_m", "checklist", "active")
+    }
     form = CheckpointForm(request.POST or None, route=route, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -278,9 +355,12 @@ def checkpoint_edit(request: HttpRequest, pk: int):
         else:
             messages.success(request, _("巡检点已保存"))
             return redirect("fieldwork:route_detail", pk=route.pk)
-    return render_local(request, "fieldwork/rounds/checkpoint_form.html",
-                        {"form": form, "checkpoint": checkpoint, "route": route},
-                        route.estate)  # fmt: skip
+    return render_local(
+        request,
+        "fieldwork/rounds/checkpoint_form.html",
+        {"form": form, "checkpoint": checkpoint, "route": route},
+        route.estate,
+    )
 
 
 @staff_required
@@ -302,8 +382,10 @@ def checkpoint_move(request: HttpRequest, pk: int):
 def checkpoint_regenerate(request: HttpRequest, pk: int):
     checkpoint = selectors.checkpoint_get_for_user(request.user, pk)
     services.checkpoint_regenerate_token(checkpoint=checkpoint, by=request.user)
-    messages.success(request, _("已更换“%(name)s”的二维码，旧标签已作废，请打印新标签")
-                     % {"name": checkpoint.name})  # fmt: skip
+    messages.success(
+        request,
+        _("已更换“%(name)s”的二维码，旧标签已作废，请打印新标签") % {"name": checkpoint.name},
+    )
     return redirect("fieldwork:route_detail", pk=checkpoint.route_id)
 
 
@@ -330,8 +412,11 @@ def report_filters(request: HttpRequest, estate: Estate) -> tuple[ReportForm, di
     data = form.cleaned_data if form.is_valid() else {}
     date_from, date_to = selectors.report_dates(estate, data.get("date_from"), data.get("date_to"))
     route = data.get("route")
-    return form, {"date_from": date_from, "date_to": date_to,
-                  "route_id": route.pk if route else None}  # fmt: skip
+    return form, {
+        "date_from": date_from,
+        "date_to": date_to,
+        "route_id": route.pk if route else None,
+    }
 
 
 @estate_page
@@ -341,10 +426,16 @@ def round_report(request: HttpRequest, estate: Estate):
     actor = actor_for(request.user)
     form, filters = report_filters(request, estate)
     rows = selectors.round_report(actor=actor, estate=estate, **filters)
-    rounds = selectors.round_list(actor=actor, estate_id=estate.pk, zone=estate_tz(estate),
-                                  **filters)  # fmt: skip
-    context = {"form": form, "rows": rows, "page": paginate(request, rounds), **filters,
-               "query": request.GET.urlencode()}  # fmt: skip
+    rounds = selectors.round_list(
+        actor=actor, estate_id=estate.pk, zone=estate_tz(estate), **filters
+    )
+    context = {
+        "form": form,
+        "rows": rows,
+        "page": paginate(request, rounds),
+        **filters,
+        "query": request.GET.urlencode(),
+    }
     return render_local(request, "fieldwork/rounds/report.html", context, estate)
 
 
@@ -370,7 +461,10 @@ urlpatterns = [
     path("fieldwork/routes/<int:pk>/labels.pdf", route_labels, name="route_labels"),
     path("fieldwork/checkpoints/<int:pk>/edit/", checkpoint_edit, name="checkpoint_edit"),
     path("fieldwork/checkpoints/<int:pk>/move/", checkpoint_move, name="checkpoint_move"),
-    path("fieldwork/checkpoints/<int:pk>/regenerate/", checkpoint_regenerate,
-         name="checkpoint_regenerate"),  # fmt: skip
+    path(
+        "fieldwork/checkpoints/<int:pk>/regenerate/",
+        checkpoint_regenerate,
+        name="checkpoint_regenerate",
+    ),
     path("fieldwork/checkpoints/<int:pk>/label.pdf", checkpoint_label, name="checkpoint_label"),
 ]
