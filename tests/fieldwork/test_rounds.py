@@ -153,7 +153,9 @@ def test_unsurveyed_route_uses_the_minimum_gap(world, guard, time_machine):
     assert not scan(guard.user, points[2]).scan.too_fast
 
 
-def test_ordered_route_flags_a_checkpoint_scanned_before_an_earlier_one(world, guard, time_machine):
+def test_ordered_route_flags_a_checkpoint_scanned_before_an_earlier_one__GUARD_07(
+    world, guard, time_machine
+):
     time_machine.move_to(at("2026-11-26 12:00"), tick=False)
     route, points = make_route(world.estate, world.exec.user, ordered=True)
     schedule = make_rounds(world.estate, route, world.exec.user, anchor=dt.date(2026, 11, 26))
@@ -235,9 +237,10 @@ def test_round_across_midnight_on_the_last_day_of_a_month(world, guard, time_mac
     assert task.status == PlannedTaskStatus.DONE
 
 
-def test_holiday_makes_no_difference_to_a_24x7_round(world, guard, time_machine):
-    """2026-10-01 (National Day): the hourly patrol runs and its window is two hours, as on any
-    other day (rounds count calendar hours, never working days)."""
+def test_holiday_makes_no_difference_to_a_24x7_round__EQUIP_OPS_06(world, guard, time_machine):
+    """2026-10-01 (National Day): the elevators are patrolled every hour as on any other day,
+    each round one hour long (calendar hours, never working days). At 09:00 two windows meet:
+    the scan goes to the 08:00 round while it still lacks the checkpoint, then to the 09:00 one."""
     time_machine.move_to(at("2026-09-30 20:00"), tick=False)
     route, points = make_route(world.estate, world.exec.user, n=1)
     schedule = make_rounds(
@@ -246,13 +249,18 @@ def test_holiday_makes_no_difference_to_a_24x7_round(world, guard, time_machine)
         world.exec.user,
         anchor=dt.date(2026, 9, 30),
         frequency="hourly",
-        interval=4,
+        interval=1,
         times=("00:00",),
+        hours=1,
     )
-    task = task_at(schedule, "2026-10-01 08:00")
-    assert task.due_at == at("2026-10-01 10:00")
-    time_machine.move_to(at("2026-10-01 09:30"), tick=False)
-    assert scan(guard.user, points[0]).completed
+    eight, nine = task_at(schedule, "2026-10-01 08:00"), task_at(schedule, "2026-10-01 09:00")
+    assert (eight.due_at, nine.due_at) == (at("2026-10-01 09:00"), at("2026-10-01 10:00"))
+    time_machine.move_to(at("2026-10-01 09:00"), tick=False)
+    assert scan(guard.user, points[0]).round.task_id == eight.pk
+    assert scan(guard.user, points[0]).round.task_id == nine.pk
+    eight.refresh_from_db()
+    nine.refresh_from_db()
+    assert eight.status == nine.status == PlannedTaskStatus.DONE
 
 
 def test_bad_coordinates_are_refused_and_record_nothing(world, guard, patrol, time_machine):

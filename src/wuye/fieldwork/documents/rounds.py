@@ -11,7 +11,7 @@ import segno
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from fpdf.enums import Align
+from fpdf.enums import Align, WrapMode
 
 from wuye.base.pdf import (
     FAMILY,
@@ -101,10 +101,26 @@ def _label(
     pdf.set_text_color(*INK)
     pdf.set_xy(text_x, y + 8)
     pdf.set_font(FAMILY, "B", 13)
-    pdf.multi_cell(text_w, 6.5, checkpoint.name, align=Align.L, new_x="LEFT", new_y="NEXT")
+    pdf.multi_cell(
+        text_w,
+        6.5,
+        checkpoint.name,
+        align=Align.L,
+        wrapmode=WrapMode.CHAR,
+        new_x="LEFT",
+        new_y="NEXT",
+    )
     pdf.set_font(FAMILY, size=9)
     if checkpoint.location:
-        pdf.multi_cell(text_w, 4.8, checkpoint.location, align=Align.L, new_x="LEFT", new_y="NEXT")
+        pdf.multi_cell(
+            text_w,
+            4.8,
+            checkpoint.location,
+            align=Align.L,
+            wrapmode=WrapMode.CHAR,
+            new_x="LEFT",
+            new_y="NEXT",
+        )
     pdf.ln(1.5)
     pdf.set_x(text_x)
     pdf.multi_cell(
@@ -112,10 +128,19 @@ def _label(
         4.8,
         _("路线：%(route)s") % {"route": route.name},
         align=Align.L,
+        wrapmode=WrapMode.CHAR,
         new_x="LEFT",
         new_y="NEXT",
     )
-    pdf.multi_cell(text_w, 4.8, route.estate.name, align=Align.L, new_x="LEFT", new_y="NEXT")
+    pdf.multi_cell(
+        text_w,
+        4.8,
+        route.estate.name,
+        align=Align.L,
+        wrapmode=WrapMode.CHAR,
+        new_x="LEFT",
+        new_y="NEXT",
+    )
     pdf.set_xy(text_x, y + height - 19)
     pdf.set_text_color(*MUTED)
     pdf.set_font(FAMILY, size=8)
