@@ -251,6 +251,23 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "facilities:fault_act": "POST /facilities/faults/{fault_id}/{action}",
     "facilities:fault_report": "POST /facilities/faults/{fault_id}/write_report",
     "facilities:fault_report_pdf": "GET /facilities/faults/{fault_id}/report.pdf",
+    # Rounds (field work)
+    "fieldwork:round_scan": "POST /rounds/scans",
+    "fieldwork:round_scan_code": "POST /rounds/scans",
+    "fieldwork:round_mine": "GET /rounds/mine",
+    "fieldwork:round_detail": "GET /rounds/{task_id}",
+    "fieldwork:round_report": "GET /rounds/report",
+    "fieldwork:round_report_export": "GET /rounds/report.xlsx",
+    "fieldwork:route_list": "GET /rounds/routes",
+    "fieldwork:route_create": "POST /rounds/routes",
+    "fieldwork:route_detail": "GET /rounds/routes/{route_id}",
+    "fieldwork:route_edit": "PUT /rounds/routes/{route_id}",
+    "fieldwork:route_labels": "GET /rounds/routes/{route_id}/labels.pdf",
+    "fieldwork:checkpoint_create": "POST /rounds/routes/{route_id}/checkpoints",
+    "fieldwork:checkpoint_edit": "PUT /rounds/checkpoints/{checkpoint_id}",
+    "fieldwork:checkpoint_move": "POST /rounds/routes/{route_id}/reorder",
+    "fieldwork:checkpoint_regenerate": "POST /rounds/checkpoints/{checkpoint_id}/regenerate",
+    "fieldwork:checkpoint_label": "GET /rounds/checkpoints/{checkpoint_id}/label.pdf",
 }
 
 

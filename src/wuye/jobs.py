@@ -52,6 +52,8 @@ JOBS: list[Job] = [
     Job("dunning_sweep", "wuye.billing.services.dunning_sweep", 3600),
     Job("billing_run_execute", "wuye.billing.services.billing_run_execute", 10),
     Job("attachment_purge_unbound", "wuye.workflow.attachments.attachment_purge_unbound", 3600),
+    # Rounds whose window ended: missed checkpoints named, the department head told.
+    Job("round_sweep_missed", "wuye.fieldwork.services.rounds.round_sweep_missed", 60),
 ]
 
 

@@ -8,7 +8,10 @@ from .models import (
     ChecklistItem,
     Checkpoint,
     FollowUp,
+    MissedCheckpoint,
+    Round,
     Route,
+    Scan,
     TaskRecord,
     TaskSpec,
 )
@@ -82,3 +85,23 @@ class TaskRecordAdmin(admin.ModelAdmin):
 class FollowUpAdmin(admin.ModelAdmin):
     list_display = ("answer", "case", "opened_at")
     raw_id_fields = ("answer", "case", "opened_by")
+
+
+class ScanInline(admin.TabularInline):
+    model = Scan
+    extra = 0
+    raw_id_fields = ("checkpoint", "scanned_by")
+
+
+class MissedCheckpointInline(admin.TabularInline):
+    model = MissedCheckpoint
+    extra = 0
+    raw_id_fields = ("checkpoint",)
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ("task", "route", "estate", "status", "started_at", "closed_at")
+    list_filter = ("status",)
+    raw_id_fields = ("task",)
+    inlines = [ScanInline, MissedCheckpointInline]

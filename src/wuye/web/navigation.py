@@ -254,6 +254,30 @@ NAVIGATION: tuple[NavGroup, ...] = (
                     {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT, Role.AUDITOR}
                 ),
             ),
+            # Rounds (巡检/巡更): engineering's and security's patrols alike.
+            NavItem(
+                _("我的巡查"),
+                "fieldwork:round_mine",
+                match=("fieldwork:round_scan", "fieldwork:round_scan_code"),
+            ),
+            NavItem(
+                _("巡查路线"),
+                "fieldwork:route_list",
+                roles=frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.AUDITOR}),
+                match=(
+                    "fieldwork:route_create",
+                    "fieldwork:route_detail",
+                    "fieldwork:route_edit",
+                    "fieldwork:checkpoint_create",
+                    "fieldwork:checkpoint_edit",
+                ),
+            ),
+            NavItem(
+                _("巡查统计"),
+                "fieldwork:round_report",
+                roles=frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.AUDITOR}),
+                match=("fieldwork:round_detail",),
+            ),
         ),
     ),
     NavGroup(
