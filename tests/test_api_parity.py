@@ -227,6 +227,19 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "residents:act": "POST /movein/move-ins/{move_in_id}/{action}",
     "residents:defects": "GET /movein/defects",
     "residents:needs": "GET /movein/needs",
+    # Field work: shifts and handover (交接班)
+    "fieldwork:my_shifts": "GET /shifts/mine",
+    "fieldwork:shift_start": "POST /shifts/{shift_id}/start",
+    "fieldwork:handover_open": "POST /shifts/{shift_id}/handover",
+    "fieldwork:handover_detail": "GET /handovers/{handover_id}",
+    "fieldwork:handover_form": "POST /handovers/{handover_id}/sign-outgoing",
+    "fieldwork:handover_accept": "POST /handovers/{handover_id}/sign-incoming",
+    "fieldwork:handover_refuse": "POST /handovers/{handover_id}/refuse",
+    "fieldwork:handover_pdf": "GET /handovers/{handover_id}/record.pdf",
+    "fieldwork:duty_posts": "GET /duty-posts",
+    "fieldwork:duty_roster": "GET /shifts",
+    "fieldwork:shift_new": "POST /duty-posts/{post_id}/shifts",
+    "fieldwork:handover_history": "GET /handovers",
 }
 
 

@@ -63,13 +63,24 @@ def handover_pdf(handover: Handover) -> bytes:
     pdf.header_text = _("交接班记录表")
     pdf.add_page()
     pdf.set_font(FAMILY, "B", size=16)
-    pdf.cell(pdf.epw, 9, str(handover.post.estate.company), align=Align.C,
-             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    pdf.cell(
+        pdf.epw, 9, str(handover.post.estate.company), align=Align.C, new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.cell(pdf.epw, 10, _("交接班记录表"), align=Align.C, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, size=9)
-    pdf.cell(pdf.epw, 6, _("项目：%(estate)s　　岗位：%(post)s　　编号：JJB-%(pk)06d") % {
-        "estate": handover.post.estate.name, "post": handover.post.name, "pk": handover.pk,
-    }, align=Align.L, new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    pdf.cell(
+        pdf.epw,
+        6,
+        _("项目：%(estate)s　　岗位：%(post)s　　编号：JJB-%(pk)06d")
+        % {
+            "estate": handover.post.estate.name,
+            "post": handover.post.name,
+            "pk": handover.pk,
+        },
+        align=Align.L,
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(2)
     incoming = handover.incoming_shift
     receiver = _("部门负责人（撤岗）") if handover.kind == HandoverKind.CLOSING else ""
@@ -85,9 +96,11 @@ def handover_pdf(handover: Handover) -> bytes:
         row.cell(when(handover.incoming_signed_at or handover.outgoing_signed_at, zone))
         row.cell(_("状态"), style=LABEL)
         row.cell(handover.get_status_display())
-        for label, text in ((_("运行状态"), handover.operating_status),
-                            (_("异常情况"), handover.anomalies or _("无")),
-                            (_("交接物品"), handover.articles or _("无"))):  # fmt: skip
+        for label, text in (
+            (_("运行状态"), handover.operating_status),
+            (_("异常情况"), handover.anomalies or _("无")),
+            (_("交接物品"), handover.articles or _("无")),
+        ):
             row = table.row(min_height=16)
             row.cell(label, style=LABEL)
             row.cell(text, colspan=3)
@@ -124,6 +137,8 @@ def handover_pdf(handover: Handover) -> bytes:
 
 def handover_pdf_response(handover: Handover) -> HttpResponse:
     """Shown inline, never cached (it names people)."""
-    filename = _("交接班记录表-%(post)s-%(pk)s.pdf") % {"post": handover.post.name,
-                                                    "pk": handover.pk}  # fmt: skip
+    filename = _("交接班记录表-%(post)s-%(pk)s.pdf") % {
+        "post": handover.post.name,
+        "pk": handover.pk,
+    }
     return pdfkit.pdf_response(handover_pdf(handover), filename)

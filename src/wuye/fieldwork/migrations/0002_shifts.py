@@ -6,172 +6,484 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_idempotency_keys'),
-        ('fieldwork', '0001_initial'),
+        ("core", "0003_idempotency_keys"),
+        ("fieldwork", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DutyPost',
+            name="DutyPost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='岗位名称')),
-                ('department', models.CharField(choices=[('customer_service', '客户服务中心'), ('engineering', '工程设备部'), ('order', '秩序管理部'), ('environment', '环境管理部'), ('finance', '财务部'), ('administration', '行政部'), ('executive', '企业高层')], max_length=20, verbose_name='所属部门')),
-                ('kind', models.CharField(blank=True, db_index=True, max_length=30, verbose_name='岗位类别')),
-                ('required_certificate', models.CharField(blank=True, choices=[('elevator_operator', '电梯操作员证'), ('electrician', '电工证'), ('hv_electrician', '高压电工证'), ('fire_operator', '消防设施操作员证'), ('boiler_operator', '锅炉操作证'), ('welder', '焊工证'), ('elevator_maintenance', '电梯维保资质'), ('fire_maintenance', '消防设施维保资质'), ('power_maintenance', '承装（修、试）电力设施许可证'), ('water_hygiene', '二次供水卫生许可'), ('other', '其他证书')], max_length=30, verbose_name='上岗所需证书')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='撤岗时间')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='duty_posts', to='core.estate', verbose_name='项目')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="岗位名称")),
+                (
+                    "department",
+                    models.CharField(
+                        choices=[
+                            ("customer_service", "客户服务中心"),
+                            ("engineering", "工程设备部"),
+                            ("order", "秩序管理部"),
+                            ("environment", "环境管理部"),
+                            ("finance", "财务部"),
+                            ("administration", "行政部"),
+                            ("executive", "企业高层"),
+                        ],
+                        max_length=20,
+                        verbose_name="所属部门",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=30, verbose_name="岗位类别"
+                    ),
+                ),
+                (
+                    "required_certificate",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("elevator_operator", "电梯操作员证"),
+                            ("electrician", "电工证"),
+                            ("hv_electrician", "高压电工证"),
+                            ("fire_operator", "消防设施操作员证"),
+                            ("boiler_operator", "锅炉操作证"),
+                            ("welder", "焊工证"),
+                            ("elevator_maintenance", "电梯维保资质"),
+                            ("fire_maintenance", "消防设施维保资质"),
+                            ("power_maintenance", "承装（修、试）电力设施许可证"),
+                            ("water_hygiene", "二次供水卫生许可"),
+                            ("other", "其他证书"),
+                        ],
+                        max_length=30,
+                        verbose_name="上岗所需证书",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="撤岗时间")),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duty_posts",
+                        to="core.estate",
+                        verbose_name="项目",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '值班岗位',
-                'verbose_name_plural': '值班岗位',
-                'ordering': ['estate_id', 'department', 'name'],
+                "verbose_name": "值班岗位",
+                "verbose_name_plural": "值班岗位",
+                "ordering": ["estate_id", "department", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Handover',
+            name="Handover",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('regular', '交接班'), ('closing', '撤岗交接')], default='regular', max_length=10, verbose_name='类型')),
-                ('status', models.CharField(choices=[('draft', '填写中'), ('waiting', '待接班人签字'), ('accepted', '已完成交接'), ('refused', '接班人拒绝接收')], default='draft', max_length=10, verbose_name='状态')),
-                ('operating_status', models.TextField(blank=True, max_length=2000, verbose_name='运行状态')),
-                ('anomalies', models.TextField(blank=True, max_length=2000, verbose_name='异常情况')),
-                ('articles', models.TextField(blank=True, max_length=1000, verbose_name='交接物品')),
-                ('created_at', models.DateTimeField(verbose_name='创建时间')),
-                ('outgoing_signed_at', models.DateTimeField(blank=True, null=True, verbose_name='交班签字时间')),
-                ('incoming_signed_at', models.DateTimeField(blank=True, null=True, verbose_name='接班签字时间')),
-                ('refused_at', models.DateTimeField(blank=True, null=True, verbose_name='拒收时间')),
-                ('refusal_reason', models.TextField(blank=True, max_length=2000, verbose_name='拒收原因')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='交班人')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.estate', verbose_name='项目')),
-                ('incoming_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='接班签字人')),
-                ('outgoing_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='交班签字人')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handovers', to='fieldwork.dutypost', verbose_name='值班岗位')),
-                ('refused_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='拒收人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("regular", "交接班"), ("closing", "撤岗交接")],
+                        default="regular",
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "填写中"),
+                            ("waiting", "待接班人签字"),
+                            ("accepted", "已完成交接"),
+                            ("refused", "接班人拒绝接收"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "operating_status",
+                    models.TextField(blank=True, max_length=2000, verbose_name="运行状态"),
+                ),
+                (
+                    "anomalies",
+                    models.TextField(blank=True, max_length=2000, verbose_name="异常情况"),
+                ),
+                (
+                    "articles",
+                    models.TextField(blank=True, max_length=1000, verbose_name="交接物品"),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="创建时间")),
+                (
+                    "outgoing_signed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="交班签字时间"),
+                ),
+                (
+                    "incoming_signed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="接班签字时间"),
+                ),
+                (
+                    "refused_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="拒收时间"),
+                ),
+                (
+                    "refusal_reason",
+                    models.TextField(blank=True, max_length=2000, verbose_name="拒收原因"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="交班人",
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.estate",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "incoming_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="接班签字人",
+                    ),
+                ),
+                (
+                    "outgoing_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="交班签字人",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handovers",
+                        to="fieldwork.dutypost",
+                        verbose_name="值班岗位",
+                    ),
+                ),
+                (
+                    "refused_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="拒收人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '交接班记录',
-                'verbose_name_plural': '交接班记录',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "交接班记录",
+                "verbose_name_plural": "交接班记录",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HandoverItem',
+            name="HandoverItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='序号')),
-                ('text', models.CharField(max_length=500, verbose_name='事项')),
-                ('source', models.CharField(choices=[('carried', '上一班移交'), ('added', '本班新增'), ('system', '系统带入')], max_length=10, verbose_name='来源')),
-                ('ref', models.CharField(blank=True, max_length=60, verbose_name='关联')),
-                ('url', models.CharField(blank=True, max_length=200, verbose_name='链接')),
-                ('done', models.BooleanField(default=False, verbose_name='已完成')),
-                ('carried_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='fieldwork.handoveritem')),
-                ('handover', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='fieldwork.handover')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="序号")),
+                ("text", models.CharField(max_length=500, verbose_name="事项")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("carried", "上一班移交"),
+                            ("added", "本班新增"),
+                            ("system", "系统带入"),
+                        ],
+                        max_length=10,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("ref", models.CharField(blank=True, max_length=60, verbose_name="关联")),
+                ("url", models.CharField(blank=True, max_length=200, verbose_name="链接")),
+                ("done", models.BooleanField(default=False, verbose_name="已完成")),
+                (
+                    "carried_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="fieldwork.handoveritem",
+                    ),
+                ),
+                (
+                    "handover",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="fieldwork.handover",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '未完成事项',
-                'verbose_name_plural': '未完成事项',
-                'ordering': ['handover_id', 'position', 'id'],
+                "verbose_name": "未完成事项",
+                "verbose_name_plural": "未完成事项",
+                "ordering": ["handover_id", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Shift',
+            name="Shift",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=30, verbose_name='班次名称')),
-                ('starts_at', models.DateTimeField(db_index=True, verbose_name='开始时间')),
-                ('ends_at', models.DateTimeField(verbose_name='结束时间')),
-                ('status', models.CharField(choices=[('planned', '未接班'), ('on_duty', '值班中'), ('ended', '已交班')], default='planned', max_length=10, verbose_name='状态')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='接班时间')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='交班时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.estate', verbose_name='项目')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shifts', to='fieldwork.dutypost', verbose_name='值班岗位')),
-                ('taken_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='接班人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=30, verbose_name="班次名称")),
+                ("starts_at", models.DateTimeField(db_index=True, verbose_name="开始时间")),
+                ("ends_at", models.DateTimeField(verbose_name="结束时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "未接班"), ("on_duty", "值班中"), ("ended", "已交班")],
+                        default="planned",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="接班时间"),
+                ),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="交班时间")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.estate",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shifts",
+                        to="fieldwork.dutypost",
+                        verbose_name="值班岗位",
+                    ),
+                ),
+                (
+                    "taken_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="接班人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '班次',
-                'verbose_name_plural': '班次',
-                'ordering': ['post_id', 'starts_at', 'id'],
+                "verbose_name": "班次",
+                "verbose_name_plural": "班次",
+                "ordering": ["post_id", "starts_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='handover',
-            name='incoming_shift',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='handovers_in', to='fieldwork.shift', verbose_name='接班班次'),
+            model_name="handover",
+            name="incoming_shift",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="handovers_in",
+                to="fieldwork.shift",
+                verbose_name="接班班次",
+            ),
         ),
         migrations.AddField(
-            model_name='handover',
-            name='outgoing_shift',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handovers_out', to='fieldwork.shift', verbose_name='交班班次'),
+            model_name="handover",
+            name="outgoing_shift",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="handovers_out",
+                to="fieldwork.shift",
+                verbose_name="交班班次",
+            ),
         ),
         migrations.CreateModel(
-            name='ShiftMember',
+            name="ShiftMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shift', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='fieldwork.shift')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.staff')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "shift",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="fieldwork.shift",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.staff",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '值班人员',
-                'verbose_name_plural': '值班人员',
+                "verbose_name": "值班人员",
+                "verbose_name_plural": "值班人员",
             },
         ),
         migrations.AddField(
-            model_name='shift',
-            name='staff',
-            field=models.ManyToManyField(related_name='shifts', through='fieldwork.ShiftMember', to='core.staff', verbose_name='值班人员'),
+            model_name="shift",
+            name="staff",
+            field=models.ManyToManyField(
+                related_name="shifts",
+                through="fieldwork.ShiftMember",
+                to="core.staff",
+                verbose_name="值班人员",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dutypost',
-            constraint=models.UniqueConstraint(fields=('estate', 'name'), name='duty_post_name_unique'),
+            model_name="dutypost",
+            constraint=models.UniqueConstraint(
+                fields=("estate", "name"), name="duty_post_name_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='handoveritem',
-            constraint=models.UniqueConstraint(fields=('handover', 'position'), name='handover_item_position_unique'),
+            model_name="handoveritem",
+            constraint=models.UniqueConstraint(
+                fields=("handover", "position"), name="handover_item_position_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='handover',
-            index=models.Index(fields=['post', 'created_at'], name='handover_post_created'),
+            model_name="handover",
+            index=models.Index(fields=["post", "created_at"], name="handover_post_created"),
         ),
         migrations.AddConstraint(
-            model_name='handover',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['draft', 'waiting'])), fields=('outgoing_shift',), name='handover_one_open_per_shift'),
+            model_name="handover",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["draft", "waiting"])),
+                fields=("outgoing_shift",),
+                name="handover_one_open_per_shift",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='handover',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'accepted')), fields=('outgoing_shift',), name='handover_one_accepted_per_shift'),
+            model_name="handover",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "accepted")),
+                fields=("outgoing_shift",),
+                name="handover_one_accepted_per_shift",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='handover',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'accepted'), _negated=True), models.Q(('incoming_signed_at__isnull', False), ('outgoing_signed_at__isnull', False)), _connector='OR'), name='handover_accepted_signed_twice'),
+            model_name="handover",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "accepted"), _negated=True),
+                    models.Q(
+                        ("incoming_signed_at__isnull", False), ("outgoing_signed_at__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="handover_accepted_signed_twice",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='handover',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('incoming_shift__isnull', True), ('kind', 'closing')), models.Q(('incoming_shift__isnull', False), ('kind', 'regular')), _connector='OR'), name='handover_incoming_matches_kind'),
+            model_name="handover",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("incoming_shift__isnull", True), ("kind", "closing")),
+                    models.Q(("incoming_shift__isnull", False), ("kind", "regular")),
+                    _connector="OR",
+                ),
+                name="handover_incoming_matches_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shiftmember',
-            constraint=models.UniqueConstraint(fields=('shift', 'staff'), name='shift_member_unique'),
+            model_name="shiftmember",
+            constraint=models.UniqueConstraint(
+                fields=("shift", "staff"), name="shift_member_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shift',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='shift_ends_after_start'),
+            model_name="shift",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="shift_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shift',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'on_duty')), fields=('post',), name='shift_one_on_duty_per_post'),
+            model_name="shift",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "on_duty")),
+                fields=("post",),
+                name="shift_one_on_duty_per_post",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shift',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'planned'), ('started_at__isnull', False), _connector='OR'), name='shift_started_has_time'),
+            model_name="shift",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "planned"), ("started_at__isnull", False), _connector="OR"
+                ),
+                name="shift_started_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shift',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'ended'), _negated=True), ('ended_at__isnull', False), _connector='OR'), name='shift_ended_has_time'),
+            model_name="shift",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "ended"), _negated=True),
+                    ("ended_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="shift_ended_has_time",
+            ),
         ),
     ]

@@ -83,9 +83,13 @@ class Shift(models.Model):
     )
     started_at = models.DateTimeField(_("接班时间"), null=True, blank=True)
     taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("接班人"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("接班人"),
+    )
     ended_at = models.DateTimeField(_("交班时间"), null=True, blank=True)
     staff = models.ManyToManyField(
         "core.Staff", through="ShiftMember", related_name="shifts", verbose_name=_("值班人员")
@@ -97,8 +101,9 @@ class Shift(models.Model):
         verbose_name_plural = _("班次")
         ordering = ["post_id", "starts_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
-                                   name="shift_ends_after_start"),  # fmt: skip
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"
+            ),
             # One shift on duty at a post at a time: the next starts only by handover.
             models.UniqueConstraint(
                 fields=["post"], condition=Q(status="on_duty"), name="shift_one_on_duty_per_post"
@@ -129,6 +134,9 @@ class ShiftMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["shift", "staff"], name="shift_member_unique"),
         ]
+
+    def __str__(self) -> str:
+        return str(self.staff)
 
 
 class HandoverKind(models.TextChoices):
@@ -164,33 +172,51 @@ class Handover(models.Model):
         Shift, on_delete=models.PROTECT, related_name="handovers_out", verbose_name=_("交班班次")
     )
     incoming_shift = models.ForeignKey(
-        Shift, on_delete=models.PROTECT, null=True, blank=True, related_name="handovers_in",
+        Shift,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handovers_in",
         verbose_name=_("接班班次"),
-    )  # fmt: skip
+    )
     # EQUIP-OPS-10: 运行状态 / 异常情况 (未完成事项 are the items); GUARD-04: 物品.
     operating_status = models.TextField(_("运行状态"), max_length=2000, blank=True)
     anomalies = models.TextField(_("异常情况"), max_length=2000, blank=True)
     articles = models.TextField(_("交接物品"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("创建时间"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("交班人"),
-    )  # fmt: skip
+    )
     outgoing_signed_at = models.DateTimeField(_("交班签字时间"), null=True, blank=True)
     outgoing_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("交班签字人"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("交班签字人"),
+    )
     incoming_signed_at = models.DateTimeField(_("接班签字时间"), null=True, blank=True)
     incoming_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("接班签字人"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("接班签字人"),
+    )
     refused_at = models.DateTimeField(_("拒收时间"), null=True, blank=True)
     refused_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("拒收人"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("拒收人"),
+    )
     refusal_reason = models.TextField(_("拒收原因"), max_length=2000, blank=True)
 
     class Meta:
@@ -201,13 +227,15 @@ class Handover(models.Model):
         constraints = [
             # One handover under way per outgoing shift, and one that ended it.
             models.UniqueConstraint(
-                fields=["outgoing_shift"], condition=Q(status__in=["draft", "waiting"]),
+                fields=["outgoing_shift"],
+                condition=Q(status__in=["draft", "waiting"]),
                 name="handover_one_open_per_shift",
-            ),  # fmt: skip
+            ),
             models.UniqueConstraint(
-                fields=["outgoing_shift"], condition=Q(status="accepted"),
+                fields=["outgoing_shift"],
+                condition=Q(status="accepted"),
                 name="handover_one_accepted_per_shift",
-            ),  # fmt: skip
+            ),
             # "A handover cannot end a shift without both signatures" (EQUIP-OPS-10).
             models.CheckConstraint(
                 condition=~Q(status="accepted")

@@ -28,8 +28,9 @@ def _actor(user_or_actor) -> Actor:
     return user_or_actor if isinstance(user_or_actor, Actor) else actor_for(user_or_actor)
 
 
-def post_list(*, actor: Actor, estate_id: int | None = None, active: bool | None = None
-              ) -> QuerySet[DutyPost]:  # fmt: skip
+def post_list(
+    *, actor: Actor, estate_id: int | None = None, active: bool | None = None
+) -> QuerySet[DutyPost]:
     posts = scope_to_estates(DutyPost.objects.select_related("estate"), actor)
     if estate_id is not None:
         posts = posts.filter(estate_id=estate_id)
@@ -46,9 +47,16 @@ def _members() -> Prefetch:
     return Prefetch("members", queryset=ShiftMember.objects.select_related("staff"))
 
 
-def shift_list(*, actor: Actor, post_id: int | None = None, estate_id: int | None = None,
-               start: dt.datetime | None = None, end: dt.datetime | None = None,
-               status: str = "", staff_id: int | None = None) -> QuerySet[Shift]:  # fmt: skip
+def shift_list(
+    *,
+    actor: Actor,
+    post_id: int | None = None,
+    estate_id: int | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    status: str = "",
+    staff_id: int | None = None,
+) -> QuerySet[Shift]:
     """Shifts that overlap [start, end), in time order."""
     shifts = scope_to_estates(Shift.objects.select_related("post", "taken_by__staff"), actor)
     if post_id is not None:
@@ -89,17 +97,28 @@ def my_shifts(*, actor: Actor, now: dt.datetime | None = None, upcoming: int = 5
     return MyShifts(current=current, upcoming=later, to_sign=list(handovers_to_sign(actor=actor)))
 
 
-def handover_list(*, actor: Actor, post_id: int | None = None, estate_id: int | None = None,
-                  date_from: dt.date | None = None, date_to: dt.date | None = None,
-                  status: str = "") -> QuerySet[Handover]:  # fmt: skip
+def handover_list(
+    *,
+    actor: Actor,
+    post_id: int | None = None,
+    estate_id: int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    status: str = "",
+) -> QuerySet[Handover]:
     """Handovers, newest first; dates are the estate's days of the handover's start."""
     handovers = scope_to_estates(
         Handover.objects.select_related(
-            "post__estate", "outgoing_shift", "incoming_shift", "created_by__staff",
-            "outgoing_by__staff", "incoming_by__staff", "refused_by__staff",
+            "post__estate",
+            "outgoing_shift",
+            "incoming_shift",
+            "created_by__staff",
+            "outgoing_by__staff",
+            "incoming_by__staff",
+            "refused_by__staff",
         ),
         actor,
-    )  # fmt: skip
+    )
     if post_id is not None:
         handovers = handovers.filter(post_id=post_id)
     if estate_id is not None:

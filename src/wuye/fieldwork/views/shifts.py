@@ -34,6 +34,7 @@ from ..choices import CertificateKind
 from ..documents.shifts import handover_pdf_response
 from ..models import Handover, HandoverStatus
 from ..selectors import shifts as selectors
+from ..services import handovers
 from ..services import shifts as services
 
 T = "fieldwork/shifts/"
@@ -84,11 +85,11 @@ def shift_start(request, pk: int):
 def handover_open(request, pk: int):
     shift = selectors.shift_get_for_user(request.user, pk)
     try:
-        handover = services.handover_open(
+        handover = handovers.handover_open(
             shift=shift, by=request.user, closing=request.POST.get("closing") == "1"
         )
     except ValidationError as error:
-        messages.error(request, " ".join(sum(error.message_dict.values(), [])))
+        messages.error(request, " ".join([m for ms in error.message_dict.values() for m in ms]))
         return redirect("fieldwork:my_shifts")
     except (Conflict, PermissionDenied) as error:
         return _refused(request, error, reverse("fieldwork:my_shifts"))
@@ -100,23 +101,31 @@ def handover_open(request, pk: int):
 
 class HandoverForm(forms.Form):
     operating_status = forms.CharField(
-        label=gettext_lazy("运行状态 / 岗位情况"), max_length=services.TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}), required=False,
-        help_text=gettext_lazy("设备运行、岗位值守情况，交班签字时必填"),
-    )  # fmt: skip
-    anomalies = forms.CharField(
-        label=gettext_lazy("异常情况"), max_length=services.TEXT_MAX, required=False,
+        label=gettext_lazy("运行状态 / 岗位情况"),
+        max_length=services.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )  # fmt: skip
+        required=False,
+        help_text=gettext_lazy("设备运行、岗位值守情况，交班签字时必填"),
+    )
+    anomalies = forms.CharField(
+        label=gettext_lazy("异常情况"),
+        max_length=services.TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     articles = forms.CharField(
-        label=gettext_lazy("交接物品"), max_length=services.ARTICLES_MAX, required=False,
+        label=gettext_lazy("交接物品"),
+        max_length=services.ARTICLES_MAX,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("如对讲机、警棍、钥匙及数量"),
-    )  # fmt: skip
+    )
     new_items = forms.CharField(
-        label=gettext_lazy("新增未完成事项"), required=False,
-        widget=forms.Textarea(attrs={"rows": 3}), help_text=gettext_lazy("每行一项"),
-    )  # fmt: skip
+        label=gettext_lazy("新增未完成事项"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("每行一项"),
+    )
 
     def service_args(self, data) -> dict:
         done = []
@@ -127,8 +136,9 @@ class HandoverForm(forms.Form):
             "operating_status": self.cleaned_data["operating_status"],
             "anomalies": self.cleaned_data["anomalies"],
             "articles": self.cleaned_data["articles"],
-            "new_items": [line for line in self.cleaned_data["new_items"].splitlines()
-                          if line.strip()],  # fmt: skip
+            "new_items": [
+                line for line in self.cleaned_data["new_items"].splitlines() if line.strip()
+            ],
             "done_items": done,
         }
 
@@ -151,10 +161,14 @@ def handover_form(request, pk: int):
     handover = selectors.handover_get_for_user(request.user, pk)
     if handover.status != HandoverStatus.DRAFT:
         return redirect("fieldwork:handover_detail", pk=handover.pk)
-    form = HandoverForm(request.POST or None, initial={
-        "operating_status": handover.operating_status, "anomalies": handover.anomalies,
-        "articles": handover.articles,
-    })  # fmt: skip
+    form = HandoverForm(
+        request.POST or None,
+        initial={
+            "operating_status": handover.operating_status,
+            "anomalies": handover.anomalies,
+            "articles": handover.articles,
+        },
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         sign = request.POST.get("submit") != "save"
@@ -162,11 +176,12 @@ def handover_form(request, pk: int):
             args = form.service_args(request.POST)
             if sign:
                 attachments = attachments_from_request(request)
-                services.handover_sign_outgoing(handover=handover, attachments=attachments,
-                                                by=request.user, **args)  # fmt: skip
+                handovers.handover_sign_outgoing(
+                    handover=handover, attachments=attachments, by=request.user, **args
+                )
                 messages.success(request, _("已签字交班，请接班人核对后签字"))
                 return redirect("fieldwork:handover_detail", pk=handover.pk)
-            services.handover_record(handover=handover, by=request.user, **args)
+            handovers.handover_record(handover=handover, by=request.user, **args)
             messages.success(request, _("已暂存"))
             return redirect("fieldwork:handover_form", pk=handover.pk)
         except ValidationError as error:
@@ -184,9 +199,10 @@ def handover_form(request, pk: int):
 
 class RefuseForm(forms.Form):
     reason = forms.CharField(
-        label=gettext_lazy("拒绝原因"), max_length=services.TEXT_MAX,
+        label=gettext_lazy("拒绝原因"),
+        max_length=services.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
 
 
 @staff_required
@@ -198,18 +214,20 @@ def handover_accept(request, pk: int):
     if request.method == "POST":
         try:
             attachments = attachments_from_request(request)
-            services.handover_sign_incoming(handover=handover, attachments=attachments,
-                                            by=request.user)  # fmt: skip
+            handovers.handover_sign_incoming(
+                handover=handover, attachments=attachments, by=request.user
+            )
             messages.success(request, _("已签字接班，开始值班"))
             return redirect("fieldwork:handover_detail", pk=handover.pk)
         except ValidationError as error:
-            errors = sum(error.message_dict.values(), [])
+            errors = [m for ms in error.message_dict.values() for m in ms]
             status = 400
         except (Conflict, PermissionDenied) as error:
             return _refused(request, error, reverse("fieldwork:handover_detail", args=[pk]))
     context = _handover_context(request, handover) | {
-        "errors": errors, "refuse_form": RefuseForm(),
-    }  # fmt: skip
+        "errors": errors,
+        "refuse_form": RefuseForm(),
+    }
     return _render(request, "accept.html", context, handover.post.estate, status)
 
 
@@ -220,8 +238,9 @@ def handover_refuse(request, pk: int):
     form = RefuseForm(request.POST)
     if form.is_valid():
         try:
-            services.handover_refuse(handover=handover, reason=form.cleaned_data["reason"],
-                                     by=request.user)  # fmt: skip
+            handovers.handover_refuse(
+                handover=handover, reason=form.cleaned_data["reason"], by=request.user
+            )
             messages.success(request, _("已拒绝接班，交班人继续值班"))
             return redirect("fieldwork:my_shifts")
         except ValidationError as error:
@@ -240,7 +259,7 @@ def handover_detail(request, pk: int):
         "to_sign": selectors.handovers_to_sign(actor=actor).filter(pk=handover.pk).exists(),
         "mine_draft": handover.status == HandoverStatus.DRAFT
         and handover.outgoing_shift.members.filter(staff=actor.staff).exists(),
-    }  # fmt: skip
+    }
     return _render(request, "detail.html", context, handover.post.estate)
 
 
@@ -254,8 +273,10 @@ def handover_pdf(request, pk: int) -> HttpResponse:
         page = format_html(
             '<!doctype html><html lang="zh-Hans"><meta charset="utf-8"><title>{}</title>'
             "<h1>{}</h1><p>{}</p></html>",
-            _("无法生成交接班记录表"), _("无法生成交接班记录表"), str(error),
-        )  # fmt: skip
+            _("无法生成交接班记录表"),
+            _("无法生成交接班记录表"),
+            str(error),
+        )
         return HttpResponse(page, status=503)
 
 
@@ -292,9 +313,11 @@ class ShiftForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     staff = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("值班人员"), queryset=Staff.objects.none(), required=False,
+        label=gettext_lazy("值班人员"),
+        queryset=Staff.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, post=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -334,14 +357,18 @@ def shift_new(request, pk: int):
     if valid:
         try:
             shift = services.shift_create(
-                post=post, starts_at=form.cleaned_data["starts_at"],
-                ends_at=form.cleaned_data["ends_at"], staff=list(form.cleaned_data["staff"]),
-                name=form.cleaned_data["name"], by=request.user,
-            )  # fmt: skip
+                post=post,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                staff=list(form.cleaned_data["staff"]),
+                name=form.cleaned_data["name"],
+                by=request.user,
+            )
             messages.success(request, _("已添加班次"))
             week = timezone.localtime(shift.starts_at, services.estate_zone(post.estate)).date()
-            return redirect(reverse("fieldwork:duty_roster", args=[post.pk])
-                            + f"?week={week.isoformat()}")  # fmt: skip
+            return redirect(
+                reverse("fieldwork:duty_roster", args=[post.pk]) + f"?week={week.isoformat()}"
+            )
         except ValidationError as error:
             _add_errors(form, error)
         except (Conflict, PermissionDenied) as error:
@@ -350,14 +377,21 @@ def shift_new(request, pk: int):
 
 
 class HistoryFilter(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("开始日期"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
-    date_to = forms.DateField(label=gettext_lazy("结束日期"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    date_from = forms.DateField(
+        label=gettext_lazy("开始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("结束日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     status = forms.ChoiceField(
-        label=gettext_lazy("状态"), required=False,
-        choices=[("", gettext_lazy("全部"))] + list(HandoverStatus.choices),
-    )  # fmt: skip
+        label=gettext_lazy("状态"),
+        required=False,
+        choices=[("", gettext_lazy("全部")), *HandoverStatus.choices],
+    )
 
 
 @staff_required
@@ -366,9 +400,12 @@ def handover_history(request, pk: int):
     filters = HistoryFilter(request.GET or None)
     values = filters.cleaned_data if filters.is_valid() else {}
     handovers = selectors.handover_list(
-        actor=actor_for(request.user), post_id=post.pk, date_from=values.get("date_from"),
-        date_to=values.get("date_to"), status=values.get("status") or "",
-    ).prefetch_related("items")  # fmt: skip
+        actor=actor_for(request.user),
+        post_id=post.pk,
+        date_from=values.get("date_from"),
+        date_to=values.get("date_to"),
+        status=values.get("status") or "",
+    ).prefetch_related("items")
     context = {"post": post, "filter_form": filters, "page": paginate(request, handovers)}
     with timezone.override(services.estate_zone(post.estate)):
         return render_list(request, T + "history.html", T + "history_results.html", context)
