@@ -112,7 +112,11 @@ def _next_shift(shift: Shift) -> Shift | None:
 
 
 def _lock_outgoing(actor: Actor, shift_pk: int) -> Shift:
-    shift = Shift.objects.select_for_update().select_related("post__estate").get(pk=shift_pk)
+    shift = (
+        Shift.objects.select_for_update(of=("self",))
+        .select_related("post__estate")
+        .get(pk=shift_pk)
+    )
     _check_estate(actor, shift.estate_id)
     if not _is_member(actor, shift):
         raise PermissionDenied(_("只有本班次的值班人员可以交班"))
@@ -202,7 +206,7 @@ def handover_open(
 def _lock_handover(actor: Actor, handover: Handover | int) -> Handover:
     pk = handover.pk if isinstance(handover, Handover) else handover
     handover = (
-        Handover.objects.select_for_update()
+        Handover.objects.select_for_update(of=("self",))
         .select_related("post__estate", "outgoing_shift", "incoming_shift")
         .get(pk=pk)
     )

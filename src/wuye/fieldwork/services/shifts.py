@@ -161,7 +161,7 @@ def post_create(
 
 def _lock_post(post: DutyPost | int) -> DutyPost:
     pk = post.pk if isinstance(post, DutyPost) else post
-    return DutyPost.objects.select_for_update().select_related("estate").get(pk=pk)
+    return DutyPost.objects.select_for_update(of=("self",)).select_related("estate").get(pk=pk)
 
 
 def _staff_of(post: DutyPost, staff: Iterable) -> list[Staff]:
