@@ -1,6 +1,8 @@
 """The shift and handover API (EQUIP-OPS-10): the whole handover by API with bearer tokens, its
 403 / 404 / 409 answers, the lists with their filters, and the 《交接班记录表》 PDF."""
 
+import datetime as dt
+
 import pytest
 
 from tests.images import make_signature_data_url
@@ -47,38 +49,56 @@ def test_a_handover_by_api_needs_both_signatures__EQUIP_OPS_10(client, d, world)
     op1, op2, op4 = (Api(client, d.ops[n].user) for n in (0, 1, 3))
     post = head.post(
         "/duty-posts",
-        {"estate": world.estate.pk, "name": "监控室", "department": "engineering",
-         "required_certificate": "fire_operator"},
+        {
+            "estate": world.estate.pk,
+            "name": "监控室",
+            "department": "engineering",
+            "required_certificate": "fire_operator",
+        },
         201,
-    )  # fmt: skip
+    )
     assert post["required_certificate"] == "fire_operator"
     # A night across the month end, in the estate's local time (no zone given).
-    night = head.post(f"/duty-posts/{post['id']}/shifts",
-                      {"name": "夜班", "starts_at": "2026-11-30T20:00", "ends_at": "2026-12-01T08:00",
-                       "staff": [d.ops[0].pk]}, 201)  # fmt: skip
-    assert night["ends_at"].startswith("2026-12-01T00:00:00") or night["ends_at"].endswith("Z")
-    day = head.post(f"/duty-posts/{post['id']}/shifts",
-                    {"starts_at": "2026-12-01T08:00", "ends_at": "2026-12-01T20:00",
-                     "staff": [d.ops[1].pk]}, 201)  # fmt: skip
+    night = head.post(
+        f"/duty-posts/{post['id']}/shifts",
+        {
+            "name": "夜班",
+            "starts_at": "2026-11-30T20:00",
+            "ends_at": "2026-12-01T08:00",
+            "staff": [d.ops[0].pk],
+        },
+        201,
+    )
+    assert dt.datetime.fromisoformat(night["ends_at"]) == at("2026-12-01 08:00")
+    day = head.post(
+        f"/duty-posts/{post['id']}/shifts",
+        {"starts_at": "2026-12-01T08:00", "ends_at": "2026-12-01T20:00", "staff": [d.ops[1].pk]},
+        201,
+    )
     head.post(
         f"/duty-posts/{post['id']}/shifts",
         {"starts_at": "2026-12-01T07:00", "ends_at": "2026-12-01T09:00", "staff": [d.ops[0].pk]},
         400,
-    )  # fmt: skip (overlaps op1's night)
+    )
     op1.post(f"/shifts/{night['id']}/start")
     op2.post(f"/shifts/{day['id']}/start", expect=409)
     handover = op1.post(f"/shifts/{night['id']}/handover", {})
     assert handover["status"] == "draft" and handover["incoming_shift"] == day["id"]
     hid = handover["id"]
     op2.post(f"/handovers/{hid}/sign-incoming", {"attachments": [op2.signature()]}, 409)
-    op4.post(f"/handovers/{hid}/sign-outgoing",
-             {"operating_status": "x", "attachments": [op4.signature()]}, 403)  # fmt: skip
-    draft = op1.post(f"/handovers/{hid}/record", {"operating_status": "监控正常",
-                                                  "new_items": ["3号摄像头黑屏"]})  # fmt: skip
+    op4.post(
+        f"/handovers/{hid}/sign-outgoing",
+        {"operating_status": "x", "attachments": [op4.signature()]},
+        403,
+    )
+    draft = op1.post(
+        f"/handovers/{hid}/record", {"operating_status": "监控正常", "new_items": ["3号摄像头黑屏"]}
+    )
     assert [i["text"] for i in draft["items"]] == ["3号摄像头黑屏"]
-    signed = op1.post(f"/handovers/{hid}/sign-outgoing",
-                      {"operating_status": "监控正常", "anomalies": "无",
-                       "attachments": [op1.signature()]})  # fmt: skip
+    signed = op1.post(
+        f"/handovers/{hid}/sign-outgoing",
+        {"operating_status": "监控正常", "anomalies": "无", "attachments": [op1.signature()]},
+    )
     assert signed["status"] == "waiting"
     assert Shift.objects.get(pk=night["id"]).status == "on_duty"
     mine = op2.get("/shifts/mine")
@@ -104,10 +124,17 @@ def test_refusal_and_plan_by_api__EQUIP_OPS_10(client, d):
         Api(client, d.ops[0].user),
         Api(client, d.ops[1].user),
     )
-    planned = head.post(f"/duty-posts/{d.post.pk}/shifts/plan",
-                        {"first_day": "2026-12-31", "last_day": "2027-01-01",
-                         "pattern": [{"name": "白班", "start": "08:00", "end": "20:00"},
-                                     {"name": "夜班", "start": "20:00", "end": "08:00"}]})  # fmt: skip
+    planned = head.post(
+        f"/duty-posts/{d.post.pk}/shifts/plan",
+        {
+            "first_day": "2026-12-31",
+            "last_day": "2027-01-01",
+            "pattern": [
+                {"name": "白班", "start": "08:00", "end": "20:00"},
+                {"name": "夜班", "start": "20:00", "end": "08:00"},
+            ],
+        },
+    )
     assert len(planned) == 4
     first, second = planned[0]["id"], planned[1]["id"]
     head.post(f"/shifts/{first}/members", {"staff": [d.ops[0].pk]})
@@ -115,8 +142,10 @@ def test_refusal_and_plan_by_api__EQUIP_OPS_10(client, d):
     op1.post(f"/shifts/{first}/members", {"staff": [d.ops[0].pk]}, 403)
     op1.post(f"/shifts/{first}/start")
     hid = op1.post(f"/shifts/{first}/handover", {})["id"]
-    op1.post(f"/handovers/{hid}/sign-outgoing",
-             {"operating_status": "正常", "attachments": [op1.signature()]})  # fmt: skip
+    op1.post(
+        f"/handovers/{hid}/sign-outgoing",
+        {"operating_status": "正常", "attachments": [op1.signature()]},
+    )
     op2.post(f"/handovers/{hid}/refuse", {"reason": ""}, 400)
     refused = op2.post(f"/handovers/{hid}/refuse", {"reason": "钥匙少一把"})
     assert refused["status"] == "refused" and refused["refusal_reason"] == "钥匙少一把"
@@ -126,15 +155,22 @@ def test_refusal_and_plan_by_api__EQUIP_OPS_10(client, d):
 def test_out_of_scope_is_404_and_bad_input_is_400(client, d, world):
     outsider = Api(client, world.outsider.user)
     outsider.get(f"/duty-posts/{d.post.pk}", 404)
-    outsider.post(f"/duty-posts/{d.post.pk}/shifts",
-                  {"starts_at": "2026-12-01T08:00", "ends_at": "2026-12-01T20:00"}, 404)  # fmt: skip
+    outsider.post(
+        f"/duty-posts/{d.post.pk}/shifts",
+        {"starts_at": "2026-12-01T08:00", "ends_at": "2026-12-01T20:00"},
+        404,
+    )
     assert outsider.get("/duty-posts")["count"] == 0
     head = Api(client, d.head.user)
-    head.post("/duty-posts", {"estate": world.other_estate.pk, "name": "x",
-                              "department": "order"}, 404)  # fmt: skip
+    head.post(
+        "/duty-posts", {"estate": world.other_estate.pk, "name": "x", "department": "order"}, 404
+    )
     head.post("/duty-posts", {"estate": world.estate.pk, "name": "x", "department": "nope"}, 400)
-    head.post(f"/duty-posts/{d.post.pk}/shifts",
-              {"starts_at": "2026-12-01T08:00", "ends_at": "2026-12-01T07:00"}, 400)  # fmt: skip
+    head.post(
+        f"/duty-posts/{d.post.pk}/shifts",
+        {"starts_at": "2026-12-01T08:00", "ends_at": "2026-12-01T07:00"},
+        400,
+    )
     head.get("/handovers/999999", 404)
     assert not Shift.objects.exists()
 
@@ -152,8 +188,9 @@ def test_the_record_prints_with_both_signatures__EQUIP_OPS_10(client, d, pdf_too
     handover = hand_over(
         d.ops[0].user, night, anomalies="消防主机故障报警一次", new_items=["复位主机"]
     )
-    handovers.handover_sign_incoming(handover=handover, attachments=sign(d.ops[1].user),
-                                     by=d.ops[1].user)  # fmt: skip
+    handovers.handover_sign_incoming(
+        handover=handover, attachments=sign(d.ops[1].user), by=d.ops[1].user
+    )
     response = Api(client, d.head.user).get(f"/handovers/{handover.pk}/record.pdf")
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)

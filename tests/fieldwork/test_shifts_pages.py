@@ -39,19 +39,30 @@ def test_the_whole_handover_on_phones__EQUIP_OPS_10(client, login, d, time_machi
     form = client.get(response.url)
     assert "签字交班" in form.content.decode()
     # Bad input keeps what was typed and changes nothing.
-    bad = client.post(response.url, {"anomalies": "配电房有异味", "submit": "sign",
-                                      "signature": make_signature_data_url()})  # fmt: skip
+    bad = client.post(
+        response.url,
+        {"anomalies": "配电房有异味", "submit": "sign", "signature": make_signature_data_url()},
+    )
     assert bad.status_code == 400 and "配电房有异味" in bad.content.decode()
     handover.refresh_from_db()
     assert handover.status == "draft" and handover.anomalies == ""
-    saved = client.post(response.url, {"operating_status": "正常", "new_items": "巡查B2\n\n复核水箱",
-                                       "submit": "save"})  # fmt: skip
+    saved = client.post(
+        response.url,
+        {"operating_status": "正常", "new_items": "巡查B2\n\n复核水箱", "submit": "save"},
+    )
     assert saved.status_code == 302
     assert list(handover.items.values_list("text", flat=True)) == ["巡查B2", "复核水箱"]
     first = handover.items.first()
-    client.post(response.url, {"operating_status": "配电正常", "anomalies": "配电房有异味",
-                               "done": [str(first.pk)], "submit": "sign",
-                               "signature": make_signature_data_url()})  # fmt: skip
+    client.post(
+        response.url,
+        {
+            "operating_status": "配电正常",
+            "anomalies": "配电房有异味",
+            "done": [str(first.pk)],
+            "submit": "sign",
+            "signature": make_signature_data_url(),
+        },
+    )
     handover.refresh_from_db()
     assert handover.status == "waiting" and handover.items.get(pk=first.pk).done
     # The incoming person sees it on 我的班次 and signs on their phone.
@@ -64,8 +75,10 @@ def test_the_whole_handover_on_phones__EQUIP_OPS_10(client, login, d, time_machi
     login("op2")
     empty = client.post(reverse("fieldwork:handover_accept", args=[handover.pk]), {})
     assert empty.status_code == 400
-    client.post(reverse("fieldwork:handover_accept", args=[handover.pk]),
-                {"signature": make_signature_data_url()})  # fmt: skip
+    client.post(
+        reverse("fieldwork:handover_accept", args=[handover.pk]),
+        {"signature": make_signature_data_url()},
+    )
     handover.refresh_from_db()
     d.night.refresh_from_db(), d.day.refresh_from_db()
     assert (handover.status, d.night.status, d.day.status) == ("accepted", "ended", "on_duty")
@@ -91,8 +104,10 @@ def test_people_not_on_the_shifts_cannot_sign_on_the_pages__EQUIP_OPS_10(client,
     services.shift_start(shift=d.night, by=d.ops[0].user)
     handover = hand_over(d.ops[0].user, d.night)
     login("op4")
-    response = client.post(reverse("fieldwork:handover_accept", args=[handover.pk]),
-                           {"signature": make_signature_data_url()})  # fmt: skip
+    response = client.post(
+        reverse("fieldwork:handover_accept", args=[handover.pk]),
+        {"signature": make_signature_data_url()},
+    )
     assert response.status_code == 302
     handover.refresh_from_db()
     assert handover.status == "waiting"
@@ -112,22 +127,34 @@ def test_a_posts_week_roster_and_adding_a_shift(client, login, d):
     new = reverse("fieldwork:shift_new", args=[d.post.pk])
     bad = client.post(new, {"starts_at": "2026-10-01T20:00", "ends_at": "2026-10-01T19:00"})
     assert bad.status_code == 400
-    ok = client.post(new, {"name": "夜班", "starts_at": "2026-10-01T20:00",
-                           "ends_at": "2026-10-02T08:00", "staff": [d.ops[3].pk]})  # fmt: skip
+    ok = client.post(
+        new,
+        {
+            "name": "夜班",
+            "starts_at": "2026-10-01T20:00",
+            "ends_at": "2026-10-02T08:00",
+            "staff": [d.ops[3].pk],
+        },
+    )
     assert ok.status_code == 302 and "week=2026-10-01" in ok.url
     created = Shift.objects.get(name="夜班", starts_at=at("2026-10-01 20:00"))
     assert created.ends_at == at("2026-10-02 08:00")
     login("op1")
     assert "添加班次</h2>" not in client.get(url).content.decode()
-    assert client.post(new, {"starts_at": "2026-10-03T08:00",
-                             "ends_at": "2026-10-03T20:00"}).status_code == 302  # fmt: skip
+    assert (
+        client.post(
+            new, {"starts_at": "2026-10-03T08:00", "ends_at": "2026-10-03T20:00"}
+        ).status_code
+        == 302
+    )
     assert not Shift.objects.filter(starts_at=at("2026-10-03 08:00")).exists()
     login("outsider")
     assert client.get(url).status_code == 404
 
 
-def test_a_posts_handover_history_filters_by_date_and_pages(client, login, d, time_machine,
-                                                            settings):  # fmt: skip
+def test_a_posts_handover_history_filters_by_date_and_pages(
+    client, login, d, time_machine, settings
+):
     from wuye.fieldwork.services import handovers
 
     from .shifts_helpers import sign
@@ -135,8 +162,9 @@ def test_a_posts_handover_history_filters_by_date_and_pages(client, login, d, ti
     services.shift_start(shift=d.night, by=d.ops[0].user)
     time_machine.move_to(at("2026-10-01 07:50"), tick=False)
     handover = hand_over(d.ops[0].user, d.night, anomalies="水泵异响")
-    handovers.handover_sign_incoming(handover=handover, attachments=sign(d.ops[1].user),
-                                     by=d.ops[1].user)  # fmt: skip
+    handovers.handover_sign_incoming(
+        handover=handover, attachments=sign(d.ops[1].user), by=d.ops[1].user
+    )
     login("ehead")
     url = reverse("fieldwork:handover_history", args=[d.post.pk])
     assert "水泵异响" in client.get(url).content.decode()
