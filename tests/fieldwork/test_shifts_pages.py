@@ -178,3 +178,42 @@ def test_a_posts_handover_history_filters_by_date_and_pages(
     assert "工程值班室" in posts
     pdf = client.get(reverse("fieldwork:handover_pdf", args=[handover.pk]))
     assert pdf.status_code in (200, 503)
+
+
+def test_the_incoming_person_signs_on_the_outgoing_persons_phone__EQUIP_OPS_10(
+    client, login, d, world
+):
+    services.shift_start(shift=d.night, by=d.ops[0].user)
+    handover = hand_over(d.ops[0].user, d.night)
+    login("op1")
+    url = reverse("fieldwork:handover_accept", args=[handover.pk])
+    page = client.get(url).content.decode()
+    assert 'name="signer"' in page and "值班员2" in page and "值班员4" not in page
+    wrong = client.post(
+        url,
+        {"signer": d.ops[1].user.pk, "password": "nope", "signature": make_signature_data_url()},
+    )
+    assert wrong.status_code == 400 and "密码不正确" in wrong.content.decode()
+    stranger = client.post(
+        url,
+        {
+            "signer": d.ops[3].user.pk,
+            "password": world.password,
+            "signature": make_signature_data_url(),
+        },
+    )
+    assert stranger.status_code == 400
+    handover.refresh_from_db()
+    assert handover.status == "waiting"
+    client.post(
+        url,
+        {
+            "signer": d.ops[1].user.pk,
+            "password": world.password,
+            "signature": make_signature_data_url(),
+        },
+    )
+    handover.refresh_from_db()
+    assert handover.status == "accepted" and handover.incoming_by == d.ops[1].user
+    login("op2")
+    assert 'name="signer"' not in client.get(url).content.decode()

@@ -330,7 +330,7 @@ def handover_sign_outgoing(*, handover: Handover | int, attachments, by, **conte
     handover.save(update_fields=["status", "outgoing_signed_at", "outgoing_by"])
     _notify(
         handover,
-        _receivers(handover),
+        handover_receivers(handover),
         f"handover_waiting:{handover.pk}",
         title=lambda: _("请接班签字：%(post)s") % {"post": handover.post.name},
         body=lambda: (
@@ -351,7 +351,7 @@ def _heads(post: DutyPost) -> list:
     return [s.user for s in staff]
 
 
-def _receivers(handover: Handover) -> list:
+def handover_receivers(handover: Handover) -> list:
     """Who may sign as the incoming side: the incoming shift's people, or for a closing handover
     the department's head(s)."""
     if handover.kind == HandoverKind.CLOSING:

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -205,18 +206,34 @@ class RefuseForm(forms.Form):
     )
 
 
+def _same_phone_signer(request, handover: Handover):
+    """The incoming person signing on the outgoing person's phone: they pick their name and
+    confirm with their own password (failures count towards their login lockout)."""
+    receivers = {str(u.pk): u for u in handovers.handover_receivers(handover)}
+    user = receivers.get(request.POST.get("signer", ""))
+    if user is None:
+        raise ValidationError({"signer": [_("请选择接班人")]})
+    password = request.POST.get("password", "")
+    signer = authenticate(request, username=user.get_username(), password=password)
+    if signer is None or signer.pk != user.pk:
+        raise ValidationError({"password": [_("接班人密码不正确")]})
+    return signer
+
+
 @staff_required
 def handover_accept(request, pk: int):
-    """The incoming person checks the record and signs (or refuses below)."""
+    """The incoming person checks the record and signs, on their own phone or on the outgoing
+    person's (then with their password); or refuses below."""
     handover = selectors.handover_get_for_user(request.user, pk)
     errors: list[str] = []
     status = 200
     if request.method == "POST":
         try:
-            attachments = attachments_from_request(request)
-            handovers.handover_sign_incoming(
-                handover=handover, attachments=attachments, by=request.user
-            )
+            signer = request.user
+            if "signer" in request.POST:
+                signer = _same_phone_signer(request, handover)
+            attachments = attachments_from_request(request, by=signer)
+            handovers.handover_sign_incoming(handover=handover, attachments=attachments, by=signer)
             messages.success(request, _("已签字接班，开始值班"))
             return redirect("fieldwork:handover_detail", pk=handover.pk)
         except ValidationError as error:
@@ -224,9 +241,12 @@ def handover_accept(request, pk: int):
             status = 400
         except (Conflict, PermissionDenied) as error:
             return _refused(request, error, reverse("fieldwork:handover_detail", args=[pk]))
+    receivers = handovers.handover_receivers(handover)
     context = _handover_context(request, handover) | {
         "errors": errors,
         "refuse_form": RefuseForm(),
+        "receivers": receivers,
+        "same_phone": request.user.pk not in {u.pk for u in receivers},
     }
     return _render(request, "accept.html", context, handover.post.estate, status)
 
