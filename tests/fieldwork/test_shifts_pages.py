@@ -153,7 +153,7 @@ def test_a_posts_week_roster_and_adding_a_shift(client, login, d):
 
 
 def test_a_posts_handover_history_filters_by_date_and_pages(
-    client, login, d, time_machine, settings
+    client, login, d, time_machine, django_assert_max_num_queries
 ):
     from wuye.fieldwork.services import handovers
 
@@ -167,7 +167,9 @@ def test_a_posts_handover_history_filters_by_date_and_pages(
     )
     login("ehead")
     url = reverse("fieldwork:handover_history", args=[d.post.pk])
-    assert "水泵异响" in client.get(url).content.decode()
+    client.get(url)
+    with django_assert_max_num_queries(15):
+        assert "水泵异响" in client.get(url).content.decode()
     assert (
         "水泵异响" in client.get(url + "?date_from=2026-10-01&date_to=2026-10-01").content.decode()
     )

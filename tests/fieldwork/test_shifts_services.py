@@ -475,3 +475,57 @@ def test_a_post_requires_a_valid_certificate_kind(d, world):
             estate=world.estate, name="配电室", department="engineering", by=guard_head.user
         )
     assert HandoverItem.objects.count() == 0
+
+
+def test_guards_hand_over_their_post_and_articles_the_same_way__GUARD_04(world, time_machine):
+    time_machine.move_to(at("2026-12-31 19:40"), tick=False)
+    head = make_staff(
+        world.company, "ghead", Role.DEPARTMENT_HEAD, DepartmentKind.ORDER, [world.estate]
+    )
+    guards = [
+        make_staff(
+            world.company,
+            f"g{n}",
+            Role.GUARD,
+            DepartmentKind.ORDER,
+            [world.estate],
+            name=f"秩序员{n}",
+        )
+        for n in (1, 2)
+    ]
+    gate = services.post_create(
+        estate=world.estate, name="东门岗", department="order", kind="gate", by=head.user
+    )
+    day = services.shift_create(
+        post=gate,
+        starts_at=at("2026-12-31 08:00"),
+        ends_at=at("2026-12-31 20:00"),
+        staff=[guards[0]],
+        by=head.user,
+    )
+    night = services.shift_create(
+        post=gate,
+        starts_at=at("2026-12-31 20:00"),
+        ends_at=at("2027-01-01 08:00"),
+        staff=[guards[1]],
+        by=head.user,
+    )
+    services.shift_start(shift=day, by=guards[0].user)
+    handover = handovers.handover_open(shift=day, by=guards[0].user)
+    handovers.handover_sign_outgoing(
+        handover=handover,
+        attachments=sign(guards[0].user),
+        by=guards[0].user,
+        operating_status="岗位正常，访客登记 12 人",
+        articles="对讲机 2 台、警棍 1 根",
+        new_items=["快递柜故障待报修"],
+    )
+    told = Message.objects.filter(ref=handover.ref).values_list("recipient__username", flat=True)
+    assert list(told) == ["g2"]  # the incoming guard is asked to sign
+    handovers.handover_sign_incoming(
+        handover=handover, attachments=sign(guards[1].user), by=guards[1].user
+    )
+    handover.refresh_from_db()
+    night.refresh_from_db()
+    assert handover.articles == "对讲机 2 台、警棍 1 根" and night.status == "on_duty"
+    assert night.started_at == at("2026-12-31 19:40")
