@@ -268,6 +268,19 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "fieldwork:checkpoint_move": "POST /rounds/routes/{route_id}/reorder",
     "fieldwork:checkpoint_regenerate": "POST /rounds/checkpoints/{checkpoint_id}/regenerate",
     "fieldwork:checkpoint_label": "GET /rounds/checkpoints/{checkpoint_id}/label.pdf",
+    # Field work: shifts and handover (交接班)
+    "fieldwork:my_shifts": "GET /shifts/mine",
+    "fieldwork:shift_start": "POST /shifts/{shift_id}/start",
+    "fieldwork:handover_open": "POST /shifts/{shift_id}/handover",
+    "fieldwork:handover_detail": "GET /handovers/{handover_id}",
+    "fieldwork:handover_form": "POST /handovers/{handover_id}/sign-outgoing",
+    "fieldwork:handover_accept": "POST /handovers/{handover_id}/sign-incoming",
+    "fieldwork:handover_refuse": "POST /handovers/{handover_id}/refuse",
+    "fieldwork:handover_pdf": "GET /handovers/{handover_id}/record.pdf",
+    "fieldwork:duty_posts": "GET /duty-posts",
+    "fieldwork:duty_roster": "GET /shifts",
+    "fieldwork:shift_new": "POST /duty-posts/{post_id}/shifts",
+    "fieldwork:handover_history": "GET /handovers",
 }
 
 

@@ -246,6 +246,23 @@ NAVIGATION: tuple[NavGroup, ...] = (
                     {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT, Role.TECHNICIAN}
                 ),
             ),
+            # EQUIP-OPS-10: the operators' shifts and handover (交接班).
+            NavItem(
+                _("我的班次"),
+                "fieldwork:my_shifts",
+                roles=frozenset({Role.TECHNICIAN}),
+                match=("fieldwork:handover_form", "fieldwork:handover_accept"),
+            ),
+            NavItem(
+                _("值班与交接班"),
+                "fieldwork:duty_posts",
+                roles=frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.AUDITOR}),
+                match=(
+                    "fieldwork:duty_roster",
+                    "fieldwork:handover_history",
+                    "fieldwork:handover_detail",
+                ),
+            ),
             NavItem(
                 _("报修统计"),
                 "repairs:kpis",
@@ -347,7 +364,19 @@ NAVIGATION: tuple[NavGroup, ...] = (
         ),
     ),
     NavGroup("engineering", _("工程设备")),
-    NavGroup("order", _("秩序管理")),
+    NavGroup(
+        "order",
+        _("秩序管理"),
+        (
+            # GUARD-04: the guards' shifts and handover (交接班).
+            NavItem(
+                _("我的班次"),
+                "fieldwork:my_shifts",
+                roles=frozenset({Role.GUARD}),
+                match=("fieldwork:handover_form", "fieldwork:handover_accept"),
+            ),
+        ),
+    ),
     NavGroup("environment", _("环境管理")),
     NavGroup(
         "finance",
