@@ -33,3 +33,27 @@ class RouteAdmin(admin.ModelAdmin):
 class TaskSpecAdmin(admin.ModelAdmin):
     list_display = ("schedule", "checklist", "route", "contractor", "certificate")
     raw_id_fields = ("schedule",)
+
+
+# --- Monitoring intake (devices and their alarms); the secret is never shown here ---------------
+
+from .models import Device, DeviceEvent  # noqa: E402
+
+
+@admin.register(Device)
+class DeviceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "estate", "department", "key_id", "active", "last_seen_at")
+    list_filter = ("kind", "active")
+    search_fields = ("name", "key_id")
+    readonly_fields = ("key_id", "secret_rotated_at", "last_seen_at", "created_at", "created_by",
+                       "disabled_at", "disabled_by")  # fmt: skip
+    exclude = ("secret_nonce",)
+
+
+@admin.register(DeviceEvent)
+class DeviceEventAdmin(admin.ModelAdmin):
+    list_display = ("device", "event_type", "severity", "state", "repeats", "received_at", "case")
+    list_filter = ("state", "severity", "event_type")
+    search_fields = ("dedup_key", "device__name")
+    raw_id_fields = ("device", "case", "estate")
+    readonly_fields = ("received_at", "last_seen_at", "repeats", "notified_at")

@@ -8,8 +8,6 @@ is a 401 in the API's error shape. Everything else is for staff, with their bear
 alarm list, acknowledge and clear, and the devices (create, rotate the secret, disable).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 

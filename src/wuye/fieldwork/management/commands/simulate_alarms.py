@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import secrets
 import time
 import urllib.error
 import urllib.request
@@ -89,7 +90,7 @@ class Command(BaseCommand):
         }
         sent = 0
         for round_no in range(count):
-            stamp = f"{timezone.now():%Y%m%d%H%M%S}-{round_no}"
+            stamp = f"{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(3)}-{round_no}"
             for key, body in _scenes(stamp):
                 if sent and interval:
                     time.sleep(interval)
