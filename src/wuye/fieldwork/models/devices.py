@@ -129,6 +129,9 @@ class Device(models.Model):
     secret_rotated_at = models.DateTimeField(_("密钥生成时间"))
     active = models.BooleanField(_("启用"), default=True)
     last_seen_at = models.DateTimeField(_("最近上报"), null=True, blank=True)
+    # When an alarm of the device was last cleared: a post of an alarm that occurred before it may
+    # be a late copy of a cleared one, and only such a post is looked up among cleared events.
+    last_cleared_at = models.DateTimeField(_("最近解除告警"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("登记人"),

@@ -394,7 +394,6 @@ def _validate(device: Device, values: dict, now: dt.datetime) -> dict:
             "payload": payload}  # fmt: skip
 
 
-@transaction.atomic
 def device_event_receive(
     *,
     device: Device,
@@ -408,49 +407,90 @@ def device_event_receive(
     """One posted event of an authenticated device (EQUIP-OPS-04/07).
 
     The same (device, deduplication key) is one event however often it is posted: a repeat is
-    counted on it. A new alarm calls its handler once, here, in this transaction (EQUIP-OPS-08);
-    without a handler, or when the handler opens no case, the heads of the device's department
-    are told at once. A ``recovered``/``clear`` clears the open event of its key."""
+    counted on it. A new alarm calls its handler once, here, in the transaction that creates it
+    (EQUIP-OPS-08); without a handler, or when the handler opens no case, the heads of the
+    device's department are told at once. A ``recovered``/``clear`` clears the open event of its
+    key. A handler's failure writes nothing (``AlarmNotRecorded``: the device sends it again)."""
     now = timezone.now()
     values = _validate(device, {"event_type": event_type, "dedup_key": dedup_key,
                                 "occurred_at": occurred_at, "severity": severity,
                                 "message": message, "payload": payload}, now)  # fmt: skip
-    _seen(device, now)
     if values["event_type"] in CLEARING_TYPES:
-        return IntakeResult(_clear_by_device(device, values, now), created=False)
-    uncleared = DeviceEvent.objects.filter(device=device, dedup_key=values["dedup_key"]).exclude(
+        with transaction.atomic():
+            _seen(device, now)
+            return IntakeResult(_clear_by_device(device, values, now), created=False)
+    key = values["dedup_key"]
+    uncleared = DeviceEvent.objects.filter(device=device, dedup_key=key).exclude(
         state=EventState.CLEARED
     )
-    existing = uncleared.first()
-    if existing is None:
-        # A late copy of an alarm already cleared (sent before its clear) is not a new alarm.
-        late = DeviceEvent.objects.filter(
-            device=device, state=EventState.CLEARED, dedup_key=values["dedup_key"],
-            cleared_at__gte=values["occurred_at"],
-        )  # fmt: skip
-        existing = late.order_by("-cleared_at").first()
-    if existing is None:
+    existing = None
+    if device.last_cleared_at is not None and values["occurred_at"] <= device.last_cleared_at:
+        # Perhaps a late copy of an alarm cleared since (sent before its clear, or repeated by a
+        # device that still reports it): counted on the cleared event, not a new alarm.
+        existing = (
+            DeviceEvent.objects.filter(device=device, dedup_key=key)
+            .filter(~Q(state=EventState.CLEARED) | Q(cleared_at__gte=values["occurred_at"]))
+            .order_by(F("cleared_at").asc(nulls_first=True), "-received_at")  # uncleared first
+            .first()
+        )
+    for _attempt in range(3):
+        if existing is not None:
+            break
+        # Who is told if no handler takes it, decided before the insert so that the row is
+        # written once (an unhandled alarm costs no second UPDATE).
+        notify = values["severity"] != Severity.INFO and not _has_handler(
+            values["event_type"], device.kind
+        )
+        event = None
         try:
-            with transaction.atomic():  # a savepoint: a concurrent post may win the insert
+            # Get-or-create on the unique constraint of the open events: this block is the
+            # transaction itself when the API calls (its first write is the insert), a savepoint
+            # inside a caller's transaction. A concurrent post of the same alarm waits for the
+            # winner's commit, fails here and counts a repeat on the winner's event; the
+            # handler runs once, in the winner's transaction.
+            with transaction.atomic():
                 event = DeviceEvent.objects.create(
-                    estate_id=device.estate_id, device=device, received_at=now,
-                    last_seen_at=now, **values,
+                    estate=device.estate, device=device, received_at=now, last_seen_at=now,
+                    notified_at=now if notify else None, **values,
                 )  # fmt: skip
-        except IntegrityError:
-            existing = uncleared.get()
-        else:
-            event.device = device
-            _after_create(event)
+                _seen(device, now)
+                if notify:
+                    _tell_heads(event)
+                else:
+                    _after_create(event)
             return IntakeResult(event, created=True)
+        except IntegrityError:
+            if event is not None:
+                raise  # not the insert's: something after it
+            # The open event exists: count the repeat on it (none: cleared meanwhile, retry).
+            if uncleared.update(repeats=F("repeats") + 1, last_seen_at=now):
+                _seen(device, now)
+                counted = uncleared.first() or (
+                    DeviceEvent.objects.filter(device=device, dedup_key=key)
+                    .order_by("-received_at")
+                    .first()
+                )  # cleared in between: the event the repeat was counted on, all the same
+                return IntakeResult(counted, created=False)
+    if existing is None:
+        raise AlarmNotRecorded(_("告警处理失败，未登记，请稍后重发"), code="not_recorded")
+    _seen(device, now)
     DeviceEvent.objects.filter(pk=existing.pk).update(repeats=F("repeats") + 1, last_seen_at=now)
     existing.refresh_from_db()
     return IntakeResult(existing, created=False)
 
 
 def _seen(device: Device, now: dt.datetime) -> None:
+    # The device's row as authentication read it: written only when a minute old.
+    if device.last_seen_at is not None and device.last_seen_at >= now - LAST_SEEN_EVERY:
+        return
     Device.objects.filter(
         Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=now - LAST_SEEN_EVERY), pk=device.pk
     ).update(last_seen_at=now)
+    device.last_seen_at = now
+
+
+def _has_handler(event_type: str, kind: str) -> bool:
+    return event_type in _HANDLERS or kind in _HANDLERS
 
 
 def _after_create(event: DeviceEvent) -> None:
@@ -487,13 +527,15 @@ def _clear_by_device(device: Device, values: dict, now: dt.datetime) -> DeviceEv
     event.state, event.cleared_at, event.cleared_by_device = EventState.CLEARED, now, True
     event.clear_note = values["message"][:500]
     event.save(update_fields=["state", "cleared_at", "cleared_by_device", "clear_note"])
+    Device.objects.filter(pk=device.pk).update(last_cleared_at=now)
     return event
 
 
 def _heads(event: DeviceEvent) -> list:
     estate = event.estate
+    # The preference comes along: the message is written in each head's language.
     staff = Staff.objects.filter(company_id=estate.company_id, is_active=True).select_related(
-        "user"
+        "user__notify_preference"
     )
     heads = staff.filter(
         role=Role.DEPARTMENT_HEAD, estates=estate, department__kind=event.device.department
@@ -528,8 +570,9 @@ def _tell_heads(event: DeviceEvent) -> None:
                          "ref": f"fieldwork.deviceevent:{event.pk}",
                          "idempotency_key": f"device_event:{event.pk}"})  # fmt: skip
     message_enqueue_bulk(requests)
-    event.notified_at = timezone.now()
-    event.save(update_fields=["notified_at"])
+    if event.notified_at is None:
+        event.notified_at = timezone.now()
+        event.save(update_fields=["notified_at"])
 
 
 # --- Acknowledge and clear ----------------------------------------------------------------------
@@ -579,4 +622,5 @@ def device_event_clear(*, event: DeviceEvent, by, note: str = "") -> DeviceEvent
         event.acknowledged_at, event.acknowledged_by = now, actor.user
         fields += ["acknowledged_at", "acknowledged_by"]
     event.save(update_fields=fields)
+    Device.objects.filter(pk=event.device_id).update(last_cleared_at=now)
     return event
