@@ -487,3 +487,30 @@ def test_the_simulator_only_talks_to_this_machine(world):
         call_command("simulate_alarms", estate=world.estate.pk, url="http://example.com")
     with pytest.raises(CommandError):
         call_command("simulate_alarms", estate=999999, interval=0)
+
+
+def test_a_device_still_repeating_an_alarm_staff_cleared_does_not_reopen_it(client, world, device):
+    d, secret = device
+    occurred = NOW.isoformat()
+    with time_machine.travel(NOW, tick=False):
+        post(client, d, secret, body(occurred_at=occurred))
+    event = DeviceEvent.objects.get()
+    with time_machine.travel(NOW + dt.timedelta(minutes=2), tick=False):
+        services.device_event_clear(event=event, by=world.tech.user, note="已现场处理")
+    with time_machine.travel(NOW + dt.timedelta(minutes=3), tick=False):
+        r = post(client, d, secret, body(occurred_at=occurred))
+    assert r.status_code == 200 and r.json() == {
+        "id": event.pk, "state": "cleared", "created": False, "repeats": 1, "case": None
+    }  # fmt: skip
+    assert DeviceEvent.objects.count() == 1
+
+
+def test_a_new_alarm_costs_a_bounded_number_of_queries(client, world, device,
+                                                       django_assert_max_num_queries):  # fmt: skip
+    d, secret = device
+    engineering_head(world)
+    post(client, d, secret, body(dedup_key="warm-up"))
+    with django_assert_max_num_queries(8):
+        assert post(client, d, secret, body(dedup_key="second")).status_code == 201
+    with django_assert_max_num_queries(8):
+        assert post(client, d, secret, body(dedup_key="second")).status_code == 200

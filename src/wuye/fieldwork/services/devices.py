@@ -563,7 +563,7 @@ def _tell_heads(event: DeviceEvent) -> None:
                 "device": device.name, "location": device.location or event.estate.name,
                 "time": f"{local:%Y-%m-%d %H:%M}", "type": event.get_event_type_display(),
                 "severity": event.get_severity_display(),
-                "message": f"：{event.message}" if event.message else "",
+                "message": _("：%(text)s") % {"text": event.message} if event.message else "",
             }  # fmt: skip
         requests.append({"recipient": user, "template": "notice", "estate": event.estate,
                          "context": {"title": title, "body": body}, "url": url,
