@@ -7,7 +7,8 @@ clients is a device with its own key and secret, signing every request (HMAC-SHA
 timestamp and the raw body). Measured: new alarms (each a new deduplication key: the signature,
 the event row and, as no handler is registered, an inbox message to the engineering head) and
 repeats of an open alarm (the signature and a counted repeat), each request against one floor
-request (the floor is measured before and after; the faster counts). Target (issue 15): new alarms per second at least 50 % of floor requests per second.
+request (the floor is measured before and after; the faster counts). Target (issue 15): new
+alarms per second at least 50 % of floor requests per second.
 
 Run: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/wuye_bench make bench alarm_intake``.
 """
