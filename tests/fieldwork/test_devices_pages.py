@@ -41,6 +41,8 @@ def test_the_alarm_list_shows_open_alarms_most_severe_first_and_refreshes(
     assert "旧故障" in everything
     fragment = client.get(url, {"state": "cleared"}, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in fragment and "旧故障" in fragment and "轿厢困人" not in fragment
+    # The next refresh keeps the filters (and the page) it was shown with.
+    assert 'hx-get="/monitoring/alarms/?state=cleared" hx-trigger="every 15s"' in fragment
     warnings = client.get(url, {"severity": "warning"}).content.decode()
     assert "厅门未关到位" in warnings and "轿厢困人" not in warnings
     other, _secret = make_device(world, "配电房监控", "power_monitor")
