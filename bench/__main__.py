@@ -15,6 +15,7 @@ BENCHMARKS = [
     "bench.sla_sweep",
     "bench.repairs_api",
     "bench.billing_run",
+    "bench.alarm_intake",
 ]
 
 

@@ -281,6 +281,17 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "fieldwork:duty_roster": "GET /shifts",
     "fieldwork:shift_new": "POST /duty-posts/{post_id}/shifts",
     "fieldwork:handover_history": "GET /handovers",
+    # Monitoring intake (field work): alarms and the devices that post them
+    "fieldwork:device_event_list": "GET /device-events",
+    "fieldwork:device_event_detail": "GET /device-events/{event_id}",
+    "fieldwork:device_event_acknowledge": "POST /device-events/{event_id}/acknowledge",
+    "fieldwork:device_event_clear": "POST /device-events/{event_id}/clear",
+    "fieldwork:device_list": "GET /devices",
+    "fieldwork:device_create": "POST /devices",
+    "fieldwork:device_detail": "GET /devices/{device_id}",
+    "fieldwork:device_rotate": "POST /devices/{device_id}/rotate-secret",
+    "fieldwork:device_disable": "POST /devices/{device_id}/disable",
+    "fieldwork:device_enable": "POST /devices/{device_id}/enable",
 }
 
 

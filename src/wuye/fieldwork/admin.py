@@ -152,3 +152,27 @@ class RoundAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- Monitoring intake (devices and their alarms); the secret is never shown here ---------------
+
+from .models import Device, DeviceEvent  # noqa: E402
+
+
+@admin.register(Device)
+class DeviceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "estate", "department", "key_id", "active", "last_seen_at")
+    list_filter = ("kind", "active")
+    search_fields = ("name", "key_id")
+    readonly_fields = ("key_id", "secret_rotated_at", "last_seen_at", "created_at", "created_by",
+                       "disabled_at", "disabled_by")  # fmt: skip
+    exclude = ("secret_nonce",)
+
+
+@admin.register(DeviceEvent)
+class DeviceEventAdmin(admin.ModelAdmin):
+    list_display = ("device", "event_type", "severity", "state", "repeats", "received_at", "case")
+    list_filter = ("state", "severity", "event_type")
+    search_fields = ("dedup_key", "device__name")
+    raw_id_fields = ("device", "case", "estate")
+    readonly_fields = ("received_at", "last_seen_at", "repeats", "notified_at")

@@ -28,6 +28,10 @@ MOVE_IN_DESK = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT})
 FEE_READERS = frozenset(
     {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.FINANCE_CLERK, Role.CS_AGENT, Role.AUDITOR}
 )
+# EQUIP-OPS-04/08: who answers the monitoring systems' alarms (fieldwork's ALARM_ROLES).
+ALARM_DUTY = frozenset(
+    {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.TECHNICIAN, Role.GUARD, Role.CS_AGENT}
+)
 
 
 @dataclass(frozen=True)
@@ -377,6 +381,26 @@ NAVIGATION: tuple[NavGroup, ...] = (
             ),
         ),
     ),
+    NavGroup(
+        "engineering",
+        _("工程设备"),
+        (
+            # EQUIP-OPS-04/08: the monitoring systems' alarms, for the staff on duty.
+            NavItem(
+                _("设备告警"),
+                "fieldwork:device_event_list",
+                roles=ALARM_DUTY,
+                match=("fieldwork:device_event_detail",),
+            ),
+            NavItem(
+                _("监控设备"),
+                "fieldwork:device_list",
+                roles=ALARM_DUTY,
+                match=("fieldwork:device_detail", "fieldwork:device_create"),
+            ),
+        ),
+    ),
+    NavGroup("order", _("秩序管理")),
     NavGroup("environment", _("环境管理")),
     NavGroup(
         "finance",

@@ -1,0 +1,1 @@
+"""``wuye simulate_alarms``: the demo's monitoring systems."""
