@@ -367,7 +367,6 @@ NAVIGATION: tuple[NavGroup, ...] = (
             ),
         ),
     ),
-    NavGroup("engineering", _("工程设备")),
     NavGroup(
         "order",
         _("秩序管理"),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0003_idempotency_keys"),
-        ("fieldwork", "0001_initial"),
+        ("fieldwork", "0003_rounds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

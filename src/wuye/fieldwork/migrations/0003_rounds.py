@@ -22,7 +22,7 @@ def fill_codes(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0003_idempotency_keys"),
-        ("fieldwork", "0001_initial"),
+        ("fieldwork", "0002_checks"),
         ("workflow", "0008_fieldwork_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("core", "0003_idempotency_keys"),
-        ("fieldwork", "0001_initial"),
+        ("fieldwork", "0004_shifts"),
         ("workflow", "0008_fieldwork_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
