@@ -6,3 +6,6 @@ class FacilitiesConfig(AppConfig):
     name = "wuye.facilities"
     label = "facilities"
     verbose_name = _("设施设备")
+
+    def ready(self) -> None:
+        from . import processes  # noqa: F401 - declares the facilities processes at start-up

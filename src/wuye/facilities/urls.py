@@ -1,5 +1,12 @@
-"""Pages of facilities (``facilities:``), one module per topic."""
+"""Pages of facilities (``facilities:``), one module per topic, under ``/facilities/``."""
+
+from django.urls import include, path
+
+from .views import anomalies, equipment, logs
 
 app_name = "facilities"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("facilities/", include([*equipment.urlpatterns, *logs.urlpatterns,
+                                 *anomalies.urlpatterns])),
+]  # fmt: skip
