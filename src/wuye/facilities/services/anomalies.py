@@ -34,7 +34,10 @@ def _actor(by) -> Actor:
 
 
 def _check_report(actor: Actor, equipment: Equipment) -> None:
-    if not actor.is_superuser and equipment.estate_id not in actor.estate_ids:
+    # The register is the staff's: to a resident or a contractor the equipment does not exist.
+    if not actor.is_superuser and (
+        actor.staff is None or equipment.estate_id not in actor.estate_ids
+    ):
         raise Http404
     if not (actor.is_superuser or actor.role in STAFF):
         raise PermissionDenied(_("只有本项目的员工可以上报设备异常"))
@@ -250,10 +253,10 @@ def anomaly_mark_fault(*, anomaly_case: Case, fault_case: Case, by, note: str = 
     """EQUIP-OPS-08 → EQUIP-FAULT: the fault process calls this when it opens a fault from an
     anomaly (``fault_open(..., anomaly_case=...)``), inside its own transaction: the anomaly is
     closed as turned into that fault and links to it."""
-    anomaly = Anomaly.objects.filter(case=anomaly_case).first()
+    anomaly = Anomaly.objects.filter(case=anomaly_case).select_related("case").first()
     if anomaly is None:
         raise ValidationError({"anomaly_case": [_("设备异常不存在")]})
-    if anomaly_case.status not in ANOMALY_OPEN:
+    if anomaly.case.status not in ANOMALY_OPEN:
         raise ValidationError({"anomaly_case": [_("该设备异常已处理，不能再转为故障")]})
     return anomaly_case_act(
         case=anomaly_case, action="to_fault", by=by, note=note, data={"fault_case": fault_case.pk}
