@@ -133,6 +133,7 @@ def log_entry_record(request: HttpRequest, equipment_id: IdParam, payload: Entry
         hour=payload.hour,
         by=request.auth,
     )
+    entry.refresh_from_db()  # times as stored (UTC), like every other answer
     return Status(201, entry)
 
 

@@ -58,7 +58,8 @@ def log_sheet_pdf(
         head += [_("值班人员"), _("备注")]
         widths = [14] + [24] * len(params) + [22, 40]
         pdf.set_font(FAMILY, "", 8)
-        with form_table(pdf, widths, width=sum(widths), padding=(0.6, 1)) as table:
+        with form_table(pdf, widths, width=sum(widths), padding=(0.3, 1)) as table:
+            pdf.set_font(FAMILY, size=8)  # 25 rows and the signatures on one page
             row = table.row()
             for text in head:
                 row.cell(str(text))
