@@ -16,12 +16,16 @@ from wuye.facilities.services import anomaly_mark_fault, anomaly_report
 from wuye.notify.models import Message
 from wuye.workflow.services import case_open, sla_sweep
 
-from .equip_helpers import at, eng  # noqa: F401
+from .equip_helpers import at
 
 
 def report(world, **kwargs):
-    values = {"equipment": world.lift, "source": "operator", "description": "电梯停在5楼不动",
-              "by": world.agent.user}  # fmt: skip
+    values = {
+        "equipment": world.lift,
+        "source": "operator",
+        "description": "电梯停在5楼不动",
+        "by": world.agent.user,
+    }
     return anomaly_report(**{**values, **kwargs})
 
 
@@ -44,8 +48,9 @@ def test_acknowledgement_stops_the_clock_in_time__EQUIP_OPS_09(eng, time_machine
     time_machine.move_to(at(2026, 11, 30, 23, 58), tick=False)
     case = report(eng)
     time_machine.move_to(at(2026, 12, 1, 0, 6), tick=False)
-    anomaly = services.anomaly_act(anomaly=case.equipment_anomaly, action="acknowledge",
-                                   by=eng.tech.user)  # fmt: skip
+    anomaly = services.anomaly_act(
+        anomaly=case.equipment_anomaly, action="acknowledge", by=eng.tech.user
+    )
     clock = anomaly.case.clocks.get()
     assert clock.state == "met" and clock.stopped_at == at(2026, 12, 1, 0, 6)
     assert anomaly.acknowledged_by == eng.tech.user and anomaly.case.status == "acknowledged"
@@ -58,8 +63,11 @@ def test_unacknowledged_anomaly_escalates_to_head_and_executives__EQUIP_OPS_09(e
     sla_sweep()
     clock = case.clocks.get()
     assert clock.state == "breached"
-    told = set(Message.objects.filter(template="sla_breached")
-               .values_list("recipient__username", flat=True))  # fmt: skip
+    told = set(
+        Message.objects.filter(template="sla_breached").values_list(
+            "recipient__username", flat=True
+        )
+    )
     assert told == {"eng_head", "exec"}
 
 
@@ -67,8 +75,12 @@ def test_dismiss_needs_a_reason_and_handled_anomaly_takes_no_more_steps__EQUIP_O
     case = report(eng)
     with pytest.raises(ValidationError):
         services.anomaly_act(anomaly=case.equipment_anomaly, action="dismiss", by=eng.tech.user)
-    anomaly = services.anomaly_act(anomaly=case.equipment_anomaly, action="dismiss",
-                                   note="监控误报，现场电梯运行正常", by=eng.tech.user)  # fmt: skip
+    anomaly = services.anomaly_act(
+        anomaly=case.equipment_anomaly,
+        action="dismiss",
+        note="监控误报，现场电梯运行正常",
+        by=eng.tech.user,
+    )
     assert anomaly.case.status == "dismissed" and anomaly.resolution.startswith("监控误报")
     assert anomaly.acknowledged_at is not None and anomaly.handled_at is not None
     with pytest.raises(Conflict):
@@ -78,11 +90,13 @@ def test_dismiss_needs_a_reason_and_handled_anomaly_takes_no_more_steps__EQUIP_O
 def test_only_engineering_acknowledges_other_estate_404(eng):
     case = report(eng)
     with pytest.raises(PermissionDenied):
-        services.anomaly_act(anomaly=case.equipment_anomaly, action="acknowledge",
-                             by=eng.agent.user)  # fmt: skip
+        services.anomaly_act(
+            anomaly=case.equipment_anomaly, action="acknowledge", by=eng.agent.user
+        )
     with pytest.raises(Http404):
-        services.anomaly_act(anomaly=case.equipment_anomaly, action="acknowledge",
-                             by=eng.outsider.user)  # fmt: skip
+        services.anomaly_act(
+            anomaly=case.equipment_anomaly, action="acknowledge", by=eng.outsider.user
+        )
     with pytest.raises(Http404):
         report(eng, by=eng.outsider.user)
     with pytest.raises(Http404):  # a resident is no one's operator
@@ -106,16 +120,22 @@ def test_bad_report_changes_nothing(eng):
 
 def test_turned_into_a_fault_links_it__EQUIP_OPS_08(eng):
     case = report(eng, source="round", description="巡检发现曳引机异响")
-    fault = case_open(process="equipment_anomaly", estate=eng.estate, title="占位故障",
-                      by=eng.tech.user)  # fmt: skip
+    fault = case_open(
+        process="equipment_anomaly", estate=eng.estate, title="占位故障", by=eng.tech.user
+    )
     with pytest.raises(ValidationError):  # not an anomaly's own kind of case
         anomaly_mark_fault(anomaly_case=case, fault_case=fault, by=eng.tech.user)
     from wuye.repairs.services import repair_order_create  # a case of another process
 
     order = repair_order_create(
-        estate=eng.estate, room=eng.room, description="电梯异响", contact_name="王先生",
-        contact_phone="13800138000", channel="phone", by=eng.agent.user,
-    )  # fmt: skip
+        estate=eng.estate,
+        room=eng.room,
+        description="电梯异响",
+        contact_name="王先生",
+        contact_phone="13800138000",
+        channel="phone",
+        by=eng.agent.user,
+    )
     anomaly = anomaly_mark_fault(anomaly_case=case, fault_case=order.case, by=eng.tech.user)
     assert anomaly.case.status == "fault" and anomaly.fault_case == order.case
     assert anomaly.case.clocks.get().state == "met"

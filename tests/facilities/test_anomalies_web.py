@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from wuye.facilities.models import Anomaly
 
-from .equip_helpers import Api, at, eng  # noqa: F401
+from .equip_helpers import Api, at
 
 
 def test_api_report_dedup_and_steps__EQUIP_OPS_08_EQUIP_OPS_09(client, eng, time_machine):
     time_machine.move_to(at(2026, 11, 30, 23, 57), tick=False)
     guard = Api(client, eng.agent.user)
-    body = {"equipment": eng.lift.pk, "source": "monitoring", "description": "电梯困人报警",
-            "dedup": "lift-7781"}  # fmt: skip
+    body = {
+        "equipment": eng.lift.pk,
+        "source": "monitoring",
+        "description": "电梯困人报警",
+        "dedup": "lift-7781",
+    }
     first = guard.post("/anomalies", body, expect=201)
     again = guard.post("/anomalies", body, expect=200)
     assert again["id"] == first["id"] and first["number"].startswith("YC-20261130-")
@@ -26,8 +30,9 @@ def test_api_report_dedup_and_steps__EQUIP_OPS_08_EQUIP_OPS_09(client, eng, time
     assert acked["status"] == "acknowledged" and acked["clocks"][0]["state"] == "met"
     tech.post(f"/anomalies/{first['id']}/acknowledge", expect=409)
     tech.post(f"/anomalies/{first['id']}/fix", {"note": ""}, expect=400)
-    tech.post(f"/anomalies/{first['id']}/to_fault", {"data": {"fault_case": first["case"]}},
-              expect=400)  # fmt: skip
+    tech.post(
+        f"/anomalies/{first['id']}/to_fault", {"data": {"fault_case": first["case"]}}, expect=400
+    )
     fixed = tech.post(f"/anomalies/{first['id']}/fix", {"note": "复位安全回路，试运行正常"})
     assert fixed["status"] == "fixed" and fixed["resolution"] == "复位安全回路，试运行正常"
     tech.post(f"/anomalies/{first['id']}/explode", expect=404)
@@ -37,19 +42,23 @@ def test_api_report_dedup_and_steps__EQUIP_OPS_08_EQUIP_OPS_09(client, eng, time
 
 def test_api_report_errors(client, eng):
     api = Api(client, eng.agent.user)
-    bad = api.post("/anomalies", {"equipment": eng.lift.pk, "source": "rumour",
-                                  "description": "x"}, expect=400)  # fmt: skip
+    bad = api.post(
+        "/anomalies", {"equipment": eng.lift.pk, "source": "rumour", "description": "x"}, expect=400
+    )
     assert "source" in bad["error"]["fields"]
-    Api(client, eng.outsider.user).post("/anomalies", {"equipment": eng.lift.pk,
-                                                       "description": "x"}, expect=404)  # fmt: skip
+    Api(client, eng.outsider.user).post(
+        "/anomalies", {"equipment": eng.lift.pk, "description": "x"}, expect=404
+    )
     assert not Anomaly.objects.exists()
 
 
 def test_pages_report_list_and_act__EQUIP_OPS_08(eng, login, time_machine):
     time_machine.move_to(at(2026, 11, 26, 10, 0), tick=False)
     client = login("agent")
-    response = client.post(f"/facilities/equipment/{eng.lift.pk}/anomaly/",
-                           {"description": "电梯停在5楼不动", "source": "operator"})  # fmt: skip
+    response = client.post(
+        f"/facilities/equipment/{eng.lift.pk}/anomaly/",
+        {"description": "电梯停在5楼不动", "source": "operator"},
+    )
     anomaly = Anomaly.objects.get()
     assert response["Location"] == f"/facilities/anomalies/{anomaly.pk}/"
     time_machine.move_to(at(2026, 11, 26, 10, 4), tick=False)

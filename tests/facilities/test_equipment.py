@@ -16,14 +16,13 @@ from wuye.facilities.models import Equipment
 from wuye.facilities.selectors import equipment as selectors
 from wuye.facilities.services import equipment as services
 
-from .equip_helpers import eng  # noqa: F401
-
 
 def test_register_defaults_and_hourly_logging_by_category__EQUIP_OPS_01_EQUIP_OPS_07(eng):
     assert eng.transformer.logs_hourly is True  # power: 24-hour watch
     assert eng.lift.logs_hourly is True  # elevators: run counts every hour
-    pump = services.equipment_create(estate=eng.estate, code="SB-01", name="生活水泵1号",
-                                     category="water", by=eng.tech.user)  # fmt: skip
+    pump = services.equipment_create(
+        estate=eng.estate, code="SB-01", name="生活水泵1号", category="water", by=eng.tech.user
+    )
     assert pump.logs_hourly is False and pump.status == EquipmentStatus.IN_USE
     assert pump.qr_token and pump.qr_token != eng.lift.qr_token
     assert eng.lift.contractor == eng.contractor
@@ -31,11 +30,15 @@ def test_register_defaults_and_hourly_logging_by_category__EQUIP_OPS_01_EQUIP_OP
 
 def test_update_sets_inspection_status_and_contractor__EQUIP_OPS_01(eng):
     lift = services.equipment_update(
-        equipment=eng.lift, inspection_name="电梯年检", inspected_on=dt.date(2026, 1, 10),
-        inspection_due_on=dt.date(2027, 1, 9), inspection_certificate_no="TSX-2026-0001",
-        status=EquipmentStatus.UNDER_REPAIR, commissioned_on=dt.date(2020, 5, 1),
+        equipment=eng.lift,
+        inspection_name="电梯年检",
+        inspected_on=dt.date(2026, 1, 10),
+        inspection_due_on=dt.date(2027, 1, 9),
+        inspection_certificate_no="TSX-2026-0001",
+        status=EquipmentStatus.UNDER_REPAIR,
+        commissioned_on=dt.date(2020, 5, 1),
         by=eng.eng_head.user,
-    )  # fmt: skip
+    )
     lift.refresh_from_db()
     assert lift.inspection_certificate_no == "TSX-2026-0001"
     assert lift.status == EquipmentStatus.UNDER_REPAIR
@@ -44,9 +47,13 @@ def test_update_sets_inspection_status_and_contractor__EQUIP_OPS_01(eng):
 def test_bad_input_changes_nothing(eng):
     before = Equipment.objects.get(pk=eng.lift.pk)
     with pytest.raises(ValidationError) as exc:
-        services.equipment_update(equipment=eng.lift, inspected_on=dt.date(2026, 5, 1),
-                                  inspection_due_on=dt.date(2026, 4, 1), status="broken",
-                                  by=eng.tech.user)  # fmt: skip
+        services.equipment_update(
+            equipment=eng.lift,
+            inspected_on=dt.date(2026, 5, 1),
+            inspection_due_on=dt.date(2026, 4, 1),
+            status="broken",
+            by=eng.tech.user,
+        )
     assert {"inspection_due_on", "status", "inspection_name"} <= set(exc.value.message_dict)
     after = Equipment.objects.get(pk=eng.lift.pk)
     assert (after.status, after.inspected_on) == (before.status, before.inspected_on)
@@ -61,8 +68,9 @@ def test_contractor_must_serve_the_estate__EQUIP_OPS_01(eng):
 
 def test_wrong_role_403_other_estate_404(eng):
     with pytest.raises(PermissionDenied):
-        services.equipment_create(estate=eng.estate, code="X-1", name="某设备",
-                                  category="other", by=eng.agent.user)  # fmt: skip
+        services.equipment_create(
+            estate=eng.estate, code="X-1", name="某设备", category="other", by=eng.agent.user
+        )
     with pytest.raises(Http404):
         services.equipment_update(equipment=eng.lift, name="改名", by=eng.outsider.user)
     with pytest.raises(Http404):
@@ -84,10 +92,13 @@ def test_inspection_flag_due_within_30_days_or_overdue__EQUIP_OPS_01(eng):
     assert selectors.inspection_state(eng.lift, today) == "overdue"
     eng.lift.inspection_due_on = dt.date(2027, 1, 1)
     assert selectors.inspection_state(eng.lift, today) == ""
-    services.equipment_update(equipment=eng.lift, inspection_name="电梯年检",
-                              inspection_due_on=dt.date(2026, 12, 20), by=eng.tech.user)  # fmt: skip
-    due = selectors.equipment_list(actor=actor_for(eng.tech.user), inspection_due=True,
-                                   today=today)  # fmt: skip
+    services.equipment_update(
+        equipment=eng.lift,
+        inspection_name="电梯年检",
+        inspection_due_on=dt.date(2026, 12, 20),
+        by=eng.tech.user,
+    )
+    due = selectors.equipment_list(actor=actor_for(eng.tech.user), inspection_due=True, today=today)
     assert list(due) == [eng.lift]
 
 

@@ -10,17 +10,25 @@ from openpyxl import load_workbook
 from tests.pdf_tools import needs_pdf_tools, pdf_text
 from wuye.facilities.models import Equipment
 
-from .equip_helpers import Api, at, eng  # noqa: F401
+from .equip_helpers import Api, at
 
 
 def test_api_create_list_detail_update(client, eng, time_machine):
     time_machine.move_to(at(2026, 11, 26, 10, 0), tick=False)
     api = Api(client, eng.tech.user)
-    body = api.post("/equipment", {
-        "estate": eng.estate.pk, "code": "XF-01", "name": "消防喷淋泵1号", "category": "fire",
-        "contractor": eng.contractor.pk, "inspection_name": "消防检测",
-        "inspection_due_on": "2026-12-10",
-    }, expect=201)  # fmt: skip
+    body = api.post(
+        "/equipment",
+        {
+            "estate": eng.estate.pk,
+            "code": "XF-01",
+            "name": "消防喷淋泵1号",
+            "category": "fire",
+            "contractor": eng.contractor.pk,
+            "inspection_name": "消防检测",
+            "inspection_due_on": "2026-12-10",
+        },
+        expect=201,
+    )
     assert body["logs_hourly"] is False and body["inspection_state"] == "due"
     assert body["qr_url"].startswith("/facilities/q/")
     listing = api.get(f"/equipment?estate={eng.estate.pk}&inspection_due=true")
@@ -36,11 +44,17 @@ def test_api_create_list_detail_update(client, eng, time_machine):
 
 def test_api_errors_400_403_404(client, eng):
     api = Api(client, eng.tech.user)
-    bad = api.post("/equipment", {"estate": eng.estate.pk, "code": "PD-01", "name": "重复",
-                                  "category": "power"}, expect=400)  # fmt: skip
+    bad = api.post(
+        "/equipment",
+        {"estate": eng.estate.pk, "code": "PD-01", "name": "重复", "category": "power"},
+        expect=400,
+    )
     assert "code" in bad["error"]["fields"]
-    api.post("/equipment", {"estate": eng.other_estate.pk, "code": "Z", "name": "别处",
-                            "category": "other"}, expect=404)  # fmt: skip
+    api.post(
+        "/equipment",
+        {"estate": eng.other_estate.pk, "code": "Z", "name": "别处", "category": "other"},
+        expect=404,
+    )
     Api(client, eng.agent.user).patch(f"/equipment/{eng.lift.pk}", {"name": "x"}, expect=403)
     Api(client, eng.outsider.user).get(f"/equipment/{eng.lift.pk}", expect=404)
     api.patch(f"/equipment/{eng.lift.pk}", {"contractor": 999999}, expect=400)
@@ -69,16 +83,22 @@ def test_list_page_filters_paginates_and_exports(eng, login):
 
 def test_create_and_edit_pages_keep_input_on_error(eng, login):
     client = login("tech")
-    response = client.post("/facilities/equipment/new/", {
-        "code": "PD-01", "name": "重复编号", "category": "power", "status": "in_use"})  # fmt: skip
+    response = client.post(
+        "/facilities/equipment/new/",
+        {"code": "PD-01", "name": "重复编号", "category": "power", "status": "in_use"},
+    )
     assert response.status_code == 200 and "本项目已有编号" in response.content.decode()
     assert "重复编号" in response.content.decode()
-    response = client.post("/facilities/equipment/new/", {
-        "code": "KT-01", "name": "物业中心空调", "category": "hvac", "status": "in_use"})  # fmt: skip
+    response = client.post(
+        "/facilities/equipment/new/",
+        {"code": "KT-01", "name": "物业中心空调", "category": "hvac", "status": "in_use"},
+    )
     created = Equipment.objects.get(code="KT-01")
     assert response.status_code == 302 and response["Location"].endswith(f"/{created.pk}/")
-    response = client.post(f"/facilities/equipment/{created.pk}/edit/", {
-        "code": "KT-01", "name": "物业中心空调", "category": "hvac", "status": "stopped"})  # fmt: skip
+    response = client.post(
+        f"/facilities/equipment/{created.pk}/edit/",
+        {"code": "KT-01", "name": "物业中心空调", "category": "hvac", "status": "stopped"},
+    )
     created.refresh_from_db()
     assert response.status_code == 302 and created.status == "stopped"
 

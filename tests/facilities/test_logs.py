@@ -16,12 +16,16 @@ from wuye.facilities.selectors import logs as selectors
 from wuye.facilities.services import logs as services
 from wuye.notify.models import Message
 
-from .equip_helpers import POWER_OK, at, eng  # noqa: F401
+from .equip_helpers import POWER_OK, at
 
 
 def record(world, values=None, **kwargs):
-    return services.log_entry_record(equipment=world.transformer, values=values or POWER_OK,
-                                     by=kwargs.pop("by", world.tech.user), **kwargs)  # fmt: skip
+    return services.log_entry_record(
+        equipment=world.transformer,
+        values=values or POWER_OK,
+        by=kwargs.pop("by", world.tech.user),
+        **kwargs,
+    )
 
 
 def test_entry_is_for_the_local_clock_hour__EQUIP_OPS_05(eng, time_machine):
@@ -63,8 +67,11 @@ def test_out_of_range_opens_an_anomaly_due_10_minutes_later_across_month_end__EQ
     assert clock.due_at == at(2026, 12, 1, 0, 5)  # 24×7: exactly 10 minutes, into December
     assert "电压 420V" in anomaly.description
     # Engineering is told at once, in the same transaction (the inbox).
-    told = set(Message.objects.filter(ref=f"facilities.anomaly:{anomaly.pk}")
-               .values_list("recipient__username", flat=True))  # fmt: skip
+    told = set(
+        Message.objects.filter(ref=f"facilities.anomaly:{anomaly.pk}").values_list(
+            "recipient__username", flat=True
+        )
+    )
     assert told == {"tech", "eng_head"}
 
 
@@ -73,9 +80,10 @@ def test_abnormal_state_on_a_holiday_is_due_10_minutes_later__EQUIP_OPS_08_EQUIP
 ):
     time_machine.move_to(at(2026, 10, 1, 10, 0), tick=False)  # National Day: no pause, 24×7
     entry = services.log_entry_record(
-        equipment=eng.lift, values={"run_count": "152", "run_state": "abnormal",
-                                    "car_temperature": "26"}, by=eng.tech.user,
-    )  # fmt: skip
+        equipment=eng.lift,
+        values={"run_count": "152", "run_state": "abnormal", "car_temperature": "26"},
+        by=eng.tech.user,
+    )
     assert entry.out_of_range == ["run_state"]
     clock = entry.anomaly.case.clocks.get(rule="EQUIP-OPS-09")
     assert clock.due_at == at(2026, 10, 1, 10, 10)
@@ -93,8 +101,14 @@ def test_missing_hours_across_a_day_boundary_in_shanghai__EQUIP_OPS_07(eng, time
     # 23:00 or 01:00: two missing hours, one each side of midnight.
     eng.transformer.created_at = at(2026, 11, 1, 0, 0)
     eng.transformer.save(update_fields=["created_at"])
-    for hour in (at(2026, 11, 26, 20), at(2026, 11, 26, 21), at(2026, 11, 26, 22),
-                 at(2026, 11, 27, 0), at(2026, 11, 27, 2), at(2026, 11, 27, 3)):  # fmt: skip
+    for hour in (
+        at(2026, 11, 26, 20),
+        at(2026, 11, 26, 21),
+        at(2026, 11, 26, 22),
+        at(2026, 11, 27, 0),
+        at(2026, 11, 27, 2),
+        at(2026, 11, 27, 3),
+    ):
         time_machine.move_to(hour + dt.timedelta(minutes=10), tick=False)
         record(eng)
     now = at(2026, 11, 27, 4, 30)  # 04:00 is under way, not missing yet
@@ -105,8 +119,14 @@ def test_missing_hours_across_a_day_boundary_in_shanghai__EQUIP_OPS_07(eng, time
     assert [c.hour.hour for c in first_day if c.state == "missing"][-1] == 23
     assert first_day[20].state == "logged" and first_day[0].hour == at(2026, 11, 26, 0)
     second_day = selectors.day_grid(eng.transformer, dt.date(2026, 11, 27), now)
-    assert [c.state for c in second_day[:6]] == ["logged", "missing", "logged", "logged",
-                                                 "future", "future"]  # fmt: skip
+    assert [c.state for c in second_day[:6]] == [
+        "logged",
+        "missing",
+        "logged",
+        "logged",
+        "future",
+        "future",
+    ]
     counts = selectors.missing_counts([eng.transformer], now, hours=8)  # 20:00 → 03:00
     assert counts == {eng.transformer.pk: 2}
 
@@ -115,8 +135,14 @@ def test_hours_before_registration_are_not_missing(eng):
     eng.transformer.created_at = at(2026, 11, 26, 12, 20)
     eng.transformer.save(update_fields=["created_at"])
     grid = selectors.day_grid(eng.transformer, dt.date(2026, 11, 26), at(2026, 11, 26, 15, 5))
-    assert [c.state for c in grid[10:16]] == ["before", "before", "missing", "missing",
-                                              "missing", "future"]  # fmt: skip
+    assert [c.state for c in grid[10:16]] == [
+        "before",
+        "before",
+        "missing",
+        "missing",
+        "missing",
+        "future",
+    ]
 
 
 def test_bad_values_change_nothing__EQUIP_OPS_05(eng):
@@ -159,20 +185,44 @@ def test_operator_certificate_hook_can_refuse__EQUIP_OPS_11(eng, monkeypatch):
 
 def test_parameters_default_then_edited_by_heads_only(eng):
     assert [p.code for p in selectors.parameters_for(eng.estate, "power")] == [
-        "voltage", "current", "transformer_temperature"]  # fmt: skip
+        "voltage",
+        "current",
+        "transformer_temperature",
+    ]
     with pytest.raises(PermissionDenied):
-        services.operation_parameter_save(estate=eng.estate, category="power", code="voltage",
-                                          name="电压", unit="V", low="360", high="400",
-                                          by=eng.tech.user)  # fmt: skip
-    services.operation_parameter_save(estate=eng.estate, category="power", code="voltage",
-                                      name="电压", unit="V", low="360", high="400",
-                                      by=eng.eng_head.user)  # fmt: skip
+        services.operation_parameter_save(
+            estate=eng.estate,
+            category="power",
+            code="voltage",
+            name="电压",
+            unit="V",
+            low="360",
+            high="400",
+            by=eng.tech.user,
+        )
+    services.operation_parameter_save(
+        estate=eng.estate,
+        category="power",
+        code="voltage",
+        name="电压",
+        unit="V",
+        low="360",
+        high="400",
+        by=eng.eng_head.user,
+    )
     voltage = OperationParameter.objects.get(estate=eng.estate, category="power", code="voltage")
     assert (voltage.low, voltage.high) == (Decimal("360.000"), Decimal("400.000"))
     assert OperationParameter.objects.filter(estate=eng.estate, category="elevator").count() == 3
     with pytest.raises(ValidationError) as exc:
-        services.operation_parameter_save(estate=eng.estate, category="power", code="bad code",
-                                          name="", low="5", high="1", by=eng.eng_head.user)  # fmt: skip
+        services.operation_parameter_save(
+            estate=eng.estate,
+            category="power",
+            code="bad code",
+            name="",
+            low="5",
+            high="1",
+            by=eng.eng_head.user,
+        )
     assert {"code", "name", "high"} <= set(exc.value.message_dict)
     entry = record(eng, {**POWER_OK, "voltage": "401"})
     assert entry.out_of_range == ["voltage"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests.pdf_tools import needs_pdf_tools, pdf_text
 from wuye.facilities.models import Anomaly, OperationLogEntry
 
-from .equip_helpers import POWER_OK, Api, at, eng  # noqa: F401
+from .equip_helpers import POWER_OK, Api, at
 
 
 def test_phone_form_records_then_amends__EQUIP_OPS_05(eng, login, time_machine):
@@ -18,8 +18,10 @@ def test_phone_form_records_then_amends__EQUIP_OPS_05(eng, login, time_machine):
     assert response.status_code == 302
     again = client.post(f"/facilities/equipment/{eng.transformer.pk}/log/", POWER_OK)
     assert again.status_code == 200 and "更正时请说明原因" in again.content.decode()
-    client.post(f"/facilities/equipment/{eng.transformer.pk}/log/",
-                {**POWER_OK, "current": "125", "note": "抄错"})  # fmt: skip
+    client.post(
+        f"/facilities/equipment/{eng.transformer.pk}/log/",
+        {**POWER_OK, "current": "125", "note": "抄错"},
+    )
     page = client.get(f"/facilities/equipment/{eng.transformer.pk}/log/").content.decode()
     assert "本时段已有记录" in page and "电流 120A" in page and "电流 125A" in page
     assert OperationLogEntry.objects.count() == 2
@@ -28,8 +30,10 @@ def test_phone_form_records_then_amends__EQUIP_OPS_05(eng, login, time_machine):
 def test_out_of_range_on_the_form_goes_to_the_anomaly__EQUIP_OPS_08(eng, login, time_machine):
     time_machine.move_to(at(2026, 11, 26, 14, 20), tick=False)
     client = login("tech")
-    response = client.post(f"/facilities/equipment/{eng.transformer.pk}/log/",
-                           {**POWER_OK, "transformer_temperature": "96"})  # fmt: skip
+    response = client.post(
+        f"/facilities/equipment/{eng.transformer.pk}/log/",
+        {**POWER_OK, "transformer_temperature": "96"},
+    )
     anomaly = Anomaly.objects.get()
     assert response["Location"] == f"/facilities/anomalies/{anomaly.pk}/"
     page = client.get(response["Location"]).content.decode()
@@ -37,8 +41,9 @@ def test_out_of_range_on_the_form_goes_to_the_anomaly__EQUIP_OPS_08(eng, login, 
 
 
 def test_form_refuses_other_roles_and_estates(eng, login):
-    assert login("outsider").get(f"/facilities/equipment/{eng.transformer.pk}/log/").status_code \
-        == 404  # fmt: skip
+    assert (
+        login("outsider").get(f"/facilities/equipment/{eng.transformer.pk}/log/").status_code == 404
+    )
     response = login("agent").post(f"/facilities/equipment/{eng.transformer.pk}/log/", POWER_OK)
     assert response.status_code == 200 and "只有工程部值班人员" in response.content.decode()
     assert not OperationLogEntry.objects.exists()
@@ -59,7 +64,10 @@ def test_api_records_amends_and_shows_the_day(client, eng, time_machine):
     assert "voltage" in bad["error"]["fields"]
     day = api.get(f"{url}?day=2026-11-27")
     assert day["missing"] == 1 and [h["state"] for h in day["hours"][:3]] == [
-        "missing", "logged", "future"]  # fmt: skip
+        "missing",
+        "logged",
+        "future",
+    ]
     assert len(day["entries"]) == 2
     grid = api.get(f"/operation-logs?estate={eng.estate.pk}&day=2026-11-27")
     assert {g["equipment"] for g in grid} == {eng.transformer.pk, eng.lift.pk}
@@ -71,13 +79,24 @@ def test_api_parameters(client, eng):
     head = Api(client, eng.eng_head.user)
     table = head.get(f"/operation-parameters?estate={eng.estate.pk}&category=water")
     assert [p["code"] for p in table] == ["outlet_pressure", "tank_level"]
-    saved = head.post("/operation-parameters", {
-        "estate": eng.estate.pk, "category": "water", "code": "tank_level", "name": "水箱水位",
-        "unit": "m", "low": "0.8", "high": "2.5"})  # fmt: skip
+    saved = head.post(
+        "/operation-parameters",
+        {
+            "estate": eng.estate.pk,
+            "category": "water",
+            "code": "tank_level",
+            "name": "水箱水位",
+            "unit": "m",
+            "low": "0.8",
+            "high": "2.5",
+        },
+    )
     assert saved["id"] and saved["low"] == "0.800"
-    Api(client, eng.tech.user).post("/operation-parameters", {
-        "estate": eng.estate.pk, "category": "water", "code": "x", "name": "x"},
-        expect=403)  # fmt: skip
+    Api(client, eng.tech.user).post(
+        "/operation-parameters",
+        {"estate": eng.estate.pk, "category": "water", "code": "x", "name": "x"},
+        expect=403,
+    )
 
 
 def test_day_grid_page_marks_missing_hours__EQUIP_OPS_07(eng, login, time_machine):
