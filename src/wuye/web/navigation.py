@@ -25,9 +25,7 @@ HANDOVER_TEAM = frozenset(
 # MOVEIN-01: customer service leads the move-in desk.
 MOVE_IN_DESK = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT})
 # EQUIP-OPS-02: engineering keeps the operation log; the leads and auditors read it.
-ENGINEERING_DESK = frozenset(
-    {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.TECHNICIAN, Role.AUDITOR}
-)
+ENGINEERING_DESK = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.TECHNICIAN, Role.AUDITOR})
 # FEE-02: finance collects and keeps the ledgers, customer service chases payment.
 FEE_READERS = frozenset(
     {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.FINANCE_CLERK, Role.CS_AGENT, Role.AUDITOR}
@@ -234,9 +232,13 @@ NAVIGATION: tuple[NavGroup, ...] = (
             NavItem(
                 _("设备台账"),
                 "facilities:equipment_list",
-                match=("facilities:equipment_detail", "facilities:equipment_create",
-                       "facilities:equipment_edit", "facilities:log_form",
-                       "facilities:anomaly_report"),
+                match=(
+                    "facilities:equipment_detail",
+                    "facilities:equipment_create",
+                    "facilities:equipment_edit",
+                    "facilities:log_form",
+                    "facilities:anomaly_report",
+                ),
             ),
             NavItem(
                 _("运行记录"),
