@@ -128,3 +128,25 @@ def test_qr_label_sheet_renders_chinese__EQUIP_OPS_01(eng, login):
     api = Api(login("tech"), eng.tech.user)
     r = api.call("get", f"/equipment/labels.pdf?estate={eng.estate.pk}&category=power")
     assert "1号变压器" in pdf_text(r.content) and "客梯" not in pdf_text(r.content)
+
+
+def test_list_page_and_api_queries_do_not_grow_with_the_page(
+    client, eng, login, django_assert_max_num_queries
+):
+    from wuye.facilities.services import equipment_create
+
+    for n in range(12):
+        equipment_create(
+            estate=eng.estate,
+            code=f"DT-9-{n:02d}",
+            name=f"9栋{n}号客梯",
+            category="elevator",
+            contractor=eng.contractor,
+            by=eng.tech.user,
+        )
+    page_client = login("tech")
+    with django_assert_max_num_queries(20):
+        assert page_client.get("/facilities/equipment/").status_code == 200
+    api = Api(client, eng.tech.user)
+    with django_assert_max_num_queries(15):
+        assert api.get("/equipment")["count"] == 14
