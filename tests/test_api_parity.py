@@ -292,6 +292,23 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "fieldwork:device_rotate": "POST /devices/{device_id}/rotate-secret",
     "fieldwork:device_disable": "POST /devices/{device_id}/disable",
     "fieldwork:device_enable": "POST /devices/{device_id}/enable",
+    # Facilities: the equipment register, operation logs and anomalies (EQUIP-OPS)
+    "facilities:equipment_list": "GET /equipment",
+    "facilities:equipment_export": "GET /equipment/export.xlsx",
+    "facilities:equipment_labels": "GET /equipment/labels.pdf",
+    "facilities:equipment_create": "POST /equipment",
+    "facilities:equipment_detail": "GET /equipment/{equipment_id}",
+    "facilities:equipment_edit": "PATCH /equipment/{equipment_id}",
+    "facilities:equipment_qr_regenerate": "POST /equipment/{equipment_id}/qr-regenerate",
+    "facilities:equipment_qr": "GET /equipment/qr/{token}",
+    "facilities:log_form": "POST /equipment/{equipment_id}/logs",
+    "facilities:log_day": "GET /operation-logs",
+    "facilities:log_sheet": "GET /operation-logs/sheet.pdf",
+    "facilities:parameter_list": "POST /operation-parameters",
+    "facilities:anomaly_list": "GET /anomalies",
+    "facilities:anomaly_detail": "GET /anomalies/{anomaly_id}",
+    "facilities:anomaly_act": "POST /anomalies/{anomaly_id}/{action}",
+    "facilities:anomaly_report": "POST /anomalies",
 }
 
 

@@ -85,6 +85,9 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.fieldwork.api.certificates.router"),
     ("", "wuye.fieldwork.api.devices.router"),
     ("", "wuye.facilities.api.faults.router"),
+    ("", "wuye.facilities.api.equipment.router"),  # /equipment/export.xlsx before /{id}
+    ("", "wuye.facilities.api.logs.router"),
+    ("", "wuye.facilities.api.anomalies.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

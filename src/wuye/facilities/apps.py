@@ -8,4 +8,4 @@ class FacilitiesConfig(AppConfig):
     verbose_name = _("设施设备")
 
     def ready(self) -> None:
-        from . import processes  # noqa: F401 - declares the fault process at start-up
+        from . import processes  # noqa: F401 - declares the facilities processes at start-up

@@ -1,9 +1,13 @@
-"""Pages of facilities (``facilities:``), one module per topic."""
+"""Pages of facilities (``facilities:``), one module per topic, under ``/facilities/``."""
 
-from .views import faults
+from django.urls import include, path
+
+from .views import anomalies, equipment, faults, logs
 
 app_name = "facilities"
 
 urlpatterns: list = [
+    path("facilities/", include([*equipment.urlpatterns, *logs.urlpatterns,
+                                 *anomalies.urlpatterns])),
     *faults.urlpatterns,
-]
+]  # fmt: skip

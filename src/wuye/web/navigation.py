@@ -24,6 +24,8 @@ HANDOVER_TEAM = frozenset(
 )
 # MOVEIN-01: customer service leads the move-in desk.
 MOVE_IN_DESK = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT})
+# EQUIP-OPS-02: engineering keeps the operation log; the leads and auditors read it.
+ENGINEERING_DESK = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.TECHNICIAN, Role.AUDITOR})
 # FEE-02: finance collects and keeps the ledgers, customer service chases payment.
 FEE_READERS = frozenset(
     {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.FINANCE_CLERK, Role.CS_AGENT, Role.AUDITOR}
@@ -299,6 +301,42 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 roles=frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.AUDITOR}),
                 match=("fieldwork:round_detail",),
             ),
+            # EQUIP-OPS-01/05/08: the register, the hourly operation log and the anomalies.
+            NavItem(
+                _("设备台账"),
+                "facilities:equipment_list",
+                match=(
+                    "facilities:equipment_detail",
+                    "facilities:equipment_create",
+                    "facilities:equipment_edit",
+                    "facilities:log_form",
+                    "facilities:anomaly_report",
+                ),
+            ),
+            NavItem(
+                _("运行记录"),
+                "facilities:log_day",
+                roles=ENGINEERING_DESK,
+                match=("facilities:parameter_list",),
+            ),
+            NavItem(
+                _("设备异常"),
+                "facilities:anomaly_list",
+                match=("facilities:anomaly_detail",),
+            ),
+            # EQUIP-OPS-04/08: the monitoring systems' alarms, for the staff on duty.
+            NavItem(
+                _("设备告警"),
+                "fieldwork:device_event_list",
+                roles=ALARM_DUTY,
+                match=("fieldwork:device_event_detail",),
+            ),
+            NavItem(
+                _("监控设备"),
+                "fieldwork:device_list",
+                roles=ALARM_DUTY,
+                match=("fieldwork:device_detail", "fieldwork:device_create"),
+            ),
         ),
     ),
     NavGroup(
@@ -380,26 +418,6 @@ NAVIGATION: tuple[NavGroup, ...] = (
             ),
         ),
     ),
-    NavGroup(
-        "engineering",
-        _("工程设备"),
-        (
-            # EQUIP-OPS-04/08: the monitoring systems' alarms, for the staff on duty.
-            NavItem(
-                _("设备告警"),
-                "fieldwork:device_event_list",
-                roles=ALARM_DUTY,
-                match=("fieldwork:device_event_detail",),
-            ),
-            NavItem(
-                _("监控设备"),
-                "fieldwork:device_list",
-                roles=ALARM_DUTY,
-                match=("fieldwork:device_detail", "fieldwork:device_create"),
-            ),
-        ),
-    ),
-    NavGroup("order", _("秩序管理")),
     NavGroup("environment", _("环境管理")),
     NavGroup(
         "finance",

@@ -1,23 +1,23 @@
-"""设施设备 (manual ch.4) — the estate's equipment. For now the register and each item's warranty
-(设施设备保修卡, TAKEOVER-10: the warranty period and the responsible unit), filled in from the
-documents handed over at takeover; operation logs, maintenance plans and faults come later."""
+"""设施设备 (manual ch.4) — the estate's equipment register (EQUIP-OPS-01): what each piece is,
+where it stands, who maintains it, its status, its yearly statutory inspection, its QR label, and
+its warranty (设施设备保修卡, TAKEOVER-10) filled in from the documents handed over at takeover."""
+
+import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["Equipment", "EquipmentCategory"]
+from ..choices import EquipmentCategory, EquipmentStatus
+
+__all__ = ["Equipment", "EquipmentCategory", "EquipmentStatus", "qr_token_new"]
+
+QR_TOKEN_LENGTH = 22  # secrets.token_urlsafe(16): 128 random bits, not guessable from a label
 
 
-class EquipmentCategory(models.TextChoices):
-    ELEVATOR = "elevator", _("电梯")
-    FIRE = "fire", _("消防设施")
-    WATER = "water", _("给排水设备")
-    POWER = "power", _("供配电设备")
-    HVAC = "hvac", _("暖通空调")
-    SECURITY = "security", _("安防监控")
-    OTHER = "other", _("其他")
+def qr_token_new() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class Equipment(models.Model):
@@ -41,6 +41,30 @@ class Equipment(models.Model):
     warranty_until = models.DateField(_("保修截止日"), null=True, blank=True)
     warranty_unit = models.CharField(_("保修责任单位"), max_length=100, blank=True)
     warranty_contact = models.CharField(_("保修联系方式"), max_length=60, blank=True)
+    contractor = models.ForeignKey(
+        "core.Contractor", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("维保单位"),
+    )  # fmt: skip
+    status = models.CharField(
+        _("设备状态"),
+        max_length=20,
+        choices=EquipmentStatus.choices,
+        default=EquipmentStatus.IN_USE,
+    )
+    commissioned_on = models.DateField(_("启用日期"), null=True, blank=True)
+    # EQUIP-OPS-05/06/07: whether the operators log it every hour (power, elevators).
+    logs_hourly = models.BooleanField(_("每小时记录运行参数"), default=False)
+    # The yearly statutory inspection (电梯年检, 压力容器定检…) and its certificate.
+    inspection_name = models.CharField(_("法定检验项目"), max_length=40, blank=True,
+                                       help_text=_("如 电梯年检"))  # fmt: skip
+    inspected_on = models.DateField(_("上次检验日期"), null=True, blank=True)
+    inspection_due_on = models.DateField(_("下次检验到期日"), null=True, blank=True)
+    inspection_certificate_no = models.CharField(_("检验合格证编号"), max_length=60, blank=True)
+    # The QR label's secret: its URL opens the equipment's page; regenerated if a label leaks.
+    qr_token = models.CharField(
+        _("二维码标识"), max_length=QR_TOKEN_LENGTH + 10, unique=True, default=qr_token_new,
+        editable=False,
+    )  # fmt: skip
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -58,6 +82,12 @@ class Equipment(models.Model):
                 | Q(warranty_from__isnull=True)
                 | Q(warranty_until__gte=models.F("warranty_from")),
                 name="equipment_warranty_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(inspection_due_on__isnull=True)
+                | Q(inspected_on__isnull=True)
+                | Q(inspection_due_on__gte=models.F("inspected_on")),
+                name="equipment_inspection_order",
             ),
         ]
 

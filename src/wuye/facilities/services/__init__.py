@@ -1,6 +1,8 @@
-"""Every write of facilities (设施设备), one module per topic; the register's functions are
-re-exported here for the takeover, which fills it."""
+"""Every write of facilities (设施设备), one module per topic; what other apps call is re-exported
+here: the register's functions for the takeover, which fills it, and ``anomaly_report`` /
+``anomaly_mark_fault`` for the monitoring intake, the rounds' follow-ups and the fault process."""
 
+from .anomalies import anomaly_mark_fault, anomaly_report
 from .equipment import (
     EQUIPMENT_WRITE_ROLES,
     equipment_create,
@@ -10,6 +12,8 @@ from .equipment import (
 
 __all__ = [
     "EQUIPMENT_WRITE_ROLES",
+    "anomaly_mark_fault",
+    "anomaly_report",
     "equipment_create",
     "equipment_update",
     "equipment_warranty_set",

@@ -1,4 +1,5 @@
-"""Every write of facilities (设施设备): the equipment register and each item's warranty
+"""The equipment register (EQUIP-OPS-01): register and change a piece of equipment (its
+contractor, status, yearly statutory inspection), regenerate its QR label, and its warranty
 (设施设备保修卡, TAKEOVER-10), which the takeover's document handover fills in."""
 
 from __future__ import annotations
@@ -11,15 +12,20 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from wuye.core.choices import Role
-from wuye.core.models import Building, Estate
+from wuye.core.models import Building, Contractor, Estate
 from wuye.core.scoping import Actor, actor_for
 from wuye.core.validators import check_date, check_model_text
 
-from ..models import Equipment, EquipmentCategory
+from ..choices import HOURLY_BY_DEFAULT, EquipmentStatus
+from ..models import Equipment, EquipmentCategory, qr_token_new
 
 # Engineering keeps the register; the heads and the executives oversee it.
 EQUIPMENT_WRITE_ROLES = frozenset({Role.TECHNICIAN, Role.DEPARTMENT_HEAD, Role.EXECUTIVE})
-EDITABLE = ("code", "name", "category", "building", "location", "manufacturer", "model_no")
+EDITABLE = ("code", "name", "category", "building", "location", "manufacturer", "model_no",
+            "contractor", "status", "commissioned_on", "logs_hourly", "inspection_name",
+            "inspected_on", "inspection_due_on", "inspection_certificate_no")  # fmt: skip
+TEXTS = ("code", "name", "location", "manufacturer", "model_no", "inspection_name",
+         "inspection_certificate_no")  # fmt: skip
 
 
 def _actor(by) -> Actor:
@@ -36,7 +42,7 @@ def _check_write(actor: Actor, estate: Estate) -> None:
 def _clean(estate: Estate, values: dict, *, exclude_pk: int | None = None) -> dict:
     errors: dict[str, list[str]] = {}
     clean = dict(values)
-    for key in ("code", "name", "location", "manufacturer", "model_no"):
+    for key in TEXTS:
         if key in clean:
             clean[key] = (clean[key] or "").strip()
     if "code" in clean:
@@ -52,14 +58,32 @@ def _clean(estate: Estate, values: dict, *, exclude_pk: int | None = None) -> di
             errors["code"] = [_("本项目已有编号为“%(code)s”的设备") % {"code": clean["code"]}]
     if "name" in clean and not clean["name"]:
         errors["name"] = [_("请填写设备名称，如 1栋1号客梯")]
-    texts = {k: clean[k] for k in ("name", "location", "manufacturer", "model_no") if k in clean}
+    texts = {k: clean[k] for k in TEXTS[1:] if k in clean}
     check_model_text(Equipment, errors, **texts)
-    for key in ("warranty_from", "warranty_until"):
+    for key in ("warranty_from", "warranty_until", "commissioned_on", "inspected_on",
+                "inspection_due_on"):  # fmt: skip
         if key in clean:
             label = Equipment._meta.get_field(key).verbose_name
             check_date(clean[key], field=key, label=label, errors=errors)
     if "category" in clean and clean["category"] not in EquipmentCategory.values:
         errors["category"] = [_("请选择设备类别")]
+    if "status" in clean and clean["status"] not in EquipmentStatus.values:
+        errors["status"] = [_("请选择设备状态：在用、停用或维修中")]
+    if "logs_hourly" in clean and not isinstance(clean["logs_hourly"], bool):
+        errors["logs_hourly"] = [_("请选择是或否")]
+    inspected, due = clean.get("inspected_on"), clean.get("inspection_due_on")
+    if inspected and due and due < inspected and "inspection_due_on" not in errors:
+        errors["inspection_due_on"] = [_("下次检验到期日不能早于上次检验日期")]
+    if (inspected or due or clean.get("inspection_certificate_no")) and not clean.get(
+        "inspection_name", "x"
+    ):
+        errors["inspection_name"] = [_("请填写法定检验项目，如 电梯年检")]
+    contractor = clean.get("contractor")
+    if contractor is not None and (
+        not isinstance(contractor, Contractor)
+        or not contractor.estates.filter(pk=estate.pk).exists()
+    ):
+        errors["contractor"] = [_("该维保单位不服务于本项目")]
     building = clean.get("building")
     if building is not None and (
         not isinstance(building, Building) or building.estate_id != estate.pk
@@ -81,16 +105,33 @@ def equipment_create(
     location: str = "",
     manufacturer: str = "",
     model_no: str = "",
+    contractor: Contractor | None = None,
+    status: str = EquipmentStatus.IN_USE,
+    commissioned_on: dt.date | None = None,
+    logs_hourly: bool | None = None,
+    inspection_name: str = "",
+    inspected_on: dt.date | None = None,
+    inspection_due_on: dt.date | None = None,
+    inspection_certificate_no: str = "",
     by,
 ) -> Equipment:
-    """登记设备: one piece of equipment of the estate, its code unique in the estate."""
+    """登记设备: one piece of equipment of the estate, its code unique in the estate.
+    ``logs_hourly`` defaults to the category's (power and elevators: EQUIP-OPS-06/07)."""
     actor = _actor(by)
     _check_write(actor, estate)
+    if logs_hourly is None:
+        logs_hourly = category in HOURLY_BY_DEFAULT
     values = _clean(estate, {"code": code, "name": name, "category": category,
                              "building": building, "location": location,
-                             "manufacturer": manufacturer, "model_no": model_no})  # fmt: skip
+                             "manufacturer": manufacturer, "model_no": model_no,
+                             "contractor": contractor, "status": status,
+                             "commissioned_on": commissioned_on, "logs_hourly": logs_hourly,
+                             "inspection_name": inspection_name, "inspected_on": inspected_on,
+                             "inspection_due_on": inspection_due_on,
+                             "inspection_certificate_no": inspection_certificate_no})  # fmt: skip
     equipment = Equipment(estate=estate, created_by=actor.user, **values)
-    equipment.full_clean(exclude=["estate", "building", "created_by"], validate_constraints=False)
+    equipment.full_clean(exclude=["estate", "building", "created_by", "contractor"],
+                         validate_constraints=False)  # fmt: skip
     try:
         with transaction.atomic():
             equipment.save()
@@ -110,11 +151,36 @@ def equipment_update(*, equipment: Equipment, by, **values) -> Equipment:
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise ValidationError({key: [_("不能修改此项")] for key in sorted(unknown)})
-    values = _clean(equipment.estate, values, exclude_pk=equipment.pk)
+    equipment = Equipment.objects.select_for_update().get(pk=equipment.pk)
+    # The inspection's fields are checked together: the ones not sent are the stored ones.
+    current = {k: getattr(equipment, k) for k in ("inspection_name", "inspected_on",
+                                                  "inspection_due_on")}  # fmt: skip
+    values = _clean(equipment.estate, {**current, **values}, exclude_pk=equipment.pk)
+    values = {k: v for k, v in values.items() if k not in current or getattr(equipment, k) != v}
     for key, value in values.items():
         setattr(equipment, key, value)
-    equipment.full_clean(exclude=["estate", "building", "created_by"], validate_constraints=False)
-    equipment.save(update_fields=list(values))
+    equipment.full_clean(exclude=["estate", "building", "created_by", "contractor"],
+                         validate_constraints=False)  # fmt: skip
+    if values:
+        try:
+            with transaction.atomic():
+                equipment.save(update_fields=list(values))
+        except IntegrityError:
+            raise ValidationError(
+                {"code": [_("本项目已有编号为“%(code)s”的设备") % {"code": equipment.code}]}
+            ) from None
+    return equipment
+
+
+@transaction.atomic
+def equipment_qr_regenerate(*, equipment: Equipment, by) -> Equipment:
+    """A new QR label token: the old label stops opening the equipment (a label copied or
+    photographed where it should not be)."""
+    actor = _actor(by)
+    _check_write(actor, equipment.estate)
+    equipment = Equipment.objects.select_for_update().get(pk=equipment.pk)
+    equipment.qr_token = qr_token_new()
+    equipment.save(update_fields=["qr_token"])
     return equipment
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -21,7 +22,10 @@ from ..models import (
     ShiftMember,
     ShiftStatus,
 )
-from ..services.shifts import estate_zone
+
+
+def estate_zone(estate) -> ZoneInfo:
+    return ZoneInfo(estate.time_zone or "Asia/Shanghai")
 
 
 def _actor(user_or_actor) -> Actor:

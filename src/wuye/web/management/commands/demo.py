@@ -264,7 +264,11 @@ def load_demo() -> dict[str, int]:
     from wuye.residents.demo import load_move_in_demo
 
     move_in_notices = load_move_in_demo(estates)
+    from wuye.facilities.demo import load_facilities_demo
+
+    equipment = load_facilities_demo(estates)
     return {
+        "equipment": equipment,
         "bills": bills,
         "takeover_plans": takeovers,
         "move_in_notices": move_in_notices,

@@ -1,0 +1,144 @@
+"""Demo facilities of 阳光花园: the equipment register (elevators, domestic water pumps, the
+transformer and the low-voltage panel, fire and sprinkler pumps, air conditioners) with their
+contractors and statutory inspections, the operation parameters, and a week of hourly logs of the
+power system with two missing hours and, this hour, one out-of-range reading that opened an
+anomaly (made through the service, so its clock and engineering's messages are real)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from wuye.core import services as core_services
+
+from .models import Equipment, OperationLogEntry
+from .selectors.logs import estate_zone, local_hour
+from .services import equipment as services
+from .services.logs import log_entry_record, operation_parameters_seed
+
+# (name, scope, qualification, contact, mobile, categories it maintains)
+CONTRACTORS = [
+    ("杭州安泰消防工程有限公司", "消防设施维保", "消防设施维护保养检测机构二级", "孙工",
+     "13957112346", ("fire",)),
+    ("浙江恒力机电设备有限公司", "水泵、空调维保", "机电工程施工总承包三级", "周工",
+     "13957112347", ("water", "hvac")),
+    ("杭州电力设备安装有限公司", "供配电设施维保", "承装（修、试）电力设施许可证 四级", "吴工",
+     "13957112348", ("power",)),
+]  # fmt: skip
+# Hours (days ago, local hour) the operators did not log: visible as missing on the grid.
+MISSING = ((2, 3), (4, 15))
+
+
+def _equipment(estate, lead, lift_contractor, contractors, today):
+    buildings = {b.name: b for b in estate.buildings.all()}
+    made = []
+
+    def add(code, name, category, **kw):
+        made.append(services.equipment_create(estate=estate, code=code, name=name,
+                                              category=category, by=lead, **kw))  # fmt: skip
+
+    for n in range(1, 5):  # 1栋–4栋: two passenger lifts each
+        for k in (1, 2):
+            # 1栋1号 is due for its yearly inspection within the month; 2栋2号 is overdue.
+            due = today + dt.timedelta(days=120 + 30 * n + k)
+            if (n, k) == (1, 1):
+                due = today + dt.timedelta(days=12)
+            if (n, k) == (2, 2):
+                due = today - dt.timedelta(days=3)
+            add(f"DT-{n}-{k:02d}", f"{n}栋{k}号客梯", "elevator", building=buildings.get(f"{n}栋"),
+                location=f"{n}栋{k}单元", manufacturer="日立电梯（中国）有限公司",
+                model_no="HGP-1050", contractor=lift_contractor,
+                commissioned_on=dt.date(2019, 6, 1), inspection_name="电梯年检",
+                inspected_on=due - dt.timedelta(days=365), inspection_due_on=due,
+                inspection_certificate_no=f"TS3110-2026-{n}{k:02d}")  # fmt: skip
+    water, fire, power = contractors["water"], contractors["fire"], contractors["power"]
+    add("SB-01", "生活水泵1号", "water", location="水泵房", contractor=water,
+        manufacturer="南方泵业股份有限公司", model_no="CDLF32-40")  # fmt: skip
+    add("SB-02", "生活水泵2号（备用）", "water", location="水泵房", contractor=water,
+        manufacturer="南方泵业股份有限公司", model_no="CDLF32-40")  # fmt: skip
+    add("PD-01", "1号变压器", "power", location="配电房", contractor=power,
+        manufacturer="顺特电气设备有限公司", model_no="SCB13-1250/10",
+        commissioned_on=dt.date(2019, 5, 20), inspection_name="电气预防性试验",
+        inspected_on=today - dt.timedelta(days=200),
+        inspection_due_on=today + dt.timedelta(days=165))  # fmt: skip
+    add("PD-02", "低压配电柜", "power", location="配电房", contractor=power,
+        manufacturer="正泰电气股份有限公司", model_no="GCS")  # fmt: skip
+    add("XF-01", "消火栓泵", "fire", location="消防泵房", contractor=fire,
+        manufacturer="上海连成（集团）有限公司", model_no="XBD8/30")  # fmt: skip
+    add("XF-02", "喷淋泵", "fire", location="消防泵房", contractor=fire,
+        manufacturer="上海连成（集团）有限公司", model_no="XBD7/25")  # fmt: skip
+    add("KT-01", "物业服务中心空调", "hvac", location="物业服务中心", contractor=water,
+        manufacturer="格力电器", model_no="RF12WQ")  # fmt: skip
+    add("KT-02", "会所中央空调", "hvac", location="会所", contractor=water,
+        manufacturer="大金空调", model_no="VRV-X")  # fmt: skip
+    return made
+
+
+def _week_of_power_logs(estate, power: list[Equipment], operators, now) -> int:
+    """Seven days of hourly entries (the hours before this one), as if recorded on time."""
+    rng = random.Random(20261126)
+    zone = estate_zone(estate)
+    current = local_hour(now, estate)
+    start = current - dt.timedelta(days=7)
+    # Registered before the week began, so the week's gaps count as missing.
+    Equipment.objects.filter(pk__in=[e.pk for e in power]).update(created_at=start)
+    missing = {(current - dt.timedelta(days=d)).replace(hour=h) for d, h in MISSING}
+    rows = []
+    hour = start
+    while hour < current:
+        local = hour.astimezone(zone)
+        for equipment in power:
+            if equipment.code == "PD-01" and local in missing:
+                continue
+            load = 0.55 + 0.35 * (8 <= local.hour <= 22)  # day and evening draw more
+            rated = 790 if equipment.code == "PD-01" else 560  # amperes, inside the range
+            values = {
+                "voltage": str(Decimal(380 + rng.uniform(-8, 8)).quantize(Decimal("0.1"))),
+                "current": str(int(rated * load * rng.uniform(0.85, 1.0))),
+                "transformer_temperature": str(int(48 + 20 * load + rng.uniform(-3, 3))),
+            }
+            rows.append(OperationLogEntry(
+                estate=estate, equipment=equipment, hour=hour, values=values,
+                recorded_at=hour + dt.timedelta(minutes=rng.randint(2, 15)),
+                recorded_by=operators[(local.hour // 8) % len(operators)],
+            ))  # fmt: skip
+        hour += dt.timedelta(hours=1)
+    OperationLogEntry.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+def load_facilities_demo(estates) -> int:
+    """阳光花园's register, parameters and a week of power logs. Returns the equipment made."""
+    estate = estates[0]
+    User = get_user_model()
+    admin = User.objects.filter(is_superuser=True).order_by("id").first()
+    lead = User.objects.get(username="eng_head")
+    operators = [User.objects.get(username=u) for u in ("tech", "tech2")]
+    lift_contractor = estate.company.contractors.filter(scope="电梯维保").first()
+    contractors = {}
+    for name, scope, qualification, contact, mobile, categories in CONTRACTORS:
+        contractor = core_services.contractor_create(
+            company=estate.company, name=name, scope=scope, qualification=qualification,
+            qualification_expires_on=dt.date(2028, 12, 31), contact_name=contact,
+            contact_mobile=mobile, estates=estates, by=admin,
+        )  # fmt: skip
+        contractors.update({category: contractor for category in categories})
+    now = timezone.now()
+    today = timezone.localtime(now, estate_zone(estate)).date()
+    made = _equipment(estate, lead, lift_contractor, contractors, today)
+    operation_parameters_seed(estate=estate)
+    power = [e for e in made if e.category == "power"]
+    _week_of_power_logs(estate, power, operators, now)
+    # This hour: the transformer's voltage is out of range → an anomaly, engineering told.
+    transformer = next(e for e in power if e.code == "PD-01")
+    log_entry_record(equipment=transformer, by=operators[0], note="电压偏高，已复测",
+                     values={"voltage": "418.5", "current": "612",
+                             "transformer_temperature": "71"})  # fmt: skip
+    log_entry_record(equipment=next(e for e in power if e.code == "PD-02"), by=operators[0],
+                     values={"voltage": "381.2", "current": "402",
+                             "transformer_temperature": "58"})  # fmt: skip
+    return len(made)
