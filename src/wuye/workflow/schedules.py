@@ -1,21 +1,25 @@
 """Recurring schedules (计划): the recurrence arithmetic, and every write of schedules and planned
 tasks (DESIGN.md, "Recurring schedules" and "Background work").
 
-- ``occurrences`` is pure: the start times of a schedule's occurrences in a window, computed in
-  the estate's time zone from the anchor (never by chaining one occurrence to the next, so
-  "day 31" is Feb 28/29 and then Mar 31 again).
+- ``occurrences`` (pure, ``wuye.workflow.recurrence``): the start times of a schedule's
+  occurrences in a window.
 - ``schedule_generate`` (periodic) writes the planned tasks of the coming ``horizon`` ahead of
   time; ``planned_task_sweep_missed`` (periodic) marks a task not done by its due time as
   missed and notifies the assignee and the department head. A missed task is never deleted and
   may still be completed late (``done_at`` after ``due_at``; ``missed_at`` stays set).
+- Recurrence basis ``completion`` ("15 days after the last service"): one open occurrence at a
+  time; the first at the anchor, each next one ``interval`` units after the local date of the
+  completion of the one before (``_next_after``), written at once by ``planned_task_complete``.
+  A task that is missed and never done does not stop the work: the next one counts from the
+  missed task's due date (the sweep hands the schedule back to ``schedule_generate``, which
+  writes it); if the missed task is done late after all, that open next one is pushed to count
+  from the late completion.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from calendar import monthrange
-from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,7 +36,14 @@ from wuye.core.scoping import Actor, actor_for
 from wuye.core.validators import check_date, check_model_text
 from wuye.workflow.calendar import WorkingCalendar, due_at
 from wuye.workflow.choices import TargetUnit
-from wuye.workflow.models import Frequency, PlannedTask, PlannedTaskStatus, Schedule
+from wuye.workflow.models import (
+    Frequency,
+    PlannedTask,
+    PlannedTaskStatus,
+    RecurrenceBasis,
+    Schedule,
+)
+from wuye.workflow.recurrence import first_occurrence, next_after, occurrences, zone_of
 
 __all__ = [
     "occurrences",
@@ -41,10 +52,9 @@ __all__ = [
     "schedule_create",
     "schedule_deactivate",
     "schedule_generate",
+    "schedule_update",
 ]
 
-DEFAULT_TIME = dt.time(9, 0)
-HOURLY_DEFAULT_TIME = dt.time(0, 0)
 _HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _KIND = re.compile(r"^[a-z][a-z0-9_]*$")
 # Who may plan recurring work for an estate.
@@ -52,106 +62,11 @@ SCHEDULE_WRITE_ROLES = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD})
 
 
 def _zone(estate: Estate) -> ZoneInfo:
-    return ZoneInfo(estate.time_zone or "Asia/Shanghai")
+    return zone_of(estate)
 
 
 def _actor(by) -> Actor:
     return by if isinstance(by, Actor) else actor_for(by)
-
-
-# --- Recurrence -------------------------------------------------------------------------------
-
-
-def _times(schedule: Schedule) -> list[dt.time]:
-    parsed = sorted({dt.time.fromisoformat(text) for text in schedule.times or []})
-    if parsed:
-        return parsed
-    return [HOURLY_DEFAULT_TIME if schedule.frequency == Frequency.HOURLY else DEFAULT_TIME]
-
-
-def _month_day(index: int, day: int) -> dt.date:
-    """``day`` of the month ``index`` (year * 12 + month - 1), or that month's last day."""
-    year, month = divmod(index, 12)
-    return dt.date(year, month + 1, min(day, monthrange(year, month + 1)[1]))
-
-
-def _ceil_div(a: int, b: int) -> int:
-    return -(-a // b)
-
-
-def _every_n_days(anchor: dt.date, n: int, first: dt.date, last: dt.date) -> Iterator[dt.date]:
-    day = anchor + dt.timedelta(days=n * max(0, _ceil_div((first - anchor).days, n)))
-    while day <= last:
-        yield day
-        day += dt.timedelta(days=n)
-
-
-def _every_n_months(
-    anchor: dt.date, n: int, day: int, first: dt.date, last: dt.date
-) -> Iterator[dt.date]:
-    start = anchor.year * 12 + anchor.month - 1
-    index = start + n * max(0, _ceil_div(first.year * 12 + first.month - 1 - start, n))
-    while (date := _month_day(index, day)) <= last:
-        if date >= first:
-            yield date
-        index += n
-
-
-def _dates(schedule: Schedule, first: dt.date, last: dt.date) -> Iterator[dt.date]:
-    """The dates in ``first``‥``last`` (both on or after the anchor) with occurrences."""
-    anchor, interval = schedule.anchor, max(1, schedule.interval)
-    match schedule.frequency:
-        case Frequency.DAILY:
-            yield from _every_n_days(anchor, 1, first, last)
-        case Frequency.INTERVAL_DAYS:
-            yield from _every_n_days(anchor, interval, first, last)
-        case Frequency.MONTHLY:
-            yield from _every_n_months(anchor, interval, schedule.day_of_month, first, last)
-        case Frequency.QUARTERLY:
-            yield from _every_n_months(anchor, 3, anchor.day, first, last)
-        case Frequency.SEASONAL:
-            months = set(schedule.months)
-            if schedule.day_of_month:
-                dates = _every_n_months(anchor, 1, schedule.day_of_month, first, last)
-            else:
-                dates = _every_n_days(anchor, interval, first, last)
-            yield from (date for date in dates if date.month in months)
-        case _:
-            raise ValueError(f"no dates for frequency {schedule.frequency!r}")
-
-
-def occurrences(schedule: Schedule, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
-    """The start times of the schedule's occurrences with ``start <= t < end``, in order.
-
-    Aware datetimes in the estate's time zone. Nothing before the anchor date or after the end
-    date (local dates, both inclusive).
-    """
-    if timezone.is_naive(start) or timezone.is_naive(end):
-        raise ValueError("start and end must be aware datetimes")
-    zone = _zone(schedule.estate)
-    first = max(schedule.anchor, start.astimezone(zone).date())
-    last = end.astimezone(zone).date()
-    if schedule.end is not None:
-        last = min(last, schedule.end)
-    if first > last or start >= end:
-        return []
-    times = _times(schedule)
-    if schedule.frequency == Frequency.HOURLY:
-        # Elapsed hours (through UTC), so a daylight-saving change could not bend the step.
-        step = dt.timedelta(hours=max(1, schedule.interval))
-        base = dt.datetime.combine(schedule.anchor, times[0], tzinfo=zone).astimezone(dt.UTC)
-        at = base + step * max(0, -((base - start) // step))
-        found = []
-        while at < end and (local := at.astimezone(zone)).date() <= last:
-            found.append(local)
-            at += step
-        return found
-    return [
-        moment
-        for date in _dates(schedule, first, last)
-        for time in times
-        if start <= (moment := dt.datetime.combine(date, time, tzinfo=zone)) < end
-    ]
 
 
 # --- Schedules --------------------------------------------------------------------------------
@@ -175,6 +90,7 @@ def _validate(
     assignee,
     assignee_role: str,
     department: str,
+    basis: str = RecurrenceBasis.CALENDAR,
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
 
@@ -237,7 +153,46 @@ def _validate(
         error("assignee_role", _("请选择员工角色"))
     if department and department not in DepartmentKind.values:
         error("department", _("请选择部门"))
+    if basis not in RecurrenceBasis.values:
+        error("basis", _("请选择周期起算方式"))
+    elif basis == RecurrenceBasis.COMPLETION and isinstance(times, list) and len(times) > 1:
+        error("times", _("按上次完成起算的计划只能有一个时间点"))
     return errors
+
+
+def _check_writer(actor: Actor, estate_id: int, message: str) -> None:
+    if not actor.is_superuser:
+        if estate_id not in actor.estate_ids:
+            raise Http404
+        if actor.role not in SCHEDULE_WRITE_ROLES:
+            raise PermissionDenied(message)
+
+
+_FIELDS = (
+    "name", "kind", "rule", "frequency", "basis", "interval", "times", "day_of_month", "months",
+    "anchor", "end", "due_amount", "due_unit", "assignee", "assignee_role", "department",
+)  # fmt: skip
+# What may change on a schedule that has tasks: not what it is, nor where its recurrence starts.
+UPDATABLE = frozenset(_FIELDS) - {"kind", "frequency", "basis", "anchor"}
+
+
+def _clean(estate: Estate, values: dict, errors: dict[str, list[str]] | None = None) -> dict:
+    values = dict(values)
+    for field in ("name", "kind", "rule"):
+        values[field] = values[field].strip()
+    values["times"] = list(values["times"] or [])
+    values["months"] = list(values["months"] or [])
+    errors = dict(errors or {})
+    for field, messages in _validate(estate=estate, **values).items():
+        errors.setdefault(field, []).extend(messages)
+    # A schedule generates dates from its anchor on: one in year 9999 would overflow.
+    check_date(values["anchor"], field="anchor", label=_("开始日期"), errors=errors)
+    check_date(values["end"], field="end", label=_("结束日期"), errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    values["times"] = sorted(set(values["times"]))
+    values["months"] = sorted(set(values["months"]))
+    return values
 
 
 @transaction.atomic
@@ -249,6 +204,7 @@ def schedule_create(
     frequency: str,
     by,
     rule: str = "",
+    basis: str = RecurrenceBasis.CALENDAR,
     interval: int = 1,
     times: list[str] | None = None,
     day_of_month: int | None = None,
@@ -260,55 +216,71 @@ def schedule_create(
     assignee=None,
     assignee_role: str = "",
     department: str = "",
+    errors: dict[str, list[str]] | None = None,
 ) -> Schedule:
     """Create a schedule (an executive or a department head of the estate).
 
-    ``anchor`` defaults to today (local). Bad input is a ValidationError field by field. Tasks
-    are written by the next ``schedule_generate``, from the later of the anchor and now: an
+    ``anchor`` defaults to today (local). Bad input is a ValidationError field by field (with
+    the caller's own ``errors`` of other fields, so a form shows them all at once). Tasks are
+    written by the next ``schedule_generate``, from the later of the anchor and now: an
     occurrence before the schedule existed is not planned (nobody could have done it).
     """
     actor = _actor(by)
-    if not actor.is_superuser:
-        if estate.pk not in actor.estate_ids:
-            raise Http404
-        if actor.role not in SCHEDULE_WRITE_ROLES:
-            raise PermissionDenied(_("只有部门负责人或企业高层可以制定计划"))
+    _check_writer(actor, estate.pk, _("只有部门负责人或企业高层可以制定计划"))
     now = timezone.now()
-    name, kind, rule = name.strip(), kind.strip(), rule.strip()
-    times = list(times) if times is not None else []
-    months = list(months) if months is not None else []
-    anchor = anchor or now.astimezone(_zone(estate)).date()
-    errors = _validate(
-        estate=estate, name=name, kind=kind, rule=rule, frequency=frequency, interval=interval,
-        times=times, day_of_month=day_of_month, months=months, anchor=anchor, end=end,
-        due_amount=due_amount, due_unit=due_unit, assignee=assignee,
-        assignee_role=assignee_role, department=department,
-    )  # fmt: skip
-    # A schedule generates dates from its anchor on: one in year 9999 would overflow.
-    check_date(anchor, field="anchor", label=_("开始日期"), errors=errors)
-    check_date(end, field="end", label=_("结束日期"), errors=errors)
-    if errors:
-        raise ValidationError(errors)
+    values = {field: value for field, value in locals().items() if field in _FIELDS}
+    values["anchor"] = anchor or now.astimezone(_zone(estate)).date()
+    values = _clean(estate, values, errors)
     return Schedule.objects.create(
         estate=estate,
-        name=name,
-        kind=kind,
-        rule=rule,
-        frequency=frequency,
-        interval=interval,
-        times=sorted(set(times)),
-        day_of_month=day_of_month,
-        months=sorted(set(months)),
-        anchor=anchor,
-        end=end,
-        due_amount=due_amount,
-        due_unit=due_unit,
-        assignee=assignee,
-        assignee_role=assignee_role,
-        department=department,
+        **values,
         created_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
         created_at=now,
     )
+
+
+@transaction.atomic
+def schedule_update(
+    *, schedule: Schedule, by, errors: dict[str, list[str]] | None = None, **changes
+) -> Schedule:
+    """Change a schedule (``UPDATABLE`` fields; the same people and checks as creating it).
+
+    Its past tasks stay as they are. When the recurrence or the time limit changes, its future
+    planned tasks that are no longer occurrences are cancelled, the others take the new due
+    time, and the next ``schedule_generate`` writes the new ones. A schedule that counts from
+    the last completion keeps its open task; the new interval counts from its completion.
+    """
+    actor = _actor(by)
+    _check_writer(actor, schedule.estate_id, _("只有部门负责人或企业高层可以修改计划"))
+    unknown = set(changes) - UPDATABLE
+    if unknown:
+        raise ValidationError({field: [_("该项不能修改")] for field in sorted(unknown)})
+    schedule = Schedule.objects.select_for_update().select_related("estate").get(pk=schedule.pk)
+    values = {field: getattr(schedule, field) for field in _FIELDS} | changes
+    values = _clean(schedule.estate, values, errors)
+    changed = [field for field in _FIELDS if values[field] != getattr(schedule, field)]
+    for field in changed:
+        setattr(schedule, field, values[field])
+    recurrence = {"interval", "times", "day_of_month", "months", "end", "due_amount", "due_unit"}
+    if recurrence & set(changed) and schedule.basis == RecurrenceBasis.CALENDAR:
+        now = timezone.now()
+        future = PlannedTask.objects.filter(
+            schedule=schedule, status=PlannedTaskStatus.PLANNED, scheduled_for__gt=now
+        )
+        moments = set(occurrences(schedule, now, schedule.generated_until or now))
+        calendar = WorkingCalendar(schedule.estate_id)
+        for task in future:
+            if task.scheduled_for in moments:
+                task.due_at = _due(schedule, task.scheduled_for, calendar)
+                task.save(update_fields=["due_at"])
+            else:
+                task.status = PlannedTaskStatus.CANCELLED
+                task.save(update_fields=["status"])
+        schedule.generated_until = now
+        changed.append("generated_until")
+    if changed:
+        schedule.save(update_fields=changed)
+    return schedule
 
 
 @transaction.atomic
@@ -319,11 +291,7 @@ def schedule_deactivate(*, schedule: Schedule, by) -> int:
     cancelled.
     """
     actor = _actor(by)
-    if not actor.is_superuser:
-        if schedule.estate_id not in actor.estate_ids:
-            raise Http404
-        if actor.role not in SCHEDULE_WRITE_ROLES:
-            raise PermissionDenied(_("只有部门负责人或企业高层可以停用计划"))
+    _check_writer(actor, schedule.estate_id, _("只有部门负责人或企业高层可以停用计划"))
     schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
     schedule.active = False
     schedule.save(update_fields=["active"])
@@ -332,45 +300,122 @@ def schedule_deactivate(*, schedule: Schedule, by) -> int:
     ).update(status=PlannedTaskStatus.CANCELLED)
 
 
-def _generate_one(schedule: Schedule, until: dt.datetime) -> int:
+def _due(schedule: Schedule, moment: dt.datetime, calendar: WorkingCalendar) -> dt.datetime:
+    return due_at(
+        moment,
+        schedule.due_amount,
+        schedule.due_unit,
+        _zone(schedule.estate),
+        schedule.estate_id,
+        calendar=calendar,
+    )
+
+
+def _calendar(schedule: Schedule, memo: dict | None) -> WorkingCalendar:
+    # One calendar per estate and run: 200 schedules of an estate share its holidays.
+    if memo is None:
+        return WorkingCalendar(schedule.estate_id)
+    if schedule.estate_id not in memo:
+        memo[schedule.estate_id] = WorkingCalendar(schedule.estate_id)
+    return memo[schedule.estate_id]
+
+
+def _generate_one(schedule: Schedule, until: dt.datetime, memo: dict | None = None) -> int:
+    if schedule.basis == RecurrenceBasis.COMPLETION:
+        created = _generate_after_completion(schedule, _calendar(schedule, memo))
+        schedule.generated_until = until
+        schedule.save(update_fields=["generated_until"])
+        return created
     begin = schedule.generated_until
     if begin is None:
         anchor = dt.datetime.combine(schedule.anchor, dt.time.min, tzinfo=_zone(schedule.estate))
         begin = max(anchor, schedule.created_at)
     moments = occurrences(schedule, begin, until)
+    rows = []
     if moments:
-        existing = set(
-            PlannedTask.objects.filter(
-                schedule=schedule, scheduled_for__gte=moments[0], scheduled_for__lte=moments[-1]
-            ).values_list("scheduled_for", flat=True)
-        )
-        zone = _zone(schedule.estate)
-        calendar = WorkingCalendar(schedule.estate_id)
+        if schedule.generated_until is None:
+            # Only a first run or one after a change can meet rows already written; later
+            # windows start where the last one ended.
+            existing = set(
+                PlannedTask.objects.filter(
+                    schedule=schedule,
+                    scheduled_for__gte=moments[0],
+                    scheduled_for__lte=moments[-1],
+                ).values_list("scheduled_for", flat=True)
+            )
+            moments = [moment for moment in moments if moment not in existing]
+        calendar = _calendar(schedule, memo)
         rows = [
             PlannedTask(
                 schedule=schedule,
                 estate_id=schedule.estate_id,
                 scheduled_for=moment,
-                due_at=due_at(
-                    moment,
-                    schedule.due_amount,
-                    schedule.due_unit,
-                    zone,
-                    schedule.estate_id,
-                    calendar=calendar,
-                ),
+                due_at=_due(schedule, moment, calendar),
             )
             for moment in moments
-            if moment not in existing
         ]
         # The unique (schedule, scheduled_for) constraint backs the lock: a row another worker
         # wrote anyway is skipped, never doubled.
         PlannedTask.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-    else:
-        rows = []
     schedule.generated_until = until
     schedule.save(update_fields=["generated_until"])
     return len(rows)
+
+
+def _plan_next(schedule: Schedule, moment: dt.datetime | None, calendar) -> int:
+    if moment is None:
+        return 0
+    task = PlannedTask(
+        schedule=schedule,
+        estate_id=schedule.estate_id,
+        scheduled_for=moment,
+        due_at=_due(schedule, moment, calendar),
+    )
+    return len(PlannedTask.objects.bulk_create([task], ignore_conflicts=True))
+
+
+def _generate_after_completion(schedule: Schedule, calendar: WorkingCalendar) -> int:
+    """One open occurrence at a time (the caller holds the schedule's row lock)."""
+    latest = (
+        PlannedTask.objects.filter(schedule=schedule)
+        .exclude(status=PlannedTaskStatus.CANCELLED)
+        .order_by("-scheduled_for")
+        .first()
+    )
+    if latest is None:
+        return _plan_next(schedule, first_occurrence(schedule), calendar)
+    if latest.status == PlannedTaskStatus.PLANNED:
+        return 0
+    if latest.status == PlannedTaskStatus.DONE:
+        return _plan_next(
+            schedule, next_after(schedule, latest.done_at, latest.scheduled_for), calendar
+        )
+    # Missed and not done: the work goes on, counted from the due time it missed.
+    return _plan_next(schedule, next_after(schedule, latest.due_at, latest.scheduled_for), calendar)
+
+
+def _completed_after(schedule: Schedule, task: PlannedTask) -> None:
+    """Completion basis: write the next occurrence now, or push the open one that was counted
+    from this task's miss (a task completed late pushes the next one)."""
+    if not schedule.active:
+        return
+    calendar = WorkingCalendar(schedule.estate_id)
+    later = list(
+        PlannedTask.objects.filter(schedule=schedule, scheduled_for__gt=task.scheduled_for)
+        .exclude(status=PlannedTaskStatus.CANCELLED)
+        .order_by("scheduled_for")[:2]
+    )
+    moment = next_after(schedule, task.done_at, task.scheduled_for)
+    if not later:
+        _plan_next(schedule, moment, calendar)
+        return
+    following = later[0]
+    if len(later) > 1 or following.status != PlannedTaskStatus.PLANNED or moment is None:
+        return  # the plan has moved on past this task: its late completion changes nothing
+    if moment > following.scheduled_for:
+        following.scheduled_for = moment
+        following.due_at = _due(schedule, moment, calendar)
+        following.save(update_fields=["scheduled_for", "due_at"])
 
 
 def schedule_generate(
@@ -383,11 +428,13 @@ def schedule_generate(
 
     Schedules are claimed with SELECT … FOR UPDATE SKIP LOCKED (PostgreSQL) a batch at a time,
     and ``generated_until`` moves in the same transaction, so any number of workers can run at
-    once and a second run creates nothing. Returns how many tasks were created.
+    once and a second run creates nothing. A schedule counted from the last completion gets its
+    one open occurrence (whatever the horizon). Returns how many tasks were created.
     """
     until = (now or timezone.now()) + horizon
     pending = Q(active=True) & (Q(generated_until__isnull=True) | Q(generated_until__lt=until))
     created = 0
+    memo: dict = {}
     while True:
         with transaction.atomic():
             ids = list(
@@ -399,7 +446,7 @@ def schedule_generate(
             if not ids:
                 break
             for schedule in Schedule.objects.filter(pending, id__in=ids).select_related("estate"):
-                created += _generate_one(schedule, until)
+                created += _generate_one(schedule, until, memo)
         if len(ids) < batch:
             break
     return created
@@ -424,6 +471,9 @@ def planned_task_complete(*, task: PlannedTask, by, note: str = "") -> PlannedTa
             raise PermissionDenied(_("只有员工或维保单位可以完成计划任务"))
     note = note.strip()
     check_model_text(PlannedTask, note=note)
+    # The schedule first, as the generator locks it: one open occurrence at a time.
+    schedule = Schedule.objects.select_for_update().select_related("estate")
+    schedule = schedule.get(pk=task.schedule_id)
     task = PlannedTask.objects.select_for_update().get(pk=task.pk)
     if task.status not in (PlannedTaskStatus.PLANNED, PlannedTaskStatus.MISSED):
         raise Conflict(
@@ -435,6 +485,8 @@ def planned_task_complete(*, task: PlannedTask, by, note: str = "") -> PlannedTa
     task.done_by = actor.user if getattr(actor.user, "is_authenticated", False) else None
     task.note = note
     task.save(update_fields=["status", "done_at", "done_by", "note"])
+    if schedule.basis == RecurrenceBasis.COMPLETION:
+        _completed_after(schedule, task)
     return task
 
 
@@ -516,6 +568,12 @@ def planned_task_sweep_missed(*, now: dt.datetime | None = None, batch: int = 10
             claimed.filter(id__in=[t.pk for t in tasks]).update(
                 status=PlannedTaskStatus.MISSED, missed_at=now
             )
+            # Completion basis: the next occurrence counts from the miss (schedule_generate).
+            Schedule.objects.filter(
+                id__in={
+                    t.schedule_id for t in tasks if t.schedule.basis == RecurrenceBasis.COMPLETION
+                }
+            ).update(generated_until=None)
             messages: list[dict] = []
             for task in tasks:
                 messages.extend(_missed_messages(task, memo))
