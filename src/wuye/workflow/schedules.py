@@ -91,6 +91,7 @@ def _validate(
     assignee_role: str,
     department: str,
     basis: str = RecurrenceBasis.CALENDAR,
+    needs_assignee: bool = True,
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
 
@@ -143,7 +144,7 @@ def _validate(
         error("due_amount", _("完成时限不能为负数"))
     elif due_amount == 0 and due_unit in (TargetUnit.MINUTES, TargetUnit.HOURS):
         error("due_amount", _("按分钟或小时计的完成时限至少为 1"))
-    if assignee is None and not assignee_role:
+    if needs_assignee and assignee is None and not assignee_role:
         error("assignee", _("请选择执行人或执行角色"))
     if assignee is not None:
         staff = Staff.objects.filter(user=assignee, is_active=True, company_id=estate.company_id)
@@ -176,14 +177,17 @@ _FIELDS = (
 UPDATABLE = frozenset(_FIELDS) - {"kind", "frequency", "basis", "anchor"}
 
 
-def _clean(estate: Estate, values: dict, errors: dict[str, list[str]] | None = None) -> dict:
+def _clean(
+    estate: Estate, values: dict, errors: dict[str, list[str]] | None, needs_assignee: bool
+) -> dict:
     values = dict(values)
     for field in ("name", "kind", "rule"):
         values[field] = values[field].strip()
     values["times"] = list(values["times"] or [])
     values["months"] = list(values["months"] or [])
     errors = dict(errors or {})
-    for field, messages in _validate(estate=estate, **values).items():
+    found = _validate(estate=estate, needs_assignee=needs_assignee, **values)
+    for field, messages in found.items():
         errors.setdefault(field, []).extend(messages)
     # A schedule generates dates from its anchor on: one in year 9999 would overflow.
     check_date(values["anchor"], field="anchor", label=_("开始日期"), errors=errors)
@@ -217,20 +221,23 @@ def schedule_create(
     assignee_role: str = "",
     department: str = "",
     errors: dict[str, list[str]] | None = None,
+    needs_assignee: bool = True,
 ) -> Schedule:
     """Create a schedule (an executive or a department head of the estate).
 
     ``anchor`` defaults to today (local). Bad input is a ValidationError field by field (with
-    the caller's own ``errors`` of other fields, so a form shows them all at once). Tasks are
+    the caller's own ``errors`` of other fields, so a form shows them all at once; work done
+    by a contractor, ``needs_assignee=False``, may have no assignee of its own). Tasks are
     written by the next ``schedule_generate``, from the later of the anchor and now: an
     occurrence before the schedule existed is not planned (nobody could have done it).
     """
+    given = dict(locals())
     actor = _actor(by)
     _check_writer(actor, estate.pk, _("只有部门负责人或企业高层可以制定计划"))
     now = timezone.now()
-    values = {field: value for field, value in locals().items() if field in _FIELDS}
+    values = {field: given[field] for field in _FIELDS}
     values["anchor"] = anchor or now.astimezone(_zone(estate)).date()
-    values = _clean(estate, values, errors)
+    values = _clean(estate, values, errors, needs_assignee)
     return Schedule.objects.create(
         estate=estate,
         **values,
@@ -241,7 +248,12 @@ def schedule_create(
 
 @transaction.atomic
 def schedule_update(
-    *, schedule: Schedule, by, errors: dict[str, list[str]] | None = None, **changes
+    *,
+    schedule: Schedule,
+    by,
+    errors: dict[str, list[str]] | None = None,
+    needs_assignee: bool = True,
+    **changes,
 ) -> Schedule:
     """Change a schedule (``UPDATABLE`` fields; the same people and checks as creating it).
 
@@ -257,7 +269,7 @@ def schedule_update(
         raise ValidationError({field: [_("该项不能修改")] for field in sorted(unknown)})
     schedule = Schedule.objects.select_for_update().select_related("estate").get(pk=schedule.pk)
     values = {field: getattr(schedule, field) for field in _FIELDS} | changes
-    values = _clean(schedule.estate, values, errors)
+    values = _clean(schedule.estate, values, errors, needs_assignee)
     changed = [field for field in _FIELDS if values[field] != getattr(schedule, field)]
     for field in changed:
         setattr(schedule, field, values[field])
