@@ -345,17 +345,12 @@ def _generate_one(schedule: Schedule, until: dt.datetime, memo: dict | None = No
     moments = occurrences(schedule, begin, until)
     rows = []
     if moments:
-        if schedule.generated_until is None:
-            # Only a first run or one after a change can meet rows already written; later
-            # windows start where the last one ended.
-            existing = set(
-                PlannedTask.objects.filter(
-                    schedule=schedule,
-                    scheduled_for__gte=moments[0],
-                    scheduled_for__lte=moments[-1],
-                ).values_list("scheduled_for", flat=True)
-            )
-            moments = [moment for moment in moments if moment not in existing]
+        existing = set(
+            PlannedTask.objects.filter(
+                schedule=schedule, scheduled_for__gte=moments[0], scheduled_for__lte=moments[-1]
+            ).values_list("scheduled_for", flat=True)
+        )
+        moments = [moment for moment in moments if moment not in existing]
         calendar = _calendar(schedule, memo)
         rows = [
             PlannedTask(
