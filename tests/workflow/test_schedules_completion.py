@@ -189,7 +189,7 @@ def test_nothing_after_the_end_date_or_once_stopped(world, time_machine):
     assert tasks(s) == [("2026-01-20 09:00", "done")]  # 02-04 is after the end
     t = service(world, time_machine, created="2026-01-10 08:00", anchor=day("2026-01-20"))
     schedules.schedule_generate()
-    task = open_task(t)
+    open_task(t)  # the anchor's occurrence is planned
     time_machine.move_to(at("2026-01-19 08:00"), tick=False)
     schedules.schedule_deactivate(schedule=t, by=world.head.user)
     assert tasks(t) == [("2026-01-20 09:00", "cancelled")]
@@ -287,7 +287,7 @@ def test_generators_and_completions_at_once_keep_one_open_occurrence(world):
             basis=RecurrenceBasis.COMPLETION,
             assignee=world.tech.user,
             by=world.head.user,
-        )  # fmt: skip
+        )
         for i in range(20)
     ]
     now = timezone.now()
