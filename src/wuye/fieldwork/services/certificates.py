@@ -25,6 +25,7 @@ from ..selectors.certificates import WARN_DAYS, certificate_visible_get
 
 __all__ = [
     "WARN_DAYS",
+    "certificate_check_writer",
     "certificate_create",
     "certificate_get_for_user",
     "certificate_revoke",
@@ -53,11 +54,11 @@ def certificate_get_for_user(user, pk, *, for_write: bool = False) -> Certificat
     actor = _actor(user)
     certificate = certificate_visible_get(actor, pk)
     if for_write:
-        _check_writer(actor)
+        certificate_check_writer(actor)
     return certificate
 
 
-def _check_writer(actor: Actor) -> None:
+def certificate_check_writer(actor: Actor) -> None:
     if not actor.is_superuser and (actor.staff is None or actor.role not in STAFF_WRITE_ROLES):
         raise PermissionDenied(_("只有部门负责人或企业高层可以登记证书和资质"))
 
@@ -192,7 +193,7 @@ def certificate_create(
     executive, or a department head of an estate the holder works in). ``scan``: the id of a
     photo uploaded first (``attachment_store``), optional."""
     actor = _actor(by)
-    _check_writer(actor)
+    certificate_check_writer(actor)
     errors: dict[str, list[str]] = {}
     if (staff is None) == (contractor is None):
         errors["holder"] = [_("请选择持证的员工或维保单位")]
@@ -228,7 +229,7 @@ def certificate_update(*, certificate: Certificate, by, scan=None, **changes) ->
     """Correct or renew a certificate (kind, number, issuer, dates, a new scan). A renewed
     expiry date is warned about and notified again when it comes."""
     actor = _actor(by)
-    _check_writer(actor)
+    certificate_check_writer(actor)
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     _holder_in_scope(actor, staff=certificate.staff, contractor=certificate.contractor)
     unknown = set(changes) - set(_FIELDS)
@@ -255,7 +256,7 @@ def certificate_update(*, certificate: Certificate, by, scan=None, **changes) ->
 def certificate_revoke(*, certificate: Certificate, by) -> Certificate:
     """Revoke a certificate (吊销): from now on it covers no work. Kept in the register."""
     actor = _actor(by)
-    _check_writer(actor)
+    certificate_check_writer(actor)
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     _holder_in_scope(actor, staff=certificate.staff, contractor=certificate.contractor)
     if certificate.revoked:

@@ -24,7 +24,14 @@ from ..choices import CERTIFICATE_HOLDER, CertificateHolder, CertificateKind
 from ..models import Checklist, Route, TaskSpec
 from .certificates import require_certificate
 
-__all__ = ["PHOTOS_MAX", "SUBJECT_MODELS", "plan_create", "plan_deactivate", "plan_update"]
+__all__ = [
+    "PHOTOS_MAX",
+    "SUBJECT_MODELS",
+    "plan_create",
+    "plan_deactivate",
+    "plan_refs_resolve",
+    "plan_update",
+]
 
 PHOTOS_MAX = 20
 # What a planned task may be done on: "<app_label>.<model>" of rows that carry their estate.
@@ -202,3 +209,48 @@ def plan_deactivate(*, schedule: Schedule, by) -> int:
     """Stop a plan: no more tasks; its future tasks are cancelled, the past ones kept (done,
     missed, or still running). Returns how many were cancelled."""
     return schedule_deactivate(schedule=schedule, by=_actor(by))
+
+
+def plan_refs_resolve(*, estate: Estate, **ids) -> dict:
+    """The rows a plan names by id (from a form or the API): ``subject`` ("app.model", id),
+    ``checklist``, ``route``, ``contractor``, ``assignee`` (a user id). An id of nothing the
+    estate's company has is a ValidationError on its field; only the keys given are returned."""
+    from django.contrib.auth import get_user_model
+
+    errors: dict[str, list[str]] = {}
+    found: dict = {}
+    lookups = {
+        "checklist": (Checklist.objects.filter(company_id=estate.company_id), _("检查表不存在")),
+        "route": (Route.objects.filter(estate=estate), _("巡查路线不存在")),
+        "contractor": (
+            Contractor.objects.filter(company_id=estate.company_id),
+            _("维保单位不存在"),
+        ),
+        "assignee": (
+            get_user_model().objects.filter(staff__company_id=estate.company_id),
+            _("执行人不存在"),
+        ),
+    }
+    for field, (qs, message) in lookups.items():
+        if field not in ids:
+            continue
+        if ids[field] is None:
+            found[field] = None
+        elif (row := qs.filter(pk=ids[field]).first()) is None:
+            errors[field] = [message]
+        else:
+            found[field] = row
+    if "subject" in ids:
+        found["subject"] = None
+        if ids["subject"] is not None:
+            label, pk = ids["subject"]
+            model = None
+            if label in SUBJECT_MODELS:
+                model = ContentType.objects.get_by_natural_key(*label.split(".")).model_class()
+            row = model._default_manager.filter(pk=pk, estate=estate).first() if model else None
+            if row is None:
+                errors["subject"] = [_("作业对象须为本项目的设备、公共区域或楼栋")]
+            found["subject"] = row
+    if errors:
+        raise ValidationError(errors)
+    return found
