@@ -52,6 +52,11 @@ JOBS: list[Job] = [
     Job("dunning_sweep", "wuye.billing.services.dunning_sweep", 3600),
     Job("billing_run_execute", "wuye.billing.services.billing_run_execute", 10),
     Job("attachment_purge_unbound", "wuye.workflow.attachments.attachment_purge_unbound", 3600),
+    Job(
+        "certificate_sweep_expiry",
+        "wuye.fieldwork.services.certificates.certificate_sweep_expiry",
+        3600,
+    ),
 ]
 
 

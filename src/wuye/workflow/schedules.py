@@ -1,7 +1,7 @@
 """Recurring schedules (计划): the recurrence arithmetic, and every write of schedules and planned
 tasks (DESIGN.md, "Recurring schedules" and "Background work").
 
-- ``occurrences`` (pure, ``wuye.workflow.recurrence``): the start times of a schedule's
+- ``occurrences`` (pure, ``wuye.workflow.services.recurrence``): the start times of a schedule's
   occurrences in a window.
 - ``schedule_generate`` (periodic) writes the planned tasks of the coming ``horizon`` ahead of
   time; ``planned_task_sweep_missed`` (periodic) marks a task not done by its due time as
@@ -43,7 +43,7 @@ from wuye.workflow.models import (
     RecurrenceBasis,
     Schedule,
 )
-from wuye.workflow.recurrence import first_occurrence, next_after, occurrences, zone_of
+from wuye.workflow.services.recurrence import first_occurrence, next_after, occurrences, zone_of
 
 __all__ = [
     "occurrences",

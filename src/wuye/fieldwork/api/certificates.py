@@ -1,8 +1,6 @@
 """API of certificates and qualifications (证书/资质): the register, its filters (即将到期,
 已过期…), registering, correcting or renewing, and revoking."""
 
-from __future__ import annotations
-
 import datetime as dt
 import uuid
 from typing import Literal

@@ -1,8 +1,6 @@
 """API of planned work: plans (a schedule and what its tasks require), their planned tasks,
 "我的任务", the estate's task board (and its .xlsx), and the month calendar."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Literal
 

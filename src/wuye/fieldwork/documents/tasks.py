@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from wuye.base.pages import excel_time
 from wuye.base.xlsx import dated_filename, xlsx_response
 from wuye.core.models import Estate
+from wuye.core.shortcuts import estate_tz as zone_of
 from wuye.workflow.models import PlannedTask, PlannedTaskStatus
-from wuye.workflow.recurrence import zone_of
 
 from ..selectors.tasks import attach_subjects
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from wuye.core.models import Estate
 from wuye.core.scoping import Actor, get_or_404, scope_to_estates
+from wuye.core.shortcuts import estate_tz as zone_of
 from wuye.workflow.models import PlannedTask, PlannedTaskStatus, Schedule
-from wuye.workflow.recurrence import zone_of
 
 from ..models import TaskSpec
 

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from wuye.core.models import Contractor, Estate
 from wuye.core.scoping import Actor, actor_for
+from wuye.core.shortcuts import estate_tz as zone_of
 from wuye.workflow.choices import TargetUnit
 from wuye.workflow.models import RecurrenceBasis, Schedule
-from wuye.workflow.recurrence import zone_of
 from wuye.workflow.schedules import schedule_create, schedule_deactivate, schedule_update
 
 from ..choices import CERTIFICATE_HOLDER, CertificateHolder, CertificateKind

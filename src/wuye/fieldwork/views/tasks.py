@@ -25,9 +25,9 @@ from wuye.core.forms import add_service_errors
 from wuye.core.models import Contractor, Estate, Staff
 from wuye.core.scoping import actor_for
 from wuye.core.shortcuts import estate_page, render_local
+from wuye.core.shortcuts import estate_tz as zone_of
 from wuye.workflow.choices import TargetUnit
 from wuye.workflow.models import Frequency, PlannedTaskStatus, RecurrenceBasis, Schedule
-from wuye.workflow.recurrence import zone_of
 from wuye.workflow.schedules import SCHEDULE_WRITE_ROLES
 
 from ..choices import CertificateKind
