@@ -46,3 +46,40 @@ def certificate(*, expires: str, staff=None, contractor=None, kind=None, **field
         created_at=at("2026-01-01 09:00"),
         **fields,
     )
+
+
+def elevator(world, code: str = "DT-01", estate=None):
+    from wuye.facilities.models import Equipment
+
+    return Equipment.objects.get_or_create(
+        estate=estate or world.estate,
+        code=code,
+        defaults={"name": "1号电梯", "category": "elevator"},
+    )[0]
+
+
+def checklist(world, estate=None, **fields):
+    from wuye.fieldwork.models import Checklist
+
+    return Checklist.objects.create(
+        company=world.company, estate=estate, name=fields.pop("name", "电梯半月保养"),
+        kind="maintenance", created_at=at("2026-01-01 09:00"), **fields,
+    )  # fmt: skip
+
+
+def lift_plan(world, time_machine, *, created: str = "2026-04-20 08:00", **fields):
+    """A contractor's 15-day elevator service, from the last completion (EQUIP-MAINT-03)."""
+    from wuye.fieldwork.services.tasks import plan_create
+    from wuye.workflow.models import Frequency, RecurrenceBasis
+
+    time_machine.move_to(at(created), tick=False)
+    values = {
+        "estate": world.estate, "name": "1号电梯半月保养", "kind": "maintenance",
+        "rule": "EQUIP-MAINT-03", "frequency": Frequency.INTERVAL_DAYS, "interval": 15,
+        "basis": RecurrenceBasis.COMPLETION, "due_amount": 3, "department": "engineering",
+        "subject": elevator(world), "contractor": world.contractor,
+        "certificate": CertificateKind.ELEVATOR_MAINTENANCE, "photos": 2, "signature": True,
+        "by": world.head.user,
+    }  # fmt: skip
+    values.update(fields)
+    return plan_create(**values)
