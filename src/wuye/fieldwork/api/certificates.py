@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.responses import Status
+from pydantic import ConfigDict
 
 from wuye.base.api import READ_ERRORS, WRITE_ERRORS, Day, Id, IdParam, Term, Text, paginated
 from wuye.core.models import Contractor, Staff
@@ -55,6 +57,8 @@ class CertificateIn(Schema):
 
 
 class CertificatePatch(Schema):
+    model_config = ConfigDict(extra="forbid")  # a field that cannot change is an error
+
     kind: CertificateKind | None = None
     number: Text | None = Field(None, max_length=50)
     issuer: Text | None = Field(None, max_length=100)
@@ -152,7 +156,7 @@ def certificate_create(request: HttpRequest, payload: CertificateIn):
         issued_on=payload.issued_on, expires_on=payload.expires_on, scan=payload.scan,
         by=request.auth, **_holder(request, payload),
     )  # fmt: skip
-    return 201, certificate_out(certificate)
+    return Status(201, certificate_out(certificate))
 
 
 @router.get("/certificates/{int:certificate_id}", response={200: CertificateOut, **READ_ERRORS})

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.responses import Status
+from pydantic import ConfigDict
 
 from wuye.base.api import (
     READ_ERRORS,
@@ -107,6 +109,8 @@ class PlanIn(Schema):
 
 
 class PlanPatch(Schema):
+    model_config = ConfigDict(extra="forbid")  # a field that cannot change is an error
+
     name: Text | None = Field(None, max_length=100)
     rule: Text | None = Field(None, max_length=30)
     interval: int | None = Field(None, ge=1, le=366)
@@ -261,7 +265,7 @@ def plan_create(request: HttpRequest, payload: PlanIn):
         ids["subject"] = (payload.subject_type or "", payload.subject_id or 0)
     refs = services.plan_refs_resolve(estate=estate, **ids)
     schedule = services.plan_create(estate=estate, by=request.auth, **data, **refs)
-    return 201, plan_out(schedule, counts=True)
+    return Status(201, plan_out(schedule, counts=True))
 
 
 @router.get("/plans/{int:plan_id}", response={200: PlanOut, **READ_ERRORS})
