@@ -15,6 +15,8 @@ BENCHMARKS = [
     "bench.sla_sweep",
     "bench.repairs_api",
     "bench.billing_run",
+    "bench.planned_generate",
+    "bench.planned_sweep",
 ]
 
 
