@@ -326,3 +326,24 @@ def test_generators_and_completions_at_once_keep_one_open_occurrence(world):
     assert not errors, errors
     for plan in plans:
         assert [status for _, status in tasks(plan)] == ["done", "planned"]
+
+
+# --- The missed sweep's digest ------------------------------------------------------------------
+
+
+def test_many_missed_tasks_are_one_digest_per_recipient(world, time_machine):
+    from wuye.notify.models import Message
+
+    time_machine.move_to(at("2026-03-01 07:00"), tick=False)
+    for name in ("水泵巡检", "配电房巡检", "电梯巡检"):
+        schedules.schedule_create(
+            estate=world.estate, name=name, kind="inspection", frequency=Frequency.DAILY,
+            assignee=world.tech.user, by=world.head.user,
+        )  # fmt: skip
+    schedules.schedule_generate(horizon=dt.timedelta(hours=3))
+    time_machine.move_to(at("2026-03-02 00:01"), tick=False)
+    assert schedules.planned_task_sweep_missed() == 3
+    (digest,) = Message.objects.filter(recipient=world.tech.user)
+    assert digest.subject == "3 个计划任务已错过"
+    assert "水泵巡检（03-01 09:00）" in digest.body and "电梯巡检" in digest.body
+    assert PlannedTask.objects.filter(status=PlannedTaskStatus.MISSED).count() == 3

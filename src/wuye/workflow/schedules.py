@@ -43,6 +43,7 @@ from wuye.workflow.models import (
     RecurrenceBasis,
     Schedule,
 )
+from wuye.workflow.services.missed import missed_message, missed_recipients
 from wuye.workflow.services.recurrence import first_occurrence, next_after, occurrences, zone_of
 
 __all__ = [
@@ -533,58 +534,6 @@ def planned_task_complete(*, task: PlannedTask, by, note: str = "") -> PlannedTa
     return task
 
 
-def _missed_recipients(schedule: Schedule, memo: dict) -> list:
-    """The assignee (or the staff of the assignee role in the estate) and the department head."""
-    # Shared by every schedule with the same people: a sweep of 10,000 tasks of 10,000
-    # schedules asks for the recipients once per estate and role, not once per schedule.
-    key = (schedule.estate_id, schedule.assignee_id, schedule.assignee_role, schedule.department)
-    if key not in memo:
-        staff = Staff.objects.filter(
-            company_id=schedule.estate.company_id, is_active=True, estates=schedule.estate_id
-        ).select_related("user")
-        users = [schedule.assignee] if schedule.assignee_id else []
-        if not users and schedule.assignee_role:
-            users = [s.user for s in staff.filter(role=schedule.assignee_role)]
-        heads = staff.filter(role=Role.DEPARTMENT_HEAD)
-        if schedule.department:
-            heads = heads.filter(department__kind=schedule.department)
-        users.extend(s.user for s in heads)
-        seen: set[int] = set()
-        memo[key] = [u for u in users if not (u.pk in seen or seen.add(u.pk))]
-    return memo[key]
-
-
-def _missed_messages(task: PlannedTask, memo: dict) -> list[dict]:
-    schedule = task.schedule
-    zone = _zone(schedule.estate)
-    values = {
-        "name": schedule.name,
-        "rule": schedule.rule or "-",
-        "scheduled_for": task.scheduled_for.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-        "due_at": task.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-    }
-    context = {
-        "title": _("计划任务已错过：%(name)s") % values,
-        "body": _(
-            "计划「%(name)s」（%(rule)s）%(scheduled_for)s 的任务未在 %(due_at)s 前完成，"
-            "已标记为错过，请尽快补做。"
-        )
-        % values,
-    }
-    return [
-        {
-            "recipient": user,
-            "template": "notice",
-            "context": context,
-            "channels": ["inbox"],
-            "estate": schedule.estate,
-            "ref": f"planned:{task.pk}",
-            "idempotency_key": f"planned_missed:{task.pk}",
-        }
-        for user in _missed_recipients(schedule, memo)
-    ]
-
-
 def planned_task_sweep_missed(*, now: dt.datetime | None = None, batch: int = 1000) -> int:
     """Periodic job: every planned task past its due time becomes missed, once, and is escalated.
 
@@ -609,20 +558,42 @@ def planned_task_sweep_missed(*, now: dt.datetime | None = None, batch: int = 10
             if not ids:
                 break
             claimed = PlannedTask.objects.filter(late, id__in=ids)
-            tasks = list(claimed.select_related("schedule__estate", "schedule__assignee"))
-            claimed.filter(id__in=[t.pk for t in tasks]).update(
+            # Light rows, not model instances: a sweep reads thousands.
+            tasks = list(
+                claimed.order_by("id").values(
+                    "id", "schedule_id", "estate_id", "scheduled_for", "due_at",
+                    "schedule__name", "schedule__rule", "schedule__basis",
+                    "schedule__assignee_id", "schedule__assignee_role", "schedule__department",
+                    "estate__company_id",
+                )
+            )  # fmt: skip
+            claimed.filter(id__in=[t["id"] for t in tasks]).update(
                 status=PlannedTaskStatus.MISSED, missed_at=now
             )
             # Completion basis: the next occurrence counts from the miss (schedule_generate).
             Schedule.objects.filter(
                 id__in={
-                    t.schedule_id for t in tasks if t.schedule.basis == RecurrenceBasis.COMPLETION
+                    t["schedule_id"]
+                    for t in tasks
+                    if t["schedule__basis"] == RecurrenceBasis.COMPLETION
                 }
             ).update(generated_until=None)
-            messages: list[dict] = []
-            for task in tasks:
-                messages.extend(_missed_messages(task, memo))
-            message_enqueue_bulk(messages)
+            for t in tasks:
+                t |= {"assignee_id": t["schedule__assignee_id"],
+                      "assignee_role": t["schedule__assignee_role"],
+                      "department": t["schedule__department"],
+                      "company_id": t["estate__company_id"]}  # fmt: skip
+            estates = Estate.objects.in_bulk({t["estate_id"] for t in tasks})
+            by_recipient: dict[int, tuple] = {}
+            for t in tasks:
+                for user in missed_recipients(t, memo):
+                    by_recipient.setdefault(user.pk, (user, []))[1].append(t)
+            message_enqueue_bulk(
+                [
+                    {"recipient": user, **missed_message(rows, estates)}
+                    for user, rows in by_recipient.values()
+                ]
+            )
             marked += len(tasks)
         if len(ids) < batch:
             break
