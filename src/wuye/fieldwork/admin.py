@@ -33,3 +33,17 @@ class RouteAdmin(admin.ModelAdmin):
 class TaskSpecAdmin(admin.ModelAdmin):
     list_display = ("schedule", "checklist", "route", "contractor", "certificate")
     raw_id_fields = ("schedule",)
+
+
+# --- Certificates (plans) -------------------------------------------------------------------------
+
+from .models import Certificate  # noqa: E402
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ("kind", "number", "holder", "staff", "contractor", "expires_on", "revoked")
+    list_filter = ("kind", "holder", "revoked")
+    search_fields = ("number", "staff__name", "contractor__name")
+    raw_id_fields = ("staff", "contractor", "scan", "created_by")
+    readonly_fields = ("warned_at", "expired_notified_at", "created_at")
