@@ -479,10 +479,11 @@ def schedule_generate(
     pending = Q(active=True) & (Q(generated_until__isnull=True) | Q(generated_until__lt=until))
     created = 0
     memo: dict = {}
+    after = 0  # keyset: each claim starts past the last batch, never rescans the done ones
     while True:
         with transaction.atomic():
             ids = list(
-                Schedule.objects.filter(pending)
+                Schedule.objects.filter(pending, id__gt=after)
                 .order_by("id")
                 .select_for_update(skip_locked=True)
                 .values_list("id", flat=True)[:batch]
@@ -491,6 +492,7 @@ def schedule_generate(
                 break
             claimed = Schedule.objects.filter(pending, id__in=ids).select_related("estate")
             created += _generate_batch(list(claimed), until, memo)
+            after = ids[-1]
         if len(ids) < batch:
             break
     return created
