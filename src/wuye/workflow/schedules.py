@@ -477,13 +477,14 @@ def schedule_generate(
     *,
     now: dt.datetime | None = None,
     horizon: dt.timedelta = dt.timedelta(days=7),
-    batch: int = 100,
+    batch: int = 500,
 ) -> int:
     """Periodic job: write the planned tasks of every active schedule up to ``now + horizon``.
 
     Schedules are claimed with SELECT … FOR UPDATE SKIP LOCKED (PostgreSQL) a batch at a time,
     and ``generated_until`` moves in the same transaction, so any number of workers can run at
-    once and a second run creates nothing. A schedule counted from the last completion gets its
+    once and a second run creates nothing. A batch of 500 is 120 transactions for 60,000
+    schedules (bench.planned_generate: a fifth faster than 100 on PostgreSQL). A schedule counted from the last completion gets its
     one open occurrence (whatever the horizon). Returns how many tasks were created.
     """
     until = (now or timezone.now()) + horizon
