@@ -484,8 +484,9 @@ def schedule_generate(
     Schedules are claimed with SELECT … FOR UPDATE SKIP LOCKED (PostgreSQL) a batch at a time,
     and ``generated_until`` moves in the same transaction, so any number of workers can run at
     once and a second run creates nothing. A batch of 500 is 120 transactions for 60,000
-    schedules (bench.planned_generate: a fifth faster than 100 on PostgreSQL). A schedule counted from the last completion gets its
-    one open occurrence (whatever the horizon). Returns how many tasks were created.
+    schedules (bench.planned_generate: a fifth faster than 100 on PostgreSQL). A schedule
+    counted from the last completion gets its one open occurrence (whatever the horizon).
+    Returns how many tasks were created.
     """
     until = (now or timezone.now()) + horizon
     pending = Q(active=True) & (Q(generated_until__isnull=True) | Q(generated_until__lt=until))
