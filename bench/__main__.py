@@ -16,6 +16,8 @@ BENCHMARKS = [
     "bench.repairs_api",
     "bench.billing_run",
     "bench.alarm_intake",
+    "bench.planned_generate",
+    "bench.planned_sweep",
 ]
 
 

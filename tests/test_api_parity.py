@@ -309,6 +309,20 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "facilities:anomaly_detail": "GET /anomalies/{anomaly_id}",
     "facilities:anomaly_act": "POST /anomalies/{anomaly_id}/{action}",
     "facilities:anomaly_report": "POST /anomalies",
+    # Planned work and certificates (fieldwork: plans)
+    "fieldwork:my_tasks": "GET /planned-tasks/mine",
+    "fieldwork:task_board": "GET /planned-tasks",
+    "fieldwork:task_export": "GET /planned-tasks/export.xlsx",
+    "fieldwork:task_calendar": "GET /planned-tasks/calendar",
+    "fieldwork:plan_list": "GET /plans",
+    "fieldwork:plan_create": "POST /plans",
+    "fieldwork:plan_detail": "GET /plans/{plan_id}",
+    "fieldwork:plan_edit": "PATCH /plans/{plan_id}",
+    "fieldwork:plan_deactivate": "POST /plans/{plan_id}/deactivate",
+    "fieldwork:certificate_list": "GET /certificates",
+    "fieldwork:certificate_create": "POST /certificates",
+    "fieldwork:certificate_detail": "PATCH /certificates/{certificate_id}",
+    "fieldwork:certificate_revoke": "POST /certificates/{certificate_id}/revoke",
 }
 
 

@@ -54,6 +54,11 @@ JOBS: list[Job] = [
     Job("attachment_purge_unbound", "wuye.workflow.attachments.attachment_purge_unbound", 3600),
     # Rounds whose window ended: missed checkpoints named, the department head told.
     Job("round_sweep_missed", "wuye.fieldwork.services.rounds.round_sweep_missed", 60),
+    Job(
+        "certificate_sweep_expiry",
+        "wuye.fieldwork.services.certificates.certificate_sweep_expiry",
+        3600,
+    ),
 ]
 
 

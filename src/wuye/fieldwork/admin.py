@@ -176,3 +176,17 @@ class DeviceEventAdmin(admin.ModelAdmin):
     search_fields = ("dedup_key", "device__name")
     raw_id_fields = ("device", "case", "estate")
     readonly_fields = ("received_at", "last_seen_at", "repeats", "notified_at")
+
+
+# --- Certificates (plans) -------------------------------------------------------------------------
+
+from .models import Certificate  # noqa: E402
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ("kind", "number", "holder", "staff", "contractor", "expires_on", "revoked")
+    list_filter = ("kind", "holder", "revoked")
+    search_fields = ("number", "staff__name", "contractor__name")
+    raw_id_fields = ("staff", "contractor", "scan", "created_by")
+    readonly_fields = ("warned_at", "expired_notified_at", "created_at")

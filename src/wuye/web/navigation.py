@@ -111,6 +111,10 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 match=("billing:my_disclosure",),
             ),
             NavItem(_("我的工单"), "web:home", roles=frozenset({Role.CONTRACTOR})),
+            NavItem(_("我的任务"), "fieldwork:my_tasks", roles=frozenset({Role.CONTRACTOR})),
+            NavItem(
+                _("本单位资质"), "fieldwork:certificate_list", roles=frozenset({Role.CONTRACTOR})
+            ),
         ),
     ),
     NavGroup(
@@ -336,6 +340,23 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 "fieldwork:device_list",
                 roles=ALARM_DUTY,
                 match=("fieldwork:device_detail", "fieldwork:device_create"),
+            ),
+            # Planned work and certificates (fieldwork: plans).
+            NavItem(_("我的任务"), "fieldwork:my_tasks"),
+            NavItem(
+                _("计划任务"),
+                "fieldwork:task_board",
+                match=("fieldwork:task_calendar",),
+            ),
+            NavItem(
+                _("计划"),
+                "fieldwork:plan_list",
+                match=("fieldwork:plan_create", "fieldwork:plan_detail", "fieldwork:plan_edit"),
+            ),
+            NavItem(
+                _("证书与资质"),
+                "fieldwork:certificate_list",
+                match=("fieldwork:certificate_create", "fieldwork:certificate_detail"),
             ),
         ),
     ),
