@@ -169,18 +169,26 @@ def test_only_engineering_logs_other_estate_404(eng):
         record(eng, by=eng.outsider.user)
 
 
-def test_operator_certificate_hook_can_refuse__EQUIP_OPS_11(eng, monkeypatch):
-    seen = []
+def test_an_operator_without_a_valid_certificate_cannot_log__EQUIP_OPS_11(eng, time_machine):
+    from wuye.fieldwork.models import Certificate
 
-    def refuse(staff, equipment, on):
-        seen.append((staff, equipment, on))
-        raise PermissionDenied("无有效电工证")
-
-    monkeypatch.setattr(services, "_check_operator_certificate", refuse)
-    with pytest.raises(PermissionDenied):
+    time_machine.move_to(at(2026, 11, 26, 14, 37), tick=False)
+    electrician = Certificate.objects.get(staff=eng.tech, kind="electrician")
+    Certificate.objects.filter(pk=electrician.pk).update(expires_on=dt.date(2026, 11, 25))
+    with pytest.raises(ValidationError) as refused:
         record(eng)
-    assert seen and seen[0][0] == eng.tech and seen[0][1] == eng.transformer
+    assert "电工证" in str(refused.value.message_dict["certificate"])
+    assert "2026-11-25" in str(refused.value.message_dict["certificate"])
     assert not OperationLogEntry.objects.exists()
+    # The lift needs the lift operator's certificate, which is still valid.
+    services.log_entry_record(
+        equipment=eng.lift,
+        values={"run_count": "152", "run_state": "normal", "car_temperature": "26"},
+        by=eng.tech.user,
+    )
+    # Valid through its last day.
+    Certificate.objects.filter(pk=electrician.pk).update(expires_on=dt.date(2026, 11, 26))
+    assert record(eng).hour == at(2026, 11, 26, 14, 0)
 
 
 def test_parameters_default_then_edited_by_heads_only(eng):

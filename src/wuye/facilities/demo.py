@@ -131,6 +131,7 @@ def load_facilities_demo(estates) -> int:
     today = timezone.localtime(now, estate_zone(estate)).date()
     made = _equipment(estate, lead, lift_contractor, contractors, today)
     operation_parameters_seed(estate=estate)
+    _certificates(estate, operators, lift_contractor, admin, today)
     power = [e for e in made if e.category == "power"]
     _week_of_power_logs(estate, power, operators, now)
     # This hour: the transformer's voltage is out of range → an anomaly, engineering told.
@@ -142,3 +143,30 @@ def load_facilities_demo(estates) -> int:
                      values={"voltage": "381.2", "current": "402",
                              "transformer_temperature": "58"})  # fmt: skip
     return len(made)
+
+
+def _certificates(estate, operators, lift_contractor, admin, today) -> None:
+    """EQUIP-OPS-11 / EQUIP-MAINT-12: the operators' certificates and the lift contractor's
+    qualification; tech2's lift operator certificate runs out in three weeks (the warning)."""
+    from wuye.fieldwork.services.certificates import certificate_create
+
+    tech, tech2 = (user.staff for user in operators)
+    years = lambda n: today.replace(year=today.year + n)  # noqa: E731
+    held = [
+        (tech, "electrician", "T110101198801", "北京市应急管理局", years(3)),
+        (tech, "elevator_operator", "TS3110-0458", "北京市市场监督管理局", years(2)),
+        (tech2, "electrician", "T110101199203", "北京市应急管理局", years(4)),
+        (tech2, "elevator_operator", "TS3110-0912", "北京市市场监督管理局",
+         today + dt.timedelta(days=21)),
+    ]  # fmt: skip
+    for staff, kind, number, issuer, expires_on in held:
+        certificate_create(
+            kind=kind, number=number, issuer=issuer, expires_on=expires_on,
+            issued_on=years(-2), staff=staff, by=admin,
+        )  # fmt: skip
+    if lift_contractor is not None:
+        certificate_create(
+            kind="elevator_maintenance", number="TS3111-2019-0087", issuer="国家市场监督管理总局",
+            expires_on=dt.date(2028, 6, 30), issued_on=dt.date(2024, 7, 1),
+            contractor=lift_contractor, by=admin,
+        )  # fmt: skip

@@ -19,6 +19,8 @@ from wuye.core.choices import Role
 from wuye.core.models import Estate
 from wuye.core.scoping import Actor, actor_for
 from wuye.core.validators import check_date
+from wuye.fieldwork.choices import CertificateKind
+from wuye.fieldwork.services.certificates import require_certificate
 
 from ..choices import AnomalySource, EquipmentCategory, EquipmentStatus, ParameterKind, RunState
 from ..models import Equipment, OperationLogEntry, OperationParameter
@@ -137,11 +139,21 @@ def operation_parameter_save(
 # --- Hourly entries -----------------------------------------------------------------------------
 
 
+# EQUIP-OPS-11 (持证上岗, "如电梯操作员证、电工证"): the certificate an operator on duty holds to
+# log each category of equipment; a category not listed needs none.
+OPERATOR_CERTIFICATE = {
+    EquipmentCategory.ELEVATOR: CertificateKind.ELEVATOR_OPERATOR,
+    EquipmentCategory.POWER: CertificateKind.ELECTRICIAN,
+    EquipmentCategory.FIRE: CertificateKind.FIRE_OPERATOR,
+}
+
+
 def _check_operator_certificate(staff, equipment: Equipment, on: dt.date) -> None:
-    """EQUIP-OPS-11 (持证上岗): the hook the lead wires to field work's ``require_certificate``
-    (the operator must hold a valid certificate for the equipment's category on ``on``; it
-    raises PermissionDenied otherwise). Until then it lets every operator log."""
-    return None
+    """EQUIP-OPS-11: the operator holds a valid certificate for the equipment's category on
+    ``on`` (ValidationError ``certificate`` naming it otherwise)."""
+    kind = OPERATOR_CERTIFICATE.get(equipment.category)
+    if kind is not None and staff is not None:
+        require_certificate(kind=kind, on=on, staff=staff)
 
 
 def _parse_values(parameters: list[OperationParameter], values: dict) -> tuple[dict, list]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -30,6 +31,7 @@ from wuye.workflow.schedules import planned_task_complete
 from ..choices import ItemKind
 from ..models import ChecklistAnswer, ChecklistItem, FollowUp, TaskRecord, TaskSpec
 from ..processes import followup_opener, register_followup
+from .certificates import require_certificate
 
 __all__ = ["followup_open", "register_followup", "task_complete"]
 
@@ -209,6 +211,13 @@ def task_complete(
         and (spec is None or spec.contractor_id != actor.contractor.pk)
     ):
         raise PermissionDenied(_("该任务不由贵单位执行"))
+    if spec is not None and spec.certificate and not actor.is_superuser:
+        # EQUIP-OPS-11 / EQUIP-MAINT-12: whoever does the work holds its certificate on the day.
+        on = timezone.localtime(timezone.now(), ZoneInfo(task.estate.time_zone)).date()
+        if actor.contractor is not None:
+            require_certificate(kind=spec.certificate, on=on, contractor=actor.contractor)
+        elif actor.staff is not None:
+            require_certificate(kind=spec.certificate, on=on, staff=actor.staff)
     note = (note or "").strip()
     errors: dict[str, list[str]] = {}
     check_model_text(TaskRecord, errors, note=note)

@@ -37,6 +37,7 @@ from ..models import (
     ShiftMember,
     ShiftStatus,
 )
+from .certificates import require_certificate
 
 log = logging.getLogger(__name__)
 
@@ -112,10 +113,10 @@ def _is_member(actor: Actor, shift: Shift) -> bool:
 def _check_on_duty_certificate(staff: Staff, post: DutyPost, on: dt.date) -> None:
     """EQUIP-OPS-11 (持证上岗): the one place that checks that ``staff`` holds the certificate
     ``post.required_certificate`` valid on ``on``, before they are put on a shift of the post
-    and before they take one over. It is wired to the certificates' ``require_certificate``
-    when both parts are merged; a post that requires nothing is never checked."""
+    and before they take one over; a post that requires nothing is never checked."""
     if not post.required_certificate:
         return
+    require_certificate(kind=post.required_certificate, on=on, staff=staff)
 
 
 # --- Posts and shifts ---------------------------------------------------------------------------
