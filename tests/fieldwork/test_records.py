@@ -193,6 +193,27 @@ def test_a_contractor_completes_only_work_its_plan_names__EQUIP_MAINT_06(world):
     assert record.done_by_name == f"lift（{world.contractor.name}）"
 
 
+def test_work_that_needs_a_certificate_is_done_only_by_a_holder__EQUIP_MAINT_12(world):
+    from wuye.fieldwork.models import Certificate, TaskSpec
+
+    lift = world.contractor.accounts.get().user
+    t = task(world, contractor=world.contractor, scheduled="2026-04-15 09:00",
+             due="2026-04-15 23:59:59")  # fmt: skip
+    TaskSpec.objects.filter(schedule=t.schedule).update(certificate="elevator_maintenance")
+    qualification = Certificate.objects.create(
+        company=world.company, holder="contractor", contractor=world.contractor,
+        kind="elevator_maintenance", number="TS3111-01", issuer="市场监督管理局",
+        expires_on=dt.date(2026, 4, 14), created_at=at("2026-01-01 09:00"),
+    )  # fmt: skip
+    with time_machine.travel(at("2026-04-15 10:00"), tick=False):
+        with pytest.raises(ValidationError) as refused:
+            complete(world, t, user=lift)
+        assert "电梯维保资质" in str(refused.value.message_dict["certificate"])
+        assert not TaskRecord.objects.exists()
+        Certificate.objects.filter(pk=qualification.pk).update(expires_on=dt.date(2026, 4, 15))
+        assert complete(world, t, user=lift).contractor == world.contractor
+
+
 def test_a_missed_task_done_late_across_a_month_boundary_stays_late(world):
     # Due on the last day of March; the sweep marks it missed; it is done on April 1st.
     t = task(world, scheduled="2026-03-31 09:00", due="2026-03-31 23:59:59")

@@ -449,6 +449,28 @@ def test_staff_on_duty_pass_the_certificate_check__EQUIP_OPS_11(d, time_machine,
     assert morning.pk
 
 
+def test_only_a_holder_of_the_posts_certificate_goes_on_duty__EQUIP_OPS_11(d, world, time_machine):
+    from wuye.fieldwork.models import Certificate
+
+    time_machine.move_to(at("2026-11-30 07:00"), tick=False)
+    post = services.post_create(
+        estate=world.estate, name="高配房", department="engineering",
+        required_certificate="hv_electrician", by=d.head.user,
+    )  # fmt: skip
+    d.post = post
+    with pytest.raises(ValidationError) as refused:
+        shift(d, "2026-11-30 20:00", "2026-12-01 08:00", d.ops[0])
+    assert "高压电工证" in str(refused.value.message_dict["certificate"])
+    Certificate.objects.create(
+        company=world.company, holder="staff", staff=d.ops[0], kind="hv_electrician",
+        number="T01", issuer="应急管理局", expires_on=dt.date(2026, 11, 30),
+        created_at=at("2026-01-01 09:00"),
+    )  # fmt: skip
+    night = shift(d, "2026-11-30 20:00", "2026-12-01 08:00", d.ops[0])
+    # Valid on the day the shift starts (Nov 30), so the night across the month end is fine.
+    assert list(night.members.values_list("staff", flat=True)) == [d.ops[0].pk]
+
+
 def test_a_post_requires_a_valid_certificate_kind(d, world):
     with pytest.raises(ValidationError) as error:
         services.post_create(
