@@ -48,11 +48,17 @@ def open_anomaly(event):
 
 @contextmanager
 def handler(key: str, function=open_anomaly):
+    """``function`` handles ``key`` for the block, in place of the one an app registered
+    (facilities handles every monitoring kind for devices of its register)."""
+    before = services.alarm_handlers().get(key)
+    services.unregister_alarm_handler(key)
     services.register_alarm_handler(key, function)
     try:
         yield function
     finally:
         services.unregister_alarm_handler(key)
+        if before is not None:
+            services.register_alarm_handler(key, before)
 
 
 def engineering_head(world, username: str = "enghead"):

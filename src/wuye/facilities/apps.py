@@ -9,3 +9,6 @@ class FacilitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import processes  # noqa: F401 - declares the facilities processes at start-up
+        from .services import alarms
+
+        alarms.register()  # monitoring alarms on equipment become anomalies and faults

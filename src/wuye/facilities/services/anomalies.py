@@ -21,6 +21,7 @@ from wuye.core.validators import check_model_text
 from wuye.notify import services as notify
 from wuye.workflow import services as engine
 from wuye.workflow.models import Case
+from wuye.workflow.services import SYSTEM_ROLE
 
 from ..choices import AnomalySource, AnomalyStatus
 from ..models import Anomaly, Equipment
@@ -35,6 +36,9 @@ def _actor(by) -> Actor:
 
 def _check_report(actor: Actor, equipment: Equipment) -> None:
     # The register is the staff's: to a resident or a contractor the equipment does not exist.
+    # A monitoring system reports in its own estate (fieldwork's alarm actor, EQUIP-OPS-04/08).
+    if actor.role == SYSTEM_ROLE and equipment.estate_id in actor.estate_ids:
+        return
     if not actor.is_superuser and (
         actor.staff is None or equipment.estate_id not in actor.estate_ids
     ):

@@ -27,7 +27,7 @@ from wuye.notify.notices import notice_create
 from wuye.notify.services import message_enqueue_bulk, recipient_language
 from wuye.workflow import schedules as schedule_services
 from wuye.workflow.models import Case, Frequency, Schedule
-from wuye.workflow.services import case_act, case_open
+from wuye.workflow.services import SYSTEM_ROLE, case_act, case_open
 
 from ..models import (
     Equipment,
@@ -39,7 +39,8 @@ from ..models import (
     FaultTestRun,
     PreventiveMeasure,
 )
-from ..processes import EQUIPMENT_FAULT
+from ..processes import EQUIPMENT_ANOMALY, EQUIPMENT_FAULT
+from .anomalies import anomaly_mark_fault
 
 # EQUIP-FAULT-05: the on-duty person reports — an engineer, the desk, a guard in the control
 # room — and the managers above them.
@@ -86,7 +87,7 @@ def _check_source(source: str, source_case: Case | None, equipment: Equipment, e
         errors["source_case"] = [_("该工单不属于本项目")]
     elif source == FaultSource.REPAIR and source_case.process != "repair":
         errors["source_case"] = [_("请选择一张报修单")]
-    elif source == FaultSource.ANOMALY and source_case.process in ("repair", EQUIPMENT_FAULT.code):
+    elif source == FaultSource.ANOMALY and source_case.process != EQUIPMENT_ANOMALY.code:
         errors["source_case"] = [_("请选择一条运行异常记录")]
     elif source == FaultSource.MONITORING:
         errors["source_case"] = [_("监控报警发现的故障无需选择来源工单")]
@@ -141,7 +142,9 @@ def fault_create(
     for a trapped lift EQUIP-FAULT-10/11) and the inbox messages commit together."""
     actor = _actor(by)
     estate = equipment.estate
-    if not actor.is_superuser:
+    # A monitoring system reports in its own estate (fieldwork's alarm actor, EQUIP-FAULT-04).
+    system = actor.role == SYSTEM_ROLE and estate.pk in actor.estate_ids
+    if not (actor.is_superuser or system):
         if estate.pk not in actor.estate_ids or actor.staff is None:
             raise Http404
         if actor.role not in FAULT_REPORT_ROLES:
@@ -188,6 +191,9 @@ def fault_create(
         ),
         ref=case.number, url=_fault_url(fault),
     )  # fmt: skip
+    if source_case is not None and source_case.process == EQUIPMENT_ANOMALY.code:
+        # EQUIP-OPS-08: the anomaly is closed as turned into this fault, linked both ways.
+        anomaly_mark_fault(anomaly_case=source_case, fault_case=case, by=actor)
     return fault
 
 

@@ -324,6 +324,11 @@ def unregister_alarm_handler(kind_or_event_type: str) -> None:
     _HANDLERS.pop(kind_or_event_type, None)
 
 
+def alarm_handlers() -> dict[str, AlarmHandler]:
+    """The registered handlers by key (a copy)."""
+    return dict(_HANDLERS)
+
+
 def alarm_handler_for(event: DeviceEvent) -> AlarmHandler | None:
     return _HANDLERS.get(event.event_type) or _HANDLERS.get(event.device.kind)
 
