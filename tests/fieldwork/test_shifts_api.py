@@ -58,6 +58,15 @@ def test_a_handover_by_api_needs_both_signatures__EQUIP_OPS_10(client, d, world)
         201,
     )
     assert post["required_certificate"] == "fire_operator"
+    # EQUIP-OPS-11: the operators on duty hold the post's certificate.
+    from wuye.fieldwork.models import Certificate
+
+    for n in (0, 1):
+        Certificate.objects.create(
+            company=world.company, holder="staff", staff=d.ops[n], kind="fire_operator",
+            number=f"XF{n}", issuer="消防救援支队", expires_on=dt.date(2035, 12, 31),
+            created_at=at("2026-01-01 09:00"),
+        )  # fmt: skip
     # A night across the month end, in the estate's local time (no zone given).
     night = head.post(
         f"/duty-posts/{post['id']}/shifts",

@@ -88,7 +88,7 @@ class MeasureOut(Schema):
     schedule: int = Field(..., alias="schedule_id")
 
 
-class ReportOut(Schema):
+class FaultReportOut(Schema):
     cause: str
     handling: str
     written_at: dt.datetime
@@ -123,7 +123,7 @@ class FaultOut(Schema):
     accepted_at: dt.datetime | None
     sla: list[ClockOut]
     test_runs: list[TestRunOut]
-    report: ReportOut | None
+    report: FaultReportOut | None
 
     @staticmethod
     def resolve_number(obj) -> str:

@@ -65,7 +65,7 @@ class EntryIn(Schema):
     hour: When | None = None  # default: the current local hour
 
 
-class EntryOut(Schema):
+class LogEntryOut(Schema):
     id: int
     equipment: int = Field(..., alias="equipment_id")
     hour: dt.datetime
@@ -90,12 +90,12 @@ class HourOut(Schema):
         return obj.entry.pk if obj.entry else None
 
 
-class DayOut(Schema):
+class LogDayOut(Schema):
     equipment: int
     day: dt.date
     missing: int
     hours: list[HourOut]
-    entries: list[EntryOut]
+    entries: list[LogEntryOut]
 
 
 @router.get("/operation-parameters", response={200: list[ParameterOut], **READ_ERRORS})
@@ -121,7 +121,7 @@ def parameter_save(request: HttpRequest, payload: ParameterIn):
     )
 
 
-@router.post("/equipment/{int:equipment_id}/logs", response={201: EntryOut, **WRITE_ERRORS})
+@router.post("/equipment/{int:equipment_id}/logs", response={201: LogEntryOut, **WRITE_ERRORS})
 def log_entry_record(request: HttpRequest, equipment_id: IdParam, payload: EntryIn):
     """One hour's values; a second entry for the hour amends the first (a note says why). A
     value out of range opens an anomaly (its id in ``anomaly``)."""
@@ -137,7 +137,7 @@ def log_entry_record(request: HttpRequest, equipment_id: IdParam, payload: Entry
     return Status(201, entry)
 
 
-@router.get("/equipment/{int:equipment_id}/logs", response={200: DayOut, **READ_ERRORS})
+@router.get("/equipment/{int:equipment_id}/logs", response={200: LogDayOut, **READ_ERRORS})
 def log_day(request: HttpRequest, equipment_id: IdParam, day: Day | None = None):
     """The local day's 24 hours (missing ones marked) and every entry, amended ones too."""
     equipment = equipment_selectors.equipment_get_for_user(request.auth, equipment_id)
@@ -153,7 +153,7 @@ def log_day(request: HttpRequest, equipment_id: IdParam, day: Day | None = None)
     }
 
 
-@router.get("/operation-logs", response={200: list[DayOut], **READ_ERRORS})
+@router.get("/operation-logs", response={200: list[LogDayOut], **READ_ERRORS})
 def log_grid(request: HttpRequest, estate: IdParam, day: Day, category: Term = ""):
     """The day grid of an estate: every hourly-logged piece of equipment (and any other logged
     that day) with its 24 hours and the missing ones."""

@@ -91,7 +91,7 @@ class RouteDetailOut(RouteOut):
         return obj.checkpoint_rows
 
 
-class ReorderIn(Schema):
+class CheckpointReorderIn(Schema):
     order: list[Id] = Field(..., max_length=services.MAX_CHECKPOINTS)
 
 
@@ -297,7 +297,7 @@ def checkpoint_create(request: HttpRequest, route_id: IdParam, payload: Checkpoi
 @router.post(
     "/rounds/routes/{int:route_id}/reorder", response={200: RouteDetailOut, **WRITE_ERRORS}
 )
-def checkpoint_reorder(request: HttpRequest, route_id: IdParam, payload: ReorderIn):
+def checkpoint_reorder(request: HttpRequest, route_id: IdParam, payload: CheckpointReorderIn):
     """Every checkpoint of the route, once, in the new order."""
     route = selectors.route_get_for_user(request.auth, route_id)
     services.checkpoint_reorder(route=route, order=list(payload.order), by=request.auth)

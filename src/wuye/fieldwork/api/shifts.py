@@ -98,7 +98,7 @@ class SlotIn(Schema):
     end: dt.time = Field(..., description="at or before start: the next day (a night shift)")
 
 
-class PlanIn(Schema):
+class ShiftPlanIn(Schema):
     first_day: Day
     last_day: Day
     pattern: list[SlotIn] = Field(..., min_length=1, max_length=6)
@@ -246,7 +246,7 @@ def shift_create(request: HttpRequest, post_id: IdParam, payload: ShiftIn):
 @router.post(
     "/duty-posts/{int:post_id}/shifts/plan", response={200: list[ShiftOut], **WRITE_ERRORS}
 )
-def shift_plan(request: HttpRequest, post_id: IdParam, payload: PlanIn):
+def shift_plan(request: HttpRequest, post_id: IdParam, payload: ShiftPlanIn):
     """A shift pattern laid over days (at most 62), in the estate's time."""
     post = _post(request, post_id)
     shifts = services.shift_plan(
@@ -359,7 +359,12 @@ def handover_list(
     ).prefetch_related("items")
 
 
-@router.get("/handovers/to-sign", response={200: list[HandoverOut], **READ_ERRORS})
+class HandoverToSignOut(HandoverOut):
+    """A handover waiting for the caller's signature (its own name: a second paged list of
+    handovers would otherwise share the first one's schema name)."""
+
+
+@router.get("/handovers/to-sign", response={200: list[HandoverToSignOut], **READ_ERRORS})
 @paginated
 def handover_to_sign(request: HttpRequest):
     """Handovers waiting for my signature as the incoming side."""
