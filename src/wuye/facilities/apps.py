@@ -9,6 +9,8 @@ class FacilitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import processes  # noqa: F401 - declares the facilities processes at start-up
-        from .services import alarms
+        from .selectors import history  # noqa: F401 - faults and work done join the history
+        from .services import alarms, followups
 
         alarms.register()  # monitoring alarms on equipment become anomalies and faults
+        followups.register()  # flagged checks on equipment, open items at handover
