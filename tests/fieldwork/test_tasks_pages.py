@@ -30,6 +30,9 @@ def test_my_tasks_on_the_contractors_phone(client, world, plan):
     html = page.content.decode()
     assert page.status_code == 200 and "phone-page" in html
     assert "1号电梯半月保养" in html and "已错过" in html
+    # Each card opens the task's checklist to fill in, the contractor's way to do the work.
+    task = plan.tasks.exclude(status="cancelled").order_by("scheduled_for").first()
+    assert reverse("fieldwork:task_fill", args=[task.pk]) in html
 
 
 def test_the_board_marks_missed_tasks_and_exports(
