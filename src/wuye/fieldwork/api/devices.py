@@ -227,6 +227,12 @@ class DeviceOut(Schema):
     last_seen_at: dt.datetime | None
     created_at: dt.datetime
     disabled_at: dt.datetime | None
+    # EQUIP-OPS-12: an active plan maintains the monitoring system itself.
+    maintained: bool = False
+
+    @staticmethod
+    def resolve_maintained(obj) -> bool:
+        return bool(getattr(obj, "maintained", False))
 
     @staticmethod
     def resolve_subject_type(obj) -> str | None:

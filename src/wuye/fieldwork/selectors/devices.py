@@ -6,11 +6,22 @@ import datetime as dt
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from wuye.core.models import Estate
 from wuye.core.scoping import Actor, get_or_404, scope_to_estates
 
+from ..models import TaskSpec
 from ..models.devices import Device, DeviceEvent, EventState, Severity
 
 # What a device may watch, offered on the device form: records of the estate (app.model).
@@ -30,7 +41,19 @@ def device_list(
         devices = devices.filter(active=active)
     if q:
         devices = devices.filter(Q(name__icontains=q) | Q(location__icontains=q) | Q(key_id=q))
-    return devices.order_by("estate_id", "kind", "name")
+    return devices.annotate(maintained=maintained_q()).order_by("estate_id", "kind", "name")
+
+
+def maintained_q() -> Exists:
+    """EQUIP-OPS-12: the monitoring system itself is maintained periodically — an active plan of
+    planned work names the device as its subject (the manual gives no interval, so any)."""
+    return Exists(
+        TaskSpec.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Device),
+            subject_id=OuterRef("pk"),
+            schedule__active=True,
+        )
+    )
 
 
 def device_get(*, actor: Actor, pk: int) -> Device:

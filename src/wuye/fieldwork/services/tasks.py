@@ -35,7 +35,12 @@ __all__ = [
 
 PHOTOS_MAX = 20
 # What a planned task may be done on: "<app_label>.<model>" of rows that carry their estate.
-SUBJECT_MODELS = ("facilities.equipment", "core.publicarea", "core.building")
+SUBJECT_MODELS = (
+    "facilities.equipment",
+    "core.publicarea",
+    "core.building",
+    "fieldwork.device",  # EQUIP-OPS-12: the monitoring systems are maintained too
+)
 SPEC_FIELDS = ("subject", "checklist", "route", "contractor", "certificate", "photos", "signature")
 
 
@@ -58,7 +63,7 @@ def _check_spec(estate: Estate, spec: dict, errors: dict[str, list[str]]) -> Non
         subject_label(type(subject)) not in SUBJECT_MODELS
         or getattr(subject, "estate_id", None) != estate.pk
     ):
-        error("subject", _("作业对象须为本项目的设备、公共区域或楼栋"))
+        error("subject", _("作业对象须为本项目的设备、公共区域、楼栋或监控设备"))
     checklist = spec["checklist"]
     if checklist is not None and (
         checklist.company_id != estate.company_id
@@ -249,7 +254,7 @@ def plan_refs_resolve(*, estate: Estate, **ids) -> dict:
                 model = ContentType.objects.get_by_natural_key(*label.split(".")).model_class()
             row = model._default_manager.filter(pk=pk, estate=estate).first() if model else None
             if row is None:
-                errors["subject"] = [_("作业对象须为本项目的设备、公共区域或楼栋")]
+                errors["subject"] = [_("作业对象须为本项目的设备、公共区域、楼栋或监控设备")]
             found["subject"] = row
     if errors:
         raise ValidationError(errors)
