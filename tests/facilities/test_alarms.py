@@ -9,6 +9,7 @@ import json
 import threading
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 
@@ -133,3 +134,54 @@ def test_the_same_lift_alarm_20_times_at_once_is_one_anomaly_and_one_case__EQUIP
     assert sorted(codes) == [200] * 19 + [201]
     assert Anomaly.objects.count() == 1 and Case.objects.count() == 1
     assert DeviceEvent.objects.get().case == Anomaly.objects.get().case
+
+
+def test_a_fault_from_a_lift_alarm_to_its_preventive_schedule_s_first_task__EQUIP_FAULT_03_15(
+    client, world
+):
+    """The done-when walk: a monitoring alarm (a passenger trapped at 23:50 on 30 September, the
+    eve of National Day) → the emergency fault → rescue, repair, three no-load runs, acceptance,
+    the owners told, the report (written just after midnight, on 1 October) → its preventive
+    measure's first planned task seven calendar days later (the holiday week counts in full)."""
+    import datetime as dt
+
+    from tests.fieldwork.faults_helpers import RUNS, act, fault_world
+    from wuye.facilities.models import PreventiveMeasure
+    from wuye.workflow.models import PlannedTask
+    from wuye.workflow.schedules import schedule_generate
+
+    w = fault_world(world)
+    with time_machine.travel(at(2026, 9, 30, 23, 50), tick=False):
+        device, secret = watch(w, w.lift, "elevator_monitor", "1号客梯监控")
+        alarm = body(dedup_key="dt1-trapped-0930", occurred_at=at(2026, 9, 30, 23, 49).isoformat())
+        assert post(client, device, secret, alarm).status_code == 201
+    fault = Fault.objects.get()
+    assert fault.entrapment and fault.source == "monitoring"
+    due = {c.rule: c.due_at for c in fault.case.clocks.all()}
+    assert due["EQUIP-FAULT-10"] == at(2026, 9, 30, 23, 54)
+    assert due["EQUIP-FAULT-11"] == at(2026, 10, 1, 0, 19)
+    report = {"cause": "安全回路触点氧化", "handling": "更换触点并清洁",
+              "measures": [{"text": "每周检查安全回路触点", "interval_days": 7}]}  # fmt: skip
+    steps = [
+        ("arrive", w.tech.user, {}),
+        ("rescue", w.tech.user, {"note": "已放出被困人员"}),
+        ("investigate", w.tech.user, {"note": "安全回路断开"}),
+        ("repair_done", w.tech.user, {"note": "更换触点"}),
+        *[(name, w.tech.user, {}) for name in RUNS],
+        ("accept", w.tech.user, {}),
+        ("inform_outcome", w.agent.user, {"data": {"body": "1号客梯已修复，恢复运行"}}),
+        ("write_report", w.enghead.user, {"data": report}),
+    ]
+    for minute, (name, user, kwargs) in enumerate(steps, start=1):
+        with time_machine.travel(at(2026, 9, 30, 23, 50) + dt.timedelta(minutes=minute),
+                                 tick=False):  # fmt: skip
+            fault = act(fault, name, user, **kwargs)
+    fault.refresh_from_db()
+    assert fault.case.status == "closed"
+    clocks = {c.rule: c for c in fault.case.clocks.all()}
+    assert clocks["EQUIP-FAULT-10"].state == "met" and clocks["EQUIP-FAULT-11"].state == "met"
+    schedule = PreventiveMeasure.objects.get(report__fault=fault).schedule
+    with time_machine.travel(at(2026, 10, 1, 8, 0), tick=False):
+        schedule_generate(horizon=dt.timedelta(days=14))
+    first = PlannedTask.objects.filter(schedule=schedule).order_by("scheduled_for").first()
+    assert first.scheduled_for == at(2026, 10, 8, 9, 0)

@@ -271,7 +271,7 @@ def test_an_estate_wide_system_tells_the_whole_estate__EQUIP_FAULT_08(w):
     assert told == {"owner", "neighbour", "far"}
 
 
-def test_the_contractor_sees_and_acts_only_on_faults_it_was_called_to__EQUIP_FAULT_06(w):
+def test_the_contractor_sees_and_acts_only_on_faults_it_was_called_to__EQUIP_FAULT_02_06(w):
     fault = open_lift_fault(w)
     other = open_lift_fault(w, description="另一台电梯异响")
     lift_user = w.contractor.accounts.get().user

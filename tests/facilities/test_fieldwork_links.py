@@ -55,7 +55,7 @@ def test_a_flagged_check_on_work_without_equipment_is_a_generic_follow_up(eng):
     assert Case.objects.get().process == "fieldwork_followup"
 
 
-def test_an_engineering_handover_carries_the_open_anomalies_and_faults__EQUIP_OPS_10(
+def test_an_engineering_handover_carries_the_open_anomalies_and_faults__EQUIP_OPS_03_10(
     eng, time_machine
 ):
     time_machine.move_to(at("2026-11-30 07:00"), tick=False)

@@ -54,7 +54,7 @@ def test_amendment_keeps_the_first_entry__EQUIP_OPS_05(eng, time_machine):
     assert cell.entry == third and cell.amendments == 2 and cell.state == "logged"
 
 
-def test_out_of_range_opens_an_anomaly_due_10_minutes_later_across_month_end__EQUIP_OPS_08_EQUIP_OPS_09(  # noqa: E501
+def test_out_of_range_opens_an_anomaly_due_10_minutes_later_across_month_end__EQUIP_OPS_02_08_09(
     eng, time_machine
 ):
     time_machine.move_to(at(2026, 11, 30, 23, 55), tick=False)
