@@ -78,13 +78,13 @@ def _equipment(estate, lead, lift_contractor, contractors, today):
     return made
 
 
-def _week_of_power_logs(estate, power: list[Equipment], operators, now) -> int:
-    """Seven days of hourly entries (the hours before this one), as if recorded on time."""
+def _month_of_power_logs(estate, power: list[Equipment], operators, now) -> int:
+    """Thirty days of hourly entries (the hours before this one), as if recorded on time."""
     rng = random.Random(20261126)
     zone = estate_zone(estate)
     current = local_hour(now, estate)
-    start = current - dt.timedelta(days=7)
-    # Registered before the week began, so the week's gaps count as missing.
+    start = current - dt.timedelta(days=30)  # calendar time: the log runs around the clock
+    # Registered before the month began, so the month's gaps count as missing.
     Equipment.objects.filter(pk__in=[e.pk for e in power]).update(created_at=start)
     missing = {(current - dt.timedelta(days=d)).replace(hour=h) for d, h in MISSING}
     rows = []
@@ -133,7 +133,7 @@ def load_facilities_demo(estates) -> int:
     operation_parameters_seed(estate=estate)
     _certificates(estate, operators, lift_contractor, admin, today)
     power = [e for e in made if e.category == "power"]
-    _week_of_power_logs(estate, power, operators, now)
+    _month_of_power_logs(estate, power, operators, now)
     # This hour: the transformer's voltage is out of range → an anomaly, engineering told.
     transformer = next(e for e in power if e.code == "PD-01")
     log_entry_record(equipment=transformer, by=operators[0], note="电压偏高，已复测",
