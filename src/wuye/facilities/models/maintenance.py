@@ -104,7 +104,9 @@ class MaintenancePlanSchedule(models.Model):
     schedule = models.OneToOneField(
         "workflow.Schedule", on_delete=models.PROTECT, related_name="maintenance_plan_link"
     )
-    equipment = models.ForeignKey("facilities.Equipment", on_delete=models.PROTECT, related_name="+")
+    equipment = models.ForeignKey(
+        "facilities.Equipment", on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("保养计划排程")

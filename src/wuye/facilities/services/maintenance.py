@@ -344,8 +344,7 @@ def plan_approve(*, plan: MaintenancePlan, by, note: str = "") -> MaintenancePla
         schedule = plan_create(
             estate=plan.estate, name=f"{plan.name} {equipment.code}"[:100], kind=KIND,
             rule=plan.rule, frequency=plan.frequency, interval=plan.interval, basis=plan.basis,
-            anchor=plan.anchor, day_of_month=plan.anchor.day if plan.frequency in (
-                Frequency.MONTHLY, Frequency.QUARTERLY) else None,
+            anchor=plan.anchor, day_of_month=plan.anchor.day if plan.frequency == Frequency.MONTHLY else None,
             due_amount=plan.due_days, department="engineering", subject=equipment,
             checklist=plan.checklist, contractor=plan.contractor,
             certificate=plan.certificate, by=actor,
@@ -410,6 +409,8 @@ def maintenance_verify(
     properly needs a note and opens a follow-up (an anomaly on the equipment)."""
     actor = _actor(by)
     record = TaskRecord.objects.select_related("estate").get(pk=record.pk)
+    if actor.contractor is not None and record.contractor_id == actor.contractor.pk:
+        raise PermissionDenied(_("只有工程部人员可以核对保养记录"))
     _in_estate(actor, record.estate_id)
     if record.kind != KIND:
         raise Http404
@@ -467,9 +468,11 @@ def _followup(record: TaskRecord, answer: ChecklistAnswer, text: str, actor: Act
     contractor flagged it and none is open yet, else an anomaly on the serviced equipment."""
     if answer.flagged and not FollowUp.objects.filter(answer=answer).exists():
         return followup_open(answer=answer, by=actor)
-    link = MaintenancePlanSchedule.objects.select_related("equipment").filter(
-        schedule_id=record.task.schedule_id
-    ).first()
+    link = (
+        MaintenancePlanSchedule.objects.select_related("equipment")
+        .filter(schedule_id=record.task.schedule_id)
+        .first()
+    )
     if link is None:
         return None
     return anomaly_report(
