@@ -6,131 +6,402 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_idempotency_keys'),
-        ('facilities', '0003_equip'),
-        ('fieldwork', '0006_plans'),
-        ('workflow', '0008_fieldwork_records'),
+        ("core", "0003_idempotency_keys"),
+        ("facilities", "0003_equip"),
+        ("fieldwork", "0006_plans"),
+        ("workflow", "0008_fieldwork_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MaintenancePlan',
+            name="MaintenancePlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='计划名称')),
-                ('category', models.CharField(choices=[('elevator', '电梯'), ('fire', '消防设施'), ('water', '给排水设备'), ('power', '供配电设备'), ('hvac', '暖通空调'), ('security', '安防监控'), ('other', '其他')], max_length=20, verbose_name='设备类别')),
-                ('template', models.CharField(blank=True, max_length=30, verbose_name='标准模板')),
-                ('rule', models.CharField(blank=True, max_length=30, verbose_name='依据条款')),
-                ('frequency', models.CharField(max_length=20, verbose_name='频次')),
-                ('interval', models.PositiveSmallIntegerField(default=1, verbose_name='间隔')),
-                ('basis', models.CharField(max_length=12, verbose_name='计算方式')),
-                ('anchor', models.DateField(verbose_name='起始日期')),
-                ('due_days', models.PositiveSmallIntegerField(default=3, verbose_name='完成期限（天）')),
-                ('certificate', models.CharField(blank=True, max_length=30, verbose_name='所需资质')),
-                ('standard', models.TextField(blank=True, max_length=2000, verbose_name='执行标准')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '待审批'), ('returned', '已退回'), ('active', '已批准执行中'), ('superseded', '已被新版本取代'), ('retired', '已停用')], db_index=True, default='draft', max_length=12, verbose_name='状态')),
-                ('version', models.PositiveSmallIntegerField(default=1, verbose_name='版本')),
-                ('approval_note', models.TextField(blank=True, max_length=2000, verbose_name='审批意见')),
-                ('return_reason', models.TextField(blank=True, max_length=2000, verbose_name='退回原因')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='审批时间')),
-                ('created_at', models.DateTimeField(verbose_name='编制时间')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审批人')),
-                ('checklist', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='fieldwork.checklist', verbose_name='保养内容')),
-                ('contractor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.contractor', verbose_name='维保单位')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='编制人')),
-                ('equipment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='maintenance_plans', to='facilities.equipment', verbose_name='设备')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='maintenance_plans', to='core.estate', verbose_name='项目')),
-                ('previous', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='next_version', to='facilities.maintenanceplan', verbose_name='上一版本')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="计划名称")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("elevator", "电梯"),
+                            ("fire", "消防设施"),
+                            ("water", "给排水设备"),
+                            ("power", "供配电设备"),
+                            ("hvac", "暖通空调"),
+                            ("security", "安防监控"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="设备类别",
+                    ),
+                ),
+                ("template", models.CharField(blank=True, max_length=30, verbose_name="标准模板")),
+                ("rule", models.CharField(blank=True, max_length=30, verbose_name="依据条款")),
+                ("frequency", models.CharField(max_length=20, verbose_name="频次")),
+                ("interval", models.PositiveSmallIntegerField(default=1, verbose_name="间隔")),
+                ("basis", models.CharField(max_length=12, verbose_name="计算方式")),
+                ("anchor", models.DateField(verbose_name="起始日期")),
+                (
+                    "due_days",
+                    models.PositiveSmallIntegerField(default=3, verbose_name="完成期限（天）"),
+                ),
+                (
+                    "certificate",
+                    models.CharField(blank=True, max_length=30, verbose_name="所需资质"),
+                ),
+                (
+                    "standard",
+                    models.TextField(blank=True, max_length=2000, verbose_name="执行标准"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "待审批"),
+                            ("returned", "已退回"),
+                            ("active", "已批准执行中"),
+                            ("superseded", "已被新版本取代"),
+                            ("retired", "已停用"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("version", models.PositiveSmallIntegerField(default=1, verbose_name="版本")),
+                (
+                    "approval_note",
+                    models.TextField(blank=True, max_length=2000, verbose_name="审批意见"),
+                ),
+                (
+                    "return_reason",
+                    models.TextField(blank=True, max_length=2000, verbose_name="退回原因"),
+                ),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="审批时间"),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="编制时间")),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审批人",
+                    ),
+                ),
+                (
+                    "checklist",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="fieldwork.checklist",
+                        verbose_name="保养内容",
+                    ),
+                ),
+                (
+                    "contractor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.contractor",
+                        verbose_name="维保单位",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="编制人",
+                    ),
+                ),
+                (
+                    "equipment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="maintenance_plans",
+                        to="facilities.equipment",
+                        verbose_name="设备",
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="maintenance_plans",
+                        to="core.estate",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "previous",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="next_version",
+                        to="facilities.maintenanceplan",
+                        verbose_name="上一版本",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '维护保养计划',
-                'verbose_name_plural': '维护保养计划',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "维护保养计划",
+                "verbose_name_plural": "维护保养计划",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MaintenancePlanEvent',
+            name="MaintenancePlanEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=20, verbose_name='操作')),
-                ('note', models.TextField(blank=True, max_length=2000, verbose_name='说明')),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='facilities.maintenanceplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=20, verbose_name="操作")),
+                ("note", models.TextField(blank=True, max_length=2000, verbose_name="说明")),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="facilities.maintenanceplan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '保养计划记录',
-                'verbose_name_plural': '保养计划记录',
-                'ordering': ['at', 'id'],
+                "verbose_name": "保养计划记录",
+                "verbose_name_plural": "保养计划记录",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MaintenancePlanSchedule',
+            name="MaintenancePlanSchedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('equipment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='facilities.equipment')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='schedules', to='facilities.maintenanceplan')),
-                ('schedule', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='maintenance_plan_link', to='workflow.schedule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "equipment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="facilities.equipment",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="schedules",
+                        to="facilities.maintenanceplan",
+                    ),
+                ),
+                (
+                    "schedule",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="maintenance_plan_link",
+                        to="workflow.schedule",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '保养计划排程',
-                'verbose_name_plural': '保养计划排程',
+                "verbose_name": "保养计划排程",
+                "verbose_name_plural": "保养计划排程",
             },
         ),
         migrations.CreateModel(
-            name='MaintenanceVerification',
+            name="MaintenanceVerification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('passed', models.BooleanField(verbose_name='全部合格')),
-                ('note', models.TextField(blank=True, max_length=2000, verbose_name='核对意见')),
-                ('verified_by_name', models.CharField(max_length=100, verbose_name='核对人姓名')),
-                ('verified_at', models.DateTimeField(verbose_name='核对时间')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.estate')),
-                ('record', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='maintenance_verification', to='fieldwork.taskrecord', verbose_name='作业记录')),
-                ('verified_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='核对人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("passed", models.BooleanField(verbose_name="全部合格")),
+                ("note", models.TextField(blank=True, max_length=2000, verbose_name="核对意见")),
+                ("verified_by_name", models.CharField(max_length=100, verbose_name="核对人姓名")),
+                ("verified_at", models.DateTimeField(verbose_name="核对时间")),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.estate",
+                    ),
+                ),
+                (
+                    "record",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="maintenance_verification",
+                        to="fieldwork.taskrecord",
+                        verbose_name="作业记录",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="核对人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '保养核对',
-                'verbose_name_plural': '保养核对',
-                'ordering': ['-verified_at', '-id'],
+                "verbose_name": "保养核对",
+                "verbose_name_plural": "保养核对",
+                "ordering": ["-verified_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MaintenanceReview',
+            name="MaintenanceReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('elevator', '电梯'), ('fire', '消防设施'), ('water', '给排水设备'), ('power', '供配电设备'), ('hvac', '暖通空调'), ('security', '安防监控'), ('other', '其他')], max_length=20, verbose_name='设备类别')),
-                ('month', models.DateField(verbose_name='月份')),
-                ('conclusion', models.TextField(max_length=2000, verbose_name='评估结论')),
-                ('adjustment', models.TextField(blank=True, max_length=2000, verbose_name='计划调整')),
-                ('at', models.DateTimeField(verbose_name='评估时间')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='评估人')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.estate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("elevator", "电梯"),
+                            ("fire", "消防设施"),
+                            ("water", "给排水设备"),
+                            ("power", "供配电设备"),
+                            ("hvac", "暖通空调"),
+                            ("security", "安防监控"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="设备类别",
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="月份")),
+                ("conclusion", models.TextField(max_length=2000, verbose_name="评估结论")),
+                (
+                    "adjustment",
+                    models.TextField(blank=True, max_length=2000, verbose_name="计划调整"),
+                ),
+                ("at", models.DateTimeField(verbose_name="评估时间")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="评估人",
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.estate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '保养效果评估',
-                'verbose_name_plural': '保养效果评估',
-                'constraints': [models.UniqueConstraint(fields=('estate', 'category', 'month'), name='maintenance_review_unique')],
+                "verbose_name": "保养效果评估",
+                "verbose_name_plural": "保养效果评估",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("estate", "category", "month"), name="maintenance_review_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MaintenanceCheck',
+            name="MaintenanceCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confirmed', models.BooleanField(verbose_name='确认合格')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('answer', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='maintenance_check', to='fieldwork.checklistanswer')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.case', verbose_name='整改单')),
-                ('verification', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='facilities.maintenanceverification')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("confirmed", models.BooleanField(verbose_name="确认合格")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "answer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="maintenance_check",
+                        to="fieldwork.checklistanswer",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.case",
+                        verbose_name="整改单",
+                    ),
+                ),
+                (
+                    "verification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="checks",
+                        to="facilities.maintenanceverification",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '核对项',
-                'verbose_name_plural': '核对项',
-                'ordering': ['answer__position'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('confirmed', True), models.Q(('note', ''), _negated=True), _connector='OR'), name='maintenance_check_note_when_failed')],
+                "verbose_name": "核对项",
+                "verbose_name_plural": "核对项",
+                "ordering": ["answer__position"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("confirmed", True),
+                            models.Q(("note", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="maintenance_check_note_when_failed",
+                    )
+                ],
             },
         ),
     ]

@@ -112,6 +112,9 @@ class MaintenancePlanSchedule(models.Model):
         verbose_name = _("保养计划排程")
         verbose_name_plural = _("保养计划排程")
 
+    def __str__(self) -> str:
+        return f"{self.plan_id}:{self.equipment_id}"
+
 
 class MaintenancePlanEvent(models.Model):
     """The plan's history: who did what, when, with which note."""
@@ -129,6 +132,9 @@ class MaintenancePlanEvent(models.Model):
         verbose_name = _("保养计划记录")
         verbose_name_plural = _("保养计划记录")
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
 class MaintenanceVerification(models.Model):
@@ -152,6 +158,9 @@ class MaintenanceVerification(models.Model):
         verbose_name = _("保养核对")
         verbose_name_plural = _("保养核对")
         ordering = ["-verified_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.verified_by_name}"
 
 
 class MaintenanceCheck(models.Model):
@@ -181,6 +190,9 @@ class MaintenanceCheck(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.answer_id} {self.confirmed}"
+
 
 class MaintenanceReview(models.Model):
     """保养效果评估 — the month's conclusion and plan adjustment, one per estate, category and
@@ -205,3 +217,6 @@ class MaintenanceReview(models.Model):
                 fields=["estate", "category", "month"], name="maintenance_review_unique"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.month:%Y-%m}"

@@ -340,11 +340,12 @@ def plan_approve(*, plan: MaintenancePlan, by, note: str = "") -> MaintenancePla
         previous.status = PlanStatus.SUPERSEDED
         previous.save(update_fields=["status"])
         _event(previous, "superseded", actor, _("第 %(v)d 版已批准") % {"v": plan.version})
+    monthly_day = plan.anchor.day if plan.frequency == Frequency.MONTHLY else None
     for equipment in plan_equipment(plan):
         schedule = plan_create(
             estate=plan.estate, name=f"{plan.name} {equipment.code}"[:100], kind=KIND,
             rule=plan.rule, frequency=plan.frequency, interval=plan.interval, basis=plan.basis,
-            anchor=plan.anchor, day_of_month=plan.anchor.day if plan.frequency == Frequency.MONTHLY else None,
+            anchor=plan.anchor, day_of_month=monthly_day,
             due_amount=plan.due_days, department="engineering", subject=equipment,
             checklist=plan.checklist, contractor=plan.contractor,
             certificate=plan.certificate, by=actor,
@@ -477,7 +478,8 @@ def _followup(record: TaskRecord, answer: ChecklistAnswer, text: str, actor: Act
         return None
     return anomaly_report(
         equipment=link.equipment, source=AnomalySource.ROUND, by=actor,
-        description=_("保养核对不合格：%(item)s（%(note)s）") % {"item": answer.label, "note": text},
+        description=_("保养核对不合格：%(item)s（%(note)s）")
+        % {"item": answer.label, "note": text},
         data={"record": record.pk, "answer": answer.pk},
     )  # fmt: skip
 
