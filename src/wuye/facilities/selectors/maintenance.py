@@ -16,7 +16,14 @@ from wuye.workflow.models import PlannedTask, PlannedTaskStatus
 from ..choices import EquipmentStatus
 from ..models import Equipment, Fault, MaintenancePlan, MaintenanceReview
 
-__all__ = ["month_start", "plan_get_for_user", "plans_for_user", "review_months"]
+__all__ = [
+    "maintenance_records_for_user",
+    "month_start",
+    "plan_get_for_user",
+    "plans_for_user",
+    "record_get_for_user",
+    "review_months",
+]
 
 MONTHS = 6
 
@@ -92,3 +99,23 @@ def review_months(*, estate: Estate, category: str, month: dt.date) -> dict:
         .first()
     )
     return {"months": rows, "trend": trend, "review": review, "equipment": count}
+
+
+def maintenance_records_for_user(user) -> QuerySet:
+    """Completed maintenance records (fieldwork.TaskRecord of kind maintenance) of the staff
+    member's estates, with their verification when there is one."""
+    from wuye.fieldwork.models import TaskRecord
+
+    actor = _actor(user)
+    qs = TaskRecord.objects.filter(kind="maintenance").select_related(
+        "estate", "maintenance_verification"
+    )
+    if actor.is_superuser:
+        return qs
+    if actor.staff is None:
+        return qs.none()
+    return qs.filter(estate_id__in=actor.estate_ids)
+
+
+def record_get_for_user(user, pk):
+    return get_or_404(maintenance_records_for_user(user), pk)

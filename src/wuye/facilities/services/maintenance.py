@@ -507,3 +507,18 @@ def review_record(
                   "at": timezone.now()},
     )  # fmt: skip
     return review
+
+
+def plan_refs(*, estate: Estate, equipment: int | None = None, contractor: int | None = None):
+    """The equipment and contractor a form or the API names by id (ValidationError on the
+    field when the estate has no such row)."""
+    from wuye.fieldwork.services.tasks import plan_refs_resolve
+
+    found: dict = {"equipment": None}
+    if equipment is not None:
+        row = Equipment.objects.filter(estate=estate, pk=equipment).first()
+        if row is None:
+            raise ValidationError({"equipment": [_("设备不存在")]})
+        found["equipment"] = row
+    found.update(plan_refs_resolve(estate=estate, contractor=contractor))
+    return found
