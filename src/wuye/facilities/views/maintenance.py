@@ -288,9 +288,7 @@ urlpatterns = [
     path("maintenance/new/", maintenance_plan_new, name="maintenance_plan_new"),
     path("maintenance/<int:pk>/", maintenance_plan_detail, name="maintenance_plan_detail"),
     path("maintenance/<int:pk>/edit/", maintenance_plan_edit, name="maintenance_plan_edit"),
-    path(
-        "maintenance/<int:pk>/<slug:action>/", maintenance_plan_act, name="maintenance_plan_act"
-    ),
+    path("maintenance/<int:pk>/<slug:action>/", maintenance_plan_act, name="maintenance_plan_act"),
     path("maintenance/records/<int:pk>/verify/", maintenance_verify, name="maintenance_verify"),
     path("maintenance/review/", maintenance_review, name="maintenance_review"),
 ]
