@@ -68,6 +68,9 @@ def test_pages_from_form_to_approval_and_verification(eng, login, time_machine):
     assert tech.post(url, data).status_code == 302
     done = tech.get(url).content.decode()
     assert "已核对" in done and "钢丝绳未润滑" in done
+    # The plan page lists the record with who verified it and when.
+    page = tech.get(reverse("facilities:maintenance_plan_detail", args=[plan.pk])).content.decode()
+    assert url in page and eng.tech.name in page
 
 
 def test_review_page_saves_the_conclusion__EQUIP_MAINT_08(eng, login, time_machine):

@@ -28,6 +28,7 @@ from ..models import Equipment, PlanStatus
 from ..selectors import maintenance as selectors
 from ..services import maintenance as services
 
+RECENT = 20  # the plan page's latest records, each with its verification
 FREQUENCIES = [
     (Frequency.INTERVAL_DAYS, gettext_lazy("每隔N天")),
     (Frequency.MONTHLY, gettext_lazy("每月")),
@@ -172,6 +173,9 @@ def maintenance_plan_detail(request, pk: int):
         "items": plan.checklist.items.order_by("position"),
         "links": plan.schedules.select_related("equipment", "schedule"),
         "next_version": getattr(plan, "next_version", None),
+        "records": selectors.maintenance_records_for_user(request.user)
+        .filter(task__schedule__maintenance_plan_link__plan=plan)
+        .order_by("-done_at")[:RECENT],
     }  # fmt: skip
     return render_local(request, "facilities/maintenance/detail.html", context, plan.estate)
 
