@@ -309,6 +309,15 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "facilities:anomaly_detail": "GET /anomalies/{anomaly_id}",
     "facilities:anomaly_act": "POST /anomalies/{anomaly_id}/{action}",
     "facilities:anomaly_report": "POST /anomalies",
+    "facilities:maintenance_plan_list": "GET /facilities/maintenance-plans",
+    "facilities:maintenance_plan_new": "POST /facilities/maintenance-plans",
+    "facilities:maintenance_plan_detail": "GET /facilities/maintenance-plans/{plan_id}",
+    "facilities:maintenance_plan_edit": "POST /facilities/maintenance-plans/{plan_id}/revise",
+    "facilities:maintenance_plan_act": "POST /facilities/maintenance-plans/{plan_id}/approve",
+    "facilities:maintenance_verify": (
+        "POST /facilities/maintenance-records/{record_id}/verification"
+    ),
+    "facilities:maintenance_review": "GET /facilities/maintenance-reviews",
     # Planned work and certificates (fieldwork: plans)
     "fieldwork:my_tasks": "GET /planned-tasks/mine",
     "fieldwork:task_board": "GET /planned-tasks",

@@ -239,6 +239,23 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 allowed=lambda actor, estate: _meters("may_read_meters", actor),
                 match=("billing:meter_new", "billing:meter_edit"),
             ),
+            # EQUIP-MAINT-03..08: maintenance plans and their monthly effectiveness review.
+            NavItem(
+                _("维护保养计划"),
+                "facilities:maintenance_plan_list",
+                roles=ENGINEERING_DESK,
+                match=(
+                    "facilities:maintenance_plan_detail",
+                    "facilities:maintenance_plan_new",
+                    "facilities:maintenance_plan_edit",
+                    "facilities:maintenance_verify",
+                ),
+            ),
+            NavItem(
+                _("保养效果评估"),
+                "facilities:maintenance_review",
+                roles=ENGINEERING_DESK,
+            ),
             NavItem(
                 _("作业记录"),
                 "fieldwork:record_list",

@@ -4,3 +4,4 @@ from .anomalies import *  # noqa: F403
 from .equipment import *  # noqa: F403
 from .faults import *  # noqa: F403
 from .logs import *  # noqa: F403
+from .maintenance import *  # noqa: F403
