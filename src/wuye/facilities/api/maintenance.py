@@ -32,7 +32,7 @@ from ..services import maintenance as services
 router = Router(tags=["facilities"])
 
 
-class ItemIn(Schema):
+class MaintenanceItemIn(Schema):
     label: Text = Field(..., max_length=200)
     kind: Text = Field("check", max_length=10)
     unit: Text = Field("", max_length=20)
@@ -42,7 +42,7 @@ class ItemIn(Schema):
     hint: Text = Field("", max_length=200)
 
 
-class PlanIn(Schema):
+class MaintenancePlanIn(Schema):
     estate: Id
     name: Text = Field(..., max_length=100)
     category: Text = Field("", max_length=20)
@@ -55,10 +55,10 @@ class PlanIn(Schema):
     due_days: int = Field(3, ge=0, le=60)
     contractor: Id | None = None
     standard: Note = ""
-    items: list[ItemIn] | None = Field(None, max_length=200)
+    items: list[MaintenanceItemIn] | None = Field(None, max_length=200)
 
 
-class PlanChangeIn(Schema):
+class MaintenancePlanChangeIn(Schema):
     name: Text | None = Field(None, max_length=100)
     frequency: Text | None = Field(None, max_length=20)
     interval: int | None = Field(None, ge=1, le=366)
@@ -67,25 +67,25 @@ class PlanChangeIn(Schema):
     due_days: int | None = Field(None, ge=0, le=60)
     contractor: Id | None = None
     standard: Note | None = None
-    items: list[ItemIn] | None = Field(None, max_length=200)
+    items: list[MaintenanceItemIn] | None = Field(None, max_length=200)
 
 
-class NoteIn(Schema):
+class MaintenanceNoteIn(Schema):
     note: Note = ""
 
 
-class ReasonIn(Schema):
+class MaintenanceReasonIn(Schema):
     reason: Note = Field(..., min_length=1)
 
 
-class EventOut(Schema):
+class MaintenanceEventOut(Schema):
     action: str
     note: str
     by: int = Field(..., alias="by_id")
     at: dt.datetime
 
 
-class PlanOut(Schema):
+class MaintenancePlanOut(Schema):
     id: int
     estate: int = Field(..., alias="estate_id")
     name: str
@@ -109,7 +109,7 @@ class PlanOut(Schema):
     approved_by: int | None = Field(None, alias="approved_by_id")
     approved_at: dt.datetime | None
     schedules: list[int]
-    events: list[EventOut]
+    events: list[MaintenanceEventOut]
 
     @staticmethod
     def resolve_schedules(obj) -> list[int]:
@@ -120,39 +120,39 @@ class PlanOut(Schema):
         return list(obj.events.all())
 
 
-class CheckIn(Schema):
+class MaintenanceCheckIn(Schema):
     answer: Id
     confirmed: bool
     note: Text = Field("", max_length=200)
 
 
-class VerifyIn(Schema):
-    checks: list[CheckIn] = Field(..., max_length=200)
+class MaintenanceVerifyIn(Schema):
+    checks: list[MaintenanceCheckIn] = Field(..., max_length=200)
     note: Note = ""
 
 
-class CheckOut(Schema):
+class MaintenanceCheckOut(Schema):
     answer: int = Field(..., alias="answer_id")
     confirmed: bool
     note: str
     case: int | None = Field(None, alias="case_id")
 
 
-class VerificationOut(Schema):
+class MaintenanceVerificationOut(Schema):
     record: int = Field(..., alias="record_id")
     passed: bool
     note: str
     verified_by: int = Field(..., alias="verified_by_id")
     verified_by_name: str
     verified_at: dt.datetime
-    checks: list[CheckOut]
+    checks: list[MaintenanceCheckOut]
 
     @staticmethod
     def resolve_checks(obj) -> list:
         return list(obj.checks.all())
 
 
-class ReviewIn(Schema):
+class MaintenanceReviewIn(Schema):
     estate: Id
     category: Text = Field(..., max_length=20)
     month: Day
@@ -160,7 +160,7 @@ class ReviewIn(Schema):
     adjustment: Note = ""
 
 
-class MonthOut(Schema):
+class MaintenanceMonthOut(Schema):
     month: dt.date
     faults: int
     equipment: int
@@ -172,18 +172,18 @@ class MonthOut(Schema):
     open: int
 
 
-class ReviewOut(Schema):
+class MaintenanceReviewOut(Schema):
     conclusion: str
     adjustment: str
     by: int = Field(..., alias="by_id")
     at: dt.datetime
 
 
-class ReviewDataOut(Schema):
-    months: list[MonthOut]
+class MaintenanceReviewDataOut(Schema):
+    months: list[MaintenanceMonthOut]
     trend: str
     equipment: int
-    review: ReviewOut | None
+    review: MaintenanceReviewOut | None
 
 
 def _estate(request: HttpRequest, pk: int) -> Estate:
@@ -202,7 +202,9 @@ def _items(items) -> list[dict] | None:
     return None if items is None else [item.dict() for item in items]
 
 
-@router.get("/facilities/maintenance-plans", response={200: list[PlanOut], **READ_ERRORS})
+@router.get(
+    "/facilities/maintenance-plans", response={200: list[MaintenancePlanOut], **READ_ERRORS}
+)
 @paginated
 def maintenance_plan_list(
     request: HttpRequest,
@@ -220,13 +222,15 @@ def maintenance_plan_list(
     return qs
 
 
-@router.get("/facilities/maintenance-plans/{int:plan_id}", response={200: PlanOut, **READ_ERRORS})
+@router.get(
+    "/facilities/maintenance-plans/{int:plan_id}", response={200: MaintenancePlanOut, **READ_ERRORS}
+)
 def maintenance_plan_detail(request: HttpRequest, plan_id: IdParam):
     return _out(_plan(request, plan_id))
 
 
-@router.post("/facilities/maintenance-plans", response={201: PlanOut, **WRITE_ERRORS})
-def maintenance_plan_create(request: HttpRequest, payload: PlanIn):
+@router.post("/facilities/maintenance-plans", response={201: MaintenancePlanOut, **WRITE_ERRORS})
+def maintenance_plan_create(request: HttpRequest, payload: MaintenancePlanIn):
     """A draft plan; ``template`` prefills the content items when ``items`` is not given."""
     estate = _estate(request, payload.estate)
     refs = services.plan_refs(
@@ -240,9 +244,12 @@ def maintenance_plan_create(request: HttpRequest, payload: PlanIn):
 
 
 @router.post(
-    "/facilities/maintenance-plans/{int:plan_id}/revise", response={200: PlanOut, **WRITE_ERRORS}
+    "/facilities/maintenance-plans/{int:plan_id}/revise",
+    response={200: MaintenancePlanOut, **WRITE_ERRORS},
 )
-def maintenance_plan_revise(request: HttpRequest, plan_id: IdParam, payload: PlanChangeIn):
+def maintenance_plan_revise(
+    request: HttpRequest, plan_id: IdParam, payload: MaintenancePlanChangeIn
+):
     """Change a draft or returned plan; an active plan gets a new draft version (its schedules
     keep running until that version is approved)."""
     plan = _plan(request, plan_id)
@@ -255,25 +262,28 @@ def maintenance_plan_revise(request: HttpRequest, plan_id: IdParam, payload: Pla
 
 
 @router.post(
-    "/facilities/maintenance-plans/{int:plan_id}/submit", response={200: PlanOut, **WRITE_ERRORS}
+    "/facilities/maintenance-plans/{int:plan_id}/submit",
+    response={200: MaintenancePlanOut, **WRITE_ERRORS},
 )
 def maintenance_plan_submit(request: HttpRequest, plan_id: IdParam):
     return _out(services.plan_submit(plan=_plan(request, plan_id), by=request.auth))
 
 
 @router.post(
-    "/facilities/maintenance-plans/{int:plan_id}/approve", response={200: PlanOut, **WRITE_ERRORS}
+    "/facilities/maintenance-plans/{int:plan_id}/approve",
+    response={200: MaintenancePlanOut, **WRITE_ERRORS},
 )
-def maintenance_plan_approve(request: HttpRequest, plan_id: IdParam, payload: NoteIn):
+def maintenance_plan_approve(request: HttpRequest, plan_id: IdParam, payload: MaintenanceNoteIn):
     """An executive approves (a note on the resources it needs); the schedules start."""
     plan = services.plan_approve(plan=_plan(request, plan_id), by=request.auth, note=payload.note)
     return _out(plan)
 
 
 @router.post(
-    "/facilities/maintenance-plans/{int:plan_id}/return", response={200: PlanOut, **WRITE_ERRORS}
+    "/facilities/maintenance-plans/{int:plan_id}/return",
+    response={200: MaintenancePlanOut, **WRITE_ERRORS},
 )
-def maintenance_plan_return(request: HttpRequest, plan_id: IdParam, payload: ReasonIn):
+def maintenance_plan_return(request: HttpRequest, plan_id: IdParam, payload: MaintenanceReasonIn):
     plan = services.plan_return(
         plan=_plan(request, plan_id), by=request.auth, reason=payload.reason
     )
@@ -281,16 +291,17 @@ def maintenance_plan_return(request: HttpRequest, plan_id: IdParam, payload: Rea
 
 
 @router.post(
-    "/facilities/maintenance-plans/{int:plan_id}/retire", response={200: PlanOut, **WRITE_ERRORS}
+    "/facilities/maintenance-plans/{int:plan_id}/retire",
+    response={200: MaintenancePlanOut, **WRITE_ERRORS},
 )
-def maintenance_plan_retire(request: HttpRequest, plan_id: IdParam, payload: NoteIn):
+def maintenance_plan_retire(request: HttpRequest, plan_id: IdParam, payload: MaintenanceNoteIn):
     plan = services.plan_retire(plan=_plan(request, plan_id), by=request.auth, note=payload.note)
     return _out(plan)
 
 
 @router.get(
     "/facilities/maintenance-records/{int:record_id}/verification",
-    response={200: VerificationOut, **READ_ERRORS},
+    response={200: MaintenanceVerificationOut, **READ_ERRORS},
 )
 def maintenance_verification_detail(request: HttpRequest, record_id: IdParam):
     record = selectors.record_get_for_user(request.auth, record_id)
@@ -302,9 +313,9 @@ def maintenance_verification_detail(request: HttpRequest, record_id: IdParam):
 
 @router.post(
     "/facilities/maintenance-records/{int:record_id}/verification",
-    response={201: VerificationOut, **WRITE_ERRORS},
+    response={201: MaintenanceVerificationOut, **WRITE_ERRORS},
 )
-def maintenance_verify(request: HttpRequest, record_id: IdParam, payload: VerifyIn):
+def maintenance_verify(request: HttpRequest, record_id: IdParam, payload: MaintenanceVerifyIn):
     """Engineering checks the record item by item; a failed item opens a follow-up."""
     record = selectors.record_get_for_user(request.auth, record_id)
     verification = services.maintenance_verify(
@@ -314,7 +325,9 @@ def maintenance_verify(request: HttpRequest, record_id: IdParam, payload: Verify
     return Status(201, verification)
 
 
-@router.get("/facilities/maintenance-reviews", response={200: ReviewDataOut, **READ_ERRORS})
+@router.get(
+    "/facilities/maintenance-reviews", response={200: MaintenanceReviewDataOut, **READ_ERRORS}
+)
 def maintenance_review(request: HttpRequest, estate: IdParam, category: Term, month: Day):
     """The month and the five before: faults per piece, services done/late/missed, trend."""
     found = _estate(request, estate)
@@ -325,8 +338,10 @@ def maintenance_review(request: HttpRequest, estate: IdParam, category: Term, mo
     return selectors.review_months(estate=found, category=category, month=month)
 
 
-@router.post("/facilities/maintenance-reviews", response={200: ReviewOut, **WRITE_ERRORS})
-def maintenance_review_record(request: HttpRequest, payload: ReviewIn):
+@router.post(
+    "/facilities/maintenance-reviews", response={200: MaintenanceReviewOut, **WRITE_ERRORS}
+)
+def maintenance_review_record(request: HttpRequest, payload: MaintenanceReviewIn):
     estate = _estate(request, payload.estate)
     return services.review_record(
         estate=estate, category=payload.category, month=payload.month, by=request.auth,
