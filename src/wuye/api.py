@@ -88,6 +88,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.facilities.api.equipment.router"),  # /equipment/export.xlsx before /{id}
     ("", "wuye.facilities.api.logs.router"),
     ("", "wuye.facilities.api.anomalies.router"),
+    ("", "wuye.facilities.api.board.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

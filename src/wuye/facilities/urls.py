@@ -2,12 +2,12 @@
 
 from django.urls import include, path
 
-from .views import anomalies, equipment, faults, logs
+from .views import anomalies, board, equipment, faults, logs
 
 app_name = "facilities"
 
 urlpatterns: list = [
     path("facilities/", include([*equipment.urlpatterns, *logs.urlpatterns,
-                                 *anomalies.urlpatterns])),
+                                 *anomalies.urlpatterns, *board.urlpatterns])),
     *faults.urlpatterns,
 ]  # fmt: skip
