@@ -58,8 +58,10 @@ def test_operator_logs_out_of_range_and_the_board_shows_it__EQUIP_OPS_08(
         number="T0000001", issuer="应急管理局", issued_on=dt.date(2020, 1, 1),
         expires_on=dt.date(2035, 12, 31), created_at=timezone.now(),
     )  # fmt: skip
-    transformer = equipment_create(estate=world.estate, code="PD-01", name="1号变压器",
-                                   category="power", location="配电房", by=world.tech.user)  # fmt: skip
+    transformer = equipment_create(
+        estate=world.estate, code="PD-01", name="1号变压器", category="power",
+        location="配电房", by=world.tech.user,
+    )  # fmt: skip
 
     # The operator, on a phone, logs this hour: the voltage is over the top of its range.
     op = browser.new_context(**PHONE).new_page()
