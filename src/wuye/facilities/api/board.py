@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from wuye.base.api import READ_ERRORS, IdParam
+from wuye.base.api import READ_ERRORS, ErrorOut, IdParam
 from wuye.core.models import Estate
 from wuye.core.scoping import actor_for, get_or_404, scope_to_estates
 from wuye.core.shortcuts import is_staff
@@ -132,7 +132,7 @@ def _case_item(item) -> dict:
     }
 
 
-@router.get("/facilities/board", response={200: BoardOut, **READ_ERRORS})
+@router.get("/facilities/board", response={200: BoardOut, **READ_ERRORS, 403: ErrorOut})
 def board_get(request: HttpRequest, estate: IdParam) -> dict:
     """Engineering's board of an estate: open anomalies (the 10-minute clock due first) and
     faults with their clocks, open monitoring alarms, today's rounds with their progress and
