@@ -102,6 +102,13 @@ def _block(item_schema):
     return _Block
 
 
+class BoardRoundsBlock(Schema):
+    count: int
+    done: int
+    later: int
+    items: list[BoardRoundOut]
+
+
 class BoardOut(Schema):
     estate: int
     at: dt.datetime
@@ -109,7 +116,7 @@ class BoardOut(Schema):
     anomalies: _block(BoardAnomalyOut)
     faults: _block(BoardFaultOut)
     alarms: _block(BoardAlarmOut)
-    rounds: _block(BoardRoundOut)
+    rounds: BoardRoundsBlock
     logs: _block(BoardLogOut)
     planned: _block(BoardTaskOut)
     certificates: _block(BoardCertificateOut)
@@ -136,10 +143,11 @@ def _case_item(item) -> dict:
 def board_get(request: HttpRequest, estate: IdParam) -> dict:
     """Engineering's board of an estate: open anomalies (the 10-minute clock due first) and
     faults with their clocks, open monitoring alarms, today's rounds with their progress and
-    missed checkpoints, the equipment logged hourly with the hours missing so far today, planned
-    maintenance due this week (late first), certificates expired or expiring within 30 days and
-    statutory inspections due. Each block: ``count`` in all and at most 20 ``items`` (50 rounds,
-    100 logs). Staff of the estate only."""
+    missed checkpoints (``items``: those with a missed checkpoint, then those begun and not
+    done; ``done`` and ``later`` counted), the equipment logged hourly with the hours missing
+    so far today, planned maintenance due this week (late first), certificates expired or
+    expiring within 30 days and statutory inspections due. Each block: ``count`` in all and at
+    most 20 ``items`` (50 rounds, 100 logs). Staff of the estate only."""
     actor = actor_for(request.auth)
     if not is_staff(actor):
         raise PermissionDenied(_("此页面仅供物业员工使用"))
@@ -183,6 +191,8 @@ def board_get(request: HttpRequest, estate: IdParam) -> dict:
         },
         "rounds": {
             "count": b["rounds"].count,
+            "done": b["rounds"].done,
+            "later": b["rounds"].later,
             "items": [
                 {
                     "id": t.pk,

@@ -37,6 +37,8 @@ class Block:
 
     rows: list = field(default_factory=list)
     count: int = 0
+    done: int = 0  # rounds: how many of today's are done
+    later: int = 0  # rounds: how many start later today
 
 
 def _clock_state(clock, now: dt.datetime) -> str:
@@ -106,6 +108,17 @@ def board(actor: Actor, estate: Estate, now: dt.datetime | None = None) -> dict:
     for task in rounds.rows:
         record = getattr(task, "round", None)
         task.missed_names = [m.checkpoint.name for m in record.missed.all()] if record else []
+    # Shown: the rounds with a missed checkpoint, then those begun and not done (an hourly
+    # route has 24 a day); the done and the later ones are counted.
+    rounds.done = sum(t.status == PlannedTaskStatus.DONE for t in rounds.rows)
+    rounds.later = sum(
+        t.status == PlannedTaskStatus.PLANNED and t.scheduled_for > now for t in rounds.rows
+    )
+    rounds.rows = sorted(
+        (t for t in rounds.rows
+         if t.missed_names or (t.status != PlannedTaskStatus.DONE and t.scheduled_for <= now)),
+        key=lambda t: (not t.missed_names, t.scheduled_for),
+    )  # fmt: skip
 
     # EQUIP-OPS-05/07: equipment logged hourly, with the hours missing so far today.
     hourly = list(
