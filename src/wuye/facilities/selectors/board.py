@@ -37,7 +37,7 @@ class Block:
 
     rows: list = field(default_factory=list)
     count: int = 0
-    done: int = 0  # rounds: how many of today's are done
+    done: int = 0  # rounds: how many of today's are done; logs: equipment logged on time
     later: int = 0  # rounds: how many start later today
 
 
@@ -131,7 +131,7 @@ def board(actor: Actor, estate: Estate, now: dt.datetime | None = None) -> dict:
     for e in hourly:
         e.missing_hours = counts.get(e.pk, 0)
     hourly.sort(key=lambda e: (-e.missing_hours, e.category, e.code))
-    logs = Block(hourly, len(hourly))
+    logs = Block(hourly, len(hourly), done=sum(not e.missing_hours for e in hourly))
 
     # Planned maintenance due this week (Monday to Sunday), the missed and late ones first.
     monday = today - dt.timedelta(days=today.weekday())
