@@ -245,6 +245,7 @@ PAGES: dict[str, str | tuple[str, str]] = {
         "POST /fieldwork/records/{record_id}/answers/{answer_id}/followup"
     ),
     # Equipment faults (facilities)
+    "facilities:board": "GET /facilities/board",
     "facilities:fault_list": "GET /facilities/faults",
     "facilities:fault_create": "POST /facilities/faults",
     "facilities:fault_detail": "GET /facilities/faults/{fault_id}",

@@ -89,6 +89,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.facilities.api.logs.router"),
     ("", "wuye.facilities.api.anomalies.router"),
     ("", "wuye.facilities.api.maintenance.router"),
+    ("", "wuye.facilities.api.board.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

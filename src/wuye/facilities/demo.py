@@ -143,6 +143,7 @@ def load_facilities_demo(estates) -> int:
                      values={"voltage": "381.2", "current": "402",
                              "transformer_temperature": "58"})  # fmt: skip
     _maintenance_demo(estate, lead, lift_contractor, contractors, today)
+    _fieldwork_demo(estate, made, lead, operators, User.objects.get(username="agent"), now)
     return len(made)
 
 
@@ -201,3 +202,149 @@ def _maintenance_demo(estate, lead, lift_contractor, contractors, today) -> None
         contractor=contractors.get("water"),
     )  # fmt: skip
     maintenance.plan_submit(plan=pumps, by=lead)
+
+
+def _signature(user):
+    """A drawn signature (a stroke of ink on a transparent canvas), stored for ``user``."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from wuye.workflow.attachments import attachment_store_signature
+
+    image = Image.new("RGBA", (300, 100), (0, 0, 0, 0))
+    ImageDraw.Draw(image).line((20, 70, 90, 25, 160, 75, 280, 30), fill=(0, 0, 0, 255), width=4)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    data_url = "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+    return attachment_store_signature(data_url=data_url, by=user)
+
+
+def _fieldwork_demo(estate, made, lead, operators, agent, now) -> None:
+    """阳光花园's field work for engineering's board: an open lift fault (the trapped people
+    freed, being repaired) and a closed one with its report; monitors on a lift and on the
+    transformer with one open alarm; the lift machine rooms' hourly round (4 checkpoints) with
+    today's rounds, one of them missing a checkpoint; the duty post's shifts today and the last
+    handover, signed by both."""
+    from wuye.facilities.services.faults import fault_act, fault_create
+    from wuye.fieldwork.models import Round, RoundStatus, Scan
+    from wuye.fieldwork.services import handovers
+    from wuye.fieldwork.services import shifts as shift_services
+    from wuye.fieldwork.services.devices import device_create, device_event_receive
+    from wuye.fieldwork.services.rounds import (
+        checkpoint_create,
+        round_sweep_missed,
+        route_create,
+    )
+    from wuye.fieldwork.services.tasks import plan_create
+    from wuye.workflow.models import Frequency, PlannedTask, PlannedTaskStatus, Schedule
+    from wuye.workflow.schedules import schedule_generate
+
+    tech, tech2 = operators
+    by_code = {e.code: e for e in made}
+    minutes = lambda n: now - dt.timedelta(minutes=n)  # noqa: E731
+
+    # A trapped lift this morning: people freed, the door operator being replaced.
+    lift = by_code["DT-3-01"]
+    fault = fault_create(
+        equipment=lift, severity="general", source="monitoring", entrapment=True,
+        description="3栋1号客梯停在7楼与8楼之间，轿厢内2人被困", by=tech,
+        detected_at=minutes(50),
+    )  # fmt: skip
+    fault_act(fault=fault, action="arrive", by=tech, note="到达现场，与被困人员通话安抚")
+    fault_act(fault=fault, action="rescue", by=tech, note="盘车平层，2人已安全撤出")
+    fault_act(fault=fault, action="investigate", by=tech, note="门机皮带断裂，需更换")
+    # A pump's fault last week, repaired, accepted and reported: closed.
+    pump = by_code["SB-01"]
+    done = fault_create(
+        equipment=pump, severity="general", source="monitoring", by=tech2,
+        description="生活水泵1号运行噪声大，出水压力波动", detected_at=minutes(60 * 24 * 5),
+    )  # fmt: skip
+    for action, user, kwargs in (
+        ("arrive", tech2, {}),
+        ("investigate", tech2, {"note": "轴承磨损"}),
+        ("repair_done", tech2, {"note": "更换轴承，校正联轴器"}),
+        ("accept", lead, {"note": "试运行2小时，压力稳定在0.45MPa，噪声正常"}),
+        ("inform_outcome", agent, {"data": {"body": "生活水泵已修复，供水恢复正常"}}),
+        ("write_report", lead, {"data": {
+            "cause": "水泵轴承长期运行磨损", "handling": "更换轴承并校正联轴器，试运行正常",
+            "measures": [{"text": "每月检查水泵轴承温升与噪声", "interval_days": 30}],
+        }}),
+    ):  # fmt: skip
+        fault_act(fault=done, action=action, by=user, **kwargs)
+
+    # Monitors on a lift and on the transformer; the transformer's voltage alarm is open.
+    device_create(estate=estate, name="1栋1号客梯监控", kind="elevator_monitor",
+                  department="engineering", location="1栋电梯机房",
+                  subject=by_code["DT-1-01"], by=lead)  # fmt: skip
+    power, _secret = device_create(
+        estate=estate, name="配电房供电监控", kind="power_monitor", department="engineering",
+        location="配电房", subject=by_code["PD-01"], by=lead,
+    )  # fmt: skip
+    device_event_receive(
+        device=power, event_type="voltage_high", dedup_key="PD-01-V-" + now.strftime("%Y%m%d%H"),
+        occurred_at=minutes(4), severity="warning", message="A相电压 418V，超过上限 406.6V",
+    )  # fmt: skip
+
+    # The lift machine rooms' hourly round: 4 checkpoints, an hour each, since midnight.
+    route = route_create(estate=estate, name="电梯机房每小时巡检", kind="equipment_round",
+                         by=lead)  # fmt: skip
+    points = [
+        checkpoint_create(route=route, name=f"{n}栋电梯机房", location=f"{n}栋屋顶", by=lead)
+        for n in range(1, 5)
+    ]
+    zone = estate_zone(estate)
+    midnight = dt.datetime.combine(timezone.localtime(now, zone).date(), dt.time.min, zone)
+    schedule = plan_create(
+        estate=estate, name="电梯机房每小时巡检", kind="patrol", frequency=Frequency.HOURLY,
+        interval=1, times=["00:00"], anchor=midnight.date(), due_amount=1, due_unit="hours",
+        assignee_role="technician", department="engineering", route=route, by=lead,
+    )  # fmt: skip
+    # Planned since midnight: today's earlier rounds exist too.
+    Schedule.objects.filter(pk=schedule.pk).update(generated_until=midnight)
+    schedule_generate(now=now, horizon=dt.timedelta(hours=12))
+    current = local_hour(now, estate)
+    past = list(
+        PlannedTask.objects.filter(schedule=schedule, due_at__lte=current).order_by("scheduled_for")
+    )
+    scans, rng = [], random.Random(20261207)
+    for n, task in enumerate(past):
+        who = operators[(task.scheduled_for.astimezone(zone).hour // 8) % 2]
+        last = n == len(past) - 1  # the last hour's round: 4号 machine room was not visited
+        rnd = Round.objects.create(
+            task=task,
+            route=route,
+            estate=estate,
+            started_at=task.scheduled_for + dt.timedelta(minutes=5),
+        )
+        at = rnd.started_at
+        for point in points[:3] if last else points:
+            at += dt.timedelta(minutes=rng.randint(3, 8))
+            scans.append(Scan(round=rnd, checkpoint=point, scanned_by=who, scanned_at=at))
+        if not last:
+            Round.objects.filter(pk=rnd.pk).update(status=RoundStatus.DONE, closed_at=at)
+            PlannedTask.objects.filter(pk=task.pk).update(
+                status=PlannedTaskStatus.DONE, done_at=at, done_by=who
+            )
+    Scan.objects.bulk_create(scans)
+    round_sweep_missed(now=now)
+
+    # The engineering duty post: three shifts of eight hours today; the last handover accepted.
+    post = shift_services.post_create(estate=estate, name="工程值班室", department="engineering",
+                                      kind="engineering_duty", by=lead)  # fmt: skip
+    block = midnight + dt.timedelta(hours=8 * (timezone.localtime(now, zone).hour // 8))
+    eight = dt.timedelta(hours=8)
+    outgoing, incoming, _next = (
+        shift_services.shift_create(post=post, starts_at=block + k * eight,
+                                    ends_at=block + (k + 1) * eight, staff=[who.staff], by=lead)
+        for k, who in ((-1, tech2), (0, tech), (1, tech2))
+    )  # fmt: skip
+    shift_services.shift_start(shift=outgoing, by=tech2)
+    handover = handovers.handover_open(shift=outgoing, by=tech2, incoming_shift=incoming)
+    handovers.handover_sign_outgoing(
+        handover=handover, attachments=[_signature(tech2)], by=tech2,
+        operating_status="供配电、给排水、电梯运行正常；变压器电压偏高已复测",
+        anomalies="3栋1号客梯门机皮带断裂，维修中", new_items=["4号电梯机房补巡"],
+    )  # fmt: skip
+    handovers.handover_sign_incoming(handover=handover, attachments=[_signature(tech)], by=tech)

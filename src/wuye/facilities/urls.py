@@ -2,12 +2,13 @@
 
 from django.urls import include, path
 
-from .views import anomalies, equipment, faults, logs, maintenance
+from .views import anomalies, board, equipment, faults, logs, maintenance
 
 app_name = "facilities"
 
 urlpatterns: list = [
     path("facilities/", include([*equipment.urlpatterns, *logs.urlpatterns,
-                                 *anomalies.urlpatterns, *maintenance.urlpatterns])),
+                                 *anomalies.urlpatterns, *maintenance.urlpatterns,
+                                 *board.urlpatterns])),
     *faults.urlpatterns,
 ]  # fmt: skip

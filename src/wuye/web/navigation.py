@@ -183,6 +183,7 @@ NAVIGATION: tuple[NavGroup, ...] = (
         "engineering",
         _("工程设备"),
         (
+            NavItem(_("工程看板"), "facilities:board", roles=ENGINEERING_DESK),
             NavItem(
                 _("设备故障"),
                 "facilities:fault_list",
