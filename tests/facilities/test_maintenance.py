@@ -57,7 +57,7 @@ def approved(eng, time_machine, **values):
     return svc.plan_approve(plan=plan, by=eng.exec.user, note="维保费用已列入年度预算")
 
 
-def test_plan_walk_from_draft_to_verified_service__EQUIP_MAINT_05_06_09(eng, time_machine):
+def test_plan_walk_from_draft_to_verified_service__EQUIP_MAINT_02_03_05_06_09(eng, time_machine):
     qualify(eng)
     time_machine.move_to(at("2026-09-30 10:00"), tick=False)
     plan = routine(eng)
@@ -229,3 +229,45 @@ def test_the_review_counts_faults_across_a_month_boundary_in_shanghai__EQUIP_MAI
             estate=eng.estate, category="elevator", month=dt.date(2026, 11, 1),
             by=eng.tech.user, conclusion="x",
         )  # fmt: skip
+
+
+def test_the_standard_templates_cover_the_manual_s_examples__EQUIP_MAINT_01(eng, time_machine):
+    """Quarterly elevator servicing and yearly air-conditioner cleaning, as the manual names
+    them; each template prefills the content items the contractor checks."""
+    qualify(eng)
+    time_machine.move_to(at("2026-09-30 10:00"), tick=False)
+    quarterly = routine(eng, name="电梯季度全面保养", template="elevator_quarterly",
+                        frequency=Frequency.QUARTERLY, interval=1)  # fmt: skip
+    assert quarterly.rule == "EQUIP-MAINT-10"
+    assert quarterly.checklist.items.count() >= 5
+    ac = svc.plan_draft(
+        estate=eng.estate, by=eng.eng_head.user, name="空调年度清洗", template="hvac_yearly",
+        category="hvac", frequency=Frequency.INTERVAL_DAYS, interval=365,
+        anchor=dt.date(2026, 10, 8),
+    )  # fmt: skip
+    assert ac.rule == "EQUIP-MAINT-01"
+    assert "过滤网清洗" in [i.label for i in ac.checklist.items.all()]
+
+
+def test_a_plan_states_time_content_and_responsible_party__EQUIP_MAINT_04(eng, time_machine):
+    qualify(eng)
+    time_machine.move_to(at("2026-09-30 10:00"), tick=False)
+    base = {
+        "estate": eng.estate, "by": eng.eng_head.user, "name": "电梯半月保养",
+        "category": "elevator", "frequency": Frequency.INTERVAL_DAYS, "interval": 15,
+        "anchor": dt.date(2026, 10, 8), "contractor": eng.contractor,
+    }  # fmt: skip
+    with pytest.raises(ValidationError) as refused:  # no content
+        svc.plan_draft(**{**base, "items": []})
+    assert "items" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:  # no time
+        svc.plan_draft(**{**base, "anchor": None, "template": "elevator_routine"})
+    assert "anchor" in refused.value.message_dict
+    other = type(eng.contractor).objects.create(
+        company=eng.company, name="别处的维保公司", qualification="电梯维保",
+        qualification_expires_on=dt.date(2030, 1, 1),
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as refused:  # a responsible party not serving here
+        svc.plan_draft(**{**base, "contractor": other, "template": "elevator_routine"})
+    assert "contractor" in refused.value.message_dict
+    assert not MaintenancePlan.objects.exists()
