@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "wuye.billing",
     "wuye.complaints",
     "wuye.facilities",
+    "wuye.security",
     "wuye.handover",
     "wuye.residents",
     "wuye.web",

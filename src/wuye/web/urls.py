@@ -52,4 +52,5 @@ urlpatterns = [
     path("", include("wuye.handover.urls")),
     path("", include("wuye.residents.urls")),
     path("", include("wuye.facilities.urls")),
+    path("", include("wuye.security.urls")),
 ]

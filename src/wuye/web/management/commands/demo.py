@@ -267,7 +267,11 @@ def load_demo() -> dict[str, int]:
     from wuye.facilities.demo import load_facilities_demo
 
     equipment = load_facilities_demo(estates)
+    from wuye.security.demo import load_security_demo
+
+    security = load_security_demo(estates)
     return {
+        **security,
         "equipment": equipment,
         "bills": bills,
         "takeover_plans": takeovers,

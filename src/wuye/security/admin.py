@@ -1,0 +1,1 @@
+"""Security in the Django admin: read-mostly views; changes go through the services and pages."""

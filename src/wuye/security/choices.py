@@ -1,0 +1,1 @@
+"""Choices of security (秩序消防)."""

@@ -1,0 +1,1 @@
+"""Printable forms and exports of security (秩序消防)."""

@@ -1,0 +1,1 @@
+"""秩序与消防 (manual ch.6): one module per topic."""

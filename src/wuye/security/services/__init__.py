@@ -1,0 +1,1 @@
+"""Every write of security (秩序消防), one module per topic."""
