@@ -242,11 +242,19 @@ def test_the_standard_templates_cover_the_manual_s_examples__EQUIP_MAINT_01(eng,
     assert quarterly.checklist.items.count() >= 5
     ac = svc.plan_draft(
         estate=eng.estate, by=eng.eng_head.user, name="空调年度清洗", template="hvac_yearly",
-        category="hvac", frequency=Frequency.INTERVAL_DAYS, interval=365,
-        anchor=dt.date(2026, 10, 8),
+        category="hvac", frequency=svc.TEMPLATES["hvac_yearly"]["frequency"],
+        interval=svc.TEMPLATES["hvac_yearly"]["interval"], anchor=dt.date(2027, 4, 8),
     )  # fmt: skip
     assert ac.rule == "EQUIP-MAINT-01"
     assert "过滤网清洗" in [i.label for i in ac.checklist.items.all()]
+    # Once a year on the same day, through the leap day of 2028 (365 days would drift to 04-07).
+    yearly = Schedule(
+        estate=eng.estate, frequency=ac.frequency, interval=ac.interval,
+        anchor=ac.anchor, day_of_month=ac.anchor.day,
+    )  # fmt: skip
+    days = [s.date() for s in schedules.occurrences(
+        yearly, at("2027-01-01 00:00"), at("2030-01-01 00:00"))]  # fmt: skip
+    assert days == [dt.date(2027, 4, 8), dt.date(2028, 4, 8), dt.date(2029, 4, 8)]
 
 
 def test_a_plan_states_time_content_and_responsible_party__EQUIP_MAINT_04(eng, time_machine):

@@ -88,10 +88,11 @@ TEMPLATES: dict[str, dict] = {
         "items": ["曳引轮、导向轮磨损检查", "限速器、安全钳联动试验", "缓冲器检查",
                   "导轨润滑及紧固", "电气控制柜检查紧固", "平层准确度测试"],
     },
-    # EQUIP-MAINT-01: the air conditioners cleaned once a year.
+    # EQUIP-MAINT-01: the air conditioners cleaned once a year: every 12 months on the plan's
+    # day (not every 365 days, which drifts a day in a leap year).
     "hvac_yearly": {
         "label": _("空调年度清洗保养"), "category": EquipmentCategory.HVAC,
-        "rule": "EQUIP-MAINT-01", "frequency": Frequency.INTERVAL_DAYS, "interval": 365,
+        "rule": "EQUIP-MAINT-01", "frequency": Frequency.MONTHLY, "interval": 12,
         "items": ["过滤网清洗", "冷凝器、蒸发器清洗", "冷凝水管疏通", "运行电流检查"],
     },
     "water_pump_monthly": {
