@@ -29,6 +29,7 @@ from ..selectors import equipment as equipment_selectors
 from ..selectors.equipment import parameter_table_of
 from ..selectors.logs import readings_text
 from ..services import anomalies as services
+from ..services.faults import FAULT_REPORT_ROLES
 
 
 def _clock_view(clock, now) -> dict:
@@ -81,6 +82,11 @@ def _entries(anomaly) -> list:
     return entries
 
 
+def _may_report_fault(user) -> bool:
+    actor = actor_for(user)
+    return actor.is_superuser or (actor.staff is not None and actor.role in FAULT_REPORT_ROLES)
+
+
 @staff_required
 def anomaly_detail(request, pk: int):
     anomaly = selectors.anomaly_get_for_user(request.user, pk)
@@ -97,6 +103,9 @@ def anomaly_detail(request, pk: int):
         "clocks": [_clock_view(c, now) for c in anomaly.case.clocks.all()],
         "timeline": case_timeline_labelled(anomaly.case),
         "is_open": anomaly.case.status in ANOMALY_OPEN,
+        # EQUIP-OPS-08: anything beyond a small fix goes on as a fault, opened from here.
+        "may_open_fault": anomaly.case.status in ANOMALY_OPEN
+        and _may_report_fault(request.user),
         "log_entries": _entries(anomaly),
     }
     return render_local(request, "facilities/anomalies/detail.html", context, anomaly.estate)

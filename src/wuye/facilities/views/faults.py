@@ -34,7 +34,8 @@ from wuye.workflow.services import allowed_actions
 
 from ..documents.faults import fault_report_pdf
 from ..models import Equipment, Fault, FaultSeverity, FaultSource
-from ..processes import EQUIPMENT_FAULT
+from ..processes import ANOMALY_OPEN, EQUIPMENT_FAULT
+from ..selectors.anomalies import anomaly_get_for_user
 from ..selectors import faults as selectors
 from ..services import faults as services
 
@@ -145,13 +146,31 @@ def fault_list(request):
                            "facilities/faults/partials/results.html", context)  # fmt: skip
 
 
+def _from_anomaly(request, estate) -> dict:
+    """``?anomaly=<pk>``: the fault form prefilled from an open anomaly (EQUIP-OPS-08, "转为故障"):
+    its equipment, its case as the source, its description. Anything else: an empty form."""
+    pk = request.GET.get("anomaly", "")
+    if request.method != "GET" or not pk.isdigit() or len(pk) > 12:
+        return {}
+    try:
+        anomaly = anomaly_get_for_user(request.user, int(pk))
+    except Http404:
+        return {}
+    if anomaly.estate_id != estate.pk or anomaly.case.status not in ANOMALY_OPEN:
+        return {}
+    return {
+        "equipment": anomaly.equipment_id, "source": FaultSource.ANOMALY,
+        "source_number": anomaly.case.number, "description": anomaly.description,
+    }  # fmt: skip
+
+
 @staff_or_contractor
 def fault_create(request):
     """上报设备故障 (EQUIP-FAULT-04/05)."""
     estate = current_estate(request)
     if estate is None or actor_for(request.user).staff is None:
         raise Http404
-    form = FaultCreateForm(request.POST or None, estate=estate)
+    form = FaultCreateForm(request.POST or None, estate=estate, initial=_from_anomaly(request, estate))
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         number = values.pop("source_number").strip()
