@@ -14,8 +14,15 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src" / "wuye"
 
 # The chapter apps of the manual: each is a process family with the same shape.
-CHAPTER_APPS = ("handover", "residents", "repairs", "complaints", "billing", "facilities",
-                "security")
+CHAPTER_APPS = (
+    "handover",
+    "residents",
+    "repairs",
+    "complaints",
+    "billing",
+    "facilities",
+    "security",
+)
 # What one chapter app may import of another: its data and its public functions.
 CHAPTER_PUBLIC = {"models", "choices", "processes", "services", "selectors"}
 # The layers under the chapter apps also lend their building blocks to every app's pages and API.

@@ -80,7 +80,7 @@ def test_pages_report_list_and_act__EQUIP_OPS_08(eng, login, time_machine):
 
 
 def test_an_open_anomaly_goes_on_as_a_fault_from_its_page__EQUIP_OPS_08(eng, login, time_machine):
-    """"转为故障": the fault form opens prefilled from the anomaly; saving it closes the anomaly as
+    """ "转为故障": the fault form opens prefilled from the anomaly; saving it closes the anomaly as
     turned into that fault. A closed anomaly offers no such button and prefills nothing."""
     time_machine.move_to(at(2026, 11, 26, 10, 0), tick=False)
     tech = login("tech")
@@ -103,10 +103,14 @@ def test_an_open_anomaly_goes_on_as_a_fault_from_its_page__EQUIP_OPS_08(eng, log
     assert anomaly.case.status == "fault" and anomaly.fault_case is not None
     page = tech.get(f"/facilities/anomalies/{anomaly.pk}/").content.decode()
     assert "?anomaly=" not in page
-    assert anomaly.case.number not in tech.get(
-        f"/facilities/faults/new/?anomaly={anomaly.pk}"
-    ).content.decode()
+    assert (
+        anomaly.case.number
+        not in tech.get(f"/facilities/faults/new/?anomaly={anomaly.pk}").content.decode()
+    )
     # Another estate's staff get nothing prefilled.
-    assert "电梯运行异响" not in login("outsider").get(
-        f"/facilities/faults/new/?anomaly={anomaly.pk}"
-    ).content.decode()
+    assert (
+        "电梯运行异响"
+        not in login("outsider")
+        .get(f"/facilities/faults/new/?anomaly={anomaly.pk}")
+        .content.decode()
+    )

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from wuye.core import services as core_services
+from wuye.workflow.attachments import attachment_sample_signature
 
 from .models import Equipment, OperationLogEntry
 from .selectors.logs import estate_zone, local_hour
@@ -204,23 +205,6 @@ def _maintenance_demo(estate, lead, lift_contractor, contractors, today) -> None
     maintenance.plan_submit(plan=pumps, by=lead)
 
 
-def _signature(user):
-    """A drawn signature (a stroke of ink on a transparent canvas), stored for ``user``."""
-    import base64
-    import io
-
-    from PIL import Image, ImageDraw
-
-    from wuye.workflow.attachments import attachment_store_signature
-
-    image = Image.new("RGBA", (300, 100), (0, 0, 0, 0))
-    ImageDraw.Draw(image).line((20, 70, 90, 25, 160, 75, 280, 30), fill=(0, 0, 0, 255), width=4)
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    data_url = "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
-    return attachment_store_signature(data_url=data_url, by=user)
-
-
 def _fieldwork_demo(estate, made, lead, operators, agent, now) -> None:
     """阳光花园's field work for engineering's board: an open lift fault (the trapped people
     freed, being repaired) and a closed one with its report; monitors on a lift and on the
@@ -343,8 +327,10 @@ def _fieldwork_demo(estate, made, lead, operators, agent, now) -> None:
     shift_services.shift_start(shift=outgoing, by=tech2)
     handover = handovers.handover_open(shift=outgoing, by=tech2, incoming_shift=incoming)
     handovers.handover_sign_outgoing(
-        handover=handover, attachments=[_signature(tech2)], by=tech2,
+        handover=handover, attachments=[attachment_sample_signature(by=tech2)], by=tech2,
         operating_status="供配电、给排水、电梯运行正常；变压器电压偏高已复测",
         anomalies="3栋1号客梯门机皮带断裂，维修中", new_items=["4号电梯机房补巡"],
     )  # fmt: skip
-    handovers.handover_sign_incoming(handover=handover, attachments=[_signature(tech)], by=tech)
+    handovers.handover_sign_incoming(
+        handover=handover, attachments=[attachment_sample_signature(by=tech)], by=tech
+    )

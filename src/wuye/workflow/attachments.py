@@ -450,3 +450,19 @@ def attachment_purge_unbound(*, older_than: dt.timedelta = dt.timedelta(days=2))
                 transaction.on_commit(lambda a=attachment: _delete_files(a))
                 deleted += 1
     return deleted
+
+
+def attachment_sample_signature(*, by, case: Case | None = None) -> Attachment:
+    """A drawn signature (one stroke of ink on a transparent canvas) stored for ``by``: the demo
+    data's handovers and sign-offs, which no hand draws."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (300, 100), (0, 0, 0, 0))
+    ImageDraw.Draw(image).line((20, 70, 90, 25, 160, 75, 280, 30), fill=(0, 0, 0, 255), width=4)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    data_url = "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+    return attachment_store_signature(data_url=data_url, by=by, case=case)

@@ -104,8 +104,7 @@ def anomaly_detail(request, pk: int):
         "timeline": case_timeline_labelled(anomaly.case),
         "is_open": anomaly.case.status in ANOMALY_OPEN,
         # EQUIP-OPS-08: anything beyond a small fix goes on as a fault, opened from here.
-        "may_open_fault": anomaly.case.status in ANOMALY_OPEN
-        and _may_report_fault(request.user),
+        "may_open_fault": anomaly.case.status in ANOMALY_OPEN and _may_report_fault(request.user),
         "log_entries": _entries(anomaly),
     }
     return render_local(request, "facilities/anomalies/detail.html", context, anomaly.estate)

@@ -35,8 +35,8 @@ from wuye.workflow.services import allowed_actions
 from ..documents.faults import fault_report_pdf
 from ..models import Equipment, Fault, FaultSeverity, FaultSource
 from ..processes import ANOMALY_OPEN, EQUIPMENT_FAULT
-from ..selectors.anomalies import anomaly_get_for_user
 from ..selectors import faults as selectors
+from ..selectors.anomalies import anomaly_get_for_user
 from ..services import faults as services
 
 # The steps in the manual's order (EQUIP-FAULT-03), as the page offers them.
@@ -170,7 +170,9 @@ def fault_create(request):
     estate = current_estate(request)
     if estate is None or actor_for(request.user).staff is None:
         raise Http404
-    form = FaultCreateForm(request.POST or None, estate=estate, initial=_from_anomaly(request, estate))
+    form = FaultCreateForm(
+        request.POST or None, estate=estate, initial=_from_anomaly(request, estate)
+    )
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         number = values.pop("source_number").strip()
