@@ -2,8 +2,15 @@
 
 from django.urls import include, path
 
+from .views import incidents as guard_incidents
+from .views import obstructions as guard_obstructions
+from .views import patrols as guard_patrols
+
 app_name = "security"
 
 urlpatterns: list = [
-    path("security/", include([])),
+    path("security/", include([
+        *guard_patrols.urlpatterns, *guard_obstructions.urlpatterns,
+        *guard_incidents.urlpatterns,
+    ])),  # fmt: skip
 ]
