@@ -24,8 +24,8 @@ def at(text: str) -> dt.datetime:
     return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=ZONE)
 
 
-@pytest.fixture
-def order(world) -> SimpleNamespace:
+@pytest.fixture(name="order")
+def order_fixture(world) -> SimpleNamespace:
     """秩序管理部 of the world's estate: head ``ohead``, guards ``g1``…``g3``, a gate post."""
     company, estate = world.company, world.estate
     head = make_staff(company, "ohead", Role.DEPARTMENT_HEAD, DepartmentKind.ORDER, [estate])

@@ -5,7 +5,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.factories import make_staff
-from tests.security.guards_helpers import ALL_CLEARS, at, order, photos, shift, sign  # noqa: F401
+from tests.security.guards_helpers import (  # noqa: F401
+    ALL_CLEARS,
+    at,
+    order_fixture,
+    photos,
+    shift,
+    sign,
+)
 from wuye.core.choices import DepartmentKind, Role
 from wuye.fieldwork.models import HandoverStatus, ShiftStatus
 from wuye.fieldwork.services import handovers
@@ -62,9 +69,7 @@ def test_only_the_order_head_plans_guard_posts__GUARD_02(world, order):
     # The customer-service head and a guard may not; the order department's head did above.
     for user in (world.head.user, order.guards[0].user):
         with pytest.raises(PermissionDenied):
-            services.guard_post_create(
-                estate=world.estate, name="西门岗", kind="gate", by=user
-            )
+            services.guard_post_create(estate=world.estate, name="西门岗", kind="gate", by=user)
 
 
 def test_handover_without_both_signatures_cannot_end_the_shift__GUARD_04(order, night):

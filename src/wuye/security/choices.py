@@ -1,7 +1,7 @@
 """Choices of security (秩序消防)."""
 
-from django.db import models  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # --- Guards ---
 

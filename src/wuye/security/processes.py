@@ -8,12 +8,12 @@
 # incident (治安事件): questioned at once, the order department's head told at once, a 110 call
 # recorded where needed.
 
-from django.utils.translation import gettext_lazy as _  # noqa: E402
+from django.utils.translation import gettext_lazy as _
 
-from wuye.core.choices import DepartmentKind, Role  # noqa: E402
-from wuye.workflow.engine import Action, Process, State, register  # noqa: E402
+from wuye.core.choices import DepartmentKind, Role
+from wuye.workflow.engine import Action, Process, State, register
 
-from .choices import IncidentStatus, ObstructionStatus  # noqa: E402
+from .choices import IncidentStatus, ObstructionStatus
 
 # GUARD-02: the order department plans and inspects; guards do the work.
 ORDER_TEAM = frozenset({Role.GUARD, Role.DEPARTMENT_HEAD, Role.EXECUTIVE})

@@ -10,7 +10,8 @@ app_name = "security"
 
 urlpatterns: list = [
     path("security/", include([
-        *guard_patrols.urlpatterns, *guard_obstructions.urlpatterns,
-        *guard_incidents.urlpatterns,
-    ])),  # fmt: skip
-]
+        *guard_patrols.urlpatterns,  # guards
+        *guard_obstructions.urlpatterns,  # guards
+        *guard_incidents.urlpatterns,  # guards
+    ])),
+]  # fmt: skip

@@ -4,35 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('fieldwork', '0006_plans'),
+        ("fieldwork", "0006_plans"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dutypost',
-            name='equipment',
-            field=models.JSONField(blank=True, default=list, verbose_name='岗位物品'),
+            model_name="dutypost",
+            name="equipment",
+            field=models.JSONField(blank=True, default=list, verbose_name="岗位物品"),
         ),
         migrations.AddField(
-            model_name='dutypost',
-            name='three_clears',
-            field=models.BooleanField(default=False, verbose_name='交接须做到三清'),
+            model_name="dutypost",
+            name="three_clears",
+            field=models.BooleanField(default=False, verbose_name="交接须做到三清"),
         ),
         migrations.AddField(
-            model_name='handover',
-            name='equipment_checks',
-            field=models.JSONField(blank=True, default=list, verbose_name='物品清点'),
+            model_name="handover",
+            name="equipment_checks",
+            field=models.JSONField(blank=True, default=list, verbose_name="物品清点"),
         ),
         migrations.AddField(
-            model_name='handover',
-            name='incoming_clears',
-            field=models.JSONField(blank=True, default=list, verbose_name='接班人确认三清'),
+            model_name="handover",
+            name="incoming_clears",
+            field=models.JSONField(blank=True, default=list, verbose_name="接班人确认三清"),
         ),
         migrations.AddField(
-            model_name='handover',
-            name='outgoing_clears',
-            field=models.JSONField(blank=True, default=list, verbose_name='交班人确认三清'),
+            model_name="handover",
+            name="outgoing_clears",
+            field=models.JSONField(blank=True, default=list, verbose_name="交班人确认三清"),
         ),
     ]

@@ -6,103 +6,322 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
-
     dependencies = [
-        ('core', '0003_idempotency_keys'),
-        ('fieldwork', '0007_guards'),
-        ('security', '0001_initial'),
-        ('workflow', '0008_fieldwork_records'),
+        ("core", "0003_idempotency_keys"),
+        ("fieldwork", "0007_guards"),
+        ("security", "0001_initial"),
+        ("workflow", "0008_fieldwork_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SecurityIncident',
+            name="SecurityIncident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('location', models.CharField(max_length=100, verbose_name='位置')),
-                ('description', models.CharField(max_length=500, verbose_name='情况说明')),
-                ('found_at', models.DateTimeField(verbose_name='发现时间')),
-                ('head_notified_at', models.DateTimeField(blank=True, null=True, verbose_name='上报部门负责人时间')),
-                ('questioned_at', models.DateTimeField(blank=True, null=True, verbose_name='询问时间')),
-                ('police_called_at', models.DateTimeField(blank=True, null=True, verbose_name='报警时间')),
-                ('police_ref', models.CharField(blank=True, max_length=50, verbose_name='接警编号')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='处置完毕时间')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='security_incident', to='workflow.case')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.estate', verbose_name='项目')),
-                ('police_called_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='报警人')),
-                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发现人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("location", models.CharField(max_length=100, verbose_name="位置")),
+                ("description", models.CharField(max_length=500, verbose_name="情况说明")),
+                ("found_at", models.DateTimeField(verbose_name="发现时间")),
+                (
+                    "head_notified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="上报部门负责人时间"),
+                ),
+                (
+                    "questioned_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="询问时间"),
+                ),
+                (
+                    "police_called_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="报警时间"),
+                ),
+                (
+                    "police_ref",
+                    models.CharField(blank=True, max_length=50, verbose_name="接警编号"),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="处置完毕时间"),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="security_incident",
+                        to="workflow.case",
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.estate",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "police_called_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="报警人",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发现人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '治安事件',
-                'verbose_name_plural': '治安事件',
-                'ordering': ['-found_at', '-id'],
+                "verbose_name": "治安事件",
+                "verbose_name_plural": "治安事件",
+                "ordering": ["-found_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ConductCheck',
+            name="ConductCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('badge', models.BooleanField(verbose_name='佩戴工牌')),
-                ('uniform', models.BooleanField(verbose_name='穿着统一服装')),
-                ('polite', models.BooleanField(verbose_name='使用礼貌用语')),
-                ('checked_at', models.DateTimeField(verbose_name='确认时间')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.estate', verbose_name='项目')),
-                ('shift', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='fieldwork.shift', verbose_name='班次')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.staff', verbose_name='秩序员')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='确认人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("badge", models.BooleanField(verbose_name="佩戴工牌")),
+                ("uniform", models.BooleanField(verbose_name="穿着统一服装")),
+                ("polite", models.BooleanField(verbose_name="使用礼貌用语")),
+                ("checked_at", models.DateTimeField(verbose_name="确认时间")),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.estate",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "shift",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="fieldwork.shift",
+                        verbose_name="班次",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.staff",
+                        verbose_name="秩序员",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="确认人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '仪容仪表确认',
-                'verbose_name_plural': '仪容仪表确认',
-                'ordering': ['-checked_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('shift', 'staff'), name='conduct_once_per_shift'), models.CheckConstraint(condition=models.Q(('badge', True), ('polite', True), ('uniform', True)), name='conduct_all_confirmed')],
+                "verbose_name": "仪容仪表确认",
+                "verbose_name_plural": "仪容仪表确认",
+                "ordering": ["-checked_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("shift", "staff"), name="conduct_once_per_shift"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("badge", True), ("polite", True), ("uniform", True)),
+                        name="conduct_all_confirmed",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Obstruction',
+            name="Obstruction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('fire_lane', '消防通道堵塞'), ('ebike', '楼道停放电动车')], max_length=20, verbose_name='类别')),
-                ('location', models.CharField(max_length=100, verbose_name='位置')),
-                ('description', models.CharField(max_length=500, verbose_name='情况说明')),
-                ('found_at', models.DateTimeField(verbose_name='发现时间')),
-                ('owner_notified_at', models.DateTimeField(blank=True, null=True, verbose_name='通知业主时间')),
-                ('next_recheck_at', models.DateTimeField(blank=True, null=True, verbose_name='下次复查时间')),
-                ('rechecks', models.PositiveSmallIntegerField(default=0, verbose_name='复查次数')),
-                ('cleared_at', models.DateTimeField(blank=True, null=True, verbose_name='清除时间')),
-                ('building', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.building', verbose_name='楼栋')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='security_obstruction', to='workflow.case')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.estate', verbose_name='项目')),
-                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发现人')),
-                ('room', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.room', verbose_name='所属房屋')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("fire_lane", "消防通道堵塞"), ("ebike", "楼道停放电动车")],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("location", models.CharField(max_length=100, verbose_name="位置")),
+                ("description", models.CharField(max_length=500, verbose_name="情况说明")),
+                ("found_at", models.DateTimeField(verbose_name="发现时间")),
+                (
+                    "owner_notified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="通知业主时间"),
+                ),
+                (
+                    "next_recheck_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="下次复查时间"),
+                ),
+                ("rechecks", models.PositiveSmallIntegerField(default=0, verbose_name="复查次数")),
+                (
+                    "cleared_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="清除时间"),
+                ),
+                (
+                    "building",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.building",
+                        verbose_name="楼栋",
+                    ),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="security_obstruction",
+                        to="workflow.case",
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.estate",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发现人",
+                    ),
+                ),
+                (
+                    "room",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.room",
+                        verbose_name="所属房屋",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通道堵塞',
-                'verbose_name_plural': '通道堵塞',
-                'ordering': ['-found_at', '-id'],
-                'indexes': [models.Index(fields=['estate', 'next_recheck_at'], name='security_ob_estate__30ee6b_idx')],
+                "verbose_name": "通道堵塞",
+                "verbose_name_plural": "通道堵塞",
+                "ordering": ["-found_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["estate", "next_recheck_at"], name="security_ob_estate__30ee6b_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PatrolAnomaly',
+            name="PatrolAnomaly",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('damage', '公共设施损坏'), ('fire_lane', '消防通道堵塞'), ('ebike', '楼道停放电动车'), ('suspicious', '可疑人员')], max_length=20, verbose_name='异常类别')),
-                ('description', models.CharField(max_length=500, verbose_name='情况说明')),
-                ('location', models.CharField(blank=True, max_length=100, verbose_name='位置')),
-                ('found_at', models.DateTimeField(verbose_name='发现时间')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.case', verbose_name='工单')),
-                ('checkpoint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='fieldwork.checkpoint', verbose_name='巡检点')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.estate', verbose_name='项目')),
-                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发现人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("damage", "公共设施损坏"),
+                            ("fire_lane", "消防通道堵塞"),
+                            ("ebike", "楼道停放电动车"),
+                            ("suspicious", "可疑人员"),
+                        ],
+                        max_length=20,
+                        verbose_name="异常类别",
+                    ),
+                ),
+                ("description", models.CharField(max_length=500, verbose_name="情况说明")),
+                ("location", models.CharField(blank=True, max_length=100, verbose_name="位置")),
+                ("found_at", models.DateTimeField(verbose_name="发现时间")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.case",
+                        verbose_name="工单",
+                    ),
+                ),
+                (
+                    "checkpoint",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="fieldwork.checkpoint",
+                        verbose_name="巡检点",
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.estate",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发现人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '巡逻异常',
-                'verbose_name_plural': '巡逻异常',
-                'ordering': ['-found_at', '-id'],
-                'indexes': [models.Index(fields=['estate', 'found_at'], name='security_pa_estate__123bd0_idx')],
+                "verbose_name": "巡逻异常",
+                "verbose_name_plural": "巡逻异常",
+                "ordering": ["-found_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["estate", "found_at"], name="security_pa_estate__123bd0_idx"
+                    )
+                ],
             },
         ),
     ]

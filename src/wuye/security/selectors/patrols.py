@@ -27,9 +27,7 @@ def patrol_anomaly_list(
 def conduct_check_list(
     *, actor, estate_id: int | None = None, shift_id: int | None = None
 ) -> QuerySet[ConductCheck]:
-    qs = scope_to_estates(ConductCheck.objects.all(), actor).select_related(
-        "staff", "shift__post"
-    )
+    qs = scope_to_estates(ConductCheck.objects.all(), actor).select_related("staff", "shift__post")
     if estate_id is not None:
         qs = qs.filter(estate_id=estate_id)
     if shift_id is not None:

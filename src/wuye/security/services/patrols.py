@@ -110,11 +110,21 @@ def patrol_routes_setup(*, estate: Estate, by, anchor: dt.date | None = None) ->
     for route, hours in ((general, 2), (key, 1)):  # GUARD-07: every 2 h; GUARD-09: every 1 h
         schedules.append(
             plan_create(
-                estate=estate, name=route.name, kind="patrol", frequency=Frequency.HOURLY,
-                interval=hours, times=["00:00"], anchor=anchor, due_amount=hours,
-                due_unit="hours", assignee_role=Role.GUARD, department=DepartmentKind.ORDER,
-                rule="GUARD-07" if hours == 2 else "GUARD-09", route=route, by=actor,
-            )  # fmt: skip
+                estate=estate,
+                name=route.name,
+                kind="patrol",
+                frequency=Frequency.HOURLY,
+                interval=hours,
+                times=["00:00"],
+                anchor=anchor,
+                due_amount=hours,
+                due_unit="hours",
+                assignee_role=Role.GUARD,
+                department=DepartmentKind.ORDER,
+                rule="GUARD-07" if hours == 2 else "GUARD-09",
+                route=route,
+                by=actor,
+            )
         )
     return PatrolRoutes(checklist, general, key, schedules[0], schedules[1])
 

@@ -89,9 +89,7 @@ def patrol_report(request):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(
-                    request, _("已上报：%(number)s") % {"number": anomaly.case.number}
-                )
+                messages.success(request, _("已上报：%(number)s") % {"number": anomaly.case.number})
                 return redirect("security:patrol_report_done", pk=anomaly.pk)
     context = {"form": form, "checkpoint": checkpoint, "estate": estate}
     return render_local(request, "security/guards/report.html", context, estate, status)
