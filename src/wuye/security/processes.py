@@ -82,10 +82,37 @@ INCIDENT = register(
 )  # fmt: skip
 
 
-def _guard_open_items(post, at):
-    from .services.guards import open_items
+def _guard_open_items(post, at) -> list[dict]:
+    """GUARD-03: what a guard hands over besides their own notes — the estate's open fire-lane
+    and corridor obstructions and open security incidents."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _t
 
-    return open_items(post, at)
+    from .models import Obstruction, SecurityIncident
+
+    items = []
+    for o in Obstruction.objects.filter(estate_id=post.estate_id, cleared_at__isnull=True)[:20]:
+        items.append(
+            {
+                "text": _t("%(kind)s：%(location)s，待复查清除")
+                % {"kind": o.get_kind_display(), "location": o.location},
+                "ref": f"security.obstruction:{o.pk}",
+                "url": reverse("security:obstruction_detail", args=[o.pk]),
+            }
+        )
+    incidents = SecurityIncident.objects.filter(
+        estate_id=post.estate_id, case__status__in=INCIDENT_OPEN
+    )[:20]
+    for i in incidents:
+        items.append(
+            {
+                "text": _t("治安事件：%(location)s %(description)s")
+                % {"location": i.location, "description": i.description[:60]},
+                "ref": f"security.incident:{i.pk}",
+                "url": reverse("security:incident_detail", args=[i.pk]),
+            }
+        )
+    return items
 
 
 def _register_guard_open_items() -> None:

@@ -5,8 +5,8 @@
 - GUARD-02: the order department's head plans (posts, shifts, routes) and inspects; guards do the
   duty and the patrols.
 - GUARD-03: the day starts with the handover (交接班); the open obstructions and incidents of the
-  estate are copied into every guard handover (``open_items``), so nothing found on patrol is
-  lost between shifts.
+  estate are copied into every guard handover (``processes._guard_open_items``), so nothing
+  found on patrol is lost between shifts.
 - GUARD-04/05: the handover itself is fieldwork's (``services.handovers``): the post's equipment
   checked item by item, the 三清 confirmed by both sides, both signatures to end the shift.
 - GUARD-12: badge, uniform, polite language, confirmed by each guard at shift start.
@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,14 +30,12 @@ from wuye.fieldwork.models import DutyPost, Shift, ShiftStatus
 from wuye.fieldwork.services import shifts as fieldwork_shifts
 
 from ..choices import GuardPostKind
-from ..models import ConductCheck, Obstruction, SecurityIncident
-from ..processes import INCIDENT_OPEN
+from ..models import ConductCheck
 
 __all__ = [
     "DEFAULT_EQUIPMENT",
     "conduct_check_record",
     "guard_post_create",
-    "open_items",
     "order_heads",
 ]
 
@@ -128,31 +125,3 @@ def conduct_check_record(
             )
     except IntegrityError:  # the same guard confirming twice at once
         return ConductCheck.objects.get(shift=shift, staff=actor.staff)
-
-
-def open_items(post: DutyPost, at) -> list[dict]:
-    """GUARD-03: what a guard hands over besides their own notes — the estate's open fire-lane
-    and corridor obstructions and open security incidents."""
-    items = []
-    for o in Obstruction.objects.filter(estate_id=post.estate_id, cleared_at__isnull=True)[:20]:
-        items.append(
-            {
-                "text": _("%(kind)s：%(location)s，待复查清除")
-                % {"kind": o.get_kind_display(), "location": o.location},
-                "ref": f"security.obstruction:{o.pk}",
-                "url": reverse("security:obstruction_detail", args=[o.pk]),
-            }
-        )
-    incidents = SecurityIncident.objects.filter(
-        estate_id=post.estate_id, case__status__in=INCIDENT_OPEN
-    )[:20]
-    for i in incidents:
-        items.append(
-            {
-                "text": _("治安事件：%(location)s %(description)s")
-                % {"location": i.location, "description": i.description[:60]},
-                "ref": f"security.incident:{i.pk}",
-                "url": reverse("security:incident_detail", args=[i.pk]),
-            }
-        )
-    return items
