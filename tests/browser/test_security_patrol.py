@@ -19,6 +19,7 @@ from tests.security.guards_helpers import at
 from wuye.fieldwork.models import Round, RoundStatus
 from wuye.security.models import Obstruction
 from wuye.security.services.patrols import patrol_routes_setup
+from wuye.workflow.models import Schedule
 from wuye.workflow.schedules import schedule_generate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,6 +44,10 @@ def test_guard_completes_a_patrol_round_by_scanning_checkpoints__GUARD_07(
         make_staff(world.company, "guard1", Role.GUARD, DepartmentKind.ORDER, [world.estate],
                    name="张秩序")  # fmt: skip
         routes = patrol_routes_setup(estate=world.estate, by=head.user, anchor=dt.date(2026, 11, 2))
+        # Planned since midnight (as the demo does): the 10:00 round is running now.
+        Schedule.objects.filter(pk__in=[routes.general_schedule.pk, routes.key_schedule.pk]).update(
+            generated_until=at("2026-11-02 00:00")
+        )
         schedule_generate(now=at("2026-11-02 10:05"), horizon=dt.timedelta(hours=6))
         points = list(routes.general.checkpoints.order_by("position"))
 
@@ -50,11 +55,10 @@ def test_guard_completes_a_patrol_round_by_scanning_checkpoints__GUARD_07(
         _log_in(page, live_server, "guard1", world.password)
         # 1. 主干道: the phone's camera opens the label's address.
         page.goto(f"{live_server.url}/fieldwork/rounds/scan/{points[0].token}/")
+        # The scan page sends itself once the phone has (or has not) given its position.
+        page.wait_for_load_state("networkidle")
         shot(page, tmp_path, "patrol-scan-phone")
-        if "打卡成功" not in page.content():
-            with page.expect_navigation():
-                page.click("button:has-text('确认打卡')")
-        assert "打卡成功" in page.content()
+        page.wait_for_selector("text=打卡成功", timeout=20_000)
         # 2. 各楼栋单元: the label is worn, the guard types its code.
         page.goto(f"{live_server.url}/fieldwork/rounds/scan/")
         page.fill("input[name=code]", points[1].code)
@@ -64,10 +68,7 @@ def test_guard_completes_a_patrol_round_by_scanning_checkpoints__GUARD_07(
         assert "打卡成功" in page.content()
         # 3. 地下停车场: from the label again, the last one completes the round.
         page.goto(f"{live_server.url}/fieldwork/rounds/scan/{points[2].token}/")
-        if "打卡成功" not in page.content():
-            with page.expect_navigation():
-                page.click("button:has-text('确认打卡')")
-        assert "本次巡查完成" in page.content()
+        page.wait_for_selector("text=本次巡查完成", timeout=20_000)
         shot(page, tmp_path, "patrol-done-phone")
         rnd = Round.objects.get(route=routes.general, task__scheduled_for=at("2026-11-02 10:00"))
         assert rnd.status == RoundStatus.DONE and rnd.scans.count() == 3
