@@ -158,7 +158,7 @@ def obstruction_case_act(
 ) -> Obstruction:
     """One step of an obstruction: tell the owner, a re-check (failed: the next one is planned;
     passed: it is closed), a note."""
-    obstruction = Obstruction.objects.select_for_update().select_related("room").get(case=case)
+    obstruction = Obstruction.objects.select_for_update().get(case=case)
     actor = _actor(by)
     if not actor.is_superuser and obstruction.estate_id not in actor.estate_ids:
         raise Http404
