@@ -100,7 +100,7 @@ def patrol_routes_setup(*, estate: Estate, by, anchor: dt.date | None = None) ->
         name="秩序巡逻检查",
         kind="patrol",
         estate=estate,
-        source="GUARD-08",
+        source="物业管理手册·秩序管理（巡逻重点检查）",  # GUARD-08
         items=[{"label": label, "kind": "check", "hint": hint} for label, hint in PATROL_CHECKS],
         by=actor,
     )
