@@ -197,3 +197,21 @@ def test_outsiders_cannot_report_on_patrol__GUARD_02(world, order, routes):
             estate=world.estate, kind="ebike", description="电动车", location="1栋",
             attachments=photos(world.tech.user), by=world.tech.user,
         )  # fmt: skip
+
+
+def test_a_due_recheck_is_reminded_once__FIRE_14(world, order, routes, time_machine):
+    from wuye.security.services.obstructions import obstruction_open, obstruction_recheck_remind
+
+    g1 = order.guards[0]
+    time_machine.move_to(at("2026-10-01 10:00"), tick=False)
+    found = obstruction_open(
+        estate=world.estate, kind="ebike", location="1栋2单元楼梯间", description="电动车充电",
+        attachments=photos(g1.user), by=g1.user,
+    )  # fmt: skip
+    assert obstruction_recheck_remind(now=at("2026-10-01 11:59")) == 0
+    assert obstruction_recheck_remind(now=at("2026-10-01 12:00")) == 1
+    assert obstruction_recheck_remind(now=at("2026-10-01 12:05")) == 1  # still due, not re-sent
+    told = Message.objects.filter(
+        ref=f"security.obstruction:{found.pk}", subject__startswith="请复查"
+    )
+    assert {m.recipient_id for m in told} == {order.head.user.pk}

@@ -31,6 +31,23 @@ def _guards_picture(user, colour=(120, 110, 100)):
     return attachment_store(upload=upload, by=user)
 
 
+def _guards_signature(user):
+    """A drawn signature (a stroke of ink on a transparent canvas), stored for ``user``."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from wuye.workflow.attachments import attachment_store_signature
+
+    image = Image.new("RGBA", (300, 100), (0, 0, 0, 0))
+    ImageDraw.Draw(image).line((20, 60, 80, 30, 150, 70, 270, 35), fill=(0, 0, 0, 255), width=4)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    data_url = "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+    return attachment_store_signature(data_url=data_url, by=user)
+
+
 def _load_guards(estates) -> dict:
     """阳光花园's order department (GUARD-01…12, FIRE-14): a gate post and a patrol post with
     their guards and today's shifts, the gate's last handover signed by both with 三清 and the
@@ -44,7 +61,6 @@ def _load_guards(estates) -> dict:
 
     from wuye.core import services as core_services
     from wuye.core.choices import DepartmentKind, Role
-    from wuye.facilities.demo import _signature
     from wuye.fieldwork.models import Round, RoundStatus, Scan
     from wuye.fieldwork.services import handovers
     from wuye.fieldwork.services import shifts as shift_services
@@ -102,7 +118,7 @@ def _load_guards(estates) -> dict:
     shift_services.shift_start(shift=outgoing, by=patrol1)
     handover = handovers.handover_open(shift=outgoing, by=patrol1, incoming_shift=incoming)
     handovers.handover_sign_outgoing(
-        handover=handover, attachments=[_signature(patrol1)], by=patrol1,
+        handover=handover, attachments=[_guards_signature(patrol1)], by=patrol1,
         operating_status="东门岗值守正常；外来人员登记12人，临时车辆5辆均已登记放行",
         anomalies="", articles="对讲机2台、警棍1根、手电筒1个、岗亭钥匙1串",
         equipment={name: True for name in gate.equipment},
@@ -110,7 +126,7 @@ def _load_guards(estates) -> dict:
         new_items=["3栋502装修工人出入证明日到期，提醒其办理续期"],
     )  # fmt: skip
     handovers.handover_sign_incoming(
-        handover=handover, attachments=[_signature(guard)], by=guard,
+        handover=handover, attachments=[_guards_signature(guard)], by=guard,
         clears=["situation", "items", "records"],
     )  # fmt: skip
     conduct_check_record(shift=incoming, by=guard, badge=True, uniform=True, polite=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -28,7 +29,13 @@ from ..processes import OBSTRUCTION
 from ..selectors.obstructions import obstruction_get_for_user
 from .patrol_common import check_guard, require_photo
 
-__all__ = ["RECHECK_HOURS", "obstruction_act", "obstruction_case_act", "obstruction_open"]
+__all__ = [
+    "RECHECK_HOURS",
+    "obstruction_act",
+    "obstruction_case_act",
+    "obstruction_open",
+    "obstruction_recheck_remind",
+]
 
 # The next re-check of an obstruction still there (calendar hours: a patrol round or so later).
 RECHECK_HOURS = 2
@@ -204,5 +211,49 @@ def obstruction_act(
     )  # fmt: skip
 
 
-def obstruction_page_url(obstruction: Obstruction) -> str:
-    return reverse("security:obstruction_detail", args=[obstruction.pk])
+def obstruction_recheck_remind(*, now: dt.datetime | None = None, batch: int = 200) -> int:
+    """Periodic job (FIRE-14): each open obstruction whose re-check is due tells the guards on
+    duty at the estate's guard posts and the order head, once per planned re-check (the
+    message's idempotency key), so a due re-check is never silently skipped. Returns how many
+    obstructions were due."""
+    from wuye.fieldwork.models import Shift, ShiftStatus
+
+    from .guards import order_heads
+
+    now = now or timezone.now()
+    due = Obstruction.objects.filter(
+        cleared_at__isnull=True, next_recheck_at__lte=now
+    ).select_related("estate")[:batch]
+    count = 0
+    for obstruction in due:
+        on_duty = Shift.objects.filter(
+            estate_id=obstruction.estate_id,
+            status=ShiftStatus.ON_DUTY,
+            post__kind__in=("gate", "patrol"),
+        ).values_list("members__staff__user", flat=True)
+        users = list(order_heads(obstruction.estate_id))
+        users += list(get_user_model().objects.filter(pk__in=[pk for pk in on_duty if pk]))
+        requests = []
+        for user in dict.fromkeys(users):
+            with translation.override(notify.recipient_language(user)):
+                title = _("请复查：%(kind)s %(location)s") % {
+                    "kind": obstruction.get_kind_display(),
+                    "location": obstruction.location,
+                }
+            requests.append(
+                {
+                    "recipient": user,
+                    "template": "notice",
+                    "context": {"title": title, "body": obstruction.description},
+                    "estate": obstruction.estate,
+                    "ref": f"security.obstruction:{obstruction.pk}",
+                    "url": reverse("security:obstruction_detail", args=[obstruction.pk]),
+                    "idempotency_key": (
+                        f"obstruction_recheck:{obstruction.pk}:{obstruction.rechecks}"
+                    ),
+                }
+            )
+        with transaction.atomic():
+            notify.message_enqueue_bulk(requests)
+        count += 1
+    return count
