@@ -252,6 +252,17 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "facilities:fault_act": "POST /facilities/faults/{fault_id}/{action}",
     "facilities:fault_report": "POST /facilities/faults/{fault_id}/write_report",
     "facilities:fault_report_pdf": "GET /facilities/faults/{fault_id}/report.pdf",
+    # Guards: patrols, obstructions, incidents (security)
+    "security:patrol_report": "POST /security/patrol-anomalies",
+    "security:patrol_report_done": "GET /security/patrol-anomalies",
+    "security:patrol_setup": "POST /security/patrol-routes/setup",
+    "security:conduct_check": "POST /security/shifts/{shift_id}/conduct-check",
+    "security:obstruction_list": "GET /security/obstructions",
+    "security:obstruction_detail": "GET /security/obstructions/{obstruction_id}",
+    "security:obstruction_act": "POST /security/obstructions/{obstruction_id}/{action}",
+    "security:incident_list": "GET /security/incidents",
+    "security:incident_detail": "GET /security/incidents/{incident_id}",
+    "security:incident_act": "POST /security/incidents/{incident_id}/{action}",
     # Rounds (field work)
     "fieldwork:round_scan": "POST /rounds/scans",
     "fieldwork:round_scan_code": "POST /rounds/scans",

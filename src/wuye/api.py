@@ -90,6 +90,9 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.facilities.api.anomalies.router"),
     ("", "wuye.facilities.api.maintenance.router"),
     ("", "wuye.facilities.api.board.router"),
+    ("", "wuye.security.api.patrols.router"),
+    ("", "wuye.security.api.obstructions.router"),
+    ("", "wuye.security.api.incidents.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

@@ -59,6 +59,12 @@ JOBS: list[Job] = [
         "wuye.fieldwork.services.certificates.certificate_sweep_expiry",
         3600,
     ),
+    # FIRE-14 / VEHICLE-12: obstructions whose re-check is due, the guards on duty told.
+    Job(
+        "obstruction_recheck_remind",
+        "wuye.security.services.obstructions.obstruction_recheck_remind",
+        300,
+    ),
 ]
 
 

@@ -7,4 +7,176 @@ from __future__ import annotations
 def load_security_demo(estates) -> dict:
     """Load every topic's demo into the estates; returns counts for the demo summary."""
     counts: dict = {}
+    counts.update(_load_guards(estates))
     return counts
+
+
+# --- Guards ---
+
+
+def _guards_picture(user, colour=(120, 110, 100)):
+    """A small photo taken on the spot, stored for ``user`` (not yet bound to a case)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    from wuye.workflow.attachments import attachment_store
+
+    image = Image.new("RGB", (320, 240), (190, 190, 185))
+    ImageDraw.Draw(image).rectangle((60, 90, 260, 220), fill=colour)
+    out = io.BytesIO()
+    image.save(out, "JPEG")
+    upload = SimpleUploadedFile("xianchang.jpg", out.getvalue(), content_type="image/jpeg")
+    return attachment_store(upload=upload, by=user)
+
+
+def _guards_signature(user):
+    """A drawn signature (a stroke of ink on a transparent canvas), stored for ``user``."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from wuye.workflow.attachments import attachment_store_signature
+
+    image = Image.new("RGBA", (300, 100), (0, 0, 0, 0))
+    ImageDraw.Draw(image).line((20, 60, 80, 30, 150, 70, 270, 35), fill=(0, 0, 0, 255), width=4)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    data_url = "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+    return attachment_store_signature(data_url=data_url, by=user)
+
+
+def _load_guards(estates) -> dict:
+    """阳光花园's order department (GUARD-01…12, FIRE-14): a gate post and a patrol post with
+    their guards and today's shifts, the gate's last handover signed by both with 三清 and the
+    equipment checked, the conduct check of the guard on duty, the two patrol routes with today's
+    rounds (the last general round missed a checkpoint, the head told), one open fire-lane
+    obstruction found on patrol."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from wuye.core import services as core_services
+    from wuye.core.choices import DepartmentKind, Role
+    from wuye.fieldwork.models import Round, RoundStatus, Scan
+    from wuye.fieldwork.services import handovers
+    from wuye.fieldwork.services import shifts as shift_services
+    from wuye.fieldwork.services.rounds import round_sweep_missed
+    from wuye.workflow.models import PlannedTask, PlannedTaskStatus, Schedule
+    from wuye.workflow.schedules import schedule_generate
+
+    from .services.guards import conduct_check_record, guard_post_create
+    from .services.patrols import patrol_anomaly_report, patrol_routes_setup
+
+    estate = estates[0]
+    User = get_user_model()
+    admin = User.objects.filter(is_superuser=True).order_by("id").first()
+    head = User.objects.get(username="order_head")
+    guard = User.objects.get(username="guard")
+    extra = [
+        core_services.staff_create(
+            company=estate.company, username=username, password=None, name=name,
+            mobile=mobile, employee_no=number, department=DepartmentKind.ORDER,
+            role=Role.GUARD, estates=[estate], position="秩序员", by=admin,
+        ).user
+        for username, name, mobile, number in (
+            ("patrol1", "王磊", "13705719101", "AJ9101"),
+            ("patrol2", "刘洋", "13705719102", "AJ9102"),
+        )
+    ]  # fmt: skip
+    patrol1, patrol2 = extra
+    for user in extra:
+        user.password = guard.password  # the demo's one password (its hash)
+        user.save(update_fields=["password"])
+
+    zone = shift_services.estate_zone(estate)
+    now = timezone.now()
+    local = timezone.localtime(now, zone)
+    midnight = dt.datetime.combine(local.date(), dt.time.min, zone)
+    # Twelve-hour shifts, 08:00 and 20:00; the current one began at the last change.
+    change = midnight + dt.timedelta(hours=8 if local.hour >= 8 else -4)
+    if local.hour >= 20:
+        change = midnight + dt.timedelta(hours=20)
+    twelve = dt.timedelta(hours=12)
+
+    gate = guard_post_create(estate=estate, name="东门岗", kind="gate", by=head)
+    patrol_post = guard_post_create(
+        estate=estate, name="巡逻岗", kind="patrol", by=head,
+        equipment=["对讲机", "警棍", "强光手电", "巡更记录本"],
+    )  # fmt: skip
+    staff = {u.pk: u.staff for u in (guard, patrol1, patrol2)}
+    outgoing, incoming, _next = (
+        shift_services.shift_create(post=gate, starts_at=change + k * twelve,
+                                    ends_at=change + (k + 1) * twelve, staff=[staff[who.pk]],
+                                    name="白班" if (change + k * twelve).hour == 8 else "夜班",
+                                    by=head)
+        for k, who in ((-1, patrol1), (0, guard), (1, patrol1))
+    )  # fmt: skip
+    shift_services.shift_start(shift=outgoing, by=patrol1)
+    handover = handovers.handover_open(shift=outgoing, by=patrol1, incoming_shift=incoming)
+    handovers.handover_sign_outgoing(
+        handover=handover, attachments=[_guards_signature(patrol1)], by=patrol1,
+        operating_status="东门岗值守正常；外来人员登记12人，临时车辆5辆均已登记放行",
+        anomalies="", articles="对讲机2台、警棍1根、手电筒1个、岗亭钥匙1串",
+        equipment={name: True for name in gate.equipment},
+        clears=["situation", "items", "records"],
+        new_items=["3栋502装修工人出入证明日到期，提醒其办理续期"],
+    )  # fmt: skip
+    handovers.handover_sign_incoming(
+        handover=handover, attachments=[_guards_signature(guard)], by=guard,
+        clears=["situation", "items", "records"],
+    )  # fmt: skip
+    conduct_check_record(shift=incoming, by=guard, badge=True, uniform=True, polite=True)
+    patrol_shift = shift_services.shift_create(
+        post=patrol_post, starts_at=change, ends_at=change + twelve, staff=[staff[patrol2.pk]],
+        name="白班" if change.hour == 8 else "夜班", by=head,
+    )  # fmt: skip
+    shift_services.shift_start(shift=patrol_shift, by=patrol2)
+    conduct_check_record(shift=patrol_shift, by=patrol2, badge=True, uniform=True, polite=True)
+
+    # The two patrol routes, planned since midnight: today's earlier rounds exist too.
+    routes = patrol_routes_setup(estate=estate, by=head, anchor=midnight.date())
+    for schedule in (routes.general_schedule, routes.key_schedule):
+        Schedule.objects.filter(pk=schedule.pk).update(generated_until=midnight)
+    schedule_generate(now=now, horizon=dt.timedelta(hours=12))
+    walker = {True: patrol2, False: guard}
+    scans = []
+    for route, schedule in ((routes.general, routes.general_schedule),
+                            (routes.key, routes.key_schedule)):  # fmt: skip
+        points = list(route.checkpoints.order_by("position"))
+        past = list(
+            PlannedTask.objects.filter(schedule=schedule, due_at__lte=now).order_by("scheduled_for")
+        )
+        for n, task in enumerate(past):
+            who = walker[n % 2 == 0]
+            # The last general round before now: 各楼栋单元 was not visited.
+            skip = route == routes.general and n == len(past) - 1
+            rnd = Round.objects.create(
+                task=task, route=route, estate=estate,
+                started_at=task.scheduled_for + dt.timedelta(minutes=5),
+            )  # fmt: skip
+            at = rnd.started_at
+            for point in points:
+                at += dt.timedelta(minutes=12)
+                if not (skip and point.position == 2):
+                    scans.append(Scan(round=rnd, checkpoint=point, scanned_by=who, scanned_at=at))
+            if not skip:
+                Round.objects.filter(pk=rnd.pk).update(status=RoundStatus.DONE, closed_at=at)
+                PlannedTask.objects.filter(pk=task.pk).update(
+                    status=PlannedTaskStatus.DONE, done_at=at, done_by=who
+                )
+    Scan.objects.bulk_create(scans)
+    round_sweep_missed(now=now)
+
+    # Found on patrol this hour: cartons and an old sofa in 2栋's fire lane (FIRE-14).
+    room = estate.rooms.select_related("building").order_by("id").first()
+    car_park = routes.general.checkpoints.get(position=3)
+    obstruction = patrol_anomaly_report(
+        estate=estate, kind="fire_lane", description="纸箱和旧沙发堆放在消防通道，占用约2米",
+        location="地下停车场B区消防通道", checkpoint=car_park, room=room,
+        attachments=[_guards_picture(patrol2)], by=patrol2,
+    )  # fmt: skip
+    return {"guard_posts": 2, "patrol_routes": 2, "obstructions": 1 if obstruction else 0}

@@ -2,8 +2,16 @@
 
 from django.urls import include, path
 
+from .views import incidents as guard_incidents
+from .views import obstructions as guard_obstructions
+from .views import patrols as guard_patrols
+
 app_name = "security"
 
 urlpatterns: list = [
-    path("security/", include([])),
-]
+    path("security/", include([
+        *guard_patrols.urlpatterns,  # guards
+        *guard_obstructions.urlpatterns,  # guards
+        *guard_incidents.urlpatterns,  # guards
+    ])),
+]  # fmt: skip

@@ -455,6 +455,30 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 roles=frozenset({Role.GUARD}),
                 match=("fieldwork:handover_form", "fieldwork:handover_accept"),
             ),
+            # Guards: patrols, obstructions, incidents (GUARD-07…12, FIRE-14, VEHICLE-12).
+            NavItem(
+                _("巡逻异常上报"),
+                "security:patrol_report",
+                roles=frozenset({Role.GUARD, Role.DEPARTMENT_HEAD}),
+                match=("security:patrol_report_done",),
+            ),
+            NavItem(
+                _("通道堵塞"),
+                "security:obstruction_list",
+                roles=frozenset({Role.GUARD, Role.DEPARTMENT_HEAD, Role.EXECUTIVE}),
+                match=("security:obstruction_detail",),
+            ),
+            NavItem(
+                _("治安事件"),
+                "security:incident_list",
+                roles=frozenset({Role.GUARD, Role.DEPARTMENT_HEAD, Role.EXECUTIVE}),
+                match=("security:incident_detail",),
+            ),
+            NavItem(
+                _("默认巡逻路线"),
+                "security:patrol_setup",
+                roles=frozenset({Role.DEPARTMENT_HEAD, Role.EXECUTIVE}),
+            ),
         ),
     ),
     NavGroup("environment", _("环境管理")),

@@ -4,7 +4,7 @@ signature or refusal — through the same services as the pages. Signatures are 
 (``POST /attachments/signature``) and named by id in ``attachments``."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -45,6 +45,8 @@ class PostIn(Schema):
     department: Text = Field(..., max_length=20, description="DepartmentKind: engineering, order…")
     kind: Text = Field("", max_length=30, description="engineering_duty, monitoring_room, gate…")
     required_certificate: Text = Field("", max_length=30, description="CertificateKind or empty")
+    equipment: list[Text] = Field(default_factory=list, max_length=30)
+    three_clears: bool = False
 
 
 class PostOut(Schema):
@@ -56,6 +58,8 @@ class PostOut(Schema):
     required_certificate: str
     active: bool
     closed_at: dt.datetime | None
+    equipment: list[str]
+    three_clears: bool
 
 
 class MemberOut(Schema):
@@ -119,6 +123,12 @@ class HandoverRecordIn(Schema):
     articles: Text = Field("", max_length=1000)
     done_items: list[Id] = Field(default_factory=list, max_length=50)
     new_items: list[Text] = Field(default_factory=list, max_length=50)
+    equipment: dict[str, bool] | None = Field(
+        None, max_length=30, description="GUARD-04: the post's equipment, {name: present}"
+    )
+    clears: list[Literal["situation", "items", "records"]] | None = Field(
+        None, max_length=3, description="GUARD-05: the 三清 the outgoing side confirms"
+    )
 
 
 class SignOutgoingIn(HandoverRecordIn):
@@ -127,6 +137,9 @@ class SignOutgoingIn(HandoverRecordIn):
 
 class SignIn(Schema):
     attachments: list[Any] = Field(..., max_length=5, description="the signature's id")
+    clears: list[Literal["situation", "items", "records"]] | None = Field(
+        None, max_length=3, description="GUARD-05: the 三清 the incoming side confirms"
+    )
 
 
 class RefuseIn(Schema):
@@ -162,6 +175,9 @@ class HandoverOut(Schema):
     incoming_by: int | None = Field(None, alias="incoming_by_id")
     refused_at: dt.datetime | None
     refusal_reason: str
+    equipment_checks: list[dict[str, Any]]
+    outgoing_clears: list[str]
+    incoming_clears: list[str]
     items: list[ItemOut]
 
     @staticmethod
@@ -218,6 +234,8 @@ def duty_post_create(request: HttpRequest, payload: PostIn):
         department=payload.department,
         kind=payload.kind,
         required_certificate=payload.required_certificate,
+        equipment=payload.equipment,
+        three_clears=payload.three_clears,
         by=request.auth,
     )
     return Status(201, post)
@@ -420,6 +438,7 @@ def handover_sign_incoming(request: HttpRequest, handover_id: IdParam, payload: 
         handover=_handover(request, handover_id),
         attachments=payload.attachments,
         by=request.auth,
+        clears=payload.clears,
     )
     return _handover_out(request, handover)
 

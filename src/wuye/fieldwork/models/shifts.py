@@ -20,6 +20,7 @@ from ..choices import CertificateKind
 __all__ = [
     "DutyPost",
     "Handover",
+    "HandoverClear",
     "HandoverItem",
     "HandoverItemSource",
     "HandoverKind",
@@ -47,6 +48,10 @@ class DutyPost(models.Model):
     )
     active = models.BooleanField(_("启用"), default=True)
     closed_at = models.DateTimeField(_("撤岗时间"), null=True, blank=True)
+    # GUARD-04: the post's equipment (对讲机, 警棍…), checked item by item at every handover.
+    equipment = models.JSONField(_("岗位物品"), default=list, blank=True)
+    # GUARD-05: handovers here must be "三清" (situation, items, records), confirmed by both.
+    three_clears = models.BooleanField(_("交接须做到三清"), default=False)
 
     class Meta:
         verbose_name = _("值班岗位")
@@ -218,6 +223,12 @@ class Handover(models.Model):
         verbose_name=_("拒收人"),
     )
     refusal_reason = models.TextField(_("拒收原因"), max_length=2000, blank=True)
+    # GUARD-04: the post's equipment as handed over: [{"name": "对讲机", "ok": true}, …]
+    # (``ok`` None until checked).
+    equipment_checks = models.JSONField(_("物品清点"), default=list, blank=True)
+    # GUARD-05: the "三清" each side confirmed (codes of ``CLEARS``).
+    outgoing_clears = models.JSONField(_("交班人确认三清"), default=list, blank=True)
+    incoming_clears = models.JSONField(_("接班人确认三清"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("交接班记录")
@@ -256,6 +267,14 @@ class Handover(models.Model):
     def ref(self) -> str:
         """The attachments' reference to this record (its two signatures)."""
         return f"fieldwork.handover:{self.pk}"
+
+
+class HandoverClear(models.TextChoices):
+    """GUARD-05: the three clears (三清) of a handover."""
+
+    SITUATION = "situation", _("情况清")
+    ITEMS = "items", _("物品清")
+    RECORDS = "records", _("记录清")
 
 
 class HandoverItemSource(models.TextChoices):

@@ -34,6 +34,7 @@ from wuye.workflow.models import AttachmentKind
 from ..models import (
     DutyPost,
     Handover,
+    HandoverClear,
     HandoverItem,
     HandoverItemSource,
     HandoverKind,
@@ -165,6 +166,8 @@ def handover_open(
         kind=HandoverKind.CLOSING if closing else HandoverKind.REGULAR,
         created_at=now,
         created_by=actor.user,
+        # GUARD-04: the post's equipment, to be checked item by item.
+        equipment_checks=[{"name": name, "ok": None} for name in post.equipment or []],
     )
     rows: list[HandoverItem] = []
     previous = previous_handover(post)
@@ -214,8 +217,54 @@ def _lock_handover(actor: Actor, handover: Handover | int) -> Handover:
     return handover
 
 
+def _clears(value, field: str, errors: dict) -> list[str]:
+    """GUARD-05: the clears confirmed, as their codes (in the declared order)."""
+    if value is None:
+        return []
+    if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+        errors[field] = [_("三清确认无效")]
+        return []
+    unknown = set(value) - set(HandoverClear.values)
+    if unknown:
+        errors[field] = [_("三清确认无效")]
+        return []
+    return [code for code in HandoverClear.values if code in value]
+
+
+def _check_clears(handover: Handover, confirmed: list[str], field: str) -> None:
+    """GUARD-05: at a post that requires it, all three clears are confirmed by this side."""
+    if not handover.post.three_clears:
+        return
+    missing = [str(HandoverClear(c).label) for c in HandoverClear.values if c not in confirmed]
+    if missing:
+        raise ValidationError(
+            {field: [_("请确认做到三清，尚未确认：%(names)s") % {"names": "、".join(missing)}]}
+        )
+
+
+def _equipment(handover: Handover, value, errors: dict) -> list[dict] | None:
+    """GUARD-04: ``{name: present}`` for the post's equipment (None: unchanged)."""
+    if value is None:
+        return None
+    names = [row["name"] for row in handover.equipment_checks]
+    if not isinstance(value, dict) or not all(
+        k in names and isinstance(v, bool) for k, v in value.items()
+    ):
+        errors["equipment"] = [_("物品清点无效")]
+        return None
+    return [{"name": n, "ok": value.get(n, None)} for n in names]
+
+
 def _record(
-    handover: Handover, *, operating_status, anomalies, articles, done_items, new_items
+    handover: Handover,
+    *,
+    operating_status,
+    anomalies,
+    articles,
+    done_items,
+    new_items,
+    equipment=None,
+    clears=None,
 ) -> None:
     errors: dict[str, list[str]] = {}
     values = {}
@@ -244,8 +293,14 @@ def _record(
             errors["done_items"] = [_("事项不属于这份交接记录")]
             break
         done.add(pk)
+    checks = _equipment(handover, equipment, errors)
+    confirmed = _clears(clears, "clears", errors)
     if errors:
         raise ValidationError(errors)
+    if checks is not None:
+        values["equipment_checks"] = checks
+    if clears is not None:
+        values["outgoing_clears"] = confirmed
     for field, value in values.items():
         setattr(handover, field, value)
     handover.save(update_fields=list(values))
@@ -281,9 +336,12 @@ def handover_record(
     articles: str = "",
     done_items: Iterable[int] = (),
     new_items: Iterable[str] = (),
+    equipment: dict[str, bool] | None = None,
+    clears: Iterable[str] | None = None,
 ) -> Handover:
     """Save what the outgoing person wrote so far (the items in ``done_items`` are done, the
-    others stay open; ``new_items`` are added)."""
+    others stay open; ``new_items`` are added; ``equipment``: the post's equipment checked,
+    ``{name: present}``; ``clears``: the 三清 confirmed)."""
     actor = _actor(by)
     handover = _lock_handover(actor, handover)
     _check_outgoing(actor, handover)
@@ -294,6 +352,8 @@ def handover_record(
         articles=articles,
         done_items=list(done_items),
         new_items=list(new_items),
+        equipment=equipment,
+        clears=None if clears is None else list(clears),
     )
     return handover
 
@@ -320,9 +380,22 @@ def handover_sign_outgoing(*, handover: Handover | int, attachments, by, **conte
             articles=content.get("articles", ""),
             done_items=list(content.get("done_items") or []),
             new_items=list(content.get("new_items") or []),
+            equipment=content.get("equipment"),
+            clears=None if content.get("clears") is None else list(content["clears"]),
         )
     if not handover.operating_status:
         raise ValidationError({"operating_status": [_("请填写运行状态（岗位情况）")]})
+    # GUARD-04: every piece of the post's equipment checked; a missing one is written down.
+    unchecked = [row["name"] for row in handover.equipment_checks if row.get("ok") is None]
+    if unchecked:
+        raise ValidationError(
+            {"equipment": [_("请清点物品：%(names)s") % {"names": "、".join(unchecked)}]}
+        )
+    if any(row.get("ok") is False for row in handover.equipment_checks) and not (
+        handover.anomalies
+    ):
+        raise ValidationError({"anomalies": [_("有物品缺失或损坏，请在异常情况中写明")]})
+    _check_clears(handover, handover.outgoing_clears, "clears")
     resolved = _signature(actor, attachments)
     attachments_bind_record(resolved, estate=handover.post.estate, ref=handover.ref)
     handover.status = HandoverStatus.WAITING
@@ -379,13 +452,21 @@ def _check_incoming(actor: Actor, handover: Handover) -> None:
 
 
 @transaction.atomic
-def handover_sign_incoming(*, handover: Handover | int, attachments, by) -> Handover:
+def handover_sign_incoming(
+    *, handover: Handover | int, attachments, by, clears: Iterable[str] | None = None
+) -> Handover:
     """The incoming side signs: the outgoing shift ends and the incoming one starts, now and
-    only now (EQUIP-OPS-10: a handover cannot end a shift without both signatures). A closing
-    handover signed by the head closes the post."""
+    only now (EQUIP-OPS-10, GUARD-04: a handover cannot end a shift without both signatures).
+    At a post that requires it the incoming side confirms the 三清 too (``clears``, GUARD-05).
+    A closing handover signed by the head closes the post."""
     actor = _actor(by)
     handover = _lock_handover(actor, handover)
     _check_incoming(actor, handover)
+    errors: dict[str, list[str]] = {}
+    confirmed = _clears(clears, "clears", errors)
+    if errors:
+        raise ValidationError(errors)
+    _check_clears(handover, confirmed, "clears")
     now = timezone.now()
     post = _lock_post(handover.post_id)
     outgoing = Shift.objects.select_for_update().get(pk=handover.outgoing_shift_id)
@@ -403,7 +484,8 @@ def handover_sign_incoming(*, handover: Handover | int, attachments, by) -> Hand
     attachments_bind_record(resolved, estate=post.estate, ref=handover.ref)
     handover.status = HandoverStatus.ACCEPTED
     handover.incoming_signed_at, handover.incoming_by = now, actor.user
-    handover.save(update_fields=["status", "incoming_signed_at", "incoming_by"])
+    handover.incoming_clears = confirmed
+    handover.save(update_fields=["status", "incoming_signed_at", "incoming_by", "incoming_clears"])
     # The outgoing shift first: one shift on duty per post (a database constraint).
     outgoing.status, outgoing.ended_at = ShiftStatus.ENDED, now
     outgoing.save(update_fields=["status", "ended_at"])

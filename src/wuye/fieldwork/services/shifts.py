@@ -46,6 +46,8 @@ ARTICLES_MAX = 1000
 ITEM_MAX = 500
 ITEMS_MAX = 50
 PLAN_DAYS_MAX = 62
+EQUIPMENT_MAX = 30
+EQUIPMENT_NAME_MAX = 30
 SHIFT_HOURS_MAX = 24
 
 OpenItem = dict[str, str]
@@ -130,9 +132,13 @@ def post_create(
     department: str,
     kind: str = "",
     required_certificate: str = "",
+    equipment: Iterable[str] = (),
+    three_clears: bool = False,
     by,
 ) -> DutyPost:
-    """A new duty post of an estate (heads of the department, executives)."""
+    """A new duty post of an estate (heads of the department, executives). ``equipment``: what
+    is handed over at the post, checked item by item at each handover (GUARD-04);
+    ``three_clears``: each handover confirmed "三清" by both sides (GUARD-05)."""
     actor = _actor(by)
     _check_estate(actor, estate.pk)
     errors: dict[str, list[str]] = {}
@@ -146,6 +152,7 @@ def post_create(
     kind = _clean(kind, "kind", 30).lower()
     if required_certificate and required_certificate not in CertificateKind.values:
         errors["required_certificate"] = [_("证书类型无效")]
+    things = _equipment_names(equipment, errors)
     if errors:
         raise ValidationError(errors)
     post = DutyPost(
@@ -154,10 +161,26 @@ def post_create(
         department=department,
         kind=kind,
         required_certificate=required_certificate or "",
+        equipment=things,
+        three_clears=bool(three_clears),
     )
     _require_head(actor, post)
     post.save()
     return post
+
+
+def _equipment_names(equipment: Iterable[str], errors: dict) -> list[str]:
+    """GUARD-04: the post's equipment list, each name once, in order."""
+    names: list[str] = []
+    for value in equipment or []:
+        name = str(value or "").replace("\x00", "").strip()
+        if len(name) > EQUIPMENT_NAME_MAX:
+            errors["equipment"] = [_("物品名称不能超过 %(n)d 个字") % {"n": EQUIPMENT_NAME_MAX}]
+        elif name and name not in names:
+            names.append(name)
+    if len(names) > EQUIPMENT_MAX:
+        errors["equipment"] = [_("岗位物品最多 %(n)d 项") % {"n": EQUIPMENT_MAX}]
+    return names
 
 
 def _lock_post(post: DutyPost | int) -> DutyPost:

@@ -33,7 +33,7 @@ from wuye.workflow.attachments import attachment_url, attachments_from_request
 
 from ..choices import CertificateKind
 from ..documents.shifts import handover_pdf_response
-from ..models import Handover, HandoverStatus
+from ..models import Handover, HandoverClear, HandoverStatus
 from ..selectors import shifts as selectors
 from ..services import handovers
 from ..services import shifts as services
@@ -141,7 +141,24 @@ class HandoverForm(forms.Form):
                 line for line in self.cleaned_data["new_items"].splitlines() if line.strip()
             ],
             "done_items": done,
+            **_guard_args(data),
         }
+
+
+def _guard_args(data) -> dict:
+    """GUARD-04/05 from a handover page: the equipment checked (``equip:<n>`` = ok / missing)
+    and the 三清 ticked; absent when the page has neither."""
+    args: dict = {}
+    if "equipment_shown" in data:
+        names = data.getlist("equipment_name")[: services.EQUIPMENT_MAX]
+        args["equipment"] = {
+            name: data.get(f"equip_{n}") == "ok"
+            for n, name in enumerate(names)
+            if data.get(f"equip_{n}") in ("ok", "missing")
+        }
+    if "clears_shown" in data:
+        args["clears"] = [c for c in data.getlist("clears") if c in HandoverClear.values]
+    return args
 
 
 def _handover_context(request, handover: Handover) -> dict:
@@ -154,6 +171,7 @@ def _handover_context(request, handover: Handover) -> dict:
         "signatures": {k: attachment_url(v) if v else "" for k, v in signatures.items()},
         "may_print": handover.status == HandoverStatus.ACCEPTED,
         "is_head": services.is_post_head(actor, handover.post),
+        "clear_choices": HandoverClear.choices,
     }
 
 
@@ -233,7 +251,12 @@ def handover_accept(request, pk: int):
             if "signer" in request.POST:
                 signer = _same_phone_signer(request, handover)
             attachments = attachments_from_request(request, by=signer)
-            handovers.handover_sign_incoming(handover=handover, attachments=attachments, by=signer)
+            handovers.handover_sign_incoming(
+                handover=handover,
+                attachments=attachments,
+                by=signer,
+                clears=_guard_args(request.POST).get("clears"),
+            )
             messages.success(request, _("已签字接班，开始值班"))
             return redirect("fieldwork:handover_detail", pk=handover.pk)
         except ValidationError as error:

@@ -1,1 +1,6 @@
 """秩序与消防 (manual ch.6): one module per topic."""
+
+from .guards import *  # noqa: F403
+from .incidents import *  # noqa: F403
+from .obstructions import *  # noqa: F403
+from .patrols import *  # noqa: F403
