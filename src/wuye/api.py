@@ -90,6 +90,11 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.facilities.api.anomalies.router"),
     ("", "wuye.facilities.api.maintenance.router"),
     ("", "wuye.facilities.api.board.router"),
+    # Security: visitors, temporary passes, parcels, decoration permits (GUARD-06/10/13)
+    ("", "wuye.security.api.passes.router"),  # POST /security/passes/scan
+    ("", "wuye.security.api.visitors.router"),  # /security/visitors/export.xlsx before /{id}
+    ("", "wuye.security.api.parcels.router"),
+    ("", "wuye.security.api.decoration.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------
