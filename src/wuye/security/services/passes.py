@@ -31,9 +31,10 @@ from .visitors import (
     estate_zone,
 )
 
-# A pass is for a visit, not a tenancy: at most a month (a decoration permit's own period
-# bounds its workers' passes further).
+# A pass is for a visit, not a tenancy: at most a month (a decoration worker's: the permit's
+# period).
 PASS_MAX_DAYS = 31
+DECORATION_MAX_DAYS = 367
 # What a resident may grant a guest from the portal.
 PORTAL_MAX_ENTRIES = 10
 MINUTE = dt.timedelta(minutes=1)
@@ -103,7 +104,7 @@ def _active_permit(room: Room | None) -> DecorationPermit | None:
     )
 
 
-def _clean_period(estate, valid_from, valid_until, max_entries, max_allowed, errors) -> tuple:
+def _clean_period(estate, valid_from, valid_until, max_entries, max_allowed, errors, max_days):
     now = timezone.now()
     if valid_from is None:
         valid_from = now
@@ -122,8 +123,8 @@ def _clean_period(estate, valid_from, valid_until, max_entries, max_allowed, err
         errors["valid_until"] = [_("失效时间应晚于生效时间")]
     elif valid_until + MINUTE <= now:
         errors["valid_until"] = [_("失效时间已过，请重新选择")]
-    elif valid_until - valid_from > dt.timedelta(days=PASS_MAX_DAYS):
-        errors["valid_until"] = [_("临时出入证最长 %(n)d 天") % {"n": PASS_MAX_DAYS}]
+    elif valid_until - valid_from > dt.timedelta(days=max_days):
+        errors["valid_until"] = [_("临时出入证最长 %(n)d 天") % {"n": max_days}]
     return valid_from, valid_until
 
 
@@ -173,8 +174,10 @@ def pass_issue(
     except ValidationError as exc:
         errors.update(exc.message_dict)
     limit = PORTAL_MAX_ENTRIES if source == PassSource.PORTAL else MAX_ENTRIES
+    # A decoration worker's pass lasts as long as the permit (itself at most a year).
+    max_days = DECORATION_MAX_DAYS if kind == PassKind.DECORATION else PASS_MAX_DAYS
     valid_from, valid_until = _clean_period(
-        estate, valid_from, valid_until, max_entries, limit, errors
+        estate, valid_from, valid_until, max_entries, limit, errors, max_days
     )
     permit = None
     if kind == PassKind.DECORATION and "room" not in errors:
