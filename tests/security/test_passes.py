@@ -1,7 +1,6 @@
 """《临时出入证》 (GUARD-10): validity from/until (inclusive, to the minute, local to the estate)
-and
-number of entries; refused with the reason; every scan recorded with gate and guard; decoration
-workers' passes never outlive the room's 装修登记; residents pre-register guests."""
+and number of entries; refused with the reason; every scan recorded with gate and guard;
+decoration workers' passes never outlive the room's 装修登记; residents pre-register guests."""
 
 from __future__ import annotations
 
