@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.browser.helpers import _log_in, _shot
-from tests.security.visitors_helpers import make_guard
-from wuye.security.models import PassScan, TemporaryPass
+from tests.security.visitors_helpers import id_number, make_guard
+from wuye.security.models import Parcel, PassScan, TemporaryPass, Visitor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,3 +81,33 @@ def test_resident_pre_registers_a_guest_and_the_guard_scans_the_qr_pass__GUARD_1
         ("accepted", "东门"),
         ("used_up", "东门"),
     ]
+
+
+def test_gate_screens_register_a_visitor_and_receive_a_parcel_on_a_phone__GUARD_06_GUARD_13(
+    browser, live_server, world, tmp_path
+):
+    make_guard(world)
+    guard = browser.new_page(**PHONE)
+    _log_in(guard, live_server, "guard", world.password)
+    guard.goto(live_server.url + reverse("security:visitor_register"))
+    guard.fill("input[name=name]", "刘洋")
+    guard.fill("input[name=id_number]", id_number())
+    guard.fill("input[name=room]", "1-2-301")
+    guard.fill("input[name=gate]", "东门")
+    shot(guard, tmp_path, "visitors-gate-register")
+    guard.click("button:has-text('登记进入')")
+    guard.wait_for_selector("text=已登记：刘洋 进入")
+    guard.goto(live_server.url + reverse("security:visitor_list"))
+    guard.wait_for_selector("text=登记离开")
+    shot(guard, tmp_path, "visitors-today")
+    guard.goto(live_server.url + reverse("security:parcel_receive"))
+    guard.fill("input[name=room]", "1-2-301")
+    guard.fill("input[name=courier_company]", "顺丰速运")
+    guard.fill("input[name=tracking_no]", "SF1402837465912")
+    guard.click("button:has-text('登记代收并通知业主')")
+    guard.wait_for_selector("text=已通知业主取件")
+    guard.goto(live_server.url + reverse("security:parcel_list"))
+    guard.wait_for_selector("text=交付快递")
+    shot(guard, tmp_path, "visitors-parcels-waiting")
+    assert Visitor.objects.get().gate == "东门"
+    assert Parcel.objects.get().status == "waiting"

@@ -212,3 +212,18 @@ def test_pass_issue_refuses_a_bad_period_and_entries__GUARD_10(world, time_machi
                 estate=world.estate, kind=PassKind.GUEST, visitor_name="甲", room=world.room,
                 by=world.agent.user, **kw,
             )  # fmt: skip
+
+
+def test_pass_times_follow_the_estates_own_time_zone__GUARD_10(world, time_machine):
+    world.estate.time_zone = "Asia/Urumqi"  # UTC+6
+    world.estate.save(update_fields=["time_zone"])
+    guard = make_guard(world)
+    time_machine.move_to(at("2026-12-07 09:00"), tick=False)
+    p = services.pass_issue(
+        estate=world.estate, kind=PassKind.GUEST, visitor_name="阿依", room=world.room,
+        valid_from=dt.datetime(2026, 12, 7, 14, 0), valid_until=dt.datetime(2026, 12, 7, 16, 0),
+        max_entries=1, by=world.agent.user,
+    )  # fmt: skip
+    assert p.valid_until == dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
+    # 16:01 in Shanghai is 14:01 in Urumqi: still valid there.
+    assert _scan(world, guard, p, "2026-12-07 16:01").result == ScanResult.ACCEPTED
