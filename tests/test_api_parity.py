@@ -344,6 +344,27 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "fieldwork:certificate_create": "POST /certificates",
     "fieldwork:certificate_detail": "PATCH /certificates/{certificate_id}",
     "fieldwork:certificate_revoke": "POST /certificates/{certificate_id}/revoke",
+    # Security: visitors, temporary passes, parcels, decoration permits (GUARD-06/10/13)
+    "security:visitor_list": "GET /security/visitors",
+    "security:visitor_register": "POST /security/visitors",
+    "security:visitor_export": "GET /security/visitors/export.xlsx",
+    "security:visitor_leave": "POST /security/visitors/{visitor_id}/leave",
+    "security:visitor_settings": "PUT /security/visitor-settings",
+    "security:pass_list": "GET /security/passes",
+    "security:pass_new": "POST /security/passes",
+    "security:pass_scan": "POST /security/passes/scan",
+    "security:pass_detail": "GET /security/passes/{pass_id}",
+    "security:pass_revoke": "POST /security/passes/{pass_id}/revoke",
+    "security:my_passes": "GET /security/passes",
+    "security:my_pass_new": "POST /security/passes",
+    "security:my_pass_detail": "GET /security/passes/{pass_id}",
+    "security:parcel_list": "GET /security/parcels",
+    "security:parcel_receive": "POST /security/parcels",
+    "security:parcel_pick_up": "POST /security/parcels/{parcel_id}/pick-up",
+    "security:decoration_list": "GET /security/decoration-permits",
+    "security:decoration_new": "POST /security/decoration-permits",
+    "security:decoration_detail": "GET /security/decoration-permits/{permit_id}",
+    "security:decoration_close": "POST /security/decoration-permits/{permit_id}/close",
 }
 
 

@@ -93,6 +93,11 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.security.api.patrols.router"),
     ("", "wuye.security.api.obstructions.router"),
     ("", "wuye.security.api.incidents.router"),
+    # Security: visitors, temporary passes, parcels, decoration permits (GUARD-06/10/13)
+    ("", "wuye.security.api.passes.router"),  # POST /security/passes/scan
+    ("", "wuye.security.api.visitors.router"),  # /security/visitors/export.xlsx before /{id}
+    ("", "wuye.security.api.parcels.router"),
+    ("", "wuye.security.api.decoration.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

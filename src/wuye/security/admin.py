@@ -1,1 +1,47 @@
 """Security in the Django admin: read-mostly views; changes go through the services and pages."""
+
+# --- Visitors ---
+from django.contrib import admin
+
+from .models import DecorationPermit, Parcel, PassScan, TemporaryPass, Visitor, VisitorSettings
+
+
+@admin.register(Visitor)
+class VisitorAdmin(admin.ModelAdmin):
+    list_display = ("name", "estate", "reason", "entered_at", "left_at")
+    list_filter = ("estate", "reason")
+    readonly_fields = [f.name for f in Visitor._meta.fields]
+
+
+@admin.register(TemporaryPass)
+class TemporaryPassAdmin(admin.ModelAdmin):
+    list_display = ("code", "visitor_name", "estate", "kind", "valid_from", "valid_until")
+    list_filter = ("estate", "kind")
+    readonly_fields = [f.name for f in TemporaryPass._meta.fields]
+
+
+@admin.register(PassScan)
+class PassScanAdmin(admin.ModelAdmin):
+    list_display = ("code", "estate", "gate", "result", "scanned_at")
+    list_filter = ("estate", "result")
+    readonly_fields = [f.name for f in PassScan._meta.fields]
+
+
+@admin.register(Parcel)
+class ParcelAdmin(admin.ModelAdmin):
+    list_display = ("tracking_no", "courier_company", "estate", "status", "received_at")
+    list_filter = ("estate", "status")
+    exclude = ("code_hash",)
+    readonly_fields = [f.name for f in Parcel._meta.fields if f.name != "code_hash"]
+
+
+@admin.register(DecorationPermit)
+class DecorationPermitAdmin(admin.ModelAdmin):
+    list_display = ("room", "company", "starts_on", "ends_on", "status")
+    list_filter = ("estate", "status")
+    readonly_fields = [f.name for f in DecorationPermit._meta.fields]
+
+
+@admin.register(VisitorSettings)
+class VisitorSettingsAdmin(admin.ModelAdmin):
+    list_display = ("estate", "couriers_may_enter")

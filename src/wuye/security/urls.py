@@ -5,6 +5,7 @@ from django.urls import include, path
 from .views import incidents as guard_incidents
 from .views import obstructions as guard_obstructions
 from .views import patrols as guard_patrols
+from .views import decoration, parcels, passes, visitors
 
 app_name = "security"
 
@@ -13,5 +14,7 @@ urlpatterns: list = [
         *guard_patrols.urlpatterns,  # guards
         *guard_obstructions.urlpatterns,  # guards
         *guard_incidents.urlpatterns,  # guards
+        *visitors.urlpatterns, *passes.urlpatterns, *parcels.urlpatterns,
+        *decoration.urlpatterns,
     ])),
 ]  # fmt: skip

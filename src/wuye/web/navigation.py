@@ -30,6 +30,8 @@ ENGINEERING_DESK = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.TECHNIC
 FEE_READERS = frozenset(
     {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.FINANCE_CLERK, Role.CS_AGENT, Role.AUDITOR}
 )
+# GUARD-06/10/13: who works the gate (security.services.visitors.GATE_ROLES).
+GATE_DUTY = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.GUARD, Role.CS_AGENT})
 # EQUIP-OPS-04/08: who answers the monitoring systems' alarms (fieldwork's ALARM_ROLES).
 ALARM_DUTY = frozenset(
     {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.TECHNICIAN, Role.GUARD, Role.CS_AGENT}
@@ -103,6 +105,12 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 "billing:my_bills",
                 roles=frozenset({Role.RESIDENT}),
                 match=("billing:simulate_pay",),
+            ),
+            NavItem(
+                _("我的访客"),
+                "security:my_passes",
+                roles=frozenset({Role.RESIDENT}),
+                match=("security:my_pass_new", "security:my_pass_detail"),
             ),
             NavItem(
                 _("公摊公示"),
@@ -478,6 +486,40 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 _("默认巡逻路线"),
                 "security:patrol_setup",
                 roles=frozenset({Role.DEPARTMENT_HEAD, Role.EXECUTIVE}),
+            # GUARD-06/10/13: the gate — passes scanned, visitors registered, parcels received.
+            NavItem(
+                _("门岗扫码"),
+                "security:pass_scan",
+                roles=GATE_DUTY,
+            ),
+            NavItem(
+                _("外来人员登记"),
+                "security:visitor_list",
+                roles=GATE_DUTY,
+                match=("security:visitor_register", "security:visitor_export"),
+            ),
+            NavItem(
+                _("代收快递"),
+                "security:parcel_list",
+                roles=GATE_DUTY,
+                match=("security:parcel_receive", "security:parcel_pick_up"),
+            ),
+            NavItem(
+                _("临时出入证"),
+                "security:pass_list",
+                roles=GATE_DUTY,
+                match=("security:pass_new", "security:pass_detail"),
+            ),
+            NavItem(
+                _("装修登记"),
+                "security:decoration_list",
+                roles=frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT}),
+                match=("security:decoration_new", "security:decoration_detail"),
+            ),
+            NavItem(
+                _("访客设置"),
+                "security:visitor_settings",
+                roles=frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD}),
             ),
         ),
     ),

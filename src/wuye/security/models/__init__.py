@@ -4,3 +4,7 @@ from .guards import *  # noqa: F403
 from .incidents import *  # noqa: F403
 from .obstructions import *  # noqa: F403
 from .patrols import *  # noqa: F403
+from .decoration import *  # noqa: F403
+from .parcels import *  # noqa: F403
+from .passes import *  # noqa: F403
+from .visitors import *  # noqa: F403
