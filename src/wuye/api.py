@@ -90,6 +90,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.facilities.api.anomalies.router"),
     ("", "wuye.facilities.api.maintenance.router"),
     ("", "wuye.facilities.api.board.router"),
+    ("", "wuye.security.api.fire_facilities.router"),  # /fire/facilities/export.xlsx before /{id}
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

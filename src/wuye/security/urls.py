@@ -2,8 +2,10 @@
 
 from django.urls import include, path
 
+from .views import fire_facilities
+
 app_name = "security"
 
 urlpatterns: list = [
-    path("security/", include([])),
+    path("security/", include([*fire_facilities.urlpatterns])),
 ]

@@ -6,84 +6,277 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0003_idempotency_keys'),
-        ('facilities', '0004_maint'),
-        ('fieldwork', '0006_plans'),
-        ('security', '0001_initial'),
-        ('workflow', '0008_fieldwork_records'),
+        ("core", "0003_idempotency_keys"),
+        ("facilities", "0004_maint"),
+        ("fieldwork", "0006_plans"),
+        ("security", "0001_initial"),
+        ("workflow", "0008_fieldwork_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FireFacility',
+            name="FireFacility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('extinguisher', '灭火器'), ('hydrant', '消火栓'), ('alarm_panel', '火灾报警控制器'), ('sprinkler', '自动喷淋系统'), ('emergency_light', '应急照明及疏散指示'), ('fire_door', '防火门')], max_length=20, verbose_name='设施类型')),
-                ('agent', models.CharField(blank=True, choices=[('dry_powder', '干粉（ABC）'), ('co2', '二氧化碳'), ('water', '水基型'), ('foam', '泡沫')], max_length=20, verbose_name='灭火剂类型')),
-                ('capacity', models.CharField(blank=True, help_text='如 4kg', max_length=20, verbose_name='规格')),
-                ('rated_pressure', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='额定压力(MPa)')),
-                ('pressure_low', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='压力下限(MPa)')),
-                ('last_pressure', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='最近压力读数(MPa)')),
-                ('last_read_at', models.DateTimeField(blank=True, null=True, verbose_name='最近读数时间')),
-                ('expires_on', models.DateField(blank=True, help_text='灭火器的报废或换药日期', null=True, verbose_name='有效期至')),
-                ('expiry_warned_for', models.DateField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('equipment', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='fire_facility', to='facilities.equipment', verbose_name='设备')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.estate', verbose_name='项目')),
-                ('monthly_schedule', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workflow.schedule', verbose_name='月度检查计划')),
-                ('quarterly_schedule', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workflow.schedule', verbose_name='季度检查计划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("extinguisher", "灭火器"),
+                            ("hydrant", "消火栓"),
+                            ("alarm_panel", "火灾报警控制器"),
+                            ("sprinkler", "自动喷淋系统"),
+                            ("emergency_light", "应急照明及疏散指示"),
+                            ("fire_door", "防火门"),
+                        ],
+                        max_length=20,
+                        verbose_name="设施类型",
+                    ),
+                ),
+                (
+                    "agent",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("dry_powder", "干粉（ABC）"),
+                            ("co2", "二氧化碳"),
+                            ("water", "水基型"),
+                            ("foam", "泡沫"),
+                        ],
+                        max_length=20,
+                        verbose_name="灭火剂类型",
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.CharField(
+                        blank=True, help_text="如 4kg", max_length=20, verbose_name="规格"
+                    ),
+                ),
+                (
+                    "rated_pressure",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="额定压力(MPa)",
+                    ),
+                ),
+                (
+                    "pressure_low",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="压力下限(MPa)",
+                    ),
+                ),
+                (
+                    "last_pressure",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="最近压力读数(MPa)",
+                    ),
+                ),
+                (
+                    "last_read_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="最近读数时间"),
+                ),
+                (
+                    "expires_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="灭火器的报废或换药日期",
+                        null=True,
+                        verbose_name="有效期至",
+                    ),
+                ),
+                ("expiry_warned_for", models.DateField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                (
+                    "equipment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fire_facility",
+                        to="facilities.equipment",
+                        verbose_name="设备",
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.estate",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "monthly_schedule",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workflow.schedule",
+                        verbose_name="月度检查计划",
+                    ),
+                ),
+                (
+                    "quarterly_schedule",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workflow.schedule",
+                        verbose_name="季度检查计划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '消防设施',
-                'verbose_name_plural': '消防设施',
-                'ordering': ['estate_id', 'kind', 'equipment__code'],
+                "verbose_name": "消防设施",
+                "verbose_name_plural": "消防设施",
+                "ordering": ["estate_id", "kind", "equipment__code"],
             },
         ),
         migrations.CreateModel(
-            name='FireReplacement',
+            name="FireReplacement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('expired', '已过期'), ('low_pressure', '压力不足'), ('check_failed', '检查不合格')], max_length=20, verbose_name='更换原因')),
-                ('detail', models.CharField(blank=True, max_length=200, verbose_name='情况说明')),
-                ('opened_at', models.DateTimeField(verbose_name='发起时间')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='更换时间')),
-                ('new_expires_on', models.DateField(blank=True, null=True, verbose_name='新有效期至')),
-                ('new_pressure', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='更换后压力(MPa)')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='fire_replacement', to='workflow.case')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.estate')),
-                ('facility', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='replacements', to='security.firefacility', verbose_name='消防设施')),
-                ('record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='fieldwork.taskrecord', verbose_name='检查记录')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("expired", "已过期"),
+                            ("low_pressure", "压力不足"),
+                            ("check_failed", "检查不合格"),
+                        ],
+                        max_length=20,
+                        verbose_name="更换原因",
+                    ),
+                ),
+                ("detail", models.CharField(blank=True, max_length=200, verbose_name="情况说明")),
+                ("opened_at", models.DateTimeField(verbose_name="发起时间")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="更换时间")),
+                (
+                    "new_expires_on",
+                    models.DateField(blank=True, null=True, verbose_name="新有效期至"),
+                ),
+                (
+                    "new_pressure",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="更换后压力(MPa)",
+                    ),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fire_replacement",
+                        to="workflow.case",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.estate",
+                    ),
+                ),
+                (
+                    "facility",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replacements",
+                        to="security.firefacility",
+                        verbose_name="消防设施",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="fieldwork.taskrecord",
+                        verbose_name="检查记录",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '灭火器更换',
-                'verbose_name_plural': '灭火器更换',
-                'ordering': ['-opened_at', '-id'],
+                "verbose_name": "灭火器更换",
+                "verbose_name_plural": "灭火器更换",
+                "ordering": ["-opened_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='firefacility',
-            index=models.Index(fields=['estate', 'kind'], name='security_fi_estate__97caf1_idx'),
+            model_name="firefacility",
+            index=models.Index(fields=["estate", "kind"], name="security_fi_estate__97caf1_idx"),
         ),
         migrations.AddIndex(
-            model_name='firefacility',
-            index=models.Index(fields=['expires_on'], name='security_fi_expires_7098cf_idx'),
+            model_name="firefacility",
+            index=models.Index(fields=["expires_on"], name="security_fi_expires_7098cf_idx"),
         ),
         migrations.AddConstraint(
-            model_name='firefacility',
-            constraint=models.CheckConstraint(condition=models.Q(('rated_pressure__isnull', True), ('rated_pressure__gt', 0), _connector='OR'), name='fire_facility_rated_pressure_positive'),
+            model_name="firefacility",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rated_pressure__isnull", True), ("rated_pressure__gt", 0), _connector="OR"
+                ),
+                name="fire_facility_rated_pressure_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='firefacility',
-            constraint=models.CheckConstraint(condition=models.Q(('last_pressure__isnull', True), ('last_pressure__gte', 0), _connector='OR'), name='fire_facility_last_pressure_not_negative'),
+            model_name="firefacility",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("last_pressure__isnull", True), ("last_pressure__gte", 0), _connector="OR"
+                ),
+                name="fire_facility_last_pressure_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='firereplacement',
-            constraint=models.UniqueConstraint(condition=models.Q(('closed_at__isnull', True)), fields=('facility',), name='fire_replacement_one_open'),
+            model_name="firereplacement",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("closed_at__isnull", True)),
+                fields=("facility",),
+                name="fire_replacement_one_open",
+            ),
         ),
     ]
