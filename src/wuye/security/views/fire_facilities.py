@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
@@ -16,12 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wuye.base.pages import paginate, render_list
 from wuye.core.exceptions import Conflict
+from wuye.core.forms import add_service_errors
 from wuye.core.models import Building
 from wuye.core.scoping import actor_for
 from wuye.core.shortcuts import estate_page, estate_tz, render_local, staff_required
 
 from ..api.fire_facilities import labels_response
-from ..choices import FIRE_STEPS, FireFacilityKind, FireFacilityState
+from ..choices import FIRE_STEPS, ExtinguisherAgent, FireFacilityKind, FireFacilityState
 from ..documents.fire_facilities import fire_facilities_xlsx
 from ..selectors import fire_facilities as selectors
 from ..services import fire_checks as checks
@@ -46,6 +47,37 @@ class FireFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["building"].queryset = Building.objects.filter(estate=estate)
         self.fields["building"].empty_label = _("全部")
+
+
+class FireFacilityForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("设施类型"), choices=FireFacilityKind.choices)
+    code = forms.CharField(label=gettext_lazy("设备编号"), max_length=40)
+    name = forms.CharField(label=gettext_lazy("名称"), max_length=80)
+    building = forms.ModelChoiceField(
+        label=gettext_lazy("楼栋"), required=False, queryset=Building.objects.none()
+    )
+    location = forms.CharField(label=gettext_lazy("安装位置"), max_length=100, required=False)
+    agent = forms.ChoiceField(
+        label=gettext_lazy("灭火剂类型"), required=False, choices=BLANK + ExtinguisherAgent.choices
+    )
+    capacity = forms.CharField(label=gettext_lazy("规格"), max_length=20, required=False)
+    rated_pressure = forms.DecimalField(
+        label=gettext_lazy("额定压力(MPa)"), required=False, max_digits=5, decimal_places=2
+    )
+    pressure_low = forms.DecimalField(
+        label=gettext_lazy("压力下限(MPa)"), required=False, max_digits=5, decimal_places=2
+    )
+    expires_on = forms.DateField(
+        label=gettext_lazy("有效期至"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+
+    def __init__(self, *args, estate, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = Building.objects.filter(estate=estate)
+        if editing:  # the kind and the code stay; the register's other fields are the equipment's
+            for name in ("kind", "code", "building"):
+                del self.fields[name]
 
 
 def _today(estate):
@@ -79,6 +111,7 @@ def fire_facility_list(request, estate):
         item.flag_label = selectors.state_label(item.flag)
     context = {
         "estate": estate, "filter_form": form, "page": page, "may_setup": _may_setup(request),
+        "may_write": _may_write(request),
         "unplanned": qs.filter(monthly_schedule__isnull=True).count(),
     }  # fmt: skip
     with timezone.override(estate_tz(estate)):
@@ -110,6 +143,49 @@ def fire_checks_setup(request, estate):
     return redirect("security:fire_facility_list")
 
 
+def _may_write(request) -> bool:
+    actor = actor_for(request.user)
+    return actor.is_superuser or actor.role in services.FACILITY_WRITE_ROLES
+
+
+def _save(request, estate, facility=None):
+    if not _may_write(request):
+        raise PermissionDenied(_("消防设施由工程设备部登记和维护"))
+    initial = {}
+    if facility is not None:
+        initial = {f: getattr(facility, f) for f in services.FACILITY_FIELDS}
+        initial |= {"name": facility.equipment.name, "location": facility.equipment.location}
+    form = FireFacilityForm(
+        request.POST or None, estate=estate, editing=facility is not None, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        try:
+            if facility is None:
+                facility = services.fire_facility_create(estate=estate, by=request.user, **values)
+            else:
+                services.fire_facility_update(facility=facility, by=request.user, **values)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存消防设施 %(code)s") % {
+                "code": facility.equipment.code})  # fmt: skip
+            return redirect("security:fire_facility_detail", pk=facility.pk)
+    context = {"form": form, "facility": facility, "estate": estate}
+    return render_local(request, "security/fire_facilities/form.html", context, estate)
+
+
+@estate_page
+def fire_facility_create(request, estate):
+    return _save(request, estate)
+
+
+@staff_required
+def fire_facility_edit(request, pk: int):
+    facility = selectors.fire_facility_get_for_user(request.user, pk)
+    return _save(request, facility.estate, facility)
+
+
 @require_GET
 @staff_required
 def fire_facility_detail(request, pk: int):
@@ -120,6 +196,7 @@ def fire_facility_detail(request, pk: int):
         "flag": selectors.facility_state(facility, today),
         "history": selectors.check_history(facility),
         "task": checks.fire_check_task(facility),
+        "may_write": _may_write(request),
         "replacements": facility.replacements.select_related("case")[:10],
     }  # fmt: skip
     context["flag_label"] = selectors.state_label(context["flag"])
@@ -244,7 +321,9 @@ urlpatterns = [
     path("fire/labels.pdf", fire_facility_labels, name="fire_facility_labels"),
     path("fire/setup/", fire_checks_setup, name="fire_checks_setup"),
     path("fire/progress/", fire_check_progress, name="fire_check_progress"),
+    path("fire/new/", fire_facility_create, name="fire_facility_create"),
     path("fire/<int:pk>/", fire_facility_detail, name="fire_facility_detail"),
+    path("fire/<int:pk>/edit/", fire_facility_edit, name="fire_facility_edit"),
     path("fire/<int:pk>/check/", fire_check, name="fire_check"),
     path("fire/q/<str:token>/", fire_check_scan, name="fire_check_scan"),
     path("fire/replacements/", fire_replacement_list, name="fire_replacement_list"),
