@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.security.fire_helpers import at, fire, passing  # noqa: F401
+from tests.security import fire_helpers
+from tests.security.fire_helpers import at, passing
 from wuye.core.exceptions import Conflict
 from wuye.fieldwork.models import FollowUp
 from wuye.notify.models import Message
@@ -24,12 +25,14 @@ from wuye.workflow.models import Frequency, PlannedTask, SlaClock
 from wuye.workflow.schedules import planned_task_sweep_missed, schedule_generate
 from wuye.workflow.services import sla_sweep
 
+fire = fire_helpers.fire  # the fixture
+
 
 def tasks_of(schedule):
     return list(PlannedTask.objects.filter(schedule=schedule).order_by("scheduled_for"))
 
 
-def test_extinguishers_monthly_hydrants_quarterly_across_a_quarter_boundary__FIRE_03_FIRE_04_FIRE_05(
+def test_extinguishers_monthly_hydrants_quarterly_across_quarter__FIRE_03_FIRE_04_FIRE_05(
     fire, time_machine
 ):
     fire_checks_setup(estate=fire.estate, by=fire.order_head.user)

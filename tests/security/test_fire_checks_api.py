@@ -4,8 +4,11 @@ FIRE-03, FIRE-06)."""
 import datetime as dt
 
 from tests.facilities.equip_helpers import Api
-from tests.security.fire_helpers import fire, passing  # noqa: F401
+from tests.security import fire_helpers
+from tests.security.fire_helpers import passing
 from wuye.security.models import FireReplacement
+
+fire = fire_helpers.fire  # the fixture
 
 
 def test_register_filter_and_export_through_the_api__FIRE_01(fire, client):
@@ -17,8 +20,12 @@ def test_register_filter_and_export_through_the_api__FIRE_01(fire, client):
     }, expect=201).json()  # fmt: skip
     assert made["state"] == "expiring" and made["qr_url"].startswith("/security/fire/q/")
     guard = Api(client, fire.guard.user)
-    guard.call("post", "/fire/facilities", {
-        "estate": fire.estate.pk, "kind": "hydrant", "code": "X", "name": "x"}, expect=403)
+    guard.call(
+        "post",
+        "/fire/facilities",
+        {"estate": fire.estate.pk, "kind": "hydrant", "code": "X", "name": "x"},
+        expect=403,
+    )
     listed = guard.get(f"/fire/facilities?estate={fire.estate.pk}&kind=extinguisher")
     assert [f["code"] for f in listed["items"]] == ["MHQ-1-01", "MHQ-2-01"]
     assert guard.get("/fire/facilities?state=expiring")["count"] == 1
@@ -28,8 +35,12 @@ def test_register_filter_and_export_through_the_api__FIRE_01(fire, client):
     assert patched["state"] == "ok"
     outsider = Api(client, fire.outsider.user)
     outsider.get(f"/fire/facilities/{made['id']}", expect=404)
-    tech.call("post", "/fire/facilities", {
-        "estate": fire.estate.pk, "kind": "nope", "code": "Y", "name": "y"}, expect=400)
+    tech.call(
+        "post",
+        "/fire/facilities",
+        {"estate": fire.estate.pk, "kind": "nope", "code": "Y", "name": "y"},
+        expect=400,
+    )
 
 
 def test_setup_check_progress_and_replacement_through_the_api__FIRE_03_FIRE_06(fire, client):
