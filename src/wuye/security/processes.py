@@ -57,10 +57,12 @@ FIRE_CHECK_KIND = "fire_check"  # the schedules' kind of the guards' fire facili
 
 def _fire_check_followup(answer, by):
     # A flagged answer of a fire check: FIRE-06's replacement for an extinguisher's pressure or
-    # expiry, else field work's generic follow-up (整改).
-    from .services.fire_checks import fire_check_followup
+    # expiry, else field work's generic follow-up (整改). By its dotted path, as a process names
+    # its service: the services import this module.
+    from django.utils.module_loading import import_string
 
-    return fire_check_followup(answer, by)
+    opener = import_string("wuye.security.services.fire_checks.fire_check_followup")
+    return opener(answer, by)
 
 
 register_followup(FIRE_CHECK_KIND, _fire_check_followup)
