@@ -309,6 +309,7 @@ def fire_replacement_detail(request, pk: int):
         "errors": errors,
         "clock": selectors.replacement_clock(replacement),
         "post": request.POST,
+        "may_replace": _may_write(request),
     }
     return render_local(
         request, "security/fire_facilities/replacement.html", context, replacement.estate
