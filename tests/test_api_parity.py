@@ -365,6 +365,19 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "security:decoration_new": "POST /security/decoration-permits",
     "security:decoration_detail": "GET /security/decoration-permits/{permit_id}",
     "security:decoration_close": "POST /security/decoration-permits/{permit_id}/close",
+    # Security: fire facilities and their checks (FIRE)
+    "security:fire_facility_list": "GET /fire/facilities",
+    "security:fire_facility_export": "GET /fire/facilities/export.xlsx",
+    "security:fire_facility_labels": "GET /fire/facilities/labels.pdf",
+    "security:fire_facility_create": "POST /fire/facilities",
+    "security:fire_facility_detail": "GET /fire/facilities/{facility_id}",
+    "security:fire_facility_edit": "PATCH /fire/facilities/{facility_id}",
+    "security:fire_checks_setup": "POST /fire/checks/setup",
+    "security:fire_check_progress": "GET /fire/checks/progress",
+    "security:fire_check": "POST /fire/facilities/{facility_id}/check",
+    "security:fire_check_scan": "GET /fire/facilities/qr/{token}",
+    "security:fire_replacement_list": "GET /fire/replacements",
+    "security:fire_replacement_detail": "POST /fire/replacements/{replacement_id}/replace",
 }
 
 

@@ -98,6 +98,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.security.api.visitors.router"),  # /security/visitors/export.xlsx before /{id}
     ("", "wuye.security.api.parcels.router"),
     ("", "wuye.security.api.decoration.router"),
+    ("", "wuye.security.api.fire_facilities.router"),  # /fire/facilities/export.xlsx before /{id}
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

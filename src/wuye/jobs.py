@@ -65,6 +65,9 @@ JOBS: list[Job] = [
         "wuye.security.services.obstructions.obstruction_recheck_remind",
         300,
     ),
+    # FIRE-06: expired extinguishers get a replacement, those expiring in 30 days a warning
+    # (idempotent, so hourly: each estate's new day is seen within the hour).
+    Job("fire_expiry_sweep", "wuye.security.services.fire_checks.fire_expiry_sweep", 3600),
 ]
 
 

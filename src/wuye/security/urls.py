@@ -6,6 +6,7 @@ from .views import incidents as guard_incidents
 from .views import obstructions as guard_obstructions
 from .views import patrols as guard_patrols
 from .views import decoration, parcels, passes, visitors
+from .views import fire_facilities
 
 app_name = "security"
 
@@ -18,3 +19,5 @@ urlpatterns: list = [
         *decoration.urlpatterns,
     ])),
 ]  # fmt: skip
+    path("security/", include([*fire_facilities.urlpatterns])),
+]

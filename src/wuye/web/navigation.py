@@ -26,6 +26,10 @@ HANDOVER_TEAM = frozenset(
 MOVE_IN_DESK = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT})
 # EQUIP-OPS-02: engineering keeps the operation log; the leads and auditors read it.
 ENGINEERING_DESK = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.TECHNICIAN, Role.AUDITOR})
+# Fire facilities: the guards inspect, engineering maintains, the leads oversee (FIRE-01).
+FIRE_DESK = frozenset(
+    {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.GUARD, Role.TECHNICIAN, Role.AUDITOR}
+)
 # FEE-02: finance collects and keeps the ledgers, customer service chases payment.
 FEE_READERS = frozenset(
     {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.FINANCE_CLERK, Role.CS_AGENT, Role.AUDITOR}
@@ -520,6 +524,24 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 _("访客设置"),
                 "security:visitor_settings",
                 roles=frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD}),
+            # FIRE-01/03: the guards check the fire facilities, engineering maintains them.
+            NavItem(
+                _("消防设施"),
+                "security:fire_facility_list",
+                roles=FIRE_DESK,
+                match=(
+                    "security:fire_facility_detail",
+                    "security:fire_facility_create",
+                    "security:fire_facility_edit",
+                    "security:fire_check",
+                ),
+            ),
+            NavItem(_("消防检查进度"), "security:fire_check_progress", roles=FIRE_DESK),
+            NavItem(
+                _("灭火器更换"),
+                "security:fire_replacement_list",
+                roles=FIRE_DESK,
+                match=("security:fire_replacement_detail",),
             ),
         ),
     ),

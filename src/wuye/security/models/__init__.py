@@ -8,3 +8,4 @@ from .decoration import *  # noqa: F403
 from .parcels import *  # noqa: F403
 from .passes import *  # noqa: F403
 from .visitors import *  # noqa: F403
+from .fire_facilities import *  # noqa: F403
