@@ -2,8 +2,10 @@
 
 from django.urls import include, path
 
+from .views import drills, fires, publicity
+
 app_name = "security"
 
 urlpatterns: list = [
-    path("security/", include([])),
+    path("security/", include([*fires.urlpatterns, *drills.urlpatterns, *publicity.urlpatterns])),
 ]
