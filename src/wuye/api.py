@@ -90,6 +90,9 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.facilities.api.anomalies.router"),
     ("", "wuye.facilities.api.maintenance.router"),
     ("", "wuye.facilities.api.board.router"),
+    ("", "wuye.security.api.fires.router"),
+    ("", "wuye.security.api.drills.router"),  # /security/drills/summary before /{id}
+    ("", "wuye.security.api.publicity.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

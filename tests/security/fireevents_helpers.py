@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from tests.factories import make_staff
 from wuye.core.choices import DepartmentKind, Role
 from wuye.fieldwork.services import shifts as shift_services
@@ -43,11 +41,6 @@ def fire_world(world):
         staff=[world.g1], name="夜班", by=world.ohead.user,
     )  # fmt: skip
     return world
-
-
-@pytest.fixture
-def fw(world):
-    return fire_world(world)
 
 
 def report(w, **kwargs):

@@ -8,12 +8,12 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from tests.security.fireevents_helpers import (  # noqa: F401 (fixture)
+from tests.security.fireevents_helpers import (
     AFTERMATH,
     REQUIRED_CHECKLIST,
     act,
     at,
-    fw,
+    fire_world,
     report,
     to_closed,
 )
@@ -25,6 +25,11 @@ from wuye.workflow.models import Case
 from wuye.workflow.services import sla_sweep
 
 NIGHT = at(2026, 12, 8, 3, 0)  # 3 a.m., the guard g1 on the night shift
+
+
+@pytest.fixture
+def fw(world):
+    return fire_world(world)
 
 
 @pytest.mark.parametrize("missing", ["place", "size", "trapped"])

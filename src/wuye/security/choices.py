@@ -1,6 +1,6 @@
 """Choices of security (秩序消防)."""
 
-# --- Fire events (火灾报警、疏散、善后；消防演练；消防宣传) ------------------------------------------
+# --- Fire events (火灾报警、疏散、善后；消防演练；消防宣传) ---------------------------
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

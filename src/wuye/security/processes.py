@@ -7,10 +7,10 @@
 # emergencies app (ch.7) is built, a fire is an incident of its level there; until then it is
 # its own case.
 
-from django.utils.translation import gettext_lazy as _  # noqa: E402
+from django.utils.translation import gettext_lazy as _
 
-from wuye.core.choices import DepartmentKind, Role  # noqa: E402
-from wuye.workflow.engine import CREATED, Action, Clock, Process, State, register  # noqa: E402
+from wuye.core.choices import DepartmentKind, Role
+from wuye.workflow.engine import CREATED, Action, Clock, Process, State, register
 
 # Whoever finds a fire on duty may report it and write on its timeline.
 FIRE_REPORTERS = frozenset(

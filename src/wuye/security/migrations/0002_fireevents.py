@@ -6,96 +6,281 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0003_idempotency_keys'),
-        ('notify', '0003_bound_free_text'),
-        ('security', '0001_initial'),
-        ('workflow', '0008_fieldwork_records'),
+        ("core", "0003_idempotency_keys"),
+        ("notify", "0003_bound_free_text"),
+        ("security", "0001_initial"),
+        ("workflow", "0008_fieldwork_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FireDrill',
+            name="FireDrill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('planned_on', models.DateField(verbose_name='计划日期')),
-                ('scenario', models.CharField(max_length=200, verbose_name='演练科目')),
-                ('held_on', models.DateField(blank=True, null=True, verbose_name='实际日期')),
-                ('participant_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='参与人数')),
-                ('participants', models.TextField(blank=True, max_length=2000, verbose_name='参与人员')),
-                ('summary', models.TextField(blank=True, max_length=2000, verbose_name='演练总结')),
-                ('evacuation', models.JSONField(blank=True, default=dict, verbose_name='疏散检查')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='drill', to='workflow.case')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fire_drills', to='core.estate', verbose_name='项目')),
-                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.staff', verbose_name='组织人')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='记录人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("planned_on", models.DateField(verbose_name="计划日期")),
+                ("scenario", models.CharField(max_length=200, verbose_name="演练科目")),
+                ("held_on", models.DateField(blank=True, null=True, verbose_name="实际日期")),
+                (
+                    "participant_count",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="参与人数"),
+                ),
+                (
+                    "participants",
+                    models.TextField(blank=True, max_length=2000, verbose_name="参与人员"),
+                ),
+                ("summary", models.TextField(blank=True, max_length=2000, verbose_name="演练总结")),
+                ("evacuation", models.JSONField(blank=True, default=dict, verbose_name="疏散检查")),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="drill",
+                        to="workflow.case",
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fire_drills",
+                        to="core.estate",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.staff",
+                        verbose_name="组织人",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="记录人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '消防演练',
-                'verbose_name_plural': '消防演练',
-                'ordering': ['-planned_on', '-id'],
-                'indexes': [models.Index(fields=['estate', 'held_on'], name='security_fi_estate__9866e8_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('held_on__isnull', True), ('participant_count__gte', 1), _connector='OR'), name='fire_drill_held_has_participants')],
+                "verbose_name": "消防演练",
+                "verbose_name_plural": "消防演练",
+                "ordering": ["-planned_on", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["estate", "held_on"], name="security_fi_estate__9866e8_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("held_on__isnull", True),
+                            ("participant_count__gte", 1),
+                            _connector="OR",
+                        ),
+                        name="fire_drill_held_has_participants",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FireIncident',
+            name="FireIncident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('place', models.CharField(max_length=200, verbose_name='火灾地点')),
-                ('size', models.CharField(choices=[('small', '初起小火'), ('large', '火势较大')], max_length=10, verbose_name='火势大小')),
-                ('trapped', models.CharField(choices=[('yes', '有人被困'), ('no', '无人被困'), ('unknown', '尚不清楚')], max_length=10, verbose_name='有无人员被困')),
-                ('trapped_note', models.CharField(blank=True, max_length=200, verbose_name='被困情况')),
-                ('description', models.TextField(blank=True, max_length=2000, verbose_name='现场情况')),
-                ('reported_at', models.DateTimeField(verbose_name='报警时间')),
-                ('called_119_at', models.DateTimeField(blank=True, null=True, verbose_name='拨打119时间')),
-                ('called_119_by', models.CharField(blank=True, max_length=50, verbose_name='拨打119人')),
-                ('facilities_used', models.JSONField(blank=True, default=list, verbose_name='使用的消防设施')),
-                ('waited_for_brigade', models.BooleanField(default=False, verbose_name='等待消防人员')),
-                ('brigade_arrived_at', models.DateTimeField(blank=True, null=True, verbose_name='消防人员到场时间')),
-                ('evacuation', models.JSONField(blank=True, default=dict, verbose_name='疏散检查')),
-                ('evacuated_at', models.DateTimeField(blank=True, null=True, verbose_name='疏散完成时间')),
-                ('investigated_by', models.CharField(blank=True, max_length=100, verbose_name='调查的消防部门')),
-                ('cause', models.TextField(blank=True, max_length=2000, verbose_name='火灾原因')),
-                ('site_cleared', models.BooleanField(default=False, verbose_name='现场已清理')),
-                ('order_restored', models.BooleanField(default=False, verbose_name='秩序已恢复')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='结案时间')),
-                ('building', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.building', verbose_name='楼栋')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='fire', to='workflow.case')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fires', to='core.estate', verbose_name='项目')),
-                ('reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='报警人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("place", models.CharField(max_length=200, verbose_name="火灾地点")),
+                (
+                    "size",
+                    models.CharField(
+                        choices=[("small", "初起小火"), ("large", "火势较大")],
+                        max_length=10,
+                        verbose_name="火势大小",
+                    ),
+                ),
+                (
+                    "trapped",
+                    models.CharField(
+                        choices=[("yes", "有人被困"), ("no", "无人被困"), ("unknown", "尚不清楚")],
+                        max_length=10,
+                        verbose_name="有无人员被困",
+                    ),
+                ),
+                (
+                    "trapped_note",
+                    models.CharField(blank=True, max_length=200, verbose_name="被困情况"),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=2000, verbose_name="现场情况"),
+                ),
+                ("reported_at", models.DateTimeField(verbose_name="报警时间")),
+                (
+                    "called_119_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="拨打119时间"),
+                ),
+                (
+                    "called_119_by",
+                    models.CharField(blank=True, max_length=50, verbose_name="拨打119人"),
+                ),
+                (
+                    "facilities_used",
+                    models.JSONField(blank=True, default=list, verbose_name="使用的消防设施"),
+                ),
+                (
+                    "waited_for_brigade",
+                    models.BooleanField(default=False, verbose_name="等待消防人员"),
+                ),
+                (
+                    "brigade_arrived_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="消防人员到场时间"),
+                ),
+                ("evacuation", models.JSONField(blank=True, default=dict, verbose_name="疏散检查")),
+                (
+                    "evacuated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="疏散完成时间"),
+                ),
+                (
+                    "investigated_by",
+                    models.CharField(blank=True, max_length=100, verbose_name="调查的消防部门"),
+                ),
+                ("cause", models.TextField(blank=True, max_length=2000, verbose_name="火灾原因")),
+                ("site_cleared", models.BooleanField(default=False, verbose_name="现场已清理")),
+                ("order_restored", models.BooleanField(default=False, verbose_name="秩序已恢复")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="结案时间")),
+                (
+                    "building",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.building",
+                        verbose_name="楼栋",
+                    ),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fire",
+                        to="workflow.case",
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fires",
+                        to="core.estate",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="报警人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '火灾',
-                'verbose_name_plural': '火灾',
-                'ordering': ['-reported_at'],
-                'indexes': [models.Index(fields=['estate', 'reported_at'], name='security_fi_estate__4634de_idx')],
+                "verbose_name": "火灾",
+                "verbose_name_plural": "火灾",
+                "ordering": ["-reported_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["estate", "reported_at"], name="security_fi_estate__4634de_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PublicityTopic',
+            name="PublicityTopic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('month', models.PositiveSmallIntegerField(verbose_name='月份')),
-                ('title', models.CharField(max_length=100, verbose_name='宣传主题')),
-                ('body', models.TextField(max_length=5000, verbose_name='宣传内容')),
-                ('channels', models.JSONField(default=list, verbose_name='宣传渠道')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fire_publicity', to='core.estate', verbose_name='项目')),
-                ('notice', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='notify.notice', verbose_name='公告')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发布人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("month", models.PositiveSmallIntegerField(verbose_name="月份")),
+                ("title", models.CharField(max_length=100, verbose_name="宣传主题")),
+                ("body", models.TextField(max_length=5000, verbose_name="宣传内容")),
+                ("channels", models.JSONField(default=list, verbose_name="宣传渠道")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="发布时间"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fire_publicity",
+                        to="core.estate",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="notify.notice",
+                        verbose_name="公告",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发布人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '消防宣传主题',
-                'verbose_name_plural': '消防宣传主题',
-                'ordering': ['year', 'month', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('estate', 'year', 'month', 'title'), name='publicity_topic_unique'), models.CheckConstraint(condition=models.Q(('month__gte', 1), ('month__lte', 12)), name='publicity_topic_month')],
+                "verbose_name": "消防宣传主题",
+                "verbose_name_plural": "消防宣传主题",
+                "ordering": ["year", "month", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("estate", "year", "month", "title"), name="publicity_topic_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("month__gte", 1), ("month__lte", 12)),
+                        name="publicity_topic_month",
+                    ),
+                ],
             },
         ),
     ]

@@ -3,7 +3,6 @@ FIRE-13's target of 1–2."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -71,5 +70,3 @@ def drill_year_summary(*, actor: Actor, year: int, estate_id: int | None = None)
                                               fire_drills__planned_on__year=year)),
     ).order_by("name")  # fmt: skip
     return [DrillYear(estate=e, year=year, done=e.done, planned=e.planned) for e in estates]
-
-

@@ -27,8 +27,12 @@ def topic_state(topic: PublicityTopic, today: dt.date) -> str:
 
 
 def publicity_list(
-    *, actor: Actor, estate_id: int | None = None, year: int | None = None, month: int | None = None,
-) -> QuerySet[PublicityTopic]:  # fmt: skip
+    *,
+    actor: Actor,
+    estate_id: int | None = None,
+    year: int | None = None,
+    month: int | None = None,
+) -> QuerySet[PublicityTopic]:
     if actor.is_superuser:
         qs = PublicityTopic.objects.all()
     elif actor.staff is not None:
@@ -41,9 +45,7 @@ def publicity_list(
         qs = qs.filter(year=year)
     if month:
         qs = qs.filter(month=month)
-    return qs.select_related("estate", "published_by", "notice").order_by(
-        "year", "month", "id"
-    )
+    return qs.select_related("estate", "published_by", "notice").order_by("year", "month", "id")
 
 
 def publicity_get_for_user(user, pk) -> PublicityTopic:

@@ -134,9 +134,7 @@ def drill_act(
         drill = FireDrill.objects.select_for_update().select_related("estate").get(pk=pk)
     except (FireDrill.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if not actor.is_superuser and (
-        drill.estate_id not in actor.estate_ids or actor.staff is None
-    ):
+    if not actor.is_superuser and (drill.estate_id not in actor.estate_ids or actor.staff is None):
         raise Http404
     event_data = _record(drill, dict(data or {})) if action == "record" else {}
     result = case_act(case=drill.case, action=action, by=actor, note=note or "",
@@ -186,9 +184,7 @@ def drill_flag_missing(*, now: dt.datetime | None = None) -> int:
             company_id=estate.company_id, role=Role.EXECUTIVE, is_active=True
         ).select_related("user")
         with transaction.atomic():
-            offered += message_enqueue_bulk(
-                _flag(s.user, estate, today.year) for s in executives
-            )
+            offered += message_enqueue_bulk(_flag(s.user, estate, today.year) for s in executives)
     return offered
 
 

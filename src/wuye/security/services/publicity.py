@@ -148,7 +148,6 @@ def publicity_publish(*, topic: PublicityTopic | int, by) -> PublicityTopic:
     return topic
 
 
-
 def may_publish(actor: Actor, estate: Estate) -> bool:
     """Whether the actor may plan and publish this estate's publicity (FIRE-01)."""
     try:

@@ -31,6 +31,8 @@ from ..processes import FIRE_DRILL
 from ..selectors import drills as selectors
 from ..services import drills as services
 
+RECORD_FIELDS = ("held_on", "participants", "participant_count", "summary")
+
 
 class DrillFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("搜索"), required=False, max_length=100,
@@ -140,9 +142,8 @@ def drill_act(request, pk: int, action: str):
     post = request.POST
     data = {}
     if action == "record":
-        data = {"held_on": post.get("held_on", ""), "participants": post.get("participants", ""),
-                "participant_count": post.get("participant_count", ""),
-                "summary": post.get("summary", ""), "checklist": post.getlist("checklist")}  # fmt: skip
+        data = {key: post.get(key, "") for key in RECORD_FIELDS}
+        data["checklist"] = post.getlist("checklist")
     try:
         services.drill_act(
             drill=drill, action=action, by=request.user, note=post.get("note", ""), data=data,
