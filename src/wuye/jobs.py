@@ -59,6 +59,8 @@ JOBS: list[Job] = [
         "wuye.fieldwork.services.certificates.certificate_sweep_expiry",
         3600,
     ),
+    # FIRE-13: from 1 November, estates without a drill done this year, to the executives.
+    Job("fire_drill_flag_missing", "wuye.security.services.drills.drill_flag_missing", 3600),
 ]
 
 
