@@ -78,8 +78,11 @@ def drill_list(request):
         actor=actor, estate_id=estate.pk if estate else None, status=values.get("status", ""),
         year=values.get("year"), q=values.get("q", ""),
     )  # fmt: skip
+    page = paginate(request, drills)
+    for drill in page.object_list:
+        drill.status_label = FIRE_DRILL.state_label(drill.case.status)
     context = {
-        "page": paginate(request, drills), "form": form, "estate": estate, "year": year,
+        "page": page, "form": form, "estate": estate, "year": year,
         "summary": selectors.drill_year_summary(actor=actor, year=year),
         "filtered": any(values.values()) if values else False,
     }  # fmt: skip
