@@ -336,6 +336,8 @@ PAGES: dict[str, str | tuple[str, str]] = {
     # Fires, drills and fire-prevention publicity (security: fire events)
     "security:fire_list": "GET /security/fires",
     "security:fire_report": "POST /security/fires",
+    "security:fire_export": "GET /security/fires/export.xlsx",
+    "security:drill_export": "GET /security/drills/export.xlsx",
     "security:fire_detail": "GET /security/fires/{fire_id}",
     "security:fire_act": "POST /security/fires/{fire_id}/{action}",
     "security:drill_list": "GET /security/drills/summary",

@@ -73,6 +73,7 @@ def test_executives_hear_on_1_november_of_an_estate_without_a_drill_once__FIRE_1
         hold(fw, plan(fw, dt.date(2025, 12, 10)))  # last year's drill does not count
     with time_machine.travel(at(2026, 10, 31, 23, 59), tick=False):
         assert drill_flag_missing() == 0
+    # 1 November 2026 is a Sunday: the flag is a calendar date, not a working day.
     with time_machine.travel(at(2026, 11, 1, 0, 1), tick=False):
         drill_flag_missing()
         drill_flag_missing()  # idempotent
@@ -119,3 +120,11 @@ def test_a_cancelled_drill_needs_its_reason_and_cannot_be_recorded__FIRE_13(fw):
     drill_act(drill=drill, action="cancel", by=fw.ohead.user, note="台风预警，改期")
     with pytest.raises(Conflict):
         hold(fw, drill)
+
+
+def test_a_drill_held_in_the_national_day_holiday_counts_for_its_year__FIRE_13(fw):
+    with time_machine.travel(at(2026, 10, 3, 10, 0), tick=False):  # 国庆 holiday
+        hold(fw, plan(fw, dt.date(2026, 10, 3)))
+    with time_machine.travel(at(2026, 11, 1, 8, 0), tick=False):
+        drill_flag_missing()
+    assert not flags(fw).exists()

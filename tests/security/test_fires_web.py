@@ -145,3 +145,24 @@ def test_a_drill_planned_for_another_estate_is_not_found(login, fw):
     assert (
         login("outsider").get(reverse("security:drill_detail", args=[drill.pk])).status_code == 404
     )
+
+
+def test_the_fires_and_drills_lists_export_what_is_filtered(login, fw):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    report(fw, place="3栋地下车库", called_119=True)
+    report(fw, place="2栋502室厨房", called_119=True)
+    client = login("g1")
+    r = client.get(reverse("security:fire_export") + "?q=车库")
+    assert r.status_code == 200
+    sheet = load_workbook(BytesIO(r.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][2] == "火灾地点" and [row[2] for row in rows[1:]] == ["3栋地下车库"]
+    assert rows[1][5] == dt.datetime(2026, 12, 8, 3, 0)  # the estate's local time
+    drill_plan(estate=fw.estate, planned_on=dt.date(2026, 12, 20), scenario="疏散演练",
+               organiser=fw.ohead, by=fw.ohead.user)  # fmt: skip
+    r = client.get(reverse("security:drill_export"))
+    rows = list(load_workbook(BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert [row[2] for row in rows[1:]] == ["疏散演练"]

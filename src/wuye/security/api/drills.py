@@ -14,6 +14,7 @@ from ninja.responses import Status
 from wuye.base.api import (
     READ_ERRORS,
     WRITE_ERRORS,
+    XLSX,
     ApiError,
     Day,
     Id,
@@ -21,12 +22,14 @@ from wuye.base.api import (
     Note,
     Term,
     Text,
+    file_download,
     paginated,
 )
 from wuye.core.models import Staff
 from wuye.core.scoping import actor_for, get_or_404, visible_estates
 from wuye.workflow.api.cases import action_param
 
+from ..documents.fires import drills_xlsx
 from ..processes import FIRE_DRILL
 from ..selectors import drills as selectors
 from ..services import drills as services
@@ -107,6 +110,15 @@ def drill_list(request: HttpRequest, estate: IdParam | None = None, status: Term
                year: Year | None = None, q: Term = ""):  # fmt: skip
     return selectors.drill_list(actor=actor_for(request.auth), estate_id=estate, status=status,
                                 year=year, q=q)  # fmt: skip
+
+
+@router.get("/security/drills/export.xlsx", response=READ_ERRORS,
+            openapi_extra=file_download(XLSX, description="消防演练"))  # fmt: skip
+def drill_export(request: HttpRequest, estate: IdParam | None = None, status: Term = "",
+                 year: Year | None = None, q: Term = ""):  # fmt: skip
+    """The filtered drills as an Excel file."""
+    return drills_xlsx(selectors.drill_list(actor=actor_for(request.auth), estate_id=estate,
+                                            status=status, year=year, q=q))  # fmt: skip
 
 
 @router.get("/security/drills/summary", response={200: list[DrillYearOut], **READ_ERRORS})

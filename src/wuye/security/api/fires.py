@@ -13,12 +13,14 @@ from ninja.responses import Status
 from wuye.base.api import (
     READ_ERRORS,
     WRITE_ERRORS,
+    XLSX,
     ApiError,
     Id,
     IdParam,
     Note,
     Term,
     Text,
+    file_download,
     paginated,
 )
 from wuye.core.models import Building
@@ -26,6 +28,7 @@ from wuye.core.scoping import actor_for, get_or_404, visible_estates
 from wuye.workflow.api.cases import ClockOut, EventOut, action_param
 from wuye.workflow.selectors import case_timeline
 
+from ..documents.fires import fires_xlsx
 from ..models import FireIncident
 from ..processes import FIRE_INCIDENT
 from ..selectors import fires as selectors
@@ -133,6 +136,16 @@ def fire_list(request: HttpRequest, estate: IdParam | None = None, status: Term 
         actor=actor_for(request.auth), estate_id=estate, status=status, size=size,
         open_only=open, q=q,
     ).prefetch_related("case__clocks")  # fmt: skip
+
+
+@router.get("/security/fires/export.xlsx", response=READ_ERRORS,
+            openapi_extra=file_download(XLSX, description="火灾记录"))  # fmt: skip
+def fire_export(request: HttpRequest, estate: IdParam | None = None, status: Term = "",
+                size: Term = "", open: bool = False, q: Term = ""):  # fmt: skip
+    """The filtered fires as an Excel file."""
+    fires = selectors.fire_list(actor=actor_for(request.auth), estate_id=estate, status=status,
+                                size=size, open_only=open, q=q)  # fmt: skip
+    return fires_xlsx(fires)
 
 
 @router.get("/security/fires/{int:fire_id}", response={200: FireDetailOut, **READ_ERRORS})

@@ -3,6 +3,7 @@ adding a topic, filling a year with the usual topics, publishing a topic (custom
 
 import datetime as dt
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -48,7 +49,8 @@ class PublicityTopicOut(Schema):
 
     @staticmethod
     def resolve_state(obj) -> str:
-        return getattr(obj, "state", None) or selectors.topic_state(obj, timezone.localdate())
+        today = timezone.localdate(timezone=ZoneInfo(obj.estate.time_zone or "Asia/Shanghai"))
+        return getattr(obj, "state", None) or selectors.topic_state(obj, today)
 
 
 @router.get("/security/publicity", response={200: list[PublicityTopicOut], **READ_ERRORS})

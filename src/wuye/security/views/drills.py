@@ -26,6 +26,7 @@ from wuye.workflow.selectors import case_timeline_labelled
 from wuye.workflow.services import allowed_actions
 
 from ..choices import EVACUATION_REQUIRED, EvacuationItem
+from ..documents.fires import drills_xlsx
 from ..models import FireDrill
 from ..processes import FIRE_DRILL
 from ..selectors import drills as selectors
@@ -89,6 +90,20 @@ def drill_list(request):
     with timezone.override(zone):
         return render_list(request, "security/drills/list.html",
                            "security/drills/results.html", context)  # fmt: skip
+
+
+@require_GET
+@staff_required
+def drill_export(request):
+    """The filtered drills as an Excel file."""
+    estate = current_estate(request)
+    form = DrillFilterForm(request.GET or None)
+    values = form.cleaned_data if form.is_valid() else {}
+    drills = selectors.drill_list(
+        actor=actor_for(request.user), estate_id=estate.pk if estate else None,
+        status=values.get("status", ""), year=values.get("year"), q=values.get("q", ""),
+    )  # fmt: skip
+    return drills_xlsx(drills, estate.name if estate else "")
 
 
 @staff_required
@@ -167,6 +182,7 @@ def drill_act(request, pk: int, action: str):
 urlpatterns = [
     path("drills/", drill_list, name="drill_list"),
     path("drills/new/", drill_plan, name="drill_plan"),
+    path("drills/export.xlsx", drill_export, name="drill_export"),
     path("drills/<int:pk>/", drill_detail, name="drill_detail"),
     path("drills/<int:pk>/<str:action>/", drill_act, name="drill_act"),
 ]

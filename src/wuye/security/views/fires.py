@@ -27,6 +27,7 @@ from wuye.workflow.selectors import case_timeline_labelled
 from wuye.workflow.services import allowed_actions
 
 from ..choices import EVACUATION_REQUIRED, EvacuationItem, FireFacilityKind, FireSize, Trapped
+from ..documents.fires import fires_xlsx
 from ..models import FireIncident
 from ..processes import FIRE_INCIDENT
 from ..selectors import fires as selectors
@@ -104,6 +105,21 @@ def fire_list(request):
     with timezone.override(estate_tz(estate) if estate else timezone.get_current_timezone()):
         return render_list(request, "security/fires/list.html",
                            "security/fires/partials/results.html", context)  # fmt: skip
+
+
+@require_GET
+@staff_required
+def fire_export(request):
+    """The filtered fires as an Excel file."""
+    estate = current_estate(request)
+    form = FireFilterForm(request.GET or None)
+    values = form.cleaned_data if form.is_valid() else {}
+    fires = selectors.fire_list(
+        actor=actor_for(request.user), estate_id=estate.pk if estate else None,
+        status=values.get("status", ""), open_only=values.get("open_only", False),
+        q=values.get("q", ""),
+    )  # fmt: skip
+    return fires_xlsx(fires, estate.name if estate else "")
 
 
 @staff_required
@@ -220,6 +236,7 @@ def fire_act(request, pk: int, action: str):
 urlpatterns = [
     path("fires/", fire_list, name="fire_list"),
     path("fires/new/", fire_report, name="fire_report"),
+    path("fires/export.xlsx", fire_export, name="fire_export"),
     path("fires/<int:pk>/", fire_detail, name="fire_detail"),
     path("fires/<int:pk>/<str:action>/", fire_act, name="fire_act"),
 ]
