@@ -378,6 +378,21 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "security:fire_check_scan": "GET /fire/facilities/qr/{token}",
     "security:fire_replacement_list": "GET /fire/replacements",
     "security:fire_replacement_detail": "POST /fire/replacements/{replacement_id}/replace",
+    # Fires, drills and fire-prevention publicity (security: fire events)
+    "security:fire_list": "GET /security/fires",
+    "security:fire_report": "POST /security/fires",
+    "security:fire_export": "GET /security/fires/export.xlsx",
+    "security:drill_export": "GET /security/drills/export.xlsx",
+    "security:fire_detail": "GET /security/fires/{fire_id}",
+    "security:fire_act": "POST /security/fires/{fire_id}/{action}",
+    "security:drill_list": "GET /security/drills/summary",
+    "security:drill_plan": "POST /security/drills",
+    "security:drill_detail": "GET /security/drills/{drill_id}",
+    "security:drill_act": "POST /security/drills/{drill_id}/{action}",
+    "security:publicity_plan": "GET /security/publicity",
+    "security:publicity_create": "POST /security/publicity",
+    "security:publicity_seed": "POST /security/publicity/plan",
+    "security:publicity_publish": "POST /security/publicity/{topic_id}/publish",
 }
 
 

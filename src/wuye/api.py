@@ -99,6 +99,9 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.security.api.parcels.router"),
     ("", "wuye.security.api.decoration.router"),
     ("", "wuye.security.api.fire_facilities.router"),  # /fire/facilities/export.xlsx before /{id}
+    ("", "wuye.security.api.fires.router"),
+    ("", "wuye.security.api.drills.router"),  # /security/drills/summary before /{id}
+    ("", "wuye.security.api.publicity.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from .views import obstructions as guard_obstructions
 from .views import patrols as guard_patrols
 from .views import decoration, parcels, passes, visitors
 from .views import fire_facilities
+from .views import drills, fires, publicity
 
 app_name = "security"
 
@@ -20,4 +21,5 @@ urlpatterns: list = [
     ])),
 ]  # fmt: skip
     path("security/", include([*fire_facilities.urlpatterns])),
+    path("security/", include([*fires.urlpatterns, *drills.urlpatterns, *publicity.urlpatterns])),
 ]

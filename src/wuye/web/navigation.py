@@ -42,6 +42,11 @@ ALARM_DUTY = frozenset(
 )
 
 
+# FIRE-13 / FIRE-07: who sees the fire drills and the fire-prevention publicity plan.
+FIRE_DRILLS = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.GUARD, Role.AUDITOR})
+FIRE_PUBLICITY = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT, Role.AUDITOR})
+
+
 @dataclass(frozen=True)
 class NavItem:
     label: str | Promise
@@ -542,6 +547,30 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 "security:fire_replacement_list",
                 roles=FIRE_DESK,
                 match=("security:fire_replacement_detail",),
+            ),
+            # FIRE-08/09: anyone on duty reports a fire; the order department runs it.
+            NavItem(
+                _("火灾记录"),
+                "security:fire_list",
+                match=("security:fire_report", "security:fire_detail", "security:fire_act"),
+            ),
+            # FIRE-13: drills, 1–2 a year per estate.
+            NavItem(
+                _("消防演练"),
+                "security:drill_list",
+                roles=FIRE_DRILLS,
+                match=("security:drill_plan", "security:drill_detail", "security:drill_act"),
+            ),
+            # FIRE-07: customer service publishes the fire-prevention publicity.
+            NavItem(
+                _("消防宣传"),
+                "security:publicity_plan",
+                roles=FIRE_PUBLICITY,
+                match=(
+                    "security:publicity_create",
+                    "security:publicity_seed",
+                    "security:publicity_publish",
+                ),
             ),
         ),
     ),

@@ -9,3 +9,6 @@ from .parcels import *  # noqa: F403
 from .passes import *  # noqa: F403
 from .visitors import *  # noqa: F403
 from .fire_facilities import *  # noqa: F403
+from .drills import *  # noqa: F403
+from .fires import *  # noqa: F403
+from .publicity import *  # noqa: F403
