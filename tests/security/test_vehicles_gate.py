@@ -11,15 +11,13 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.security.vehicles_helpers import (  # noqa: F401
+from tests.security.vehicles_helpers import (
     at,
-    guard,
-    lanes,
-    order_head,
+    make_guard,
+    make_temp_area,
     owner_car,
     pass_rate,
     set_rule,
-    temp_area,
 )
 from wuye.billing.services.parking import parking_fee
 from wuye.core.exceptions import Conflict
@@ -28,6 +26,16 @@ from wuye.security.models import GateEvent, ParkingStay
 from wuye.security.services import gates, stays, vehicles
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def guard(world):
+    return make_guard(world)
+
+
+@pytest.fixture
+def temp_area(world):
+    return make_temp_area(world)
 
 
 def _in(world, guard, plate):
@@ -105,9 +113,7 @@ def test_a_short_stay_within_the_free_minutes_leaves_free__VEHICLE_07(world, gua
     assert out.event.outcome == GateOutcome.FREE_OUT and out.open_barrier
 
 
-def test_owner_car_with_a_valid_monthly_pass_enters_and_leaves_freely__VEHICLE_08_10(
-    world, guard
-):
+def test_owner_car_with_a_valid_monthly_pass_enters_and_leaves_freely__VEHICLE_08_10(world, guard):
     set_rule(world)
     pass_rate(world, "300")
     car = owner_car(world, "粤B·D12345", space=False)

@@ -8,7 +8,6 @@ import json
 import time
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 
 from tests.factories import make_staff
@@ -28,13 +27,11 @@ def at(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=SHANGHAI)
 
 
-@pytest.fixture
-def guard(world):
+def make_guard(world):
     return make_staff(world.company, "guard", Role.GUARD, DepartmentKind.ORDER, [world.estate])
 
 
-@pytest.fixture
-def order_head(world):
+def make_order_head(world):
     return make_staff(world.company, "orderhead", Role.DEPARTMENT_HEAD, DepartmentKind.ORDER,
                       [world.estate])  # fmt: skip
 
@@ -45,8 +42,7 @@ def set_rule(world, *, free_minutes=15, per_hour="2", daily_cap="20", since=dt.d
                                     effective_from=since, by=world.exec.user)  # fmt: skip
 
 
-@pytest.fixture
-def lanes(world):
+def make_lanes(world):
     """东门: an entry lane and an exit lane, each with its camera; returns (entry, exit) as
     (lane, secret) pairs."""
     entry = gates.gate_lane_create(estate=world.estate, gate="东门", name="东门入口",
@@ -56,8 +52,7 @@ def lanes(world):
     return entry, exit_
 
 
-@pytest.fixture
-def temp_area(world):
+def make_temp_area(world):
     return vehicles.parking_area_save(estate=world.estate, name="地面临时车位",
                                       kind=ParkingAreaKind.TEMPORARY, capacity=3,
                                       by=world.exec.user)  # fmt: skip
@@ -89,8 +84,9 @@ def camera_body(plate="京B66666", event_id="cam-1", when=None, **extra) -> dict
 
 def signed(device, secret, raw: bytes) -> dict:
     timestamp = str(int(time.time()))
+    signature = device_sign(secret=secret, timestamp=timestamp, body=raw)
     return {"X-Wuye-Key": device.key_id, "X-Wuye-Timestamp": timestamp,
-            "X-Wuye-Signature": device_sign(secret=secret, timestamp=timestamp, body=raw)}  # fmt: skip
+            "X-Wuye-Signature": signature}  # fmt: skip
 
 
 def camera_post(client, lane_secret, data: dict):
