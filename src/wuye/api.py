@@ -90,6 +90,8 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.facilities.api.anomalies.router"),
     ("", "wuye.facilities.api.maintenance.router"),
     ("", "wuye.facilities.api.board.router"),
+    ("", "wuye.security.api.vehicles.router"),  # /vehicles/export.xlsx before /{id}
+    ("", "wuye.security.api.gates.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def vehicle_list(
     """The ledger: search by plate, owner, room or space number; ``has_pass_on``: with a
     monthly pass valid that day."""
     qs = _scoped(Vehicle.objects.all(), actor, estate_id).select_related(
-        "estate", "owner", "room__building", "parking_space"
+        "estate", "owner", "room__building", "room__unit", "parking_space"
     )
     if q:
         qs = qs.filter(

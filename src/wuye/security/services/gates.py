@@ -29,14 +29,13 @@ from wuye.fieldwork.services.devices import SIGNATURE_MAX_SKEW, device_create
 
 from ..choices import GateDirection, GateOutcome, GateSource, ParkingAreaKind, StayStatus
 from ..models import GateEvent, GateLane, ParkingArea, ParkingStay, Vehicle
+from ..selectors.gates import STAY_STALE_AFTER  # noqa: F401
 from ..selectors.vehicles import plate_clean
 
 # VEHICLE-04/06: the gate guards record and collect; their heads and executives may too.
 GATE_ROLES = frozenset({Role.GUARD, Role.DEPARTMENT_HEAD, Role.EXECUTIVE})
 # A paid car has this long to reach the exit before the fee runs on.
 EXIT_GRACE = dt.timedelta(minutes=15)
-# A temporary car inside longer than this is shown for the guard to resolve.
-STAY_STALE_AFTER = dt.timedelta(hours=24)
 # A camera's read older than this is refused: a replay, or a camera whose clock is wrong.
 READ_MAX_AGE = dt.timedelta(days=1)
 ZERO = Decimal("0.00")

@@ -15,7 +15,8 @@ from wuye.core.validators import check_field_text
 
 from ..choices import PayChannel, StayStatus
 from ..models import ParkingStay
-from .gates import STAY_STALE_AFTER, _actor, _check_gate, stay_due
+from ..selectors.gates import unresolved_q
+from .gates import _actor, _check_gate, stay_due
 
 
 def stay_get_for_user(user, pk, *, for_write: bool = False) -> ParkingStay:
@@ -64,9 +65,7 @@ def stay_pay(*, stay: ParkingStay, channel: str, reference: str = "", by) -> Par
 
 
 def stay_needs_resolution(stay: ParkingStay, now) -> bool:
-    return stay.status == StayStatus.NO_ENTRY or (
-        stay.status == StayStatus.INSIDE and stay.entered_at < now - STAY_STALE_AFTER
-    )
+    return ParkingStay.objects.filter(unresolved_q(now), pk=stay.pk).exists()
 
 
 @transaction.atomic
@@ -89,3 +88,11 @@ def stay_resolve(*, stay: ParkingStay, reason: str, by) -> ParkingStay:
     stay.resolved_by, stay.resolved_at = actor.user, now
     stay.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
     return stay
+
+
+def stay_amount_now(*, stay: ParkingStay, at) -> tuple:
+    """(fee, due) if the car left at ``at``; nothing to pay for a car no longer inside."""
+    if stay.status != StayStatus.INSIDE:
+        fee = stay.fee or stay.paid_amount
+        return fee, fee - fee
+    return stay_due(stay, at)

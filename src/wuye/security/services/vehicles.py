@@ -149,7 +149,9 @@ def vehicle_update(
 def vehicle_get_for_user(user, pk, *, for_write: bool = False) -> Vehicle:
     """The vehicle if the user may see it (staff of its estate), else 404."""
     actor = _actor(user)
-    qs = Vehicle.objects.select_related("estate", "owner", "room__building", "parking_space")
+    qs = Vehicle.objects.select_related(
+        "estate", "owner", "room__building", "room__unit", "parking_space"
+    )
     if not actor.is_superuser:
         if not actor.is_staff_member:
             raise Http404
