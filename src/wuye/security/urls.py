@@ -2,8 +2,10 @@
 
 from django.urls import include, path
 
+from .views import gates, vehicles
+
 app_name = "security"
 
 urlpatterns: list = [
-    path("security/", include([])),
+    path("security/", include([*vehicles.urlpatterns, *gates.urlpatterns])),
 ]
