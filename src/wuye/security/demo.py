@@ -34,6 +34,7 @@ def _load_vehicles(estates) -> dict:
     from wuye.core.models import Occupancy, ParkingSpace
 
     from .choices import GateDirection, GateSource, ParkingAreaKind
+    from .selectors.vehicles import plate_clean
     from .services import gates, stays, vehicles
 
     estate = estates[0]
@@ -95,7 +96,7 @@ def _load_vehicles(estates) -> dict:
         stays.stay_pay(stay=refused.event.stay, channel="cash", by=guard)
         read(exit_, "浙B·3C882", 0, "tmp-out-3b")
     # A car the entry camera read yesterday and nobody saw leave: the guard resolves it.
-    gates._record(estate=estate, direction=GateDirection.ENTRY, plate="皖A·9T605",
+    gates._record(estate=estate, direction=GateDirection.ENTRY, plate=plate_clean("皖A·9T605"),
                   at=now - dt.timedelta(hours=30), source=GateSource.MANUAL, user=guard,
                   note="外来送货车辆")  # fmt: skip
     return {"vehicles": len(plates)}
