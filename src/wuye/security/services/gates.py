@@ -1,4 +1,5 @@
-"""The gate (VEHICLE-03/04/06/11): plate reads from the lanes' cameras (signed, one event per
+"""The gate (VEHICLE-01: vehicles entering, parking and paying inside the estate;
+VEHICLE-03/04/06/11): plate reads from the lanes' cameras (signed, one event per
 camera event id) and the guard's manual entries; a known owner's car passes, a temporary car
 gets a 《临时停车卡》 at entry and pays the estate's fee (billing's temporary-parking rule,
 VEHICLE-07) before its exit is recorded; exits without an entry and stays without an exit are
