@@ -124,7 +124,12 @@ def vehicle_export(request: HttpRequest, estate: IdParam | None = None, q: Term 
                    has_pass: bool = False):  # fmt: skip
     """The filtered ledger as an Excel file."""
     qs = _filtered(request, estate, q, plate_kind, active, has_pass)
-    return vehicle_ledger_xlsx(qs, timezone.localdate(), ZoneInfo("Asia/Shanghai"))
+    place = None
+    if estate is not None:
+        place = get_or_404(visible_estates(actor_for(request.auth)), estate)
+    zone = ZoneInfo(place.time_zone if place and place.time_zone else "Asia/Shanghai")
+    return vehicle_ledger_xlsx(qs, timezone.localdate(timezone=zone), zone,
+                               place.name if place else "")  # fmt: skip
 
 
 @router.get("/vehicles/{int:vehicle_id}", response={200: VehicleOut, **READ_ERRORS})
