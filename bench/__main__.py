@@ -16,6 +16,7 @@ BENCHMARKS = [
     "bench.repairs_api",
     "bench.billing_run",
     "bench.alarm_intake",
+    "bench.gate_events",
     "bench.planned_generate",
     "bench.planned_sweep",
 ]

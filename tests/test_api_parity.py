@@ -393,6 +393,19 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "security:publicity_create": "POST /security/publicity",
     "security:publicity_seed": "POST /security/publicity/plan",
     "security:publicity_publish": "POST /security/publicity/{topic_id}/publish",
+    # Security: vehicles, the gate and parking (VEHICLE-*)
+    "security:gate_console": "POST /gate-events/manual",
+    "security:stay_list": "GET /parking-stays",
+    "security:stay_detail": "GET /parking-stays/{stay_id}",
+    "security:stay_pay": "POST /parking-stays/{stay_id}/pay",
+    "security:stay_resolve": "POST /parking-stays/{stay_id}/resolve",
+    "security:vehicle_list": "GET /vehicles",
+    "security:vehicle_export": "GET /vehicles/export.xlsx",
+    "security:vehicle_create": "POST /vehicles",
+    "security:vehicle_detail": "GET /vehicles/{vehicle_id}",
+    "security:vehicle_edit": "PATCH /vehicles/{vehicle_id}",
+    "security:vehicle_pass_create": "POST /vehicles/{vehicle_id}/passes",
+    "security:parking_areas": "GET /parking-areas",
 }
 
 

@@ -102,6 +102,8 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.security.api.fires.router"),
     ("", "wuye.security.api.drills.router"),  # /security/drills/summary before /{id}
     ("", "wuye.security.api.publicity.router"),
+    ("", "wuye.security.api.vehicles.router"),  # /vehicles/export.xlsx before /{id}
+    ("", "wuye.security.api.gates.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

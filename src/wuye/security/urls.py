@@ -8,6 +8,7 @@ from .views import patrols as guard_patrols
 from .views import decoration, parcels, passes, visitors
 from .views import fire_facilities
 from .views import drills, fires, publicity
+from .views import gates, vehicles
 
 app_name = "security"
 
@@ -22,4 +23,5 @@ urlpatterns: list = [
 ]  # fmt: skip
     path("security/", include([*fire_facilities.urlpatterns])),
     path("security/", include([*fires.urlpatterns, *drills.urlpatterns, *publicity.urlpatterns])),
+    path("security/", include([*vehicles.urlpatterns, *gates.urlpatterns])),
 ]

@@ -570,6 +570,21 @@ NAVIGATION: tuple[NavGroup, ...] = (
                     "security:publicity_create",
                     "security:publicity_seed",
                     "security:publicity_publish",
+            # VEHICLE-03/04/06: the gate guard's phone screen; VEHICLE-09: the ledger.
+            NavItem(
+                _("门岗车辆"),
+                "security:gate_console",
+                roles=frozenset({Role.GUARD, Role.DEPARTMENT_HEAD, Role.EXECUTIVE}),
+                match=("security:stay_list", "security:stay_detail"),
+            ),
+            NavItem(
+                _("车辆管理台账"),
+                "security:vehicle_list",
+                match=(
+                    "security:vehicle_detail",
+                    "security:vehicle_create",
+                    "security:vehicle_edit",
+                    "security:parking_areas",
                 ),
             ),
         ),

@@ -44,6 +44,8 @@ class DeviceKind(models.TextChoices):
     WATER_LEVEL = "water_level", _("水位监测")
     PUMP = "pump_monitor", _("水泵监控")
     OTHER = "other_monitor", _("其他监控")
+    # VEHICLE-04: a gate lane's plate-recognition camera; its reads go to security's gate intake.
+    GATE_CAMERA = "gate_camera", _("车牌识别相机")
 
 
 class EventType(models.TextChoices):

@@ -12,3 +12,5 @@ from .fire_facilities import *  # noqa: F403
 from .drills import *  # noqa: F403
 from .fires import *  # noqa: F403
 from .publicity import *  # noqa: F403
+from .gates import *  # noqa: F403
+from .vehicles import *  # noqa: F403
