@@ -90,20 +90,20 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.facilities.api.anomalies.router"),
     ("", "wuye.facilities.api.maintenance.router"),
     ("", "wuye.facilities.api.board.router"),
-    ("", "wuye.security.api.patrols.router"),
-    ("", "wuye.security.api.obstructions.router"),
-    ("", "wuye.security.api.incidents.router"),
+    ("", "wuye.security.api.vehicles.router"),  # /vehicles/export.xlsx before /{id}
+    ("", "wuye.security.api.gates.router"),
+    ("", "wuye.security.api.fires.router"),
+    ("", "wuye.security.api.drills.router"),  # /security/drills/summary before /{id}
+    ("", "wuye.security.api.publicity.router"),
+    ("", "wuye.security.api.fire_facilities.router"),  # /fire/facilities/export.xlsx before /{id}
     # Security: visitors, temporary passes, parcels, decoration permits (GUARD-06/10/13)
     ("", "wuye.security.api.passes.router"),  # POST /security/passes/scan
     ("", "wuye.security.api.visitors.router"),  # /security/visitors/export.xlsx before /{id}
     ("", "wuye.security.api.parcels.router"),
     ("", "wuye.security.api.decoration.router"),
-    ("", "wuye.security.api.fire_facilities.router"),  # /fire/facilities/export.xlsx before /{id}
-    ("", "wuye.security.api.fires.router"),
-    ("", "wuye.security.api.drills.router"),  # /security/drills/summary before /{id}
-    ("", "wuye.security.api.publicity.router"),
-    ("", "wuye.security.api.vehicles.router"),  # /vehicles/export.xlsx before /{id}
-    ("", "wuye.security.api.gates.router"),
+    ("", "wuye.security.api.patrols.router"),
+    ("", "wuye.security.api.obstructions.router"),
+    ("", "wuye.security.api.incidents.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

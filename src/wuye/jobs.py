@@ -59,6 +59,8 @@ JOBS: list[Job] = [
         "wuye.fieldwork.services.certificates.certificate_sweep_expiry",
         3600,
     ),
+    # FIRE-13: from 1 November, estates without a drill done this year, to the executives.
+    Job("fire_drill_flag_missing", "wuye.security.services.drills.drill_flag_missing", 3600),
     # FIRE-14 / VEHICLE-12: obstructions whose re-check is due, the guards on duty told.
     Job(
         "obstruction_recheck_remind",
@@ -68,8 +70,6 @@ JOBS: list[Job] = [
     # FIRE-06: expired extinguishers get a replacement, those expiring in 30 days a warning
     # (idempotent, so hourly: each estate's new day is seen within the hour).
     Job("fire_expiry_sweep", "wuye.security.services.fire_checks.fire_expiry_sweep", 3600),
-    # FIRE-13: from 1 November, estates without a drill done this year, to the executives.
-    Job("fire_drill_flag_missing", "wuye.security.services.drills.drill_flag_missing", 3600),
 ]
 
 

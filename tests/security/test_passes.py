@@ -144,12 +144,18 @@ def test_scan_accepts_the_code_typed_with_a_dash_or_pasted_as_the_qr_url__GUARD_
 
 def test_decoration_worker_pass_never_outlives_the_permit__GUARD_10(world, time_machine):
     time_machine.move_to(at("2026-12-07 09:00"), tick=False)
+    # No 装修登记 for the room: an ordinary pass, at most a month, tied to nothing.
+    loose = services.pass_issue(
+        estate=world.estate, kind=PassKind.DECORATION, visitor_name="李师傅",
+        room=world.room, valid_until=at("2026-12-08 18:00"), by=world.agent.user,
+    )  # fmt: skip
+    assert loose.decoration_permit is None
     with pytest.raises(ValidationError) as exc:
         services.pass_issue(
-            estate=world.estate, kind=PassKind.DECORATION, visitor_name="张师傅",
-            room=world.room, valid_until=at("2026-12-08 18:00"), by=world.agent.user,
+            estate=world.estate, kind=PassKind.DECORATION, visitor_name="李师傅",
+            room=world.room, valid_until=at("2027-02-08 18:00"), by=world.agent.user,
         )  # fmt: skip
-    assert "room" in exc.value.message_dict
+    assert "valid_until" in exc.value.message_dict
     permit = decoration_services.decoration_permit_register(
         estate=world.estate, room=world.room, company="杭州美家装饰", person_in_charge="赵工",
         phone="13900001111", starts_on=dt.date(2026, 12, 7), ends_on=dt.date(2026, 12, 31),

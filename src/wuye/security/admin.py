@@ -1,9 +1,28 @@
 """Security in the Django admin: read-mostly views; changes go through the services and pages."""
 
-# --- Visitors ---
 from django.contrib import admin
 
-from .models import DecorationPermit, Parcel, PassScan, TemporaryPass, Visitor, VisitorSettings
+from .models import (
+    DecorationPermit,
+    FireDrill,
+    FireFacility,
+    FireIncident,
+    FireReplacement,
+    GateEvent,
+    GateLane,
+    MonthlyPass,
+    Parcel,
+    ParkingArea,
+    ParkingStay,
+    PassScan,
+    PublicityTopic,
+    TemporaryPass,
+    Vehicle,
+    Visitor,
+    VisitorSettings,
+)
+
+# --- Visitors ---
 
 
 @admin.register(Visitor)
@@ -45,9 +64,7 @@ class DecorationPermitAdmin(admin.ModelAdmin):
 @admin.register(VisitorSettings)
 class VisitorSettingsAdmin(admin.ModelAdmin):
     list_display = ("estate", "couriers_may_enter")
-from django.contrib import admin
 
-from .models import FireFacility, FireReplacement
 
 # --- Fire facilities and their checks ---
 
@@ -59,24 +76,6 @@ class FireFacilityAdmin(admin.ModelAdmin):
     list_display = ("equipment", "kind", "estate", "expires_on", "last_pressure")
     list_filter = ("kind", "estate")
     search_fields = ("equipment__code", "equipment__name")
-# --- Fire events (火灾、消防演练、消防宣传) -----------------------------------------------
-
-from django.contrib import admin
-
-from .models import FireDrill, FireIncident, PublicityTopic
-
-
-class _FireEventsReadOnly(admin.ModelAdmin):
-    """Changes go through the services (the case's steps); the admin only reads."""
-from django.contrib import admin
-
-from .models import GateEvent, GateLane, MonthlyPass, ParkingArea, ParkingStay, Vehicle
-
-# --- Vehicles ---
-
-
-class _VehiclesReadOnly(admin.ModelAdmin):
-    """Gate records are the trail of who passed and who paid: never changed in the admin."""
 
     def has_add_permission(self, request):
         return False
@@ -103,6 +102,24 @@ class FireReplacementAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Fire events (火灾、消防演练、消防宣传) -----------------------------------------------
+
+
+class _FireEventsReadOnly(admin.ModelAdmin):
+    """Changes go through the services (the case's steps); the admin only reads."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(FireIncident)
 class FireIncidentAdmin(_FireEventsReadOnly):
     list_display = ("case", "estate", "place", "size", "trapped", "reported_at", "closed_at")
@@ -120,6 +137,24 @@ class FireDrillAdmin(_FireEventsReadOnly):
 class PublicityTopicAdmin(_FireEventsReadOnly):
     list_display = ("estate", "year", "month", "title", "published_at")
     list_filter = ("estate", "year")
+
+
+# --- Vehicles ---
+
+
+class _VehiclesReadOnly(admin.ModelAdmin):
+    """Gate records are the trail of who passed and who paid: never changed in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Vehicle)
 class VehicleAdmin(_VehiclesReadOnly):
     list_display = ("plate", "plate_kind", "estate", "owner", "room", "parking_space", "active")

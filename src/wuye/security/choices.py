@@ -36,6 +36,8 @@ class IncidentStatus(models.TextChoices):
     REPORTED = "reported", _("已上报")
     QUESTIONED = "questioned", _("已询问")
     CLOSED = "closed", _("已处置")
+
+
 # --- Visitors ---
 
 
@@ -86,6 +88,8 @@ class DecorationStatus(models.TextChoices):
 class ParcelStatus(models.TextChoices):
     WAITING = "waiting", _("待取件")
     PICKED_UP = "picked_up", _("已取件")
+
+
 # --- Fire facilities and their checks ---
 
 
@@ -136,10 +140,9 @@ FIRE_STEPS = (
     ("evacuation", _("人员疏散")),
     ("aftermath", _("善后处理")),
 )
-# --- Fire events (火灾报警、疏散、善后；消防演练；消防宣传) ---------------------------
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+
+# --- Fire events (火灾报警、疏散、善后；消防演练；消防宣传) ---------------------------
 
 
 class FireSize(models.TextChoices):
@@ -157,7 +160,7 @@ class Trapped(models.TextChoices):
     UNKNOWN = "unknown", _("尚不清楚")
 
 
-class FireFacilityKind(models.TextChoices):
+class FirefightingMeans(models.TextChoices):
     """The fire facilities used in initial firefighting (FIRE-10)."""
 
     EXTINGUISHER = "extinguisher", _("灭火器")
@@ -194,6 +197,8 @@ class PublicityChannel(models.TextChoices):
     BOARD = "board", _("公告栏")
     SMS = "sms", _("短信")
     APP = "app", _("APP")
+
+
 # --- Vehicles ---
 
 
@@ -241,3 +246,7 @@ class PayChannel(models.TextChoices):
     CASH = "cash", _("现金")
     WECHAT = "wechat", _("微信扫码")
     ALIPAY = "alipay", _("支付宝扫码")
+
+
+# FIRE-13: fire drills, 1–2 a year per estate.
+DRILLS_PER_YEAR = (1, 2)

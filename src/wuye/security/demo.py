@@ -5,28 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-
-def load_security_demo(estates) -> dict:
-    """Load every topic's demo into the estates; returns counts for the demo summary."""
-    counts: dict = {}
-    counts.update(_load_guards(estates))
-    return counts
-
-
 # --- Guards ---
 
 
 def _guards_picture(user, colour=(120, 110, 100)):
     """A small photo taken on the spot, stored for ``user`` (not yet bound to a case)."""
-    counts.update(_load_fireevents(estates))
-    return counts
-
-
-# --- Fire events (火灾、消防演练、消防宣传) -----------------------------------------------
-
-
-def _fire_photo(user, color=(239, 68, 68)):
-    """A small generated PNG stored as a photo of ``user`` (bound to a drill's record)."""
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -65,57 +48,6 @@ def _load_guards(estates) -> dict:
     equipment checked, the conduct check of the guard on duty, the two patrol routes with today's
     rounds (the last general round missed a checkpoint, the head told), one open fire-lane
     obstruction found on patrol."""
-    counts.update(_load_visitors(estates))
-    return counts
-
-
-# --- Visitors ---
-
-VISITORS = [
-    # (name, first 17 digits of the ID number, reason, minutes ago, minutes stayed or None)
-    ("刘洋", "33010619850312451", "guest", 190, 75),
-    ("周师傅", "33012719790708123", "repair", 150, 40),
-    ("吴敏", "33010219920115282", "housekeeping", 120, None),
-    ("郑凯", "34122119880923471", "moving", 95, None),
-    ("孙丽", "33068219950401362", "guest", 45, None),
-]
-PARCELS = [("顺丰速运", "SF1402837465912"), ("中通快递", "78312094556120"),
-           ("京东物流", "JDVA20931847562")]  # fmt: skip
-
-
-def _load_visitors(estates) -> dict:
-    """阳光花园's gate today: visitors (some still inside), a resident's pre-registered guest
-    pass, a decoration permit with a worker's pass scanned this morning, parcels waiting (couriers
-    do not enter this estate: the gate receives them)."""
-    import datetime as dt
-    counts["fire_facilities"] = _load_fire_facilities(estates)
-    return counts
-
-
-# --- Fire facilities and their checks ---
-
-
-def _load_fire_facilities(estates) -> int:
-    """阳光花园's fire facilities: two extinguishers a building, a hydrant a building, the alarm
-    panel, emergency lights and fire doors; the checks planned (FIRE-03/04/05) and this month's
-    partly done by the guard; one extinguisher reads under pressure (its replacement open,
-    FIRE-06) and one expires within the month (the daily job warns engineering)."""
-    import datetime as dt
-    from decimal import Decimal
-    image = Image.new("RGB", (320, 240), (226, 232, 240))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((40, 40, 280, 200), fill=color)
-    draw.line((40, 200, 280, 40), fill=(255, 255, 255), width=6)
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    upload = SimpleUploadedFile("演练照片.png", out.getvalue(), "image/png")
-    return attachment_store(upload=upload, kind="photo", by=user)
-
-
-def _load_fireevents(estates) -> dict:
-    """阳光花园: last year's drill and this year's (one done with photos and a summary, one
-    planned), this year's publicity plan with the past months' topics published but one, and a
-    closed kitchen fire with its aftermath (FIRE-07..13, VEHICLE-13)."""
     import datetime as dt
 
     from django.contrib.auth import get_user_model
@@ -242,6 +174,31 @@ def _load_fireevents(estates) -> dict:
         attachments=[_guards_picture(patrol2)], by=patrol2,
     )  # fmt: skip
     return {"guard_posts": 2, "patrol_routes": 2, "obstructions": 1 if obstruction else 0}
+
+
+# --- Visitors ---
+
+VISITORS = [
+    # (name, first 17 digits of the ID number, reason, minutes ago, minutes stayed or None)
+    ("刘洋", "33010619850312451", "guest", 190, 75),
+    ("周师傅", "33012719790708123", "repair", 150, 40),
+    ("吴敏", "33010219920115282", "housekeeping", 120, None),
+    ("郑凯", "34122119880923471", "moving", 95, None),
+    ("孙丽", "33068219950401362", "guest", 45, None),
+]
+PARCELS = [("顺丰速运", "SF1402837465912"), ("中通快递", "78312094556120"),
+           ("京东物流", "JDVA20931847562")]  # fmt: skip
+
+
+def _load_visitors(estates) -> dict:
+    """阳光花园's gate today: visitors (some still inside), a resident's pre-registered guest
+    pass, a decoration permit with a worker's pass scanned this morning, parcels waiting (couriers
+    do not enter this estate: the gate receives them)."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
     from wuye.core.validators import id_number_check_code
 
     from .choices import PassKind
@@ -297,6 +254,22 @@ def _load_fireevents(estates) -> dict:
         )  # fmt: skip
     return {"visitors": made + 1, "temporary_passes": 2 if guest else 1,
             "parcels": len(PARCELS)}  # fmt: skip
+
+
+# --- Fire facilities and their checks ---
+
+
+def _load_fire_facilities(estates) -> int:
+    """阳光花园's fire facilities: two extinguishers a building, a hydrant a building, the alarm
+    panel, emergency lights and fire doors; the checks planned (FIRE-03/04/05) and this month's
+    partly done by the guard; one extinguisher reads under pressure (its replacement open,
+    FIRE-06) and one expires within the month (the daily job warns engineering)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
     from wuye.core.shortcuts import estate_tz
 
     from .services.fire_checks import fire_check_submit, fire_check_task, fire_expiry_sweep
@@ -351,6 +324,39 @@ def _load_fireevents(estates) -> dict:
                           else "")  # fmt: skip
     fire_expiry_sweep()
     return len(made)
+
+
+# --- Fire events (火灾、消防演练、消防宣传) -----------------------------------------------
+
+
+def _fire_photo(user, color=(239, 68, 68)):
+    """A small generated PNG stored as a photo of ``user`` (bound to a drill's record)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    from wuye.workflow.attachments import attachment_store
+
+    image = Image.new("RGB", (320, 240), (226, 232, 240))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 40, 280, 200), fill=color)
+    draw.line((40, 200, 280, 40), fill=(255, 255, 255), width=6)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    upload = SimpleUploadedFile("演练照片.png", out.getvalue(), "image/png")
+    return attachment_store(upload=upload, kind="photo", by=user)
+
+
+def _load_fireevents(estates) -> dict:
+    """阳光花园: last year's drill and this year's (one done with photos and a summary, one
+    planned), this year's publicity plan with the past months' topics published but one, and a
+    closed kitchen fire with its aftermath (FIRE-07..13, VEHICLE-13)."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
     from .choices import EVACUATION_REQUIRED
     from .services import drills, fires, publicity
 
@@ -407,8 +413,6 @@ def _load_fireevents(estates) -> dict:
               "site_cleared": True, "order_restored": True},
     )  # fmt: skip
     return {"fire_drills": 3, "fire_publicity": len(topics), "fires": 1}
-    counts.update(_load_vehicles(estates))
-    return counts
 
 
 # --- Vehicles ---
@@ -498,3 +502,14 @@ def _load_vehicles(estates) -> dict:
                   at=now - dt.timedelta(hours=30), source=GateSource.MANUAL, user=guard,
                   note="外来送货车辆")  # fmt: skip
     return {"vehicles": len(plates)}
+
+
+def load_security_demo(estates) -> dict:
+    """Load every topic's demo into the estates; returns counts for the demo summary."""
+    counts: dict = {}
+    counts.update(_load_guards(estates))
+    counts.update(_load_visitors(estates))
+    counts["fire_facilities"] = _load_fire_facilities(estates)
+    counts.update(_load_fireevents(estates))
+    counts.update(_load_vehicles(estates))
+    return counts

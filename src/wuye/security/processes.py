@@ -1,5 +1,12 @@
 """The declared processes of security (秩序消防, manual ch.6), each under its own header."""
 
+from django.utils.translation import gettext_lazy as _
+
+from wuye.core.choices import STAFF_ROLES, DepartmentKind, Role
+from wuye.workflow.engine import CREATED, Action, Clock, Process, State, register
+
+from .choices import IncidentStatus, ObstructionStatus
+
 # --- Guards ---
 #
 # FIRE-14 / VEHICLE-12: a fire lane blocked, or an e-bike parked in a corridor or stairwell, found
@@ -7,19 +14,7 @@
 # failed re-check keeps it open and plans the next one). GUARD-11: a suspicious person is an
 # incident (治安事件): questioned at once, the order department's head told at once, a 110 call
 # recorded where needed.
-# --- Fire events (火灾处理, FIRE-02/08..12; 消防演练, FIRE-13) -----------------------------------
-#
-# FIRE-02's order: reported (报警) → initial firefighting (扑救) → evacuation (疏散) → aftermath
-# (善后) → closed. The order department (秩序管理部) handles fires (FIRE-01). Where the
-# emergencies app (ch.7) is built, a fire is an incident of its level there; until then it is
-# its own case.
 
-from django.utils.translation import gettext_lazy as _
-
-from wuye.core.choices import DepartmentKind, Role
-from wuye.workflow.engine import Action, Process, State, register
-
-from .choices import IncidentStatus, ObstructionStatus
 
 # GUARD-02: the order department plans and inspects; guards do the work.
 ORDER_TEAM = frozenset({Role.GUARD, Role.DEPARTMENT_HEAD, Role.EXECUTIVE})
@@ -83,11 +78,54 @@ INCIDENT = register(
             Action("close", _("处置完毕"), INCIDENT_OPEN, IN.CLOSED, ORDER_TEAM,
                    note_required=True),
             Action("comment", _("备注"), INCIDENT_OPEN, None, ORDER_TEAM, note_required=True),
-from django.utils.translation import gettext_lazy as _
+        ),
+    )
+)  # fmt: skip
 
-from wuye.core.choices import STAFF_ROLES, DepartmentKind, Role
-from wuye.fieldwork.processes import register_followup
-from wuye.workflow.engine import CREATED, Action, Clock, Process, State, register
+
+def _guard_open_items(post, at) -> list[dict]:
+    """GUARD-03: what a guard hands over besides their own notes — the estate's open fire-lane
+    and corridor obstructions and open security incidents."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _t
+
+    from .models import Obstruction, SecurityIncident
+
+    items = []
+    for o in Obstruction.objects.filter(estate_id=post.estate_id, cleared_at__isnull=True)[:20]:
+        items.append(
+            {
+                "text": _t("%(kind)s：%(location)s，待复查清除")
+                % {"kind": o.get_kind_display(), "location": o.location},
+                "ref": f"security.obstruction:{o.pk}",
+                "url": reverse("security:obstruction_detail", args=[o.pk]),
+            }
+        )
+    incidents = SecurityIncident.objects.filter(
+        estate_id=post.estate_id, case__status__in=INCIDENT_OPEN
+    )[:20]
+    for i in incidents:
+        items.append(
+            {
+                "text": _t("治安事件：%(location)s %(description)s")
+                % {"location": i.location, "description": i.description[:60]},
+                "ref": f"security.incident:{i.pk}",
+                "url": reverse("security:incident_detail", args=[i.pk]),
+            }
+        )
+    return items
+
+
+def _register_guard_open_items() -> None:
+    """GUARD-03: open obstructions and incidents are handed over at the guards' posts."""
+    from wuye.fieldwork.services.shifts import register_open_items
+
+    for kind in ("gate", "patrol"):
+        register_open_items(kind, _guard_open_items)
+
+
+_register_guard_open_items()
+
 
 # --- Fire facilities and their checks ---
 #
@@ -131,7 +169,20 @@ FIRE_REPLACEMENT = register(
         clocks=(
             Clock("replace", "FIRE-06", _("灭火器更换时限"), REPLACEMENT_DAYS, "days",
                   (CREATED,), ("replace",)),
-from wuye.workflow.engine import CREATED, Action, Clock, Process, State, register
+        ),
+    )
+)  # fmt: skip
+
+FIRE_CHECK_KIND = "fire_check"  # the schedules' kind of the guards' fire facility checks
+
+
+# --- Fire events (火灾处理, FIRE-02/08..12; 消防演练, FIRE-13) -----------------------------------
+#
+# FIRE-02's order: reported (报警) → initial firefighting (扑救) → evacuation (疏散) → aftermath
+# (善后) → closed. The order department (秩序管理部) handles fires (FIRE-01). Where the
+# emergencies app (ch.7) is built, a fire is an incident of its level there; until then it is
+# its own case.
+
 
 # Whoever finds a fire on duty may report it and write on its timeline.
 FIRE_REPORTERS = frozenset(
@@ -197,62 +248,6 @@ FIRE_INCIDENT = register(
 )  # fmt: skip
 
 
-def _guard_open_items(post, at) -> list[dict]:
-    """GUARD-03: what a guard hands over besides their own notes — the estate's open fire-lane
-    and corridor obstructions and open security incidents."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _t
-
-    from .models import Obstruction, SecurityIncident
-
-    items = []
-    for o in Obstruction.objects.filter(estate_id=post.estate_id, cleared_at__isnull=True)[:20]:
-        items.append(
-            {
-                "text": _t("%(kind)s：%(location)s，待复查清除")
-                % {"kind": o.get_kind_display(), "location": o.location},
-                "ref": f"security.obstruction:{o.pk}",
-                "url": reverse("security:obstruction_detail", args=[o.pk]),
-            }
-        )
-    incidents = SecurityIncident.objects.filter(
-        estate_id=post.estate_id, case__status__in=INCIDENT_OPEN
-    )[:20]
-    for i in incidents:
-        items.append(
-            {
-                "text": _t("治安事件：%(location)s %(description)s")
-                % {"location": i.location, "description": i.description[:60]},
-                "ref": f"security.incident:{i.pk}",
-                "url": reverse("security:incident_detail", args=[i.pk]),
-            }
-        )
-    return items
-
-
-def _register_guard_open_items() -> None:
-    """GUARD-03: open obstructions and incidents are handed over at the guards' posts."""
-    from wuye.fieldwork.services.shifts import register_open_items
-
-    for kind in ("gate", "patrol"):
-        register_open_items(kind, _guard_open_items)
-
-
-_register_guard_open_items()
-FIRE_CHECK_KIND = "fire_check"  # the schedules' kind of the guards' fire facility checks
-
-
-def _fire_check_followup(answer, by):
-    # A flagged answer of a fire check: FIRE-06's replacement for an extinguisher's pressure or
-    # expiry, else field work's generic follow-up (整改). By its dotted path, as a process names
-    # its service: the services import this module.
-    from django.utils.module_loading import import_string
-
-    opener = import_string("wuye.security.services.fire_checks.fire_check_followup")
-    return opener(answer, by)
-
-
-register_followup(FIRE_CHECK_KIND, _fire_check_followup)
 # FIRE-13: a drill is planned, then carried out (with photos) or cancelled.
 DRILL_PLANNERS = frozenset({Role.GUARD, Role.DEPARTMENT_HEAD, Role.EXECUTIVE})
 

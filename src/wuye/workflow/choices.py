@@ -2,10 +2,12 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ClockState(models.TextChoices):
-    RUNNING = "running", _("正常")
+    # "正常" is also a check's "normal": the clock's sense has its own context (on time).
+    RUNNING = "running", pgettext_lazy("clock state", "正常")
     PAUSED = "paused", _("已暂停")
     MET = "met", _("按时完成")
     BREACHED = "breached", _("已超时")

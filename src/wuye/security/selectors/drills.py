@@ -10,8 +10,8 @@ from django.db.models import Count, Q, QuerySet
 from wuye.core.models import Estate
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates
 
+from ..choices import DRILLS_PER_YEAR
 from ..models import FireDrill
-from ..services.drills import DRILLS_PER_YEAR
 
 
 def drill_list(

@@ -27,7 +27,6 @@ from ..processes import DRILL_PLANNERS, FIRE_DRILL
 from .fires import evacuation_checklist
 
 # FIRE-13: 每年需组织1-2次消防演练.
-DRILLS_PER_YEAR = (1, 2)
 # FIRE-13: the day of the year the executives hear of estates without a drill done.
 FLAG_MONTH, FLAG_DAY = 11, 1
 PARTICIPANTS_MAX = 10000

@@ -26,7 +26,7 @@ from wuye.notify.services import message_enqueue_bulk, recipient_language
 from wuye.workflow.models import Case
 from wuye.workflow.services import case_act, case_open
 
-from ..choices import EVACUATION_REQUIRED, EvacuationItem, FireFacilityKind, FireSize, Trapped
+from ..choices import EVACUATION_REQUIRED, EvacuationItem, FirefightingMeans, FireSize, Trapped
 from ..models import FireIncident
 from ..processes import FIRE_INCIDENT, FIRE_REPORTERS
 
@@ -197,7 +197,7 @@ def _facilities(raw: Any) -> list[str]:
     """FIRE-10: which fire facilities were used (at least one)."""
     items = raw if isinstance(raw, list | tuple) else [raw] if raw else []
     chosen = list(dict.fromkeys(str(i) for i in items))
-    if not chosen or any(i not in FireFacilityKind.values for i in chosen):
+    if not chosen or any(i not in FirefightingMeans.values for i in chosen):
         raise ValidationError({"facilities": [_("请选择使用的消防设施，如 灭火器、消防栓")]})
     return chosen
 

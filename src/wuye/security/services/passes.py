@@ -130,9 +130,6 @@ def _clean_period(estate, valid_from, valid_until, max_entries, max_allowed, err
 
 def _check_permit(permit, estate, valid_from, valid_until, errors) -> None:
     """GUARD-10: a decoration worker's pass never outlives the room's 装修登记."""
-    if permit is None:
-        errors["room"] = [_("该房屋没有施工中的装修登记，请先到客服中心办理装修登记")]
-        return
     start, end = day_start(permit.starts_on, estate), day_last_minute(permit.ends_on, estate)
     if "valid_from" not in errors and valid_from < start:
         errors["valid_from"] = [
@@ -174,14 +171,16 @@ def pass_issue(
     except ValidationError as exc:
         errors.update(exc.message_dict)
     limit = PORTAL_MAX_ENTRIES if source == PassSource.PORTAL else MAX_ENTRIES
-    # A decoration worker's pass lasts as long as the permit (itself at most a year).
-    max_days = DECORATION_MAX_DAYS if kind == PassKind.DECORATION else PASS_MAX_DAYS
-    valid_from, valid_until = _clean_period(
-        estate, valid_from, valid_until, max_entries, limit, errors, max_days
-    )
+    # GUARD-10: where the room has a 装修登记, a decoration worker's pass is tied to it and may
+    # last as long as the permit (itself at most a year); without one it is an ordinary pass.
     permit = None
     if kind == PassKind.DECORATION and "room" not in errors:
         permit = _active_permit(room)
+    max_days = DECORATION_MAX_DAYS if permit is not None else PASS_MAX_DAYS
+    valid_from, valid_until = _clean_period(
+        estate, valid_from, valid_until, max_entries, limit, errors, max_days
+    )
+    if permit is not None:
         _check_permit(permit, estate, valid_from, valid_until, errors)
     if errors:
         raise ValidationError(errors)

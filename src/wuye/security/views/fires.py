@@ -26,7 +26,7 @@ from wuye.workflow.attachments import attachments_from_request
 from wuye.workflow.selectors import case_timeline_labelled
 from wuye.workflow.services import allowed_actions
 
-from ..choices import EVACUATION_REQUIRED, EvacuationItem, FireFacilityKind, FireSize, Trapped
+from ..choices import EVACUATION_REQUIRED, EvacuationItem, FirefightingMeans, FireSize, Trapped
 from ..documents.fires import fires_xlsx
 from ..models import FireIncident
 from ..processes import FIRE_INCIDENT
@@ -171,9 +171,9 @@ def _detail_context(request, fire: FireIncident, errors: dict | None = None,
         "events": case_timeline_labelled(fire.case),
         "steps": [(n, labels[n], flat if n == failed else []) for n in STEPS if n in allowed],
         "failed_elsewhere": flat if failed and failed not in allowed else [],
-        "facilities": FireFacilityKind.choices,
-        "facility_labels": [FireFacilityKind(f).label for f in fire.facilities_used
-                            if f in FireFacilityKind.values],
+        "facilities": FirefightingMeans.choices,
+        "facility_labels": [FirefightingMeans(f).label for f in fire.facilities_used
+                            if f in FirefightingMeans.values],
         "checklist": [(i.value, i.label, i in EVACUATION_REQUIRED) for i in EvacuationItem],
         "evacuation": [(i.label, fire.evacuation.get(i.value)) for i in EvacuationItem]
         if fire.evacuation else [],

@@ -25,9 +25,13 @@ from ..selectors import publicity as selectors
 from ..services import publicity as services
 
 
+def _months() -> list[tuple[int, str]]:
+    """The months in the page's language, at render time."""
+    return [(m, _("%(month)d月") % {"month": m}) for m in range(1, 13)]
+
+
 class TopicForm(forms.Form):
-    month = forms.TypedChoiceField(label=gettext_lazy("月份"), coerce=int,
-                                   choices=[(m, f"{m}月") for m in range(1, 13)])  # fmt: skip
+    month = forms.TypedChoiceField(label=gettext_lazy("月份"), coerce=int, choices=_months)
     title = forms.CharField(
         label=gettext_lazy("宣传主题"), max_length=100,
         widget=forms.TextInput(attrs={"placeholder": gettext_lazy("如 楼道禁止堆放杂物")}),

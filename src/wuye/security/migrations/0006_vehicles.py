@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("billing", "0012_fee_letters_settings"),
         ("core", "0003_idempotency_keys"),
-        ("fieldwork", "0007_vehicles"),
-        ("security", "0001_initial"),
+        ("fieldwork", "0008_vehicles"),
+        ("security", "0005_fireevents"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("core", "0003_idempotency_keys"),
-        ("security", "0001_initial"),
+        ("security", "0002_guards"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

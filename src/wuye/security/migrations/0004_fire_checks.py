@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ("core", "0003_idempotency_keys"),
         ("facilities", "0004_maint"),
         ("fieldwork", "0006_plans"),
-        ("security", "0001_initial"),
+        ("security", "0003_visitors"),
         ("workflow", "0008_fieldwork_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("core", "0003_idempotency_keys"),
         ("notify", "0003_bound_free_text"),
-        ("security", "0001_initial"),
+        ("security", "0004_fire_checks"),
         ("workflow", "0008_fieldwork_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
