@@ -22,6 +22,7 @@ CHAPTER_APPS = (
     "billing",
     "facilities",
     "security",
+    "environment",
 )
 # What one chapter app may import of another: its data and its public functions.
 CHAPTER_PUBLIC = {"models", "choices", "processes", "services", "selectors"}

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "wuye.complaints",
     "wuye.facilities",
     "wuye.security",
+    "wuye.environment",
     "wuye.handover",
     "wuye.residents",
     "wuye.web",

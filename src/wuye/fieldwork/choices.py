@@ -28,6 +28,10 @@ class CertificateKind(models.TextChoices):
     FIRE_OPERATOR = "fire_operator", _("消防设施操作员证")
     BOILER_OPERATOR = "boiler_operator", _("锅炉操作证")
     WELDER = "welder", _("焊工证")
+    # GREEN-14: gardeners' professional knowledge (pests, pruning) and safe use of pesticides.
+    GARDENER = "gardener", _("绿化工职业资格证")
+    PLANT_PROTECTION = "plant_protection", _("植保（农药使用）培训合格证")
+    TRAINING = "training", _("岗位培训记录")
     ELEVATOR_MAINTENANCE = "elevator_maintenance", _("电梯维保资质")
     FIRE_MAINTENANCE = "fire_maintenance", _("消防设施维保资质")
     POWER_MAINTENANCE = "power_maintenance", _("承装（修、试）电力设施许可证")

@@ -53,4 +53,5 @@ urlpatterns = [
     path("", include("wuye.residents.urls")),
     path("", include("wuye.facilities.urls")),
     path("", include("wuye.security.urls")),
+    path("", include("wuye.environment.urls")),
 ]

@@ -46,6 +46,8 @@ class DeviceKind(models.TextChoices):
     OTHER = "other_monitor", _("其他监控")
     # VEHICLE-04: a gate lane's plate-recognition camera; its reads go to security's gate intake.
     GATE_CAMERA = "gate_camera", _("车牌识别相机")
+    # CLEAN-07 / GREEN-12: a weather feed reports rain and heat to the environment department.
+    WEATHER = "weather_station", _("气象站")
 
 
 class EventType(models.TextChoices):
@@ -64,6 +66,8 @@ class EventType(models.TextChoices):
     OFFLINE = "offline", _("设备离线")
     RECOVERED = "recovered", _("已恢复")
     CLEAR = "clear", _("解除")
+    RAIN = "rain", _("降雨")
+    HEAT = "heat", _("高温")
 
 
 # The event types only some kinds of device post; the others (fault, offline, recovered,
@@ -80,6 +84,8 @@ EVENT_TYPE_KINDS: dict[str, frozenset[str]] = {
     EventType.FIRE_ALARM: frozenset({DeviceKind.FIRE}),
     EventType.WATER_HIGH: frozenset({DeviceKind.WATER_LEVEL}),
     EventType.WATER_LOW: frozenset({DeviceKind.WATER_LEVEL}),
+    EventType.RAIN: frozenset({DeviceKind.WEATHER}),
+    EventType.HEAT: frozenset({DeviceKind.WEATHER}),
 }
 # A posted event of these types clears the open event of the same deduplication key.
 CLEARING_TYPES = frozenset({EventType.RECOVERED, EventType.CLEAR})

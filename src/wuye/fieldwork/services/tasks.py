@@ -40,6 +40,8 @@ SUBJECT_MODELS = (
     "core.publicarea",
     "core.building",
     "fieldwork.device",  # EQUIP-OPS-12: the monitoring systems are maintained too
+    "environment.cleaningzone",  # CLEAN-04/05: a cleaning zone's planned cleaning
+    "environment.greenarea",  # GREEN-05: a green area's seasonal maintenance
 )
 SPEC_FIELDS = ("subject", "checklist", "route", "contractor", "certificate", "photos", "signature")
 

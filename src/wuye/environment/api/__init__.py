@@ -1,0 +1,1 @@
+"""API of environment (``/api/v1/environment/…``), one router per topic."""

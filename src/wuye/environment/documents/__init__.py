@@ -1,0 +1,1 @@
+"""Printable documents of the environment department (QR zone labels, inspection records)."""

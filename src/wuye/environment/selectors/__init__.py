@@ -1,0 +1,1 @@
+"""Reads of environment, one module per topic."""

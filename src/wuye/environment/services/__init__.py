@@ -1,0 +1,1 @@
+"""Every write and business rule of environment, one module per topic."""

@@ -1,0 +1,1 @@
+"""Pages of environment (``environment:``), one module per topic."""
