@@ -104,6 +104,18 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.security.api.patrols.router"),
     ("", "wuye.security.api.obstructions.router"),
     ("", "wuye.security.api.incidents.router"),
+    # Environment (ch.5): cleaning, inspection, greening, store, board
+    ("", "wuye.environment.api.zones.router"),
+    ("", "wuye.environment.api.cleaning.router"),
+    ("", "wuye.environment.api.my_tasks.router"),
+    ("", "wuye.environment.api.weather.router"),
+    ("", "wuye.environment.api.inspections.router"),
+    ("", "wuye.environment.api.rectifications.router"),
+    ("", "wuye.environment.api.green.router"),
+    ("", "wuye.environment.api.greening.router"),
+    ("", "wuye.environment.api.stores.router"),
+    ("", "wuye.environment.api.pests.router"),
+    ("", "wuye.environment.api.board.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from wuye.core.choices import Role
 from wuye.core.models import Estate
 from wuye.core.scoping import Actor
 
+from .nav_environment import ENVIRONMENT_ITEMS
 from .navitems import (
     ALARM_DUTY,
     ENGINEERING_DESK,
@@ -535,7 +536,7 @@ NAVIGATION: tuple[NavGroup, ...] = (
             ),
         ),
     ),
-    NavGroup("environment", _("环境管理")),
+    NavGroup("environment", _("环境管理"), ENVIRONMENT_ITEMS),
     NavGroup(
         "finance",
         _("财务"),

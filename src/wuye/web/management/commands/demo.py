@@ -44,6 +44,7 @@ STAFF = [
     ("guard", "马强", Role.GUARD, DepartmentKind.ORDER, "秩序员", [0]),
     ("env_head", "何丽", Role.DEPARTMENT_HEAD, DepartmentKind.ENVIRONMENT, "环境主管", "all"),
     ("cleaner", "张阿姨", Role.CLEANER, DepartmentKind.ENVIRONMENT, "保洁员", [0]),
+    ("cleaner2", "李阿姨", Role.CLEANER, DepartmentKind.ENVIRONMENT, "保洁员", [1]),
     ("gardener", "刘师傅", Role.GARDENER, DepartmentKind.ENVIRONMENT, "绿化工", [0]),
     ("finance", "黄会计", Role.FINANCE_CLERK, DepartmentKind.FINANCE, "收费员", "all"),
     ("auditor", "许审计", Role.AUDITOR, DepartmentKind.ADMINISTRATION, "内审专员", "all"),
@@ -56,6 +57,7 @@ LOGINS = [
     ("eng_head", "工程设备部负责人"),
     ("tech", "维修技术员，阳光花园"),
     ("guard", "秩序员，阳光花园"),
+    ("env_head", "环境管理部负责人"),
     ("cleaner", "保洁员，阳光花园"),
     ("gardener", "绿化工，阳光花园"),
     ("finance", "财务专员"),
@@ -270,8 +272,12 @@ def load_demo() -> dict[str, int]:
     from wuye.security.demo import load_security_demo
 
     security = load_security_demo(estates)
+    from wuye.environment.demo import load_environment_demo
+
+    environment = load_environment_demo(estates)
     return {
         **security,
+        **environment,
         "equipment": equipment,
         "bills": bills,
         "takeover_plans": takeovers,

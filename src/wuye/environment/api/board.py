@@ -1,0 +1,5 @@
+"""API: board (filled in by h-board)."""
+
+from ninja import Router
+
+router = Router(tags=["environment"])

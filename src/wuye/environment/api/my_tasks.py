@@ -1,0 +1,5 @@
+"""API: my_tasks (filled in by h-clean)."""
+
+from ninja import Router
+
+router = Router(tags=["environment"])

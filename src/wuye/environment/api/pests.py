@@ -1,0 +1,5 @@
+"""API: pests (filled in by h-store)."""
+
+from ninja import Router
+
+router = Router(tags=["environment"])

@@ -1,0 +1,5 @@
+"""API: rectifications (filled in by h-inspect)."""
+
+from ninja import Router
+
+router = Router(tags=["environment"])

@@ -1,0 +1,5 @@
+"""API: stores (filled in by h-store)."""
+
+from ninja import Router
+
+router = Router(tags=["environment"])

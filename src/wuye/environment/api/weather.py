@@ -1,0 +1,5 @@
+"""API: weather (filled in by h-clean)."""
+
+from ninja import Router
+
+router = Router(tags=["environment"])

@@ -1,0 +1,3 @@
+"""Pages: board (filled in by h-board)."""
+
+urlpatterns: list = []

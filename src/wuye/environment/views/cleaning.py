@@ -1,0 +1,3 @@
+"""Pages: cleaning (filled in by h-clean)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: green (filled in by h-green)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: greening (filled in by h-green)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: inspections (filled in by h-inspect)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: my_tasks (filled in by h-clean)."""
+
+urlpatterns: list = []

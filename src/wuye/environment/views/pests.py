@@ -1,0 +1,3 @@
+"""Pages: pests (filled in by h-store)."""
+
+urlpatterns: list = []

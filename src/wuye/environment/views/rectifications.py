@@ -1,0 +1,3 @@
+"""Pages: rectifications (filled in by h-inspect)."""
+
+urlpatterns: list = []

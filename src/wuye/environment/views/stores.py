@@ -1,0 +1,3 @@
+"""Pages: stores (filled in by h-store)."""
+
+urlpatterns: list = []

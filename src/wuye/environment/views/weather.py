@@ -1,0 +1,3 @@
+"""Pages: weather (filled in by h-clean)."""
+
+urlpatterns: list = []

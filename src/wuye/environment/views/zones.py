@@ -1,0 +1,3 @@
+"""Pages: zones (filled in by h-clean)."""
+
+urlpatterns: list = []
