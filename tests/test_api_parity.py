@@ -407,20 +407,10 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "security:decoration_detail": "GET /security/decoration-permits/{permit_id}",
     "security:decoration_close": "POST /security/decoration-permits/{permit_id}/close",
     # --- Environment: cleaning (h-clean) ---
-
-
     # --- Environment: inspection and rectification (h-inspect) ---
-
-
     # --- Environment: greening (h-green) ---
-
-
     # --- Environment: store and pest control (h-store) ---
-
-
     # --- Environment: board (h-board) ---
-
-
 }
 
 

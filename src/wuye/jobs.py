@@ -71,17 +71,9 @@ JOBS: list[Job] = [
     # (idempotent, so hourly: each estate's new day is seen within the hour).
     Job("fire_expiry_sweep", "wuye.security.services.fire_checks.fire_expiry_sweep", 3600),
     # --- Environment (ch.5): cleaning (h-clean) ---
-
-
     # --- Environment: inspection and rectification (h-inspect) ---
-
-
     # --- Environment: greening (h-green) ---
-
-
     # --- Environment: store (h-store) ---
-
-
 ]
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _  # noqa: F401
 
 from wuye.core.choices import Role
 
-from .navitems import NavItem  # noqa: F401
+from .navitems import NavItem
 
 # CLEAN-02 / GREEN-02: the department plans and inspects; cleaners and gardeners do the work.
 ENVIRONMENT_LEADS = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD})
@@ -16,27 +16,27 @@ ENVIRONMENT_WORKERS = frozenset({Role.CLEANER, Role.GARDENER})
 ENVIRONMENT_TEAM = ENVIRONMENT_READERS | ENVIRONMENT_WORKERS
 
 
-# --- The board (看板) ---------------------------------------------------------------------------
+# --- The board (看板) ---
 
 BOARD: tuple[NavItem, ...] = ()
 
 
-# --- Cleaning: zones, plan, today's tasks, weather ----------------------------------------------
+# --- Cleaning: zones, plan, today's tasks, weather ---
 
 CLEANING: tuple[NavItem, ...] = ()
 
 
-# --- Inspection and rectification -----------------------------------------------------------------
+# --- Inspection and rectification ---
 
 INSPECTION: tuple[NavItem, ...] = ()
 
 
-# --- Greening ----------------------------------------------------------------------------------------
+# --- Greening ---
 
 GREENING: tuple[NavItem, ...] = ()
 
 
-# --- Store and pest control -------------------------------------------------------------------------
+# --- Store and pest control ---
 
 STORE: tuple[NavItem, ...] = ()
 

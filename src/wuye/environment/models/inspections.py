@@ -184,7 +184,9 @@ class Rectification(models.Model):
     problem = models.CharField(_("问题"), max_length=500)
     deadline = models.DateTimeField(_("整改期限"))
     # CLEAN-15: the cause, analysed by the department (e.g. "清洁人员巡查频率不够").
-    cause_kind = models.CharField(_("原因类别"), max_length=20, choices=CauseKind.choices, blank=True)
+    cause_kind = models.CharField(
+        _("原因类别"), max_length=20, choices=CauseKind.choices, blank=True
+    )
     cause = models.CharField(_("原因分析"), max_length=500, blank=True)
     done_at = models.DateTimeField(_("整改完成时间"), null=True, blank=True)
     done_note = models.CharField(_("整改说明"), max_length=500, blank=True)

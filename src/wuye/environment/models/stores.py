@@ -70,7 +70,9 @@ class Product(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["store", "name", "spec"], name="product_name_unique"),
             models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_not_negative"),
-            models.CheckConstraint(condition=Q(minimum__gte=0), name="product_minimum_not_negative"),
+            models.CheckConstraint(
+                condition=Q(minimum__gte=0), name="product_minimum_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
