@@ -196,11 +196,12 @@ def test_fertilise_on_its_day_in_spring_and_autumn__GREEN_06_GREEN_08(green):
 
 
 def test_changing_a_lines_time_mid_day_is_a_revision_and_replans__GREEN_12(green, time_machine):
-    time_machine.move_to(at("2027-07-14 12:30"), tick=False)
+    time_machine.move_to(at("2027-07-14 06:10"), tick=False)
     PlanLine.objects.all().delete()
     svc.greening_plan_seed(estate=green.estate, by=green.env_head.user)
     line = PlanLine.objects.get(green_area=green.lawn, work="water")
-    schedule_generate(now=at("2027-07-14 00:00"), horizon=dt.timedelta(days=3))
+    schedule_generate(now=at("2027-07-14 06:10"), horizon=dt.timedelta(days=3))
+    time_machine.move_to(at("2027-07-14 12:30"), tick=False)
     svc.plan_line_update(
         line=line, by=green.env_head.user, reason="正午太晒，改为傍晚浇水", times=["17:30"]
     )
