@@ -155,7 +155,7 @@ def season_start(anchor: dt.date, season: str) -> dt.date:
     return day
 
 
-def _lock_plan(estate: Estate) -> None:
+def plan_lock(estate: Estate) -> None:
     """Changes of an estate's greening plan run one at a time (two heads seeding at once write
     one set of lines): they lock the estate's profile row."""
     profile_get_or_create(estate)
@@ -258,7 +258,7 @@ def greening_plan_seed(
             raise ValidationError({"year": [_("年份须在 2000 到 2100 之间")]})
         anchor = max(today, dt.date(year, 1, 1))
     start = max(today, anchor) if isinstance(anchor, dt.date) else today
-    _lock_plan(estate)
+    plan_lock(estate)
     chosen = GreenArea.objects.filter(estate=estate, active=True).prefetch_related("gardeners")
     if areas is not None:
         chosen = chosen.filter(pk__in=[a.pk for a in areas])
@@ -351,7 +351,7 @@ def plan_line_add(
     actor = _actor(by)
     check_lead(actor, area.estate_id, _("只有部门负责人或企业高层可以调整绿化养护计划"))
     landscape_require(area.estate)  # GREEN-03
-    _lock_plan(area.estate)
+    plan_lock(area.estate)
     area = GreenArea.objects.select_related("estate").get(pk=area.pk)
     errors: dict[str, list[str]] = {}
     if not area.active:
@@ -502,7 +502,7 @@ def greening_heat_adjust(
         errors["reason"] = [_("请填写调整原因")]
     if errors:
         raise ValidationError(errors)
-    _lock_plan(estate)
+    plan_lock(estate)
     water = PlanLine.objects.filter(
         estate=estate, work=WorkKind.WATER, active=True, green_area__active=True
     ).select_related("green_area", "schedule__assignee__staff")
