@@ -153,3 +153,23 @@ def trainings(estate: Estate, limit: int = 50) -> list[dict]:
         if len(sessions) > limit:
             break
     return list(sessions.values())[:limit]
+
+
+def area_export(estate: Estate, qs: QuerySet[GreenArea]):
+    """The filtered green areas as an Excel file (the list page and the API)."""
+    from django.utils.translation import gettext as _
+
+    from wuye.base.xlsx import dated_filename, xlsx_response
+
+    rows = [
+        (a.name, a.get_kind_display(), a.planting, a.area_m2,
+         a.public_area.name if a.public_area else "", "、".join(g.name for g in a.gardeners.all()),
+         _("在用") if a.active else _("停用"), a.note)
+        for a in qs[:AREA_LIST_MAX]
+    ]  # fmt: skip
+    return xlsx_response(
+        filename=dated_filename(estate.name, _("绿化区域")), title=_("绿化区域"),
+        headers=[_("区域名称"), _("绿化类型"), _("主要植物"), _("面积（㎡）"), _("公共区域"),
+                 _("养护人"), _("状态"), _("说明")],
+        rows=rows, widths=[18, 10, 24, 10, 14, 18, 8, 24],
+    )  # fmt: skip

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wuye.base.pages import paginate, render_list
-from wuye.base.xlsx import dated_filename, xlsx_response
 from wuye.core.forms import add_service_errors
 from wuye.core.models import PublicArea
 from wuye.core.shortcuts import estate_page, estate_tz, render_local, staff_required
@@ -128,18 +127,7 @@ def green_area_list(request, estate):
 @require_GET
 @estate_page
 def green_area_export(request, estate):
-    rows = [
-        (a.name, a.get_kind_display(), a.planting, a.area_m2,
-         a.public_area.name if a.public_area else "", "、".join(g.name for g in a.gardeners.all()),
-         _("在用") if a.active else _("停用"), a.note)
-        for a in _area_list(request, estate)[: selectors.AREA_LIST_MAX]
-    ]  # fmt: skip
-    return xlsx_response(
-        filename=dated_filename(estate.name, _("绿化区域")), title=_("绿化区域"),
-        headers=[_("区域名称"), _("绿化类型"), _("主要植物"), _("面积（㎡）"), _("公共区域"),
-                 _("养护人"), _("状态"), _("说明")],
-        rows=rows, widths=[18, 10, 24, 10, 14, 18, 8, 24],
-    )  # fmt: skip
+    return selectors.area_export(estate, _area_list(request, estate))
 
 
 def _area_form(request, estate, area=None):
