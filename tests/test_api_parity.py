@@ -409,6 +409,23 @@ PAGES: dict[str, str | tuple[str, str]] = {
     # --- Environment: cleaning (h-clean) ---
     # --- Environment: inspection and rectification (h-inspect) ---
     # --- Environment: greening (h-green) ---
+    "environment:green_landscape": "PUT /environment/landscape",
+    "environment:green_area_list": "GET /environment/green-areas",
+    "environment:green_area_export": "GET /environment/green-areas/export.xlsx",
+    "environment:green_area_new": "POST /environment/green-areas",
+    "environment:green_area_detail": "GET /environment/green-areas/{area_id}",
+    "environment:green_area_edit": "PATCH /environment/green-areas/{area_id}",
+    "environment:green_area_deactivate": "POST /environment/green-areas/{area_id}/deactivate",
+    "environment:green_skills": "GET /environment/gardener-skills",
+    "environment:green_training_new": "POST /environment/trainings",
+    "environment:greening_plan": "GET /environment/greening-plan/lines",
+    "environment:greening_plan_seed": "POST /environment/greening-plan/seed",
+    "environment:greening_plan_export": "GET /environment/greening-plan/export.xlsx",
+    "environment:greening_adjust": "POST /environment/greening-plan/adjustments",
+    "environment:greening_revisions": "GET /environment/greening-plan/revisions",
+    "environment:greening_line_edit": "PATCH /environment/greening-plan/lines/{line_id}",
+    "environment:greening_line_stop": "POST /environment/greening-plan/lines/{line_id}/stop",
+    "environment:greening_line_add": "POST /environment/greening-plan/lines",
     # --- Environment: store and pest control (h-store) ---
     # --- Environment: board (h-board) ---
 }

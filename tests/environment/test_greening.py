@@ -23,9 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _works(area) -> set[tuple[str, str]]:
-    return set(
-        PlanLine.objects.filter(green_area=area, active=True).values_list("work", "season")
-    )
+    return set(PlanLine.objects.filter(green_area=area, active=True).values_list("work", "season"))
 
 
 def _task_dates(line, until: dt.datetime, now: dt.datetime) -> list[dt.date]:
@@ -217,9 +215,12 @@ def test_changing_a_lines_time_mid_day_is_a_revision_and_replans__GREEN_12(green
         at("2027-07-14 07:00"), at("2027-07-14 17:30"), at("2027-07-15 17:30"),
         at("2027-07-16 17:30"),
     ]  # fmt: skip
-    assert PlannedTask.objects.filter(
-        schedule=line.schedule, status=PlannedTaskStatus.CANCELLED
-    ).count() == 2
+    assert (
+        PlannedTask.objects.filter(
+            schedule=line.schedule, status=PlannedTaskStatus.CANCELLED
+        ).count()
+        == 2
+    )
 
 
 def test_stop_and_add_a_line_need_a_reason__GREEN_05(green):
@@ -257,7 +258,12 @@ def test_heat_wave_adds_a_second_watering_until_its_end__GREEN_12(green, time_ma
         estate=green.estate, by=green.env_head.user, start=dt.date(2027, 7, 21),
         end=dt.date(2027, 7, 24), times=["17:00"], reason="连续高温38℃，增加傍晚浇水",
     )  # fmt: skip
-    assert {line.green_area for line in lines} == {green.lawn, green.trees, green.hedge, green.roses}
+    assert {line.green_area for line in lines} == {
+        green.lawn,
+        green.trees,
+        green.hedge,
+        green.roses,
+    }
     extra = next(line for line in lines if line.green_area == green.lawn)
     water = PlanLine.objects.get(green_area=green.lawn, work="water")
     assert extra.work == "extra_water" and extra.schedule.assignee == water.schedule.assignee

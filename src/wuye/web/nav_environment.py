@@ -3,7 +3,7 @@ the store, each topic's items in its own tuple, assembled by ``navigation``."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
 from wuye.core.choices import Role
 
@@ -33,7 +33,23 @@ INSPECTION: tuple[NavItem, ...] = ()
 
 # --- Greening ---
 
-GREENING: tuple[NavItem, ...] = ()
+GREENING: tuple[NavItem, ...] = (
+    NavItem(
+        _("绿化养护计划"), "environment:greening_plan", roles=ENVIRONMENT_TEAM,
+        match=("environment:greening_line_edit", "environment:greening_adjust",
+               "environment:greening_revisions", "environment:greening_line_add"),
+    ),
+    NavItem(
+        _("绿化区域"), "environment:green_area_list", roles=ENVIRONMENT_TEAM,
+        match=("environment:green_area_detail", "environment:green_area_new",
+               "environment:green_area_edit"),
+    ),
+    NavItem(_("绿化景观规划"), "environment:green_landscape", roles=ENVIRONMENT_READERS),
+    NavItem(
+        _("绿化工技能与培训"), "environment:green_skills", roles=ENVIRONMENT_READERS,
+        match=("environment:green_training_new",),
+    ),
+)  # fmt: skip
 
 
 # --- Store and pest control ---

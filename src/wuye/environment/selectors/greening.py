@@ -110,3 +110,28 @@ def plan_grid(estate: Estate, *, active_only: bool = True) -> list[PlanRow]:
         row.months = [[line for line in mine if month in line.month_set] for month in MONTHS]
         rows.append(row)
     return rows
+
+
+def plan_export(estate: Estate):
+    """The plan as an Excel file (the plan page and the API): each line with its timing,
+    gardener, certificate and a mark in each month it works."""
+    from wuye.base.xlsx import dated_filename, xlsx_response
+
+    months = [_("%(m)d月") % {"m": m} for m in MONTHS]
+    headers = [_("区域"), _("绿化类型"), _("季节"), _("作业内容"), _("频次"), _("养护人"),
+               _("所需证书"), *months]  # fmt: skip
+    rows = []
+    for row in plan_grid(estate):
+        for line in row.lines:
+            spec = getattr(line.schedule, "spec", None)
+            assignee = getattr(line.schedule.assignee, "staff", None)
+            rows.append([
+                row.area.name, row.area.get_kind_display(), line.get_season_display(),
+                line.get_work_display(), line.timing, assignee.name if assignee else "",
+                spec.get_certificate_display() if spec and spec.certificate else "",
+                *["✓" if m in line.month_set else "" for m in MONTHS],
+            ])  # fmt: skip
+    return xlsx_response(
+        filename=dated_filename(estate.name, _("绿化养护计划")), title=_("绿化养护计划"),
+        headers=headers, rows=rows, widths=[16, 10, 14, 12, 26, 10, 20, *[5] * 12],
+    )  # fmt: skip

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wuye.base.pages import paginate, render_list
-from wuye.base.xlsx import dated_filename, xlsx_response
 from wuye.core.forms import add_service_errors
 from wuye.core.shortcuts import estate_page, estate_tz, render_local, staff_required
 
@@ -66,23 +65,7 @@ def greening_plan_seed(request, estate):
 @require_GET
 @estate_page
 def greening_plan_export(request, estate):
-    headers = [_("区域"), _("绿化类型"), _("季节"), _("作业内容"), _("频次"), _("养护人"),
-               _("所需证书"), *MONTH_LABELS]  # fmt: skip
-    rows = []
-    for row in selectors.plan_grid(estate):
-        for line in row.lines:
-            spec = getattr(line.schedule, "spec", None)
-            assignee = getattr(line.schedule.assignee, "staff", None)
-            rows.append([
-                row.area.name, row.area.get_kind_display(), line.get_season_display(),
-                line.get_work_display(), line.timing, assignee.name if assignee else "",
-                spec.get_certificate_display() if spec and spec.certificate else "",
-                *["✓" if m in line.month_set else "" for m in range(1, 13)],
-            ])  # fmt: skip
-    return xlsx_response(
-        filename=dated_filename(estate.name, _("绿化养护计划")), title=_("绿化养护计划"),
-        headers=headers, rows=rows, widths=[16, 10, 14, 12, 26, 10, 20, *[5] * 12],
-    )  # fmt: skip
+    return selectors.plan_export(estate)
 
 
 class LineForm(forms.Form):
