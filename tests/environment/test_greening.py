@@ -17,9 +17,11 @@ from wuye.fieldwork.services.records import task_complete
 from wuye.workflow.models import PlannedTask, PlannedTaskStatus
 from wuye.workflow.schedules import schedule_generate
 
-from .green_helpers import SH, at, green, plan_landscape  # noqa: F401
+from . import green_helpers
+from .green_helpers import SH, at, plan_landscape
 
 pytestmark = pytest.mark.django_db
+green = green_helpers.green  # the fixture
 
 
 def _works(area) -> set[tuple[str, str]]:
