@@ -36,8 +36,10 @@ QTY = {"max_digits": 12, "decimal_places": 3}
 
 class StoreForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("名称"), max_length=60)
-    location = forms.CharField(label=gettext_lazy("存放位置"), max_length=100,
-                               help_text=gettext_lazy("固定的存放地点，如“1栋地下室B1-03”"))  # fmt: skip
+    location = forms.CharField(
+        label=gettext_lazy("存放位置"), max_length=100,
+        help_text=gettext_lazy("固定的存放地点，如“1栋地下室B1-03”"),
+    )  # fmt: skip
     keeper = forms.ModelChoiceField(
         label=gettext_lazy("保管人"), required=False, queryset=Staff.objects.none()
     )
