@@ -21,7 +21,8 @@ def at(text: str) -> dt.datetime:
 
 
 def green_area(estate, name: str = "中心草坪", kind: str = "lawn") -> GreenArea:
-    return GreenArea.objects.create(estate=estate, name=name, kind=kind, created_at=at("2026-01-01 09:00"))
+    made = at("2026-01-01 09:00")
+    return GreenArea.objects.create(estate=estate, name=name, kind=kind, created_at=made)
 
 
 @pytest.fixture

@@ -10,11 +10,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from tests.environment import store_helpers
+from tests.environment.store_helpers import at, green_area
 from wuye.environment.models import PestTreatment, StockMovement
 from wuye.environment.services import pests
 from wuye.environment.services import stores as services
 
-from .store_helpers import at, green_area, store_world  # noqa: F401
+store_world = store_helpers.store_world  # the fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -10,6 +10,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from tests.environment import store_helpers
+from tests.environment.store_helpers import at
 from tests.images import photo_of
 from wuye.core.exceptions import Conflict
 from wuye.environment.models import Product, StockMovement, StoreCheck
@@ -21,7 +23,7 @@ from wuye.notify.models import Message
 from wuye.workflow.models import PlannedTask, PlannedTaskStatus
 from wuye.workflow.schedules import planned_task_sweep_missed
 
-from .store_helpers import at, store_world  # noqa: F401
+store_world = store_helpers.store_world  # the fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from tests.environment import store_helpers
 from tests.facilities.equip_helpers import Api
 from tests.images import photo_of
 from wuye.environment.models import PestTreatment
 
-from .store_helpers import store_world  # noqa: F401
+store_world = store_helpers.store_world  # the fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +26,9 @@ def test_stores_products_and_stock_through_the_api__CLEAN_11_17(store_world, cli
     shelf = head.post("/environment/stores", {"estate": w.estate.pk, "name": "开放架",
                       "location": "前台", "locked": False}, expect=201)  # fmt: skip
     # CLEAN-17: no pesticide in an unlocked store.
-    r = head.post("/environment/products", {"store": shelf["id"], "name": "吡虫啉",
-                  "kind": "pesticide", "unit": "瓶", "eco_compliant": True}, expect=400)  # fmt: skip
+    body = {"store": shelf["id"], "name": "吡虫啉", "kind": "pesticide", "unit": "瓶",
+            "eco_compliant": True}  # fmt: skip
+    r = head.post("/environment/products", body, expect=400)
     assert "kind" in r["error"]["fields"]
     made = head.post("/environment/products", {"store": store["id"], "name": "有机复合肥",
                      "kind": "fertiliser", "unit": "袋", "eco_compliant": True,
@@ -68,8 +70,8 @@ def test_non_compliant_product_only_disposed_through_the_api__CLEAN_11(store_wor
     r = head.post(f"/environment/products/{made['id']}/stock-out",
                   {"quantity": "1", "purpose": "楼道"}, expect=400)  # fmt: skip
     assert "不符合环保要求" in r["error"]["fields"]["product"][0]
-    out = head.post(f"/environment/products/{made['id']}/stock-out",
-                    {"quantity": "2", "purpose": "退回供应商", "dispose": True}, expect=201)  # fmt: skip
+    body = {"quantity": "2", "purpose": "退回供应商", "dispose": True}
+    out = head.post(f"/environment/products/{made['id']}/stock-out", body, expect=201)
     assert out["purpose"].startswith("退回/报废")
 
 
@@ -97,8 +99,8 @@ def test_treatments_through_the_api__GREEN_13_15(store_world, client):
     assert "reason" in r["error"]["fields"]
     gardener.post("/environment/pest-treatments", {"green_area": w.area.pk, "pest": "蚜虫",
                   "method": "biological", "measure": "释放七星瓢虫"}, expect=201)  # fmt: skip
-    made = gardener.post("/environment/pest-treatments",
-                         chem | {"reason": "瓢虫释放后蚜虫仍在扩散，嫩梢受害严重"}, expect=201)  # fmt: skip
+    chem["reason"] = "瓢虫释放后蚜虫仍在扩散，嫩梢受害严重"
+    made = gardener.post("/environment/pest-treatments", chem, expect=201)
     assert made["product_name"] == "吡虫啉 100g"
     listed = gardener.get(f"/environment/pest-treatments?estate={w.estate.pk}&method=chemical")
     assert [t["id"] for t in listed["items"]] == [made["id"]]
