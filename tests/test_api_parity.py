@@ -427,6 +427,25 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "environment:greening_line_stop": "POST /environment/greening-plan/lines/{line_id}/stop",
     "environment:greening_line_add": "POST /environment/greening-plan/lines",
     # --- Environment: store and pest control (h-store) ---
+    "environment:store_list": "GET /environment/stores",
+    "environment:store_create": "POST /environment/stores",
+    "environment:store_detail": "GET /environment/stores/{store_id}",
+    "environment:store_edit": "PATCH /environment/stores/{store_id}",
+    "environment:store_check": "POST /environment/stores/{store_id}/checks",
+    "environment:store_check_list": "GET /environment/store-checks",
+    "environment:product_create": "POST /environment/products",
+    "environment:product_list": "GET /environment/products",
+    "environment:product_export": "GET /environment/products/export.xlsx",
+    "environment:product_edit": "PATCH /environment/products/{product_id}",
+    "environment:stock_in": "POST /environment/products/{product_id}/stock-in",
+    "environment:stock_out": "POST /environment/products/{product_id}/stock-out",
+    "environment:stock_adjust": "POST /environment/products/{product_id}/adjust",
+    "environment:movement_list": "GET /environment/stock-movements",
+    "environment:movement_export": "GET /environment/stock-movements/export.xlsx",
+    "environment:treatment_list": "GET /environment/pest-treatments",
+    "environment:treatment_export": "GET /environment/pest-treatments/export.xlsx",
+    "environment:treatment_record": "POST /environment/pest-treatments",
+    "environment:treatment_detail": "GET /environment/pest-treatments/{treatment_id}",
     # --- Environment: board (h-board) ---
 }
 

@@ -102,7 +102,120 @@ def _demo_greening(estates: list, context: dict) -> dict:
 
 
 def _demo_store(estates: list, context: dict) -> dict:
-    return {}
+    """Each estate one store with its products and movements, one product below its minimum,
+    this month's check done, and a few treatments on the estate's green areas (when the
+    greening demo made any)."""
+    import datetime as dt
+    import io
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from PIL import Image
+
+    from wuye.core.models import Staff
+    from wuye.workflow.attachments import attachment_store
+
+    from .models import GreenArea
+    from .services import pests, store_checks, stores
+
+    def staff(username: str):
+        return Staff.objects.filter(user__username=username).select_related("user").first()
+
+    def photo(user):
+        out = io.BytesIO()
+        Image.new("RGB", (64, 48), (120, 160, 120)).save(out, "JPEG")
+        upload = SimpleUploadedFile("store.jpg", out.getvalue(), content_type="image/jpeg")
+        return attachment_store(upload=upload, by=user)
+
+    head = staff("env_head")
+    if head is None:
+        return {}
+    # name, kind, spec, unit, eco_compliant, compliance note, minimum, stock in, drawn
+    products = [
+        (
+            "84消毒液",
+            "disinfectant",
+            "500ml",
+            "瓶",
+            True,
+            "消毒产品卫生安全评价报告备案",
+            10,
+            40,
+            12,
+        ),
+        ("中性清洁剂", "cleaning", "5L", "桶", True, "中国环境标志（十环）认证", 2, 6, 2),
+        ("洁厕剂", "cleaning", "500ml", "瓶", True, "中国环境标志（十环）认证", 6, 10, 6),
+        ("吡虫啉", "pesticide", "10%可湿性粉剂 100g", "袋", True, "农药登记证 低毒", 2, 5, 0),
+        ("七星瓢虫卵卡", "biological", "每卡约20粒", "张", True, "天敌昆虫", 10, 60, 0),
+        ("有机复合肥", "fertiliser", "40kg", "袋", True, "有机肥料登记证", 2, 8, 3),
+        ("一次性手套", "protective", "100只/盒", "盒", False, "", 5, 12, 4),
+        ("口罩", "protective", "50只/盒", "盒", False, "", 5, 10, 3),
+    ]
+    counts = {"stores": 0, "products": 0, "movements": 0, "store_checks": 0, "treatments": 0}
+    now = timezone.now()
+    for index, estate in enumerate(estates):
+        keeper = staff("cleaner" if index == 0 else "cleaner2")
+        if keeper is not None and not keeper.estates.filter(pk=estate.pk).exists():
+            keeper = None
+        store = stores.store_create(
+            estate=estate, name=("保洁工具间", "绿化药剂间")[index % 2],
+            location=("1栋地下室B1-03（上锁铁柜）", "物业用房一层储物间（上锁）")[index % 2],
+            keeper=keeper, by=head.user,
+        )  # fmt: skip
+        counts["stores"] += 1
+        made = {}
+        for name, kind, spec, unit, eco, note, minimum, stock, drawn in products:
+            product = stores.product_create(
+                store=store, name=name, kind=kind, spec=spec, unit=unit, eco_compliant=eco,
+                compliance_note=note, minimum=Decimal(minimum), by=head.user,
+            )  # fmt: skip
+            stores.stock_in(product=product, quantity=stock, purpose="月度采购", by=head.user)
+            counts["movements"] += 1
+            if drawn:
+                stores.stock_out(product=product, quantity=drawn, purpose="日常保洁领用",
+                                 by=head.user)  # fmt: skip
+                counts["movements"] += 1
+            made[name] = product
+            counts["products"] += 1
+        # One product below its minimum (the board's "stock below minimum").
+        stores.stock_out(product=made["洁厕剂"], quantity=1, purpose="公共卫生间清洁",
+                         by=head.user)  # fmt: skip
+        counts["movements"] += 1
+        store_checks.store_check_record(
+            store=store, fixed_place=True, locked=True, out_of_reach=True, labelled=True,
+            photo=photo(head.user), by=head.user,
+        )  # fmt: skip
+        counts["store_checks"] += 1
+        areas = list(GreenArea.objects.filter(estate=estate, active=True).order_by("id")[:2])
+        if not areas:  # the greening demo made none: two areas of our own to treat
+            areas = [
+                GreenArea.objects.create(estate=estate, name=name, kind=kind, created_at=now)
+                for name, kind in (("月季花坛", "flower_bed"), ("南门红叶石楠绿篱", "shrub"))
+            ]
+        gardener = staff("gardener")
+        if gardener is None or not gardener.estates.filter(pk=estate.pk).exists():
+            gardener = head
+        area = areas[0]
+        pests.treatment_record(
+            green_area=area, pest="蚜虫", method="biological", measure="释放七星瓢虫",
+            product=made["七星瓢虫卵卡"], quantity=5, by=gardener.user,
+            at=now - dt.timedelta(days=5),
+        )  # fmt: skip
+        pests.treatment_record(
+            green_area=area, pest="蚜虫", method="chemical", measure="喷施吡虫啉",
+            product=made["吡虫啉"], dose="1:2000", quantity=1, by=gardener.user,
+            reason="释放瓢虫五天后蚜虫仍在新梢扩散，需局部喷药压低虫口",
+            at=now - dt.timedelta(days=1),
+        )  # fmt: skip
+        counts["treatments"] += 2
+        if len(areas) > 1:
+            pests.treatment_record(
+                green_area=areas[1], pest="红蜘蛛", method="physical", measure="高压水枪冲洗叶背",
+                by=gardener.user, at=now - dt.timedelta(days=2),
+            )  # fmt: skip
+            counts["treatments"] += 1
+    return counts
 
 
 # --- Inspection (h-inspect): checklists, the patrol and spot-check plans ---

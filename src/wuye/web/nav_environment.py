@@ -54,7 +54,24 @@ GREENING: tuple[NavItem, ...] = (
 
 # --- Store and pest control ---
 
-STORE: tuple[NavItem, ...] = ()
+STORE: tuple[NavItem, ...] = (
+    # CLEAN-17 / CLEAN-11 / GREEN-15: the stores, their products and stock, the monthly check.
+    NavItem(
+        _("物料存放点"), "environment:store_list", roles=ENVIRONMENT_TEAM,
+        match=("environment:store_create", "environment:store_detail", "environment:store_edit",
+               "environment:store_check", "environment:product_create",
+               "environment:product_edit", "environment:stock_in", "environment:stock_out",
+               "environment:stock_adjust", "environment:store_check_list"),
+    ),
+    NavItem(_("物料库存"), "environment:product_list", roles=ENVIRONMENT_TEAM),
+    NavItem(_("出入库台账"), "environment:movement_list", roles=ENVIRONMENT_READERS),
+    # GREEN-13/15: the gardeners record treatments in the field.
+    NavItem(
+        _("病虫害防治"), "environment:treatment_list",
+        roles=ENVIRONMENT_READERS | {Role.GARDENER},
+        match=("environment:treatment_record", "environment:treatment_detail"),
+    ),
+)  # fmt: skip
 
 
 ENVIRONMENT_ITEMS: tuple[NavItem, ...] = (*BOARD, *CLEANING, *INSPECTION, *GREENING, *STORE)

@@ -31,6 +31,11 @@ class Store(models.Model):
     out_of_reach = models.BooleanField(_("儿童无法接触"), default=True)
     active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"))
+    # CLEAN-17: the store's monthly check, planned with the store (migration 0002_store).
+    check_schedule = models.OneToOneField(
+        "workflow.Schedule", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="environment_store", verbose_name=_("月检计划"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("存放点")
