@@ -1,7 +1,8 @@
 """Inspections (检查考核): the environment department's daily patrol (CLEAN-12), weekly spot check
 (CLEAN-13) and weekly greening inspection (GREEN-11), each result written on the record form —
-《清洁卫生检查记录表》 (CLEAN-14) or 《绿化养护检查记录表》 (GREEN-11) — item by item with points and
-photos. A failed result opens a rectification at once, in the same transaction (CLEAN-15).
+《清洁卫生检查记录表》 (CLEAN-14) or 《绿化养护检查记录表》 (GREEN-11) — item by item with
+points and photos. A failed result opens a rectification at once, in the same transaction
+(CLEAN-15).
 
 The forms are field-work checklists of READING items in points (unit "分"): ``high`` is the
 item's full points, ``low`` its pass mark. A result fails when any item is below its pass mark
@@ -385,7 +386,7 @@ def inspection_record(
             passed=r["passed"],
             note=r["note"],
             photo=r["photo"],
-        )  # fmt: skip
+        )
         for index, r in enumerate(rows, start=1)
     )
     attachments_bind_record(
