@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from tests.environment.inspect_helpers import answers, at, env  # noqa: F401
+from tests.environment import inspect_helpers
+from tests.environment.inspect_helpers import answers, at
 from wuye.environment.models import Inspection, Rectification
 from wuye.environment.processes import GREEN_CHECK_KIND, PATROL_KIND
 from wuye.environment.services.inspections import inspection_record, round_close, round_progress
@@ -17,6 +18,7 @@ from wuye.workflow.models import PlannedTask, PlannedTaskStatus
 from wuye.workflow.schedules import schedule_generate
 
 pytestmark = pytest.mark.django_db
+env = inspect_helpers.env  # the fixture
 
 
 def test_forms_are_scored_items_with_full_points_and_pass_mark__CLEAN_14_GREEN_11(env):

@@ -69,6 +69,12 @@ def inspection_record_xlsx(
     )
 
 
+def _failed(record: Inspection) -> str:
+    return "；".join(
+        f"{i.label}（{i.score.normalize():f}）{i.note}" for i in record.items.all() if not i.passed
+    )
+
+
 def _rectification_number(record: Inspection) -> str:
     rectification = getattr(record, "rectification", None)
     try:

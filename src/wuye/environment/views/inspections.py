@@ -42,7 +42,7 @@ ROUND_KINDS = {
 class FilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("检查类型"), required=False,
-        choices=[("", gettext_lazy("全部"))] + InspectionKind.choices,
+        choices=[("", gettext_lazy("全部")), *InspectionKind.choices],
     )  # fmt: skip
     zone = forms.ModelChoiceField(
         label=gettext_lazy("清洁区域"), required=False, queryset=CleaningZone.objects.none()
