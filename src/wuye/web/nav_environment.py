@@ -3,7 +3,7 @@ the store, each topic's items in its own tuple, assembled by ``navigation``."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
 from wuye.core.choices import Role
 
@@ -28,7 +28,25 @@ CLEANING: tuple[NavItem, ...] = ()
 
 # --- Inspection and rectification ---
 
-INSPECTION: tuple[NavItem, ...] = ()
+INSPECTION: tuple[NavItem, ...] = (
+    NavItem(
+        _("检查考核"),
+        "environment:inspection_list",
+        roles=ENVIRONMENT_READERS,
+        match=(
+            "environment:inspection_detail",
+            "environment:inspection_new",
+            "environment:inspection_round",
+        ),
+    ),  # fmt: skip
+    NavItem(
+        _("整改"),
+        "environment:rectification_list",
+        roles=ENVIRONMENT_READERS,
+        match=("environment:rectification_detail",),
+    ),
+    NavItem(_("我的整改"), "environment:my_rectifications", roles=ENVIRONMENT_WORKERS),
+)
 
 
 # --- Greening ---
