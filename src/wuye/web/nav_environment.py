@@ -38,7 +38,7 @@ INSPECTION: tuple[NavItem, ...] = (
             "environment:inspection_new",
             "environment:inspection_round",
         ),
-    ),  # fmt: skip
+    ),
     NavItem(
         _("整改"),
         "environment:rectification_list",
