@@ -88,6 +88,7 @@ FORMS = {
 }
 NOTE_MAX = 1000
 ITEM_NOTE_MAX = 200
+TENTH = Decimal("0.1")
 # A rectification's own deadline, when the inspector sets one (hours).
 DEADLINE_HOURS_MAX = 720
 
@@ -173,7 +174,7 @@ def _points(value, field: str, errors: dict) -> Decimal | None:
     except (InvalidOperation, ValueError):
         errors.setdefault(field, []).append(_("得分应为数字"))
         return None
-    if not number.is_finite() or number != number.quantize(Decimal("0.1")):
+    if not number.is_finite() or number != number.quantize(TENTH):
         errors.setdefault(field, []).append(_("得分最多保留一位小数"))
         return None
     return number
@@ -206,7 +207,9 @@ def _answers(
             errors.setdefault(field, []).append(_("请为“%(label)s”打分") % {"label": item.label})
             continue
         score = _points(answer.get("score"), field, errors)
-        full, mark = item.high, item.low if item.low is not None else Decimal(0)
+        # The record keeps points to one decimal (the model's columns).
+        full = item.high.quantize(TENTH)
+        mark = (item.low if item.low is not None else Decimal(0)).quantize(TENTH)
         if score is not None and not Decimal(0) <= score <= full:
             errors.setdefault(field, []).append(
                 _("得分应在 0 到 %(full)s 之间") % {"full": _num(full)}
@@ -229,7 +232,7 @@ def _answers(
             errors.setdefault(field, []).append(
                 _("“%(label)s”不合格，请拍照留证") % {"label": item.label}
             )
-        rows.append({"item": item, "score": score, "full": full, "mark": mark,
+        rows.append({"item": item, "score": score.quantize(TENTH), "full": full, "mark": mark,
                      "passed": passed, "note": note, "photo": photo})  # fmt: skip
     if errors:
         return rows, errors

@@ -316,6 +316,14 @@ def rectification_act(
     pk = rectification.pk if isinstance(rectification, Rectification) else rectification
     rectification = rectification_get_for_user(actor.user, pk)
     RECTIFICATION.action(action)
+    data = dict(data or {})
+    if action == "recheck_pass" and (data.get("cause_kind") or data.get("cause")):
+        # The analysis is kept even when closing is refused (a recurring cause: 409), so the
+        # plan can be changed and the re-check taken again.
+        rectification_cause_set(
+            rectification=rectification, cause_kind=str(data.pop("cause_kind", "") or ""),
+            cause=str(data.pop("cause", "") or ""), by=actor,
+        )  # fmt: skip
     return rectification_case_act(
         case=rectification.case, action=action, by=actor, note=note, data=data,
         attachments=attachments,
