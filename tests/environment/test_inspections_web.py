@@ -66,7 +66,7 @@ def test_a_bad_form_keeps_the_page_with_its_errors__CLEAN_14(env, login):
 
 
 def test_rounds_list_and_export_pages(env, login):
-    w = env
+    assert env.lobby.active
     head = login("env_head")
     patrol = head.get("/environment/inspections/patrol/").content.decode()
     assert "1栋电梯间" in patrol and "未检查" in patrol
