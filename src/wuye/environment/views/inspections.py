@@ -218,18 +218,16 @@ def inspection_round(request, estate, which: str):
         raise Http404
     schedule_kind, kind = ROUND_KINDS[which]
     task = _current_task(estate, schedule_kind)
-    sample = None
+    sample = week = None
     if which == "spot":
         week = _week_start(request, estate)
         sample = selectors.spot_sample_get_for_user(request.user, estate, week)
-        progress = services.round_progress(task) if task else None
-        if sample is not None and (task is None or progress is None):
-            progress = {"rows": _sample_rows(sample), "done": False}
+        done = task is not None and services.round_progress(task)["done"]
+        progress = {"rows": _sample_rows(sample) if sample else [], "done": done}
+    elif task is not None:
+        progress = services.round_progress(task)
     else:
-        week = None
-        progress = services.round_progress(task) if task else {
-            "rows": _subjects_today(estate, which), "done": False,
-        }  # fmt: skip
+        progress = {"rows": _subjects_today(estate, which), "done": False}
     context = {
         "estate": estate, "which": which, "kind": kind, "kind_label": InspectionKind(kind).label,
         "task": task, "progress": progress, "sample": sample, "week": week,

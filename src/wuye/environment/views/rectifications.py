@@ -67,11 +67,7 @@ def rectification_detail(request, pk: int):
         "estate": estate,
         "actions": [a for a in actions if not a.name.startswith("recheck")],
         "recheck": any(a.name.startswith("recheck") for a in actions),
-        "items": inspection_services.inspection_form(
-            estate,
-            inspection_services.CLEAN_KIND if rectification.zone_id
-            else inspection_services.GREEN_KIND,
-        ).items.order_by("position"),
+        "items": _form_items(rectification),
         "causes": CauseKind.choices,
         "needs_plan_change": services.rectification_needs_plan_change(rectification),
         "plan_link": services.plan_link(rectification),
@@ -80,6 +76,19 @@ def rectification_detail(request, pk: int):
         "now": timezone.now(),
     }  # fmt: skip
     return render_local(request, "environment/rectifications/detail.html", context, estate)
+
+
+def _form(rectification):
+    return inspection_services.inspection_form(
+        rectification.estate,
+        inspection_services.CLEAN_KIND if rectification.zone_id
+        else inspection_services.GREEN_KIND,
+    )  # fmt: skip
+
+
+def _form_items(rectification) -> list:
+    form = _form(rectification)
+    return list(form.items.order_by("position")) if form is not None else []
 
 
 def _message(exc) -> str:
@@ -101,11 +110,9 @@ def rectification_act(request, pk: int, action: str):
     data = {}
     try:
         if action.startswith("recheck"):
-            form = inspection_services.inspection_form(
-                rectification.estate,
-                inspection_services.CLEAN_KIND if rectification.zone_id
-                else inspection_services.GREEN_KIND,
-            )  # fmt: skip
+            form = _form(rectification)
+            if form is None:
+                raise ValidationError({"checklist": [_("尚未设置检查记录表")]})
             data = {"answers": answers_from_post(request, form),
                     "cause_kind": request.POST.get("cause_kind", ""),
                     "cause": request.POST.get("cause", "")[:600]}  # fmt: skip
