@@ -143,3 +143,11 @@ def test_the_weekly_job_draws_this_and_next_week_once_for_every_estate__CLEAN_13
     assert spot_sample_draw_next_week() == 0
     weeks = set(SpotSample.objects.filter(estate=w.estate).values_list("week_start", flat=True))
     assert weeks == {dt.date(2026, 9, 14), dt.date(2026, 9, 21)}
+
+
+def test_the_draw_reads_as_the_issue_writes_it__CLEAN_13(env):
+    w = env
+    sample = spot_sample_draw(w.estate, dt.date(2026, 9, 28), w.env_head.user)
+    assert sample.drawn_by == w.env_head.user and sample.picks
+    assert spot_sample_picks(estate=w.estate, week_start=sample.week_start,
+                             seed=sample.seed) == sample.picks  # fmt: skip

@@ -139,7 +139,7 @@ def _check_week(week_start) -> dt.date:
 
 
 def spot_sample_draw(
-    *, estate: Estate, week_start: dt.date, by=None, seed: int | None = None
+    estate: Estate, week_start: dt.date, by=None, *, seed: int | None = None
 ) -> SpotSample:
     """CLEAN-13: the week's sample, drawn once: a second draw of the same week returns the one
     drawn (whoever asks, whatever seed). ``by`` None: the weekly job. ``seed``: given to draw
