@@ -408,6 +408,21 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "security:decoration_close": "POST /security/decoration-permits/{permit_id}/close",
     # --- Environment: cleaning (h-clean) ---
     # --- Environment: inspection and rectification (h-inspect) ---
+    "environment:inspection_list": "GET /environment/inspections",
+    "environment:inspection_export": "GET /environment/inspections/export.xlsx",
+    "environment:inspection_new": "POST /environment/inspections",
+    "environment:inspection_setup": "POST /environment/inspection-setup",
+    "environment:inspection_detail": "GET /environment/inspections/{inspection_id}",
+    "environment:inspection_round": "GET /environment/inspection-rounds/{which}",
+    "environment:inspection_round_close": "POST /environment/inspection-rounds/{which}/close",
+    "environment:spot_sample_draw": "POST /environment/spot-samples",
+    "environment:rectification_list": "GET /environment/rectifications",
+    "environment:my_rectifications": "GET /environment/rectifications",
+    "environment:rectification_detail": "GET /environment/rectifications/{rectification_id}",
+    "environment:rectification_cause": "PUT /environment/rectifications/{rectification_id}/cause",
+    "environment:rectification_act": (
+        "POST /environment/rectifications/{rectification_id}/{action}"
+    ),
     # --- Environment: greening (h-green) ---
     "environment:green_landscape": "PUT /environment/landscape",
     "environment:green_area_list": "GET /environment/green-areas",

@@ -72,6 +72,12 @@ JOBS: list[Job] = [
     Job("fire_expiry_sweep", "wuye.security.services.fire_checks.fire_expiry_sweep", 3600),
     # --- Environment (ch.5): cleaning (h-clean) ---
     # --- Environment: inspection and rectification (h-inspect) ---
+    # CLEAN-13: this week's and next week's spot-check sample of every estate (idempotent).
+    Job(
+        "spot_sample_draw_next_week",
+        "wuye.environment.services.sampling.spot_sample_draw_next_week",
+        3600,
+    ),
     # --- Environment: greening (h-green) ---
     # --- Environment: store (h-store) ---
 ]

@@ -222,7 +222,32 @@ def _demo_store(estates: list, context: dict) -> dict:
 
 
 def _demo_inspection(estates: list, context: dict) -> dict:
-    return {}
+    """The record forms (company-wide, by the executive), the environment head's daily patrol and
+    weekly spot check and greening inspection, and this week's spot-check sample."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from wuye.core.shortcuts import estate_tz
+
+    from .services.inspections import inspection_plans_setup
+    from .services.sampling import spot_sample_draw
+
+    users = get_user_model().objects
+    executive = users.filter(staff__role="executive").order_by("pk").first()
+    head = users.filter(username="env_head").first()
+    plans = samples = 0
+    for estate in estates:
+        by = executive or head
+        if by is None:
+            continue
+        found = inspection_plans_setup(estate=estate, by=by, assignee=head)
+        plans += 3 if found else 0
+        today = timezone.now().astimezone(estate_tz(estate)).date()
+        spot_sample_draw(estate=estate, week_start=today - dt.timedelta(days=today.weekday()))
+        samples += 1
+    return {"inspection_plans": plans, "spot_samples": samples}
 
 
 # --- History (h-board): two weeks of tasks done and checks, failures, one rectification open ---

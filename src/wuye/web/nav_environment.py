@@ -28,7 +28,25 @@ CLEANING: tuple[NavItem, ...] = ()
 
 # --- Inspection and rectification ---
 
-INSPECTION: tuple[NavItem, ...] = ()
+INSPECTION: tuple[NavItem, ...] = (
+    NavItem(
+        _("检查考核"),
+        "environment:inspection_list",
+        roles=ENVIRONMENT_READERS,
+        match=(
+            "environment:inspection_detail",
+            "environment:inspection_new",
+            "environment:inspection_round",
+        ),
+    ),
+    NavItem(
+        _("整改"),
+        "environment:rectification_list",
+        roles=ENVIRONMENT_READERS,
+        match=("environment:rectification_detail",),
+    ),
+    NavItem(_("我的整改"), "environment:my_rectifications", roles=ENVIRONMENT_WORKERS),
+)
 
 
 # --- Greening ---
