@@ -411,6 +411,10 @@ PAGES: dict[str, str | tuple[str, str]] = {
     # --- Environment: greening (h-green) ---
     # --- Environment: store and pest control (h-store) ---
     # --- Environment: board (h-board) ---
+    "environment:board": "GET /environment/board",
+    "environment:board_tasks": "GET /environment/board/tasks",
+    "environment:scores": "GET /environment/scores",
+    "environment:scores_export": "GET /environment/scores/export.xlsx",
 }
 
 
