@@ -19,6 +19,7 @@ BENCHMARKS = [
     "bench.gate_events",
     "bench.planned_generate",
     "bench.planned_sweep",
+    "bench.environment",
 ]
 
 

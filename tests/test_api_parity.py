@@ -462,6 +462,10 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "environment:treatment_record": "POST /environment/pest-treatments",
     "environment:treatment_detail": "GET /environment/pest-treatments/{treatment_id}",
     # --- Environment: board (h-board) ---
+    "environment:board": "GET /environment/board",
+    "environment:board_tasks": "GET /environment/board/tasks",
+    "environment:scores": "GET /environment/scores",
+    "environment:scores_export": "GET /environment/scores/export.xlsx",
 }
 
 

@@ -18,7 +18,15 @@ ENVIRONMENT_TEAM = ENVIRONMENT_READERS | ENVIRONMENT_WORKERS
 
 # --- The board (看板) ---
 
-BOARD: tuple[NavItem, ...] = ()
+BOARD: tuple[NavItem, ...] = (
+    NavItem(
+        _("环境看板"),
+        "environment:board",
+        roles=ENVIRONMENT_READERS,
+        match=("environment:board_tasks",),
+    ),
+    NavItem(_("月度考核"), "environment:scores", roles=ENVIRONMENT_READERS),
+)
 
 
 # --- Cleaning: zones, plan, today's tasks, weather ---
