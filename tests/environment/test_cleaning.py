@@ -59,9 +59,7 @@ def test_a_revision_mid_day_keeps_the_day_whole__CLEAN_05_CLEAN_15(planned, time
     # 07:00 (its time passed) stays, 14:00 is replaced by 15:30; 08:00 is gone by.
     assert local_times(tasks) == ["07:00", "15:30"]
     all_tasks = day_tasks(road, "2026-07-07", cancelled=True)
-    assert [t.status for t in all_tasks if t.status == PlannedTaskStatus.CANCELLED] == [
-        "cancelled"
-    ]
+    assert [t.status for t in all_tasks if t.status == PlannedTaskStatus.CANCELLED] == ["cancelled"]
     assert local_times(day_tasks(road, "2026-07-08")) == ["08:00", "15:30"]
     rev = PlanRevision.objects.filter(line=road).first()
     assert rev.reason == "下午人流多，推迟清扫"

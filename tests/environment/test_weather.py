@@ -1,7 +1,6 @@
 """Rain sends the road sweepers out at once (CLEAN-07); heat adds a watering (GREEN-12); a
 weather station reports both through the device intake."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -80,8 +79,13 @@ def _water_line(w, gardener):
         months=[6, 7, 8], times=["06:00"], by=w.env_head.user, assignee=gardener.user,
         subject=area, due_amount=3, due_unit="hours",
     )  # fmt: skip
-    return PlanLine.objects.create(estate=w.estate, green_area=area, work="water",
-                                   schedule=schedule, created_at=at("2026-07-01 09:00"))
+    return PlanLine.objects.create(
+        estate=w.estate,
+        green_area=area,
+        work="water",
+        schedule=schedule,
+        created_at=at("2026-07-01 09:00"),
+    )
 
 
 def test_heat_adds_one_watering_per_watered_area_a_day__GREEN_12(planned, time_machine):
