@@ -3,7 +3,7 @@ the store, each topic's items in its own tuple, assembled by ``navigation``."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
 from wuye.core.choices import Role
 
