@@ -187,7 +187,8 @@ def _checklist(estate: Estate, work: str, profile: EnvironmentProfile, actor: Ac
         ]
     found = Checklist.objects.filter(estate=estate, kind=kind, name=name, active=True).first()
     return found or checklist_create(
-        name=name, kind=kind, by=actor, estate=estate, source=_("服务手册第五章 清洁卫生管理流程"), items=items,
+        name=name, kind=kind, by=actor, estate=estate,
+        source=_("服务手册第五章 清洁卫生管理流程"), items=items,
     )  # fmt: skip
 
 
