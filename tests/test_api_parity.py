@@ -407,6 +407,10 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "security:decoration_detail": "GET /security/decoration-permits/{permit_id}",
     "security:decoration_close": "POST /security/decoration-permits/{permit_id}/close",
     # --- Environment: cleaning (h-clean) ---
+    "environment:my_today": "GET /environment/my-tasks",
+    "environment:zone_scan": "GET /environment/my-tasks",
+    "environment:my_task_do": "POST /environment/my-tasks/{task_id}/complete",
+    "environment:protection_check": "POST /environment/protection-checks",
     # --- Environment: inspection and rectification (h-inspect) ---
     "environment:inspection_list": "GET /environment/inspections",
     "environment:inspection_export": "GET /environment/inspections/export.xlsx",

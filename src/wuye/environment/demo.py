@@ -22,7 +22,40 @@ def load_environment_demo(estates: list) -> dict:
 
 
 def _demo_cleaning(estates: list, context: dict) -> dict:
-    return {}
+    """Both estates: a public toilet by the clubhouse, the standard zones built with the
+    estate's cleaners named (阳光花园 also gets 王阿姨), the plan seeded with the manual's
+    defaults (CLEAN-03..09)."""
+    from django.contrib.auth import get_user_model
+
+    from wuye.core import services as core_services
+    from wuye.core.choices import DepartmentKind, PublicAreaKind, Role
+    from wuye.core.models import PublicArea
+
+    from .services.cleaning import cleaning_plan_seed
+    from .services.zones import estate_cleaners, zones_build
+
+    users = get_user_model().objects
+    admin = users.filter(is_superuser=True).order_by("id").first()
+    head = users.get(username="env_head")
+    if not users.filter(username="cleaner3").exists():
+        core_services.staff_create(
+            company=estates[0].company, username="cleaner3", password=None,
+            name="王阿姨", mobile="13900001003", employee_no="E-C03",
+            department=DepartmentKind.ENVIRONMENT, role=Role.CLEANER, estates=[estates[0]],
+            position="保洁员", by=admin,
+        )  # fmt: skip
+    zones: dict = {}
+    lines = 0
+    for estate in estates:
+        if not PublicArea.objects.filter(estate=estate, name="会所公共卫生间").exists():
+            core_services.public_area_create(
+                estate=estate, kind=PublicAreaKind.OTHER, name="会所公共卫生间", by=admin
+            )
+        cleaners = list(estate_cleaners(estate))
+        zones_build(estate=estate, by=head, cleaners=cleaners[:1])
+        lines += len(cleaning_plan_seed(estate=estate, by=head))
+        zones[estate.pk] = list(estate.cleaning_zones.values_list("pk", flat=True))
+    return {"cleaning_zones": zones, "cleaning_plan_lines": lines}
 
 
 # --- Greening (h-green): positioning, green areas, the seasonal plan ---

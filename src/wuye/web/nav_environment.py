@@ -31,7 +31,11 @@ BOARD: tuple[NavItem, ...] = (
 
 # --- Cleaning: zones, plan, today's tasks, weather ---
 
-CLEANING: tuple[NavItem, ...] = ()
+CLEANING: tuple[NavItem, ...] = (
+    NavItem(_("今日任务"), "environment:my_today", roles=ENVIRONMENT_TEAM,
+            match=("environment:my_task_do", "environment:zone_scan")),
+    NavItem(_("防护用品检查"), "environment:protection_check", roles=ENVIRONMENT_TEAM),
+)  # fmt: skip
 
 
 # --- Inspection and rectification ---
