@@ -9,3 +9,4 @@ class EnvironmentConfig(AppConfig):
 
     def ready(self) -> None:
         from . import processes  # noqa: F401  (registers the declared processes)
+        from .services import weather  # noqa: F401  (CLEAN-07: a weather station's rain and heat)
