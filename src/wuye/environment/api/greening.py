@@ -24,7 +24,7 @@ from wuye.base.api import (
 from wuye.core.models import Estate, Staff
 from wuye.core.scoping import actor_for, get_or_404, visible_estates
 
-from ..models import GreenArea
+from ..models import GreenArea, Rectification
 from ..selectors import greening as selectors
 from ..selectors.green import green_area_get_for_user
 from ..services import greening as services
@@ -125,6 +125,7 @@ class LineChangeIn(Schema):
     day_of_month: int | None = Field(None, ge=1, le=31)
     due_days: int | None = Field(None, ge=0, le=30)
     assignee: Id | None = Field(None, description="the gardener's staff id")
+    rectification: Id | None = Field(None, description="the rectification this change answers")
 
 
 class LineAddIn(Schema):
@@ -137,10 +138,19 @@ class LineAddIn(Schema):
     day_of_month: int | None = Field(None, ge=1, le=31)
     times: list[Time] | None = Field(None, min_length=1, max_length=4)
     due_days: int | None = Field(None, ge=0, le=30)
+    rectification: Id | None = Field(None, description="the rectification this change answers")
 
 
 class ReasonIn(Schema):
     reason: Note = Field(..., min_length=1)
+    rectification: Id | None = Field(None, description="the rectification this change answers")
+
+
+def _rectification(request: HttpRequest, estate_id: int, pk: int | None):
+    """CLEAN-15: the rectification a plan change answers (scoped; 404 when not visible)."""
+    if pk is None:
+        return None
+    return get_or_404(Rectification.objects.filter(estate_id=estate_id), pk)
 
 
 class AdjustIn(Schema):
@@ -222,10 +232,11 @@ def greening_line_detail(request: HttpRequest, line_id: IdParam):
 def greening_line_add(request: HttpRequest, payload: LineAddIn):
     """Add a line by hand, with the reason (a plan revision)."""
     area = green_area_get_for_user(request.auth, payload.green_area)
-    values = payload.dict(exclude={"green_area", "assignee"})
+    values = payload.dict(exclude={"green_area", "assignee", "rectification"})
     line = services.plan_line_add(
-        area=area, by=request.auth, assignee=_staff(area.estate, payload.assignee), **values
-    )
+        area=area, by=request.auth, assignee=_staff(area.estate, payload.assignee),
+        rectification=_rectification(request, area.estate_id, payload.rectification), **values,
+    )  # fmt: skip
     return Status(201, _line(request, line.pk))
 
 
@@ -235,10 +246,13 @@ def greening_line_add(request: HttpRequest, payload: LineAddIn):
 def greening_line_update(request: HttpRequest, line_id: IdParam, payload: LineChangeIn):
     """Change a line's timing or gardener, with the reason (a plan revision)."""
     line = _line(request, line_id)
-    changes = payload.dict(exclude_unset=True, exclude={"reason", "assignee"})
+    changes = payload.dict(exclude_unset=True, exclude={"reason", "assignee", "rectification"})
     if "assignee" in payload.model_fields_set:
         changes["assignee"] = _staff(line.estate, payload.assignee)
-    services.plan_line_update(line=line, by=request.auth, reason=payload.reason, **changes)
+    services.plan_line_update(
+        line=line, by=request.auth, reason=payload.reason,
+        rectification=_rectification(request, line.estate_id, payload.rectification), **changes,
+    )  # fmt: skip
     return _line(request, line.pk)
 
 
@@ -247,8 +261,11 @@ def greening_line_update(request: HttpRequest, line_id: IdParam, payload: LineCh
     response={200: PlanLineOut, **WRITE_ERRORS},
 )
 def greening_line_stop(request: HttpRequest, line_id: IdParam, payload: ReasonIn):
-    line = services.plan_line_stop(line=_line(request, line_id), by=request.auth,
-                                   reason=payload.reason)  # fmt: skip
+    line = _line(request, line_id)
+    line = services.plan_line_stop(
+        line=line, by=request.auth, reason=payload.reason,
+        rectification=_rectification(request, line.estate_id, payload.rectification),
+    )  # fmt: skip
     return _line(request, line.pk)
 
 

@@ -56,7 +56,7 @@ from wuye.workflow.choices import TargetUnit
 from wuye.workflow.models import Frequency
 
 from ..choices import SEASON_MONTHS, GreenKind, Season, WorkKind
-from ..models import EnvironmentProfile, GreenArea, PlanLine
+from ..models import EnvironmentProfile, GreenArea, PlanLine, Rectification
 from ..processes import GREENING_KIND
 from .landscape import check_lead, landscape_require, profile_get_or_create
 from .revisions import revision_record
@@ -205,6 +205,7 @@ def _create_line(
     end: dt.date | None = None,
     certificate: str = "",
     name: str = "",
+    rectification: Rectification | None = None,
 ) -> PlanLine:
     seasonal = frequency == Frequency.SEASONAL
     schedule = plan_create(
@@ -221,8 +222,9 @@ def _create_line(
         created_at=timezone.now(),
     )  # fmt: skip
     revision_record(
-        estate=area.estate, line=line, by=by, reason=reason, changes={"added": _summary(line)}
-    )
+        estate=area.estate, line=line, by=by, reason=reason, changes={"added": _summary(line)},
+        rectification=rectification,
+    )  # fmt: skip
     return line
 
 
@@ -344,6 +346,7 @@ def plan_line_add(
     day_of_month: int | None = None,
     times: list[str] | None = None,
     due_days: int | None = None,
+    rectification: Rectification | None = None,
 ) -> PlanLine:
     """Add a line to the plan by hand (a work the defaults did not plan, or one stopped before),
     with the reason. Its timing defaults to ``work_default``; the gardener to the area's first
@@ -387,7 +390,7 @@ def plan_line_add(
         reason=reason, rule=default.rule, interval=interval or 1, day_of_month=day_of_month,
         times=times or list(default.times),
         due_days=default.due_days if due_days is None else due_days,
-        certificate=default.certificate,
+        certificate=default.certificate, rectification=rectification,
     )  # fmt: skip
 
 
@@ -403,7 +406,9 @@ def _locked_line(line: PlanLine) -> PlanLine:
 
 
 @transaction.atomic
-def plan_line_update(*, line: PlanLine, by, reason: str, **changes) -> PlanLine:
+def plan_line_update(
+    *, line: PlanLine, by, reason: str, rectification: Rectification | None = None, **changes
+) -> PlanLine:
     """Change a line's timing (``times``, ``interval`` or ``day_of_month``, ``due_days``) or its
     gardener (``assignee``, a Staff), with the reason: a plan revision of before and after. The
     engine re-plans the line's future tasks (a change at noon keeps the morning's task)."""
@@ -446,12 +451,17 @@ def plan_line_update(*, line: PlanLine, by, reason: str, **changes) -> PlanLine:
     after = _summary(line)
     diff = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if diff:
-        revision_record(estate=line.estate, line=line, by=actor, reason=reason, changes=diff)
+        revision_record(
+            estate=line.estate, line=line, by=actor, reason=reason, changes=diff,
+            rectification=rectification,
+        )  # fmt: skip
     return line
 
 
 @transaction.atomic
-def plan_line_stop(*, line: PlanLine, by, reason: str) -> PlanLine:
+def plan_line_stop(
+    *, line: PlanLine, by, reason: str, rectification: Rectification | None = None
+) -> PlanLine:
     """Stop a line with the reason: no more tasks, its future tasks cancelled."""
     actor = _actor(by)
     check_lead(actor, line.estate_id, _("只有部门负责人或企业高层可以调整绿化养护计划"))
@@ -467,7 +477,7 @@ def plan_line_stop(*, line: PlanLine, by, reason: str) -> PlanLine:
     line.save(update_fields=["active"])
     revision_record(
         estate=line.estate, line=line, by=actor, reason=reason,
-        changes={"stopped": _summary(line)},
+        changes={"stopped": _summary(line)}, rectification=rectification,
     )  # fmt: skip
     return line
 

@@ -177,9 +177,13 @@ def rectification_needs_plan_change(rectification: Rectification) -> bool:
 def plan_link(rectification: Rectification) -> str:
     """The plan page of the zone or area, where the plan is changed."""
     if rectification.zone_id:
-        name, query = "environment:cleaning_plan", f"?zone={rectification.zone_id}"
+        name = "environment:cleaning_plan"
+        query = f"?zone={rectification.zone_id}&rectification={rectification.pk}"
     else:
-        name, query = "environment:greening_plan", f"?area={rectification.green_area_id}"
+        return (
+            reverse("environment:green_area_detail", args=[rectification.green_area_id])
+            + f"?rectification={rectification.pk}"
+        )
     try:
         return reverse(name) + query
     except NoReverseMatch:

@@ -45,6 +45,15 @@ def revision_record(
     for subject in (zone, green_area, line, rectification):
         if subject is not None and subject.estate_id != estate.pk:
             raise ValueError("a plan revision's subject belongs to another estate")
+    if rectification is not None:
+        # CLEAN-15: the plan change answers this rectification's cause: the same zone or area,
+        # while the rectification is still open.
+        if rectification.closed_at is not None:
+            raise ValidationError({"rectification": [_("该整改已复查合格，不能再关联计划调整")]})
+        if (zone is not None and rectification.zone_id != zone.pk) or (
+            green_area is not None and rectification.green_area_id != green_area.pk
+        ):
+            raise ValidationError({"rectification": [_("关联的整改不是本区域的整改")]})
     user = getattr(by, "user", by)
     return PlanRevision.objects.create(
         estate=estate,

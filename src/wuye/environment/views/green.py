@@ -181,6 +181,13 @@ def green_area_detail(request, pk: int):
         "revisions": selectors.area_revisions(area),
         "treatments": area.treatments.select_related("by").order_by("-at")[:20],
         "inspections": area.inspections.order_by("-at")[:20],
+        # CLEAN-15 / GREEN-11: opened from a rectification whose cause recurs — the plan
+        # change made from here answers it.
+        "rectification": area.rectifications.filter(
+            pk=request.GET.get("rectification") or 0, closed_at__isnull=True
+        ).select_related("case").first()
+        if str(request.GET.get("rectification", "")).isdigit()
+        else None,
     }  # fmt: skip
     return render_local(request, "environment/green/detail.html", context, area.estate)
 

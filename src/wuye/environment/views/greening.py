@@ -22,6 +22,7 @@ from ..choices import Season
 from ..models import GreenArea
 from ..selectors import greening as selectors
 from ..selectors.green import green_area_get_for_user
+from ..selectors.rectifications import rectification_get_for_user
 from ..services import greening as services
 from ..services.landscape import landscape_planned
 
@@ -30,6 +31,18 @@ MONTH_LABELS = [f"{m}月" for m in range(1, 13)]
 
 def _errors(exc: ValidationError) -> str:
     return "；".join(m for ms in exc.message_dict.values() for m in ms)
+
+
+def _rectification(request, area_id: int):
+    """CLEAN-15 / GREEN-11: the open rectification of this area the plan change answers
+    (``?rectification=`` carried by the forms), or None."""
+    value = request.POST.get("rectification") or request.GET.get("rectification") or ""
+    if not value.isdigit():
+        return None
+    rectification = rectification_get_for_user(request.user, int(value))
+    if rectification.green_area_id != area_id or rectification.closed_at is not None:
+        return None
+    return rectification
 
 
 def _times(text: str) -> list[str]:
@@ -99,6 +112,7 @@ def greening_line_edit(request, pk: int):
         "due_days": s.due_amount, "assignee": getattr(s.assignee, "staff", None),
     }  # fmt: skip
     form = LineForm(request.POST or None, area=line.green_area, initial=initial)
+    rectification = _rectification(request, line.green_area_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         changes = {"times": _times(data["times"]), "due_days": data["due_days"],
@@ -108,7 +122,10 @@ def greening_line_edit(request, pk: int):
         elif data["every"]:
             changes["interval"] = data["every"]
         try:
-            services.plan_line_update(line=line, by=request.user, reason=data["reason"], **changes)
+            services.plan_line_update(
+                line=line, by=request.user, reason=data["reason"], rectification=rectification,
+                **changes,
+            )  # fmt: skip
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:
@@ -118,7 +135,7 @@ def greening_line_edit(request, pk: int):
             return redirect("environment:green_area_detail", pk=line.green_area_id)
     context = {"estate": line.estate, "form": form, "line": line,
                "title": _("调整计划项：%(name)s") % {"name": s.name},
-               "cancel": line.green_area_id}  # fmt: skip
+               "cancel": line.green_area_id, "rectification": rectification}  # fmt: skip
     return render_local(request, "environment/greening/form.html", context, line.estate)
 
 
@@ -127,7 +144,10 @@ def greening_line_edit(request, pk: int):
 def greening_line_stop(request, pk: int):
     line = selectors.line_get_for_user(request.user, pk)
     try:
-        services.plan_line_stop(line=line, by=request.user, reason=request.POST.get("reason", ""))
+        services.plan_line_stop(
+            line=line, by=request.user, reason=request.POST.get("reason", ""),
+            rectification=_rectification(request, line.green_area_id),
+        )  # fmt: skip
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     except PermissionDenied as exc:
@@ -151,9 +171,12 @@ class AddLineForm(forms.Form):
 def greening_line_add(request, pk: int):
     area = green_area_get_for_user(request.user, pk)
     form = AddLineForm(request.POST or None)
+    rectification = _rectification(request, area.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_line_add(area=area, by=request.user, **form.cleaned_data)
+            services.plan_line_add(
+                area=area, by=request.user, rectification=rectification, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:
@@ -162,7 +185,8 @@ def greening_line_add(request, pk: int):
             messages.success(request, _("计划项已添加"))
             return redirect("environment:green_area_detail", pk=area.pk)
     context = {"estate": area.estate, "form": form, "cancel": area.pk,
-               "title": _("添加计划项：%(name)s") % {"name": area.name}}  # fmt: skip
+               "title": _("添加计划项：%(name)s") % {"name": area.name},
+               "rectification": rectification}  # fmt: skip
     return render_local(request, "environment/greening/form.html", context, area.estate)
 
 
