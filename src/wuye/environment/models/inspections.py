@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import CauseKind, InspectionKind
+from ..choices import CauseKind, InspectionKind, RectificationStatus
 
 __all__ = ["Inspection", "InspectionItem", "Rectification", "SpotSample"]
 
@@ -203,3 +203,7 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.zone or self.green_area}"
+
+    @property
+    def status_label(self) -> str:
+        return str(RectificationStatus(self.case.status).label)
