@@ -94,6 +94,10 @@ class WorkKind(models.TextChoices):
 
 
 CLEANING_WORK = frozenset({WorkKind.SWEEP, WorkKind.CLEAN, WorkKind.DISINFECT, WorkKind.RAIN_SWEEP})
+# GREEN-13: the plan's works a pest treatment may carry out.
+PEST_WORK = frozenset({WorkKind.PEST_CONTROL, WorkKind.APHID})
+# GREEN-14: a training session's reference (one training certificate per attendee).
+TRAINING_PREFIX = "PX-"
 
 
 # --- Weather ---

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from wuye.core.choices import Role
 from wuye.core.models import Estate, Staff
 from wuye.core.scoping import actor_for, get_or_404, scope_to_estates
 from wuye.fieldwork.models import Certificate
 from wuye.fieldwork.selectors.certificates import WARN_DAYS
 
-from ..choices import GreenKind
+from ..choices import TRAINING_PREFIX, GreenKind
 from ..models import EnvironmentProfile, GreenArea, PlanLine, PlanRevision
 
 __all__ = [
@@ -104,12 +105,17 @@ def skill_state(certificate: Certificate | None, today: dt.date) -> str:
     return "valid"
 
 
+def estate_gardeners(estate: Estate):
+    """GREEN-02: the estate's gardeners (active staff of role gardener working in it)."""
+    return Staff.objects.filter(estates=estate, role=Role.GARDENER, is_active=True).order_by(
+        "name", "pk"
+    )
+
+
 def skills_table(estate: Estate, today: dt.date, kinds) -> list[SkillRow]:
     """Each gardener of the estate with their newest certificate of each kind (the one valid
     longest; revoked ones only when nothing else): valid, expiring within 30 days, expired or
     missing."""
-    from ..services.green import estate_gardeners
-
     gardeners = list(estate_gardeners(estate))
     certificates = Certificate.objects.filter(staff__in=gardeners, kind__in=list(kinds)).order_by(
         "revoked", "-expires_on", "-pk"
@@ -131,8 +137,6 @@ def skills_table(estate: Estate, today: dt.date, kinds) -> list[SkillRow]:
 
 def trainings(estate: Estate, limit: int = 50) -> list[dict]:
     """The estate's training sessions (one reference, its attendees), newest first."""
-    from ..services.skills import TRAINING_PREFIX
-
     rows = (
         Certificate.objects.filter(
             kind="training", company_id=estate.company_id,

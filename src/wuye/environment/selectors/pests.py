@@ -12,9 +12,8 @@ from django.utils import timezone
 from wuye.core.scoping import actor_for, get_or_404, scope_to_estates
 from wuye.workflow.models import PlannedTask, PlannedTaskStatus
 
-from ..choices import ProductKind
+from ..choices import PEST_WORK, ProductKind
 from ..models import GreenArea, PestTreatment, Product
-from ..services.pests import PEST_WORK
 
 __all__ = [
     "open_pest_tasks",

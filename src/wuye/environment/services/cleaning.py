@@ -44,8 +44,8 @@ from wuye.workflow.schedules import occurrences
 from ..choices import WorkKind, ZoneKind
 from ..models import CleaningZone, EnvironmentProfile, PlanLine, Rectification
 from ..processes import CLEANING_KIND
+from .profiles import check_lead, profile_get
 from .revisions import revision_record
-from .zones import check_lead, profile_get
 
 __all__ = [
     "DEFAULTS",

@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wuye.core.choices import Role
 from wuye.core.models import Estate, PublicArea, Staff
 from wuye.core.scoping import Actor, actor_for
 from wuye.fieldwork.services.tasks import plan_deactivate
 
 from ..choices import GreenKind
 from ..models import GreenArea, PlanLine
+from ..selectors.green import estate_gardeners
 from .landscape import check_lead
 from .revisions import revision_record
 
@@ -46,13 +46,6 @@ _LABELS = {
 
 def _actor(by) -> Actor:
     return by if isinstance(by, Actor) else actor_for(by)
-
-
-def estate_gardeners(estate: Estate):
-    """GREEN-02: the estate's gardeners (active staff of role gardener working in it)."""
-    return Staff.objects.filter(estates=estate, role=Role.GARDENER, is_active=True).order_by(
-        "name", "pk"
-    )
 
 
 def _area_m2(value, errors: dict) -> Decimal | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
@@ -37,6 +37,8 @@ from wuye.workflow.schedules import planned_task_complete
 from ..choices import InspectionKind
 from ..models import CleaningZone, GreenArea, Inspection, InspectionItem, Rectification, SpotSample
 from ..processes import GREEN_CHECK_KIND, PATROL_KIND, SPOT_CHECK_KIND
+from .rectification_open import rectification_open
+from .responsibility import check_lead, responsible_staff
 
 __all__ = [
     "CLEAN_FORM",
@@ -95,20 +97,6 @@ DEADLINE_HOURS_MAX = 720
 
 def _actor(by) -> Actor:
     return by if isinstance(by, Actor) else actor_for(by)
-
-
-def check_lead(actor: Actor, estate_id: int) -> None:
-    """CLEAN-02 / GREEN-02: the environment department inspects — its head, or an executive, of
-    the estate. Out of the estate: 404; another role or department: 403."""
-    if actor.is_superuser:
-        return
-    if actor.staff is None or estate_id not in actor.estate_ids:
-        raise Http404
-    if actor.role == Role.EXECUTIVE:
-        return
-    department = getattr(actor.staff.department, "kind", "")
-    if actor.role != Role.DEPARTMENT_HEAD or department != DepartmentKind.ENVIRONMENT:
-        raise PermissionDenied(_("检查考核由环境管理部负责人进行"))
 
 
 # --- The record forms (CLEAN-14, GREEN-11) -----------------------------------------------------
@@ -254,17 +242,6 @@ def _num(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def responsible_staff(subject) -> list:
-    """CLEAN-04 / GREEN-02: the zone's cleaners or the area's gardeners, in the order named (the
-    first is the one a rectification goes to); active staff only."""
-    if isinstance(subject, CleaningZone):
-        through = CleaningZone.cleaners.through.objects.filter(cleaningzone=subject)
-    else:
-        through = GreenArea.gardeners.through.objects.filter(greenarea=subject)
-    return [row.staff for row in through.select_related("staff__user").order_by("id")
-            if row.staff.is_active]  # fmt: skip
-
-
 def _check_subject(kind: str, estate: Estate, zone, green_area) -> object:
     errors: dict[str, list[str]] = {}
     if kind not in InspectionKind.values:
@@ -397,8 +374,6 @@ def inspection_record(
         estate=estate, ref=f"environment.inspection:{inspection.pk}",
     )  # fmt: skip
     if not passed and kind != InspectionKind.RECHECK:
-        from .rectifications import rectification_open
-
         rectification_open(inspection=inspection, by=actor, deadline_hours=deadline_hours)
     if inspection.round_task is not None:
         _complete_if_all_in(inspection.round_task, actor)

@@ -37,7 +37,7 @@ from wuye.core.validators import check_model_text
 from wuye.fieldwork.services.records import task_complete
 from wuye.workflow.models import PlannedTask, PlannedTaskStatus
 
-from ..choices import PestMethod, ProductKind, WorkKind
+from ..choices import PEST_WORK, PestMethod, ProductKind
 from ..models import GreenArea, PestTreatment, PlanLine, Product
 from .stores import in_estate, issuable, quantity_clean, stock_out
 
@@ -56,7 +56,6 @@ REASON_MIN = 8
 # chemical treatment to follow it (a month: a ladybird release works within one to two weeks).
 BIOLOGICAL_FIRST_DAYS = 30
 # The planned work a treatment can carry out.
-PEST_WORK = frozenset({WorkKind.PEST_CONTROL, WorkKind.APHID})
 # Products each method may use.
 METHOD_PRODUCTS = {
     PestMethod.BIOLOGICAL: frozenset({ProductKind.BIOLOGICAL}),

@@ -26,7 +26,8 @@ from wuye.fieldwork.choices import CertificateKind
 from wuye.fieldwork.models import Certificate
 from wuye.fieldwork.services.certificates import certificate_create
 
-from .green import estate_gardeners
+from ..choices import TRAINING_PREFIX
+from ..selectors.green import estate_gardeners
 from .greening import plan_lock
 from .landscape import check_lead
 
@@ -41,7 +42,6 @@ __all__ = [
 # GREEN-14: what a gardener's professional knowledge is shown by.
 SKILL_KINDS = (CertificateKind.GARDENER, CertificateKind.PLANT_PROTECTION, CertificateKind.TRAINING)
 TRAINING_VALID_MONTHS = 12
-TRAINING_PREFIX = "PX-"
 TOPIC_MAX = 40
 TRAINER_MAX = 40
 ATTENDEES_MAX = 100

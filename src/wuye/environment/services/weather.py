@@ -42,8 +42,8 @@ from wuye.workflow.schedules import occurrences
 from ..choices import WeatherKind, WorkKind, ZoneKind
 from ..models import GreenArea, PlanLine, WeatherRecord
 from ..processes import ENVIRONMENT_LEADS, GREENING_KIND
+from .profiles import profile_get
 from .revisions import revision_record
-from .zones import profile_get
 
 __all__ = ["HEAT_WATER_HOURS", "weather_alarm", "weather_record"]
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,8 +23,8 @@ from wuye.core.models import Building, Estate, PublicArea, Staff
 from wuye.core.scoping import Actor, actor_for
 
 from ..choices import ZoneKind
-from ..models import CleaningZone, EnvironmentProfile
-from ..processes import ENVIRONMENT_LEADS
+from ..models import CleaningZone
+from .profiles import check_lead, profile_get
 
 __all__ = [
     "TOILET_WORDS",
@@ -46,23 +45,6 @@ TOILET_WORDS = ("卫生间", "厕所", "洗手间")
 
 def _actor(by) -> Actor:
     return by if isinstance(by, Actor) else actor_for(by)
-
-
-def check_lead(actor: Actor, estate_id: int, message: str | None = None) -> None:
-    """CLEAN-02: the environment department's leads plan; others of the estate get a 403, the
-    rest a 404."""
-    if actor.is_superuser:
-        return
-    if actor.staff is None or estate_id not in actor.estate_ids:
-        raise Http404
-    if actor.role not in ENVIRONMENT_LEADS:
-        raise PermissionDenied(message or _("只有环境管理部负责人或企业高层可以修改清洁计划"))
-
-
-def profile_get(estate: Estate) -> EnvironmentProfile:
-    """The estate's environment settings, created with the manual's defaults on first use."""
-    profile, _created = EnvironmentProfile.objects.get_or_create(estate=estate)
-    return profile
 
 
 def estate_cleaners(estate: Estate):
