@@ -411,6 +411,16 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "environment:zone_scan": "GET /environment/my-tasks",
     "environment:my_task_do": "POST /environment/my-tasks/{task_id}/complete",
     "environment:protection_check": "POST /environment/protection-checks",
+    # h-zones: the zone map, its forms and labels, the settings, the weather records.
+    "environment:zone_list": "GET /environment/zones",
+    "environment:zone_labels": "GET /environment/zones/labels.pdf",
+    "environment:zone_create": "POST /environment/zones",
+    "environment:zones_build": "POST /environment/zones/build",
+    "environment:zone_detail": "GET /environment/zones/{zone_id}",
+    "environment:zone_edit": "PATCH /environment/zones/{zone_id}",
+    "environment:zone_deactivate": "POST /environment/zones/{zone_id}/deactivate",
+    "environment:settings": "PATCH /environment/profiles/{estate_id}",
+    "environment:weather_list": "GET /environment/weather",
     # --- Environment: inspection and rectification (h-inspect) ---
     "environment:inspection_list": "GET /environment/inspections",
     "environment:inspection_export": "GET /environment/inspections/export.xlsx",

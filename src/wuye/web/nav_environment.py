@@ -35,6 +35,12 @@ CLEANING: tuple[NavItem, ...] = (
     NavItem(_("今日任务"), "environment:my_today", roles=ENVIRONMENT_TEAM,
             match=("environment:my_task_do", "environment:zone_scan")),
     NavItem(_("防护用品检查"), "environment:protection_check", roles=ENVIRONMENT_TEAM),
+    # h-zones: the zone map, the weather records and the department's settings.
+    NavItem(_("清洁区域"), "environment:zone_list", roles=ENVIRONMENT_READERS,
+            match=("environment:zone_detail", "environment:zone_create", "environment:zone_edit",
+                   "environment:zone_deactivate", "environment:zones_build")),
+    NavItem(_("天气记录"), "environment:weather_list", roles=ENVIRONMENT_READERS),
+    NavItem(_("环境管理设置"), "environment:settings", roles=ENVIRONMENT_LEADS),
 )  # fmt: skip
 
 

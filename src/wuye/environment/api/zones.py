@@ -8,7 +8,17 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from wuye.base.api import READ_ERRORS, WRITE_ERRORS, Id, IdParam, Term, Text, paginated
+from wuye.base.api import (
+    PDF,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Id,
+    IdParam,
+    Term,
+    Text,
+    file_download,
+    paginated,
+)
 from wuye.core.models import Building, Estate, PublicArea
 from wuye.core.scoping import actor_for, get_or_404, visible_estates
 
@@ -117,6 +127,28 @@ def zone_list(request: HttpRequest, estate: IdParam | None = None, kind: Term = 
     if active is not None:
         qs = qs.filter(active=active)
     return qs.distinct().order_by("estate_id", "kind", "name")
+
+
+@router.get(
+    "/environment/zones/labels.pdf",
+    response={**READ_ERRORS, 503: str},
+    openapi_extra=file_download(PDF, description="清洁区域二维码标签"),
+)
+def zone_labels(request: HttpRequest, estate: IdParam, kind: Term = "",
+                cleaner: IdParam | None = None, active: bool | None = True):  # fmt: skip
+    """The QR label sheet (PDF) of the estate's zones, all or the filtered ones (CLEAN-01/04)."""
+    from ..documents.zone_labels import zone_labels_response
+
+    place = _estate(request, estate)
+    qs = selectors.zones_for_user(request.auth).filter(estate=place)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if cleaner is not None:
+        qs = qs.filter(cleaners__id=cleaner)
+    if active is not None:
+        qs = qs.filter(active=active)
+    zones = list(qs.distinct().order_by("kind", "name", "id"))
+    return zone_labels_response(request, zones, place.name)
 
 
 @router.get("/environment/zones/{int:zone_id}", response={200: ZoneOut, **READ_ERRORS})
