@@ -411,6 +411,13 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "environment:zone_scan": "GET /environment/my-tasks",
     "environment:my_task_do": "POST /environment/my-tasks/{task_id}/complete",
     "environment:protection_check": "POST /environment/protection-checks",
+    "environment:cleaning_plan": "GET /environment/cleaning-plan",
+    "environment:cleaning_plan_seed": "POST /environment/cleaning-plan/seed",
+    "environment:cleaning_plan_export": "GET /environment/cleaning-plan/export.xlsx",
+    "environment:cleaning_revisions": "GET /environment/cleaning-plan/revisions",
+    "environment:cleaning_line_edit": "PATCH /environment/cleaning-plan/{line_id}",
+    "environment:cleaning_line_stop": "POST /environment/cleaning-plan/{line_id}/stop",
+    "environment:cleaning_line_create": "POST /environment/cleaning-plan",
     # --- Environment: inspection and rectification (h-inspect) ---
     "environment:inspection_list": "GET /environment/inspections",
     "environment:inspection_export": "GET /environment/inspections/export.xlsx",

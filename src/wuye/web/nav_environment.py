@@ -35,6 +35,10 @@ CLEANING: tuple[NavItem, ...] = (
     NavItem(_("今日任务"), "environment:my_today", roles=ENVIRONMENT_TEAM,
             match=("environment:my_task_do", "environment:zone_scan")),
     NavItem(_("防护用品检查"), "environment:protection_check", roles=ENVIRONMENT_TEAM),
+    NavItem(_("清洁计划"), "environment:cleaning_plan", roles=ENVIRONMENT_TEAM,
+            match=("environment:cleaning_line_edit", "environment:cleaning_line_stop",
+                   "environment:cleaning_line_create")),
+    NavItem(_("计划调整记录"), "environment:cleaning_revisions", roles=ENVIRONMENT_READERS),
 )  # fmt: skip
 
 
