@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -135,7 +136,7 @@ def test_a_toilet_every_n_hours_within_its_opening_hours__CLEAN_08(planned, logi
         times[0] == f"{profile.toilets_open:%H:%M}"
         and times[-1] <= f"{profile.toilets_close:%H:%M}"
     )
-    steps = {int(b[:2]) - int(a[:2]) for a, b in zip(times, times[1:], strict=False)}
+    steps = {int(b[:2]) - int(a[:2]) for a, b in itertools.pairwise(times)}
     assert steps == {3}
 
 
