@@ -421,6 +421,13 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "environment:zone_deactivate": "POST /environment/zones/{zone_id}/deactivate",
     "environment:settings": "PATCH /environment/profiles/{estate_id}",
     "environment:weather_list": "GET /environment/weather",
+    "environment:cleaning_plan": "GET /environment/cleaning-plan",
+    "environment:cleaning_plan_seed": "POST /environment/cleaning-plan/seed",
+    "environment:cleaning_plan_export": "GET /environment/cleaning-plan/export.xlsx",
+    "environment:cleaning_revisions": "GET /environment/cleaning-plan/revisions",
+    "environment:cleaning_line_edit": "PATCH /environment/cleaning-plan/{line_id}",
+    "environment:cleaning_line_stop": "POST /environment/cleaning-plan/{line_id}/stop",
+    "environment:cleaning_line_create": "POST /environment/cleaning-plan",
     # --- Environment: inspection and rectification (h-inspect) ---
     "environment:inspection_list": "GET /environment/inspections",
     "environment:inspection_export": "GET /environment/inspections/export.xlsx",

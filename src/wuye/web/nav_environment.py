@@ -41,6 +41,10 @@ CLEANING: tuple[NavItem, ...] = (
                    "environment:zone_deactivate", "environment:zones_build")),
     NavItem(_("天气记录"), "environment:weather_list", roles=ENVIRONMENT_READERS),
     NavItem(_("环境管理设置"), "environment:settings", roles=ENVIRONMENT_LEADS),
+    NavItem(_("清洁计划"), "environment:cleaning_plan", roles=ENVIRONMENT_TEAM,
+            match=("environment:cleaning_line_edit", "environment:cleaning_line_stop",
+                   "environment:cleaning_line_create")),
+    NavItem(_("计划调整记录"), "environment:cleaning_revisions", roles=ENVIRONMENT_READERS),
 )  # fmt: skip
 
 

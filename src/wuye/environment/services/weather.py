@@ -104,7 +104,8 @@ def _rain_sweeps(estate: Estate, now: dt.datetime, hours: int) -> int:
         zone__kind=ZoneKind.ROAD,
     ).select_related("zone").order_by("id")  # fmt: skip
     for line in lines:
-        schedule = Schedule.objects.select_for_update().select_related("estate", "assignee")
+        schedule = Schedule.objects.select_for_update(of=("self",))
+        schedule = schedule.select_related("estate", "assignee")
         schedule = schedule.get(pk=line.schedule_id)
         open_ = PlannedTask.objects.filter(schedule=schedule, status=PlannedTaskStatus.PLANNED)
         if open_.exists():
@@ -169,7 +170,8 @@ def _heat_waterings(estate: Estate, now: dt.datetime, temperature: Decimal, acto
         line = _extra_water_line(area, actor)
         if line is None:
             continue
-        schedule = Schedule.objects.select_for_update().select_related("estate", "assignee")
+        schedule = Schedule.objects.select_for_update(of=("self",))
+        schedule = schedule.select_related("estate", "assignee")
         schedule = schedule.get(pk=line.schedule_id)
         if PlannedTask.objects.filter(
             schedule=schedule, scheduled_for__gte=start, scheduled_for__lt=end
