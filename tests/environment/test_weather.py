@@ -134,3 +134,25 @@ def test_a_weather_station_reports_rain_through_the_device_intake__CLEAN_07(
                 payload={"temperature": 30})  # fmt: skip
     assert post(client, device, secret, heat).status_code in (200, 201)
     assert WeatherRecord.objects.filter(kind="heat", temperature=30).exists()
+
+
+def test_the_heat_threshold_is_the_one_the_head_sets__GREEN_12(planned, time_machine):
+    from tests.factories import DepartmentKind, Role, make_staff
+    from wuye.environment.services.cleaning import profile_update
+
+    w = planned
+    gardener = make_staff(w.company, "gardener", Role.GARDENER, DepartmentKind.ENVIRONMENT,
+                          [w.estate])  # fmt: skip
+    _water_line(w, gardener)
+    time_machine.move_to(at("2026-08-11 11:00"), tick=False)
+    with pytest.raises(ValidationError):
+        profile_update(estate=w.estate, by=w.env_head.user, heat_threshold="51", reason="试")
+    with pytest.raises(PermissionDenied):
+        profile_update(estate=w.estate, by=gardener.user, heat_threshold="32.5", reason="试")
+    profile = profile_update(estate=w.estate, by=w.env_head.user, heat_threshold="32.5",
+                             reason="本地夏季 33 ℃ 以上即干旱")  # fmt: skip
+    assert profile.heat_threshold == Decimal("32.5")
+    assert weather_record(estate=w.estate, kind="heat", at=at("2026-08-11 10:30"),
+                          by=w.env_head.user, temperature="32.4").tasks_created == 0  # fmt: skip
+    assert weather_record(estate=w.estate, kind="heat", at=at("2026-08-11 10:45"),
+                          by=w.env_head.user, temperature="32.5").tasks_created == 1  # fmt: skip

@@ -146,7 +146,7 @@ def test_settings_page_saves_through_the_service_with_a_reason__CLEAN_08_10(
     text = page.content.decode()
     assert page.status_code == 200 and "99 毫升" in text and "9901 毫升" in text
     data = {"toilets_open": "06:30", "toilets_close": "22:30", "bucket_litres": "8",
-            "rain_sweep_hours": "3"}  # fmt: skip
+            "rain_sweep_hours": "3", "heat_threshold": "33.5"}  # fmt: skip
     bad = client.post("/environment/settings/", data)  # no reason
     assert bad.status_code == 200
     assert EnvironmentProfile.objects.get(estate=w.estate).bucket_litres == Decimal("10.0")
@@ -157,5 +157,6 @@ def test_settings_page_saves_through_the_service_with_a_reason__CLEAN_08_10(
     assert r.status_code == 302
     profile = EnvironmentProfile.objects.get(estate=w.estate)
     assert profile.bucket_litres == Decimal("8") and profile.rain_sweep_hours == 3
+    assert profile.heat_threshold == Decimal("33.5")  # GREEN-12: the head's own threshold
     text = client.get("/environment/settings/").content.decode()
     assert "79 毫升" in text and "7921 毫升" in text

@@ -97,6 +97,7 @@ class ProfileIn(Schema):
     toilets_close: dt.time | None = None
     bucket_litres: Decimal | None = Field(None, ge=Decimal("0.5"), le=Decimal("100"))
     rain_sweep_hours: int | None = Field(None, ge=1, le=24)
+    heat_threshold: Decimal | None = Field(None, ge=Decimal("25"), le=Decimal("45"))
     reason: Text = Field("", max_length=500)
 
 

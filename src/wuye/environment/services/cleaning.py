@@ -515,6 +515,7 @@ def profile_update(
     toilets_close: dt.time | None = None,
     bucket_litres: Decimal | None = None,
     rain_sweep_hours: int | None = None,
+    heat_threshold: Decimal | None = None,
     reason: str = "",
 ) -> EnvironmentProfile:
     """The cleaning settings of the estate. New toilet hours re-time the toilets' window lines
@@ -547,8 +548,21 @@ def profile_update(
         or not 1 <= rain_sweep_hours <= DUE_HOURS_MAX
     ):  # fmt: skip
         errors["rain_sweep_hours"] = [_("雨后清扫时限须为 1 到 24 小时")]
+    if heat_threshold is not None:
+        # GREEN-12: the temperature the head sets for "夏季高温" (a day at or above it adds a
+        # watering); a plausible summer temperature, to a tenth of a degree.
+        try:
+            heat_threshold = Decimal(str(heat_threshold))
+            if not (Decimal("25") <= heat_threshold <= Decimal("45")) or (
+                heat_threshold != heat_threshold.quantize(Decimal("0.1"))
+            ):
+                raise ValueError
+        except (ArithmeticError, ValueError):
+            errors["heat_threshold"] = [_("高温加浇温度须为 25 到 45 ℃（最多一位小数）")]
     if errors:
         raise ValidationError(errors)
+    if heat_threshold is not None:
+        profile.heat_threshold = heat_threshold
     profile.toilets_open, profile.toilets_close = new_open, new_close
     if bucket_litres is not None:
         profile.bucket_litres = bucket_litres

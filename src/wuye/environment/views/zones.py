@@ -366,6 +366,10 @@ class SettingsForm(forms.Form):
         label=gettext_lazy("雨后清扫时限（小时）"), min_value=1, max_value=24,
         help_text=gettext_lazy("登记下雨后，主干道清扫须在此时限内完成"),
     )  # fmt: skip
+    heat_threshold = forms.DecimalField(
+        label=gettext_lazy("高温加浇温度（℃）"), min_value=25, max_value=45, max_digits=4,
+        decimal_places=1, help_text=gettext_lazy("登记的气温达到此温度时，当天为浇水区域增加一次浇水"),
+    )  # fmt: skip
     reason = forms.CharField(
         label=gettext_lazy("调整原因"), max_length=500,
         help_text=gettext_lazy("修改会调整清洁计划的时间或作业标准，须说明原因"),
@@ -381,7 +385,8 @@ def environment_settings(request, estate):
     profile = services.profile_get(estate)
     initial = {"toilets_open": profile.toilets_open, "toilets_close": profile.toilets_close,
                "bucket_litres": profile.bucket_litres,
-               "rain_sweep_hours": profile.rain_sweep_hours}  # fmt: skip
+               "rain_sweep_hours": profile.rain_sweep_hours,
+               "heat_threshold": profile.heat_threshold}  # fmt: skip
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
