@@ -368,7 +368,8 @@ class SettingsForm(forms.Form):
     )  # fmt: skip
     heat_threshold = forms.DecimalField(
         label=gettext_lazy("高温加浇温度（℃）"), min_value=25, max_value=45, max_digits=4,
-        decimal_places=1, help_text=gettext_lazy("登记的气温达到此温度时，当天为浇水区域增加一次浇水"),
+        decimal_places=1,
+        help_text=gettext_lazy("登记的气温达到此温度时，当天为浇水区域增加一次浇水"),
     )  # fmt: skip
     reason = forms.CharField(
         label=gettext_lazy("调整原因"), max_length=500,
