@@ -107,7 +107,7 @@ class BoardFailures(Schema):
     items: list[BoardFailureOut]
 
 
-class BoardOut(Schema):
+class EnvironmentBoardOut(Schema):
     estate: int
     at: dt.datetime
     day: dt.date
@@ -118,7 +118,7 @@ class BoardOut(Schema):
     failed_inspections: BoardFailures
 
 
-class BoardTaskOut(Schema):
+class EnvironmentBoardTaskOut(Schema):
     id: int
     plan: str
     kind: str
@@ -133,7 +133,7 @@ class BoardTaskOut(Schema):
 
 class BoardTaskListOut(Schema):
     count: int
-    items: list[BoardTaskOut]
+    items: list[EnvironmentBoardTaskOut]
 
 
 class ScoreRowOut(Schema):
@@ -192,7 +192,7 @@ def _person(user) -> str:
     return staff.name if staff is not None else user.get_username()
 
 
-@router.get("/environment/board", response={200: BoardOut, **ERRORS})
+@router.get("/environment/board", response={200: EnvironmentBoardOut, **ERRORS})
 def board_get(request: HttpRequest, estate: IdParam, day: Term = "") -> dict:
     """The environment head's board of an estate for ``day`` (``YYYY-MM-DD``, default today in
     the estate's time zone): the day's cleaning and greening tasks counted per zone or green

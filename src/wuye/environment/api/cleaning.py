@@ -49,7 +49,7 @@ class LineIn(TimingIn):
     rectification: Id | None = None
 
 
-class LineChangeIn(TimingIn):
+class CleaningLineChangeIn(TimingIn):
     reason: Text = Field(..., min_length=1, max_length=500)
     rectification: Id | None = None
 
@@ -59,7 +59,7 @@ class StopIn(Schema):
     rectification: Id | None = None
 
 
-class SeedIn(Schema):
+class CleaningSeedIn(Schema):
     estate: Id
     reason: Text = Field("", max_length=500)
 
@@ -117,7 +117,7 @@ class LineOut(Schema):
         return spec.photos if spec else 0
 
 
-class RevisionOut(Schema):
+class CleaningRevisionOut(Schema):
     id: int
     estate: int = Field(..., alias="estate_id")
     zone: int | None = Field(None, alias="zone_id")
@@ -196,7 +196,7 @@ def line_create(request: HttpRequest, payload: LineIn):
 
 
 @router.patch("/environment/cleaning-plan/{int:line_id}", response={200: LineOut, **WRITE_ERRORS})
-def line_update(request: HttpRequest, line_id: IdParam, payload: LineChangeIn):
+def line_update(request: HttpRequest, line_id: IdParam, payload: CleaningLineChangeIn):
     """Every change is a plan revision with its reason; the day's tasks stay whole."""
     line = selectors.line_get_for_user(request.auth, line_id)
     services.line_update(
@@ -217,7 +217,7 @@ def line_stop(request: HttpRequest, line_id: IdParam, payload: StopIn):
 
 
 @router.post("/environment/cleaning-plan/seed", response={200: list[LineOut], **WRITE_ERRORS})
-def plan_seed(request: HttpRequest, payload: SeedIn):
+def plan_seed(request: HttpRequest, payload: CleaningSeedIn):
     """CLEAN-05: the manual's default lines for every zone with named cleaners."""
     estate = _estate(request, payload.estate)
     profile_get(estate)
@@ -226,7 +226,7 @@ def plan_seed(request: HttpRequest, payload: SeedIn):
 
 
 @router.get(
-    "/environment/cleaning-plan/revisions", response={200: list[RevisionOut], **READ_ERRORS}
+    "/environment/cleaning-plan/revisions", response={200: list[CleaningRevisionOut], **READ_ERRORS}
 )
 @paginated
 def revision_list(request: HttpRequest, estate: IdParam | None = None,

@@ -94,7 +94,7 @@ class GreenAreaChangeIn(Schema):
     note: Text | None = Field(None, max_length=200)
 
 
-class ReasonIn(Schema):
+class GreenReasonIn(Schema):
     reason: Note = Field(..., min_length=1)
 
 
@@ -193,7 +193,7 @@ def green_area_update(request: HttpRequest, area_id: IdParam, payload: GreenArea
     "/environment/green-areas/{int:area_id}/deactivate",
     response={200: GreenAreaOut, **WRITE_ERRORS},
 )
-def green_area_deactivate(request: HttpRequest, area_id: IdParam, payload: ReasonIn):
+def green_area_deactivate(request: HttpRequest, area_id: IdParam, payload: GreenReasonIn):
     """Stop an area and its plan lines, each a plan revision with the reason."""
     area = selectors.green_area_get_for_user(request.auth, area_id)
     services.green_area_deactivate(area=area, by=request.auth, reason=payload.reason)

@@ -106,7 +106,7 @@ class PlanLineOut(Schema):
         return spec.certificate if spec else ""
 
 
-class SeedIn(Schema):
+class GreeningSeedIn(Schema):
     estate: Id
     anchor: Day | None = None
     year: int | None = Field(None, ge=2000, le=2100)
@@ -118,7 +118,7 @@ class SeedOut(Schema):
     skipped: list[str]
 
 
-class LineChangeIn(Schema):
+class GreeningLineChangeIn(Schema):
     reason: Note = Field(..., min_length=1)
     times: list[Time] | None = Field(None, min_length=1, max_length=4)
     interval: int | None = Field(None, ge=1, le=92)
@@ -141,7 +141,7 @@ class LineAddIn(Schema):
     rectification: Id | None = Field(None, description="the rectification this change answers")
 
 
-class ReasonIn(Schema):
+class GreeningReasonIn(Schema):
     reason: Note = Field(..., min_length=1)
     rectification: Id | None = Field(None, description="the rectification this change answers")
 
@@ -153,7 +153,7 @@ def _rectification(request: HttpRequest, estate_id: int, pk: int | None):
     return get_or_404(Rectification.objects.filter(estate_id=estate_id), pk)
 
 
-class AdjustIn(Schema):
+class GreeningAdjustIn(Schema):
     estate: Id
     start: Day
     end: Day
@@ -162,7 +162,7 @@ class AdjustIn(Schema):
     areas: list[Id] | None = Field(None, max_length=500)
 
 
-class RevisionOut(Schema):
+class GreeningRevisionOut(Schema):
     id: int
     green_area: int | None = Field(None, alias="green_area_id")
     line: int | None = Field(None, alias="line_id")
@@ -189,7 +189,7 @@ def _line(request: HttpRequest, pk: int):
 
 
 @router.post("/environment/greening-plan/seed", response={201: SeedOut, **WRITE_ERRORS})
-def greening_plan_seed(request: HttpRequest, payload: SeedIn):
+def greening_plan_seed(request: HttpRequest, payload: GreeningSeedIn):
     """Draw up the seasonal plan for the estate's areas (GREEN-05..10); refused before the
     landscape plan (GREEN-03). Seeding again only fills gaps."""
     estate = _estate(request, payload.estate)
@@ -243,7 +243,7 @@ def greening_line_add(request: HttpRequest, payload: LineAddIn):
 @router.patch(
     "/environment/greening-plan/lines/{int:line_id}", response={200: PlanLineOut, **WRITE_ERRORS}
 )
-def greening_line_update(request: HttpRequest, line_id: IdParam, payload: LineChangeIn):
+def greening_line_update(request: HttpRequest, line_id: IdParam, payload: GreeningLineChangeIn):
     """Change a line's timing or gardener, with the reason (a plan revision)."""
     line = _line(request, line_id)
     changes = payload.dict(exclude_unset=True, exclude={"reason", "assignee", "rectification"})
@@ -260,7 +260,7 @@ def greening_line_update(request: HttpRequest, line_id: IdParam, payload: LineCh
     "/environment/greening-plan/lines/{int:line_id}/stop",
     response={200: PlanLineOut, **WRITE_ERRORS},
 )
-def greening_line_stop(request: HttpRequest, line_id: IdParam, payload: ReasonIn):
+def greening_line_stop(request: HttpRequest, line_id: IdParam, payload: GreeningReasonIn):
     line = _line(request, line_id)
     line = services.plan_line_stop(
         line=line, by=request.auth, reason=payload.reason,
@@ -272,7 +272,7 @@ def greening_line_stop(request: HttpRequest, line_id: IdParam, payload: ReasonIn
 @router.post(
     "/environment/greening-plan/adjustments", response={201: list[PlanLineOut], **WRITE_ERRORS}
 )
-def greening_adjust(request: HttpRequest, payload: AdjustIn):
+def greening_adjust(request: HttpRequest, payload: GreeningAdjustIn):
     """GREEN-12: extra waterings from ``start`` to ``end`` at ``times`` (temporary lines)."""
     estate = _estate(request, payload.estate)
     lines = services.greening_heat_adjust(
@@ -283,7 +283,7 @@ def greening_adjust(request: HttpRequest, payload: AdjustIn):
 
 
 @router.get(
-    "/environment/greening-plan/revisions", response={200: list[RevisionOut], **READ_ERRORS}
+    "/environment/greening-plan/revisions", response={200: list[GreeningRevisionOut], **READ_ERRORS}
 )
 @paginated
 def greening_revisions(

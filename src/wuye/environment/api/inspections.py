@@ -41,7 +41,7 @@ router = Router(tags=["environment"])
 ROUNDS = {"patrol": PATROL_KIND, "spot": SPOT_CHECK_KIND, "green": GREEN_CHECK_KIND}
 
 
-class AnswerIn(Schema):
+class InspectionAnswerIn(Schema):
     item: Id
     score: Decimal = Field(..., ge=0, le=1000, decimal_places=1)
     note: Term = ""
@@ -53,12 +53,12 @@ class InspectionIn(Schema):
     zone: Id | None = None
     green_area: Id | None = None
     sample: Id | None = Field(None, description="the week's spot-check sample (spot_check)")
-    answers: list[AnswerIn] = Field(..., max_length=200)
+    answers: list[InspectionAnswerIn] = Field(..., max_length=200)
     note: Note = ""
     deadline_hours: int | None = Field(None, ge=1, le=720)
 
 
-class ItemOut(Schema):
+class InspectionItemOut(Schema):
     position: int
     label: str
     full_score: Decimal
@@ -108,7 +108,7 @@ def _has_rect(obj) -> bool:
 
 
 class InspectionDetailOut(InspectionOut):
-    items: list[ItemOut]
+    items: list[InspectionItemOut]
 
     @staticmethod
     def resolve_items(obj) -> list:
@@ -208,7 +208,7 @@ class RoundRowOut(Schema):
     score: Decimal | None = None
 
 
-class RoundOut(Schema):
+class InspectionRoundOut(Schema):
     task: int | None
     status: str | None
     scheduled_for: dt.datetime | None
@@ -246,7 +246,9 @@ def _round_out(task, progress) -> dict:
     }  # fmt: skip
 
 
-@router.get("/environment/inspection-rounds/{which}", response={200: RoundOut, **READ_ERRORS})
+@router.get(
+    "/environment/inspection-rounds/{which}", response={200: InspectionRoundOut, **READ_ERRORS}
+)
 def inspection_round(request: HttpRequest, which: Term, estate: IdParam):
     """The head's current round (``patrol`` today, ``spot`` / ``green`` this week): what to
     check and what is in."""
@@ -265,7 +267,8 @@ class RoundCloseIn(Schema):
 
 
 @router.post(
-    "/environment/inspection-rounds/{which}/close", response={200: RoundOut, **WRITE_ERRORS}
+    "/environment/inspection-rounds/{which}/close",
+    response={200: InspectionRoundOut, **WRITE_ERRORS},
 )
 def inspection_round_close(request: HttpRequest, which: Term, payload: RoundCloseIn):
     """End the round before every zone is in: the note says why; the zones missed are named."""

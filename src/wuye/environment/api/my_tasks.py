@@ -21,7 +21,7 @@ from ..services.protection import protection_check_record
 router = Router(tags=["environment"])
 
 
-class TaskOut(Schema):
+class MyTaskOut(Schema):
     id: int
     estate: int = Field(..., alias="estate_id")
     name: str
@@ -64,13 +64,13 @@ class TaskOut(Schema):
         return spec.checklist_id if spec else None
 
 
-class AnswerIn(Schema):
+class MyTaskAnswerIn(Schema):
     item: Id
     value: bool | float | Text | None = None
 
 
-class CompleteIn(Schema):
-    answers: list[AnswerIn] = Field(default_factory=list, max_length=200)
+class MyTaskCompleteIn(Schema):
+    answers: list[MyTaskAnswerIn] = Field(default_factory=list, max_length=200)
     photos: list[Text] = Field(default_factory=list, max_length=20)
     note: Note = ""
     signature: Text | None = None
@@ -110,7 +110,7 @@ def _estate(request: HttpRequest, pk: int) -> Estate:
     return get_or_404(visible_estates(actor_for(request.auth)), pk)
 
 
-@router.get("/environment/my-tasks", response={200: list[TaskOut], **READ_ERRORS})
+@router.get("/environment/my-tasks", response={200: list[MyTaskOut], **READ_ERRORS})
 def my_tasks(request: HttpRequest, estate: IdParam, zone: IdParam | None = None):
     """Today's tasks of the caller in time order, each with its group (late/now/later/done)."""
     found = _estate(request, estate)
@@ -127,7 +127,7 @@ def my_tasks(request: HttpRequest, estate: IdParam, zone: IdParam | None = None)
 @router.post(
     "/environment/my-tasks/{int:task_id}/complete", response={201: RecordOut, **WRITE_ERRORS}
 )
-def my_task_done(request: HttpRequest, task_id: IdParam, payload: CompleteIn):
+def my_task_done(request: HttpRequest, task_id: IdParam, payload: MyTaskCompleteIn):
     """Done with the checklist and photos; a cleaner's cleaning task needs today's passed
     protective equipment check first (409 otherwise)."""
     task = selectors.my_task_get(request.auth, task_id)

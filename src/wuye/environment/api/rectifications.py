@@ -57,7 +57,7 @@ class RectificationOut(Schema):
         return services.rectification_needs_plan_change(obj)
 
 
-class ActionIn(Schema):
+class RectificationActionIn(Schema):
     note: Note = ""
     data: dict[str, Any] = Field(
         default_factory=dict,
@@ -118,7 +118,7 @@ RectificationAction = action_param("environment_rectification")
 )
 def rectification_action(
     request: HttpRequest, rectification_id: IdParam, action: RectificationAction,
-    payload: ActionIn,
+    payload: RectificationActionIn,
 ):  # fmt: skip
     """One step: done (the assignee, note and photo), recheck_pass / recheck_fail (the
     department, with the re-check's answers), comment. A recurring cause without a plan change

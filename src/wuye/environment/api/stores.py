@@ -133,7 +133,7 @@ class StockOutIn(Schema):
     dispose: bool = Field(False, description="退回/报废（不符合环保要求的物料只能这样出库）")
 
 
-class AdjustIn(Schema):
+class StockAdjustIn(Schema):
     counted: Qty = Field(..., ge=0, le=Decimal("999999999.999"), decimal_places=3)
     reason: Text = Field(..., min_length=1, max_length=180)
 
@@ -353,7 +353,7 @@ def product_stock_out(request: HttpRequest, product_id: IdParam, payload: StockO
     "/environment/products/{int:product_id}/adjust",
     response={201: MovementOut, **WRITE_ERRORS},
 )
-def product_adjust(request: HttpRequest, product_id: IdParam, payload: AdjustIn):
+def product_adjust(request: HttpRequest, product_id: IdParam, payload: StockAdjustIn):
     """盘点调整: the counted stock replaces the book's, with the reason of the difference."""
     product = selectors.product_get_for_user(request.auth, product_id)
     return Status(201, services.stock_adjust(product=product, by=request.auth, **payload.dict()))

@@ -46,7 +46,7 @@ class ZoneChangeIn(Schema):
     reason: Text = Field("", max_length=500)
 
 
-class ReasonIn(Schema):
+class ZoneReasonIn(Schema):
     reason: Text = Field(..., min_length=1, max_length=500)
 
 
@@ -186,7 +186,7 @@ def zone_update(request: HttpRequest, zone_id: IdParam, payload: ZoneChangeIn):
 
 
 @router.post("/environment/zones/{int:zone_id}/deactivate", response={200: ZoneOut, **WRITE_ERRORS})
-def zone_deactivate(request: HttpRequest, zone_id: IdParam, payload: ReasonIn):
+def zone_deactivate(request: HttpRequest, zone_id: IdParam, payload: ZoneReasonIn):
     zone = selectors.zone_get_for_user(request.auth, zone_id)
     return services.zone_deactivate(zone=zone, by=request.auth, reason=payload.reason)
 
