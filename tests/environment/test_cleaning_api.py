@@ -38,6 +38,14 @@ def test_zones_plan_and_revision_through_the_api__CLEAN_01_04_05(clean, client):
               "times": ["08:00"], "reason": "新增"}, expect=400)  # fmt: skip
     profile = head.get(f"/environment/profiles/{w.estate.pk}")
     assert (profile["disinfectant_ml"], profile["water_ml"]) == (99, 9901)
+    assert (profile["toilets_open"], profile["toilets_close"]) == ("07:00", "21:00")
+    # CLEAN-08: the toilets' hours as the head types them; a bad time is a 400, nothing changed.
+    head.call("patch", f"/environment/profiles/{w.estate.pk}",
+              {"toilets_open": "7:00", "reason": "x"}, expect=400)  # fmt: skip
+    changed = head.call("patch", f"/environment/profiles/{w.estate.pk}",
+                        {"toilets_open": "06:30", "toilets_close": "22:00",
+                         "reason": "夏季延长开放"}, expect=200).json()  # fmt: skip
+    assert (changed["toilets_open"], changed["toilets_close"]) == ("06:30", "22:00")
 
 
 def test_a_cleaner_checks_protection_and_completes_a_task__CLEAN_16(planned, client,

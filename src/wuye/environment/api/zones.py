@@ -73,15 +73,27 @@ class ZoneOut(Schema):
         return [c.pk for c in obj.cleaners.all()]
 
 
+HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
 class ProfileOut(Schema):
     estate: int = Field(..., alias="estate_id")
-    toilets_open: dt.time
-    toilets_close: dt.time
+    # Times of day in the estate's time zone, "HH:MM".
+    toilets_open: str = Field(..., pattern=HHMM, examples=["07:00"])
+    toilets_close: str = Field(..., pattern=HHMM, examples=["21:00"])
     bucket_litres: Decimal
     rain_sweep_hours: int
     heat_threshold: Decimal
     disinfectant_ml: int
     water_ml: int
+
+    @staticmethod
+    def resolve_toilets_open(obj) -> str:
+        return f"{obj.toilets_open:%H:%M}"
+
+    @staticmethod
+    def resolve_toilets_close(obj) -> str:
+        return f"{obj.toilets_close:%H:%M}"
 
     @staticmethod
     def resolve_disinfectant_ml(obj) -> int:
@@ -93,8 +105,8 @@ class ProfileOut(Schema):
 
 
 class ProfileIn(Schema):
-    toilets_open: dt.time | None = None
-    toilets_close: dt.time | None = None
+    toilets_open: str | None = Field(None, pattern=HHMM, examples=["07:00"])
+    toilets_close: str | None = Field(None, pattern=HHMM, examples=["21:00"])
     bucket_litres: Decimal | None = Field(None, ge=Decimal("0.5"), le=Decimal("100"))
     rain_sweep_hours: int | None = Field(None, ge=1, le=24)
     heat_threshold: Decimal | None = Field(None, ge=Decimal("25"), le=Decimal("45"))
@@ -208,6 +220,8 @@ def profile_detail(request: HttpRequest, estate_id: IdParam):
 @router.patch("/environment/profiles/{int:estate_id}", response={200: ProfileOut, **WRITE_ERRORS})
 def profile_update(request: HttpRequest, estate_id: IdParam, payload: ProfileIn):
     estate = _estate(request, estate_id)
-    return plan_services.profile_update(
-        estate=estate, by=request.auth, **payload.dict(exclude_unset=True)
-    )
+    values = payload.dict(exclude_unset=True)
+    for key in ("toilets_open", "toilets_close"):
+        if values.get(key) is not None:
+            values[key] = dt.time.fromisoformat(values[key])
+    return plan_services.profile_update(estate=estate, by=request.auth, **values)
