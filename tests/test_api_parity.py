@@ -487,6 +487,10 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "environment:board_tasks": "GET /environment/board/tasks",
     "environment:scores": "GET /environment/scores",
     "environment:scores_export": "GET /environment/scores/export.xlsx",
+    # --- Emergency: incidents, groups, plans, supplies (h-incidents) ---
+    # --- Emergency: elevator entrapment (h-lift) ---
+    # --- Emergency: outages (h-outage) ---
+    # --- Emergency: public health (h-health) ---
 }
 
 

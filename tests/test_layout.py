@@ -23,6 +23,7 @@ CHAPTER_APPS = (
     "facilities",
     "security",
     "environment",
+    "emergency",
 )
 # What one chapter app may import of another: its data and its public functions.
 CHAPTER_PUBLIC = {"models", "choices", "processes", "services", "selectors"}

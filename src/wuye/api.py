@@ -116,6 +116,14 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.environment.api.stores.router"),
     ("", "wuye.environment.api.pests.router"),
     ("", "wuye.environment.api.board.router"),
+    # Emergencies (ch.7): incidents, groups, plans, supplies, entrapment, outages, public health
+    ("", "wuye.emergency.api.incidents.router"),
+    ("", "wuye.emergency.api.groups.router"),
+    ("", "wuye.emergency.api.plans.router"),
+    ("", "wuye.emergency.api.supplies.router"),
+    ("", "wuye.emergency.api.lift.router"),
+    ("", "wuye.emergency.api.outages.router"),
+    ("", "wuye.emergency.api.health.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

@@ -80,6 +80,10 @@ JOBS: list[Job] = [
     ),
     # --- Environment: greening (h-green) ---
     # --- Environment: store (h-store) ---
+    # --- Emergency (ch.7): incidents, supplies (h-incidents) ---
+    # --- Emergency: elevator entrapment (h-lift) ---
+    # --- Emergency: outages (h-outage) ---
+    # --- Emergency: public health (h-health) ---
 ]
 
 

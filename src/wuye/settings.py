@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "wuye.facilities",
     "wuye.security",
     "wuye.environment",
+    "wuye.emergency",
     "wuye.handover",
     "wuye.residents",
     "wuye.web",

@@ -106,8 +106,9 @@ GENERAL = (("severity", "general"),)
 MAJOR = (("severity", "major"),)
 ENTRAPMENT = (("entrapment", "yes"),)
 # A breach of either 30-minute entrapment clock goes to the emergency command group
-# (EMERG-LIFT-06); until the emergencies app exists, the executives are that group.
-COMMAND_GROUP = ("department_head", "executive")
+# (EMERG-LIFT-06): the engine's role "command_group", resolved by the emergencies app to the
+# estate's (or company's) group, the executives where it has nobody.
+COMMAND_GROUP = ("department_head", "command_group")
 
 
 def fault_page(case) -> str:

@@ -12,6 +12,7 @@ from wuye.core.choices import Role
 from wuye.core.models import Estate
 from wuye.core.scoping import Actor
 
+from .nav_emergency import EMERGENCY_ITEMS
 from .nav_environment import ENVIRONMENT_ITEMS
 from .navitems import (
     ALARM_DUTY,
@@ -537,6 +538,7 @@ NAVIGATION: tuple[NavGroup, ...] = (
         ),
     ),
     NavGroup("environment", _("环境管理"), ENVIRONMENT_ITEMS),
+    NavGroup("emergency", _("应急处理"), EMERGENCY_ITEMS),
     NavGroup(
         "finance",
         _("财务"),

@@ -54,4 +54,5 @@ urlpatterns = [
     path("", include("wuye.facilities.urls")),
     path("", include("wuye.security.urls")),
     path("", include("wuye.environment.urls")),
+    path("", include("wuye.emergency.urls")),
 ]

@@ -26,6 +26,7 @@ from .common import (
 from .escalation import (
     DIGEST_NUMBERS,
     escalation_recipients,
+    register_escalation_role,
     sla_sweep,
 )
 
@@ -41,5 +42,6 @@ __all__ = [
     "clock_target",
     "escalation_recipients",
     "message_enqueue_bulk",
+    "register_escalation_role",
     "sla_sweep",
 ]

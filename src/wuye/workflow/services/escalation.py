@@ -4,6 +4,7 @@ per clock and level."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
@@ -22,6 +23,21 @@ from .common import SYSTEM_ROLE, _estate_tz, message_enqueue_bulk
 
 # --- Escalation -------------------------------------------------------------------------------
 
+# Escalation roles that are not staff roles: a name in a clock's ``escalate_to`` (e.g.
+# "command_group", the emergency command group of EMERG-01/EMERG-LIFT-06) resolved by the app
+# that owns it to the users of an estate: ``resolver(estate) -> list[User]``.
+_ROLE_RESOLVERS: dict[str, Callable[[Estate], list]] = {}
+
+
+def register_escalation_role(name: str, resolver: Callable[[Estate], list]) -> None:
+    """Let clocks escalate to ``name``: ``resolver(estate)`` gives its people for one estate
+    (called once per estate and sweep). Registering another resolver under a taken name is an
+    error."""
+    current = _ROLE_RESOLVERS.get(name)
+    if current is not None and current is not resolver:
+        raise ValueError(f"an escalation role is already registered as {name!r}")
+    _ROLE_RESOLVERS[name] = resolver
+
 
 def escalation_recipients(
     case: Case, roles: tuple[str, ...], department: str, memo: dict | None = None
@@ -38,7 +54,9 @@ def escalation_recipients(
                 users.append(case.assignee)
             continue
         key = (case.estate_id, role, department)
-        if key not in memo:
+        if key not in memo and role in _ROLE_RESOLVERS:
+            memo[key] = list(_ROLE_RESOLVERS[role](case.estate))
+        elif key not in memo:
             staff = Staff.objects.filter(
                 company_id=case.estate.company_id, is_active=True, role=role
             )

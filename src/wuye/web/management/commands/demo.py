@@ -275,9 +275,13 @@ def load_demo() -> dict[str, int]:
     from wuye.environment.demo import load_environment_demo
 
     environment = load_environment_demo(estates)
+    from wuye.emergency.demo import load_emergency_demo
+
+    emergency = load_emergency_demo(estates)
     return {
         **security,
         **environment,
+        **emergency,
         "equipment": equipment,
         "bills": bills,
         "takeover_plans": takeovers,

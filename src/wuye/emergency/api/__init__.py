@@ -1,0 +1,1 @@
+"""api of emergencies, one module per topic."""

@@ -1,0 +1,5 @@
+"""API: groups."""
+
+from ninja import Router
+
+router = Router(tags=["emergency"])

@@ -1,0 +1,5 @@
+"""API: health."""
+
+from ninja import Router
+
+router = Router(tags=["emergency"])

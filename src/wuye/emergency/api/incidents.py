@@ -1,0 +1,5 @@
+"""API: incidents."""
+
+from ninja import Router
+
+router = Router(tags=["emergency"])

@@ -1,0 +1,5 @@
+"""API: lift."""
+
+from ninja import Router
+
+router = Router(tags=["emergency"])

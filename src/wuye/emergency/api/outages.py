@@ -1,0 +1,5 @@
+"""API: outages."""
+
+from ninja import Router
+
+router = Router(tags=["emergency"])

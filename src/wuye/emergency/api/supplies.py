@@ -1,0 +1,5 @@
+"""API: supplies."""
+
+from ninja import Router
+
+router = Router(tags=["emergency"])

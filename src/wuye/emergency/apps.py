@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EmergencyConfig(AppConfig):
+    name = "wuye.emergency"
+    label = "emergency"
+    verbose_name = _("应急处理")
+
+    def ready(self) -> None:
+        from . import processes  # noqa: F401  (registers the declared process)
+        from .services import groups  # noqa: F401  (the command group as an escalation role)

@@ -1,0 +1,1 @@
+"""documents of emergencies, one module per topic."""

@@ -1,0 +1,41 @@
+"""Water and power outages (停水停电, EMERG-OUTAGE): planned — entered with its buildings, times
+and precautions at least 48 hours ahead and told to the owners by SMS, app and notice board —
+or sudden, told at once; the provision tasks, the cause, the utility, the restoration and the
+follow-up are the incident's steps and tasks."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import Utility
+
+__all__ = ["Outage"]
+
+
+class Outage(models.Model):
+    incident = models.OneToOneField(
+        "emergency.Incident", on_delete=models.CASCADE, related_name="outage",
+        verbose_name=_("事件"),
+    )  # fmt: skip
+    utility = models.CharField(_("类型"), max_length=10, choices=Utility.choices)
+    planned = models.BooleanField(_("计划内"), default=False)
+    starts_at = models.DateTimeField(_("停止供应时间"))
+    expected_end_at = models.DateTimeField(_("预计恢复时间"))
+    # EMERG-OUTAGE-05: e.g. "请业主提前储水".
+    precautions = models.TextField(_("注意事项"), max_length=1000)
+    cause = models.TextField(_("故障原因"), max_length=1000, blank=True)
+    restored_at = models.DateTimeField(_("实际恢复时间"), null=True, blank=True)
+    # The notice the owners were given (its ``published_at`` is the proof of EMERG-OUTAGE-04).
+    release = models.ForeignKey(
+        "emergency.Release", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("停水停电通知"),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("停水停电")
+        verbose_name_plural = _("停水停电")
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return str(self.get_utility_display())

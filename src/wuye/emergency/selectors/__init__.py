@@ -1,0 +1,1 @@
+"""selectors of emergencies, one module per topic."""

@@ -1,0 +1,1 @@
+"""services of emergencies, one module per topic."""

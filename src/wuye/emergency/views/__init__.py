@@ -1,0 +1,1 @@
+"""views of emergencies, one module per topic."""

@@ -1,0 +1,3 @@
+"""Pages: groups."""
+
+urlpatterns: list = []

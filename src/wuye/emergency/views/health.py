@@ -1,0 +1,3 @@
+"""Pages: health."""
+
+urlpatterns: list = []

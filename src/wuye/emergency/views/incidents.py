@@ -1,0 +1,19 @@
+"""Pages: incidents (h-incidents replaces this first cut)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+
+from ..models import Incident
+
+
+@login_required
+def incident_detail(request, pk: int):
+    incident = get_object_or_404(Incident, pk=pk)
+    return HttpResponse(incident.case.number)
+
+
+urlpatterns: list = [
+    path("incidents/<int:pk>/", incident_detail, name="incident_detail"),
+]

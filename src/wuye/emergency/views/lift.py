@@ -1,0 +1,3 @@
+"""Pages: lift."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: outages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: supplies."""
+
+urlpatterns: list = []

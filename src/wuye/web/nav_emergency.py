@@ -1,0 +1,42 @@
+"""The emergencies menu (应急处理, manual ch.7): incidents, the organisation and plans, supplies,
+entrapments, outages and public-health events, each topic's items in its own tuple, assembled by
+``navigation``."""
+
+from __future__ import annotations
+
+from wuye.core.choices import STAFF_ROLES, Role
+
+from .navitems import NavItem
+
+# Everyone on duty sees the incidents; the command group and heads run the organisation.
+EMERGENCY_STAFF = frozenset(r for r in STAFF_ROLES)
+EMERGENCY_LEADS = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD})
+EMERGENCY_READERS = EMERGENCY_LEADS | {Role.AUDITOR}
+
+
+# --- Incidents (h-incidents) ---
+
+INCIDENTS: tuple[NavItem, ...] = ()
+
+
+# --- Organisation, plans and supplies (h-incidents) ---
+
+ORGANISATION: tuple[NavItem, ...] = ()
+
+
+# --- Elevator entrapment (h-lift) ---
+
+LIFT: tuple[NavItem, ...] = ()
+
+
+# --- Outages (h-outage) ---
+
+OUTAGES: tuple[NavItem, ...] = ()
+
+
+# --- Public health (h-health) ---
+
+HEALTH: tuple[NavItem, ...] = ()
+
+
+EMERGENCY_ITEMS: tuple[NavItem, ...] = (*INCIDENTS, *LIFT, *OUTAGES, *HEALTH, *ORGANISATION)

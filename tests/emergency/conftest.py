@@ -1,0 +1,3 @@
+"""Fixtures of the emergency tests."""
+
+from .helpers import emg  # noqa: F401
