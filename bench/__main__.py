@@ -20,6 +20,7 @@ BENCHMARKS = [
     "bench.planned_generate",
     "bench.planned_sweep",
     "bench.environment",
+    "bench.emergency",
 ]
 
 

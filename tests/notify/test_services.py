@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from tests.factories import UserFactory
 from wuye.core.models import Resident, Room
 from wuye.jobs import JOBS
-from wuye.notify import services, templates
+from wuye.notify import channels, services, templates
 from wuye.notify.channels import ChannelError, SmsBackend
 from wuye.notify.choices import Channel, MessageStatus
 from wuye.notify.models import Message, Preference, SmsRecord
@@ -325,7 +325,6 @@ def test_a_permanent_error_fails_at_once(world, sms_channel):
 
 
 def test_a_channel_that_crashes_is_retried_and_does_not_stop_the_batch(world, monkeypatch):
-    from wuye.notify import channels
 
     class Broken(channels.EmailChannel):
         def send(self, message):
@@ -395,6 +394,21 @@ def test_a_message_of_a_killed_worker_is_reclaimed_after_the_lease_and_sent_once
     services._finish(sms, "dead-host:1:deadbeef", status=MessageStatus.FAILED)
     sms.refresh_from_db()
     assert sms.status == MessageStatus.SENT
+
+
+def test_a_text_sent_just_before_its_worker_died_is_not_sent_twice(world):
+    """The worker sent the text, then died before writing it down: after the lease the message
+    is delivered again, and the provider (here the recording backend) takes the repeat of the
+    same message as the same request — one text."""
+    with time_machine.travel(START, tick=False) as clock:
+        [sms] = enqueue(world.tech.user, channels=["sms"])
+        [claimed] = _killed_worker_claims(timezone.now())
+        channels.get_channel("sms").send(claimed)  # sent; the worker dies before _finish
+        clock.shift(services.SENDING_LEASE + dt.timedelta(seconds=1))
+        assert services.outbox_deliver() == 1
+    sms.refresh_from_db()
+    assert sms.status == MessageStatus.SENT and sms.attempts == 2
+    assert SmsRecord.objects.filter(message=sms).count() == 1
 
 
 def test_an_inbox_message_delivered_again_after_a_crash_is_still_one_entry(world):

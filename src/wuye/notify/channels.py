@@ -90,17 +90,28 @@ def user_mobile(user) -> str:
 
 
 class SmsBackend:
-    """A provider of SMS: send one text to one mobile or raise ChannelError."""
+    """A provider of SMS: send one text to one mobile or raise ChannelError. ``message`` is the
+    outbox row: its id is the request's idempotency key (a provider's out-id), so a repeat of
+    the same message after a worker's crash is not a second text."""
 
     def send(self, *, mobile: str, text: str, message: Message | None = None) -> None:
         raise NotImplementedError
 
 
 class RecordingSmsBackend(SmsBackend):
-    """Records the SMS in ``SmsRecord`` instead of sending it (embedded mode, tests, demos)."""
+    """Records the SMS in ``SmsRecord`` instead of sending it (embedded mode, tests, demos).
+
+    Idempotent per outbox message, as a real provider is when given the message's id as the
+    request's idempotency key: a message sent again after its worker died between the send and
+    its bookkeeping is recorded once."""
 
     def send(self, *, mobile: str, text: str, message: Message | None = None) -> None:
-        SmsRecord.objects.create(message=message, mobile=mobile, text=text)
+        if message is None:
+            SmsRecord.objects.create(mobile=mobile, text=text)
+        else:
+            SmsRecord.objects.get_or_create(
+                message=message, defaults={"mobile": mobile, "text": text}
+            )
         log.info("SMS recorded (not sent) to %s", mobile)
 
 

@@ -131,6 +131,12 @@ class SmsRecord(models.Model):
     class Meta:
         verbose_name = _("短信发送记录")
         verbose_name_plural = _("短信发送记录")
+        constraints = [
+            # One record per outbox message: a send repeated after a worker's crash (the outbox
+            # delivers at least once) is absorbed here, as a provider absorbs a repeated request
+            # carrying the same idempotency key.
+            models.UniqueConstraint(fields=["message"], name="sms_record_message_unique")
+        ]
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

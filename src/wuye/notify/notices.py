@@ -242,7 +242,7 @@ def audience_users(notice: Notice) -> QuerySet:
     return (
         get_user_model()
         .objects.filter(is_active=True, resident__occupancies__in=occupancies)
-        .select_related("notify_preference", "resident")
+        .select_related("notify_preference", "resident", "staff")
         .distinct()
         .order_by("pk")
     )

@@ -133,18 +133,27 @@ def _build_messages(
     idempotency_key: str | None,
     language: str,
     now: dt.datetime,
+    memo: dict | None = None,
 ) -> list[Message]:
-    """The unsaved rows of one recipient's message, one per channel, rendered in ``language``."""
+    """The unsaved rows of one recipient's message, one per channel, rendered in ``language``.
+
+    ``memo`` (a bulk call's): one context object rendered once per language and time zone, so a
+    notice to 3,000 households renders its text twice, not 3,000 times."""
     get_template(template)
     names = list(dict.fromkeys(channels))
     if not names:
         raise ValueError("message_enqueue needs at least one channel")
     for name in names:
         get_channel(name)
-    subject, body = render(
-        template, context, language=language, time_zone=estate.time_zone if estate else None
-    )
-    stored_context = _stored_context(context)
+    time_zone = estate.time_zone if estate else None
+    key = (template, id(context), language, time_zone)
+    if memo is not None and key in memo:
+        subject, body, stored_context = memo[key][1]
+    else:
+        subject, body = render(template, context, language=language, time_zone=time_zone)
+        stored_context = _stored_context(context)
+        if memo is not None:  # the context is kept with its result: its id stays its own
+            memo[key] = (context, (subject, body, stored_context))
     messages = []
     keys = {name: f"{idempotency_key}:{recipient.pk}:{name}" for name in names}
     if idempotency_key is not None and max(len(k) for k in keys.values()) > IDEMPOTENCY_KEY_MAX:
@@ -186,6 +195,7 @@ def message_enqueue_bulk(requests: Iterable[dict[str, Any]]) -> int:
     """
     now = timezone.now()
     languages: dict[int, str] = {}
+    memo: dict = {}
     rows: list[Message] = []
     for request in requests:
         recipient = request["recipient"]
@@ -203,6 +213,7 @@ def message_enqueue_bulk(requests: Iterable[dict[str, Any]]) -> int:
                 idempotency_key=request.get("idempotency_key"),
                 language=languages[recipient.pk],
                 now=now,
+                memo=memo,
             )
         )
     Message.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
