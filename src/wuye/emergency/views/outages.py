@@ -25,8 +25,8 @@ from wuye.core.shortcuts import render_local as render_in
 from wuye.workflow.selectors import case_timeline_labelled
 from wuye.workflow.services import allowed_actions
 
-from ..choices import TaskStatus, Utility
-from ..processes import OUTAGE_ACTIONS
+from ..choices import TaskKind, TaskStatus, Utility
+from ..processes import ENGINEERS, OUTAGE_ACTIONS
 from ..selectors import outages as selectors
 from ..services import outages as services
 from ..services.incidents import incident_act
@@ -35,6 +35,12 @@ DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 STATE_LABELS = {"upcoming": gettext_lazy("未开始"), "ongoing": gettext_lazy("停水停电中"),
                 "restored": gettext_lazy("已恢复")}  # fmt: skip
+
+
+def kind_label(outage) -> str:
+    labels = {(True, "water"): _("计划停水"), (True, "power"): _("计划停电"),
+              (False, "water"): _("突发停水"), (False, "power"): _("突发停电")}  # fmt: skip
+    return labels[(outage.planned, outage.utility)]
 
 
 class OutageFilterForm(forms.Form):
@@ -117,6 +123,7 @@ def outage_list(request):
     for outage in page.object_list:
         outage.state = selectors.outage_state(outage)
         outage.state_label = STATE_LABELS[outage.state]
+        outage.kind_label = kind_label(outage)
         outage.ahead = selectors.ahead_text(selectors.outage_notice_ahead(outage))
     context = {"page": page, "form": form, "estate": estate,
                "filtered": any(values.values()) if values else False}  # fmt: skip
@@ -174,8 +181,13 @@ def _context(request, outage, errors: dict | None = None, failed: str = "") -> d
     sample = list(selectors.outage_sample(outage))
     actor = actor_for(request.user)
     me = getattr(actor.staff, "pk", None)
+    engineer = actor.is_superuser or actor.role in ENGINEERS
     for task in tasks:
         task.mine = task.assignee_id is not None and task.assignee_id == me
+        # The lifts and the cause are engineering's (EMERG-OUTAGE-09/13).
+        task.can_do = engineer or task.kind not in (TaskKind.ELEVATORS, TaskKind.CAUSE)
+    tasks.sort(key=lambda t: (not t.mine, t.status != TaskStatus.OPEN))
+    outage.kind_label = kind_label(outage)
     ahead = selectors.outage_notice_ahead(outage)
     return {
         "outage": outage, "incident": incident, "case": incident.case,
