@@ -80,6 +80,13 @@ def test_times_precautions_and_guard_are_required__EMERG_OUTAGE_05_08(emg):
     with pytest.raises(ValidationError) as error:
         plan_water(w, buildings=[w.other_room.unit.building])
     assert "buildings" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:  # the notice must carry all of it
+        outage_plan(estate=w.estate, utility="water", starts_at=at("2026-08-20 09:00"),
+                    expected_end_at=at("2026-08-20 12:00"), precautions="储" * 1000,
+                    cause="原" * 1000, buildings=[w.buildings[0]], guard=w.guard,
+                    by=w.agent.user)  # fmt: skip
+    assert "precautions" in error.value.message_dict
+    assert not Outage.objects.exists()
 
 
 def test_only_customer_service_announces_an_outage__EMERG_OUTAGE_02(emg):

@@ -46,6 +46,7 @@ from ..processes import ENGINEERS
 from .common import as_actor, in_scope, lock_incident, precheck, record
 from .incidents import incident_open
 from .records import (
+    RELEASE_BODY_MAX,
     contact_record,
     release_audience,
     release_publish,
@@ -273,6 +274,11 @@ def _open(
     )  # fmt: skip
     # EMERG-OUTAGE-04/05/06: the notice at once, to every affected household.
     title, body = notice_text(outage)
+    if len(body) > RELEASE_BODY_MAX:
+        raise ValidationError(
+            {"precautions": [_("注意事项和原因过长，通知正文不能超过 %(n)d 个字")
+                             % {"n": RELEASE_BODY_MAX}]}
+        )  # fmt: skip
     outage.release = release_publish(incident=incident, title=title, body=body, actor=actor,
                                       now=now)  # fmt: skip
     outage.save(update_fields=["release"])
