@@ -490,6 +490,12 @@ PAGES: dict[str, str | tuple[str, str]] = {
     # --- Emergency: incidents, groups, plans, supplies (h-incidents) ---
     # --- Emergency: elevator entrapment (h-lift) ---
     # --- Emergency: outages (h-outage) ---
+    "emergency:outage_list": "GET /emergency/outages",
+    "emergency:outage_plan": "POST /emergency/outages/planned",
+    "emergency:outage_report": "POST /emergency/outages/sudden",
+    "emergency:outage_detail": "GET /emergency/outages/{outage_id}",
+    "emergency:outage_task_done": "POST /emergency/outages/{outage_id}/tasks/{task_id}/done",
+    "emergency:outage_act": "POST /emergency/outages/{outage_id}/{action}",
     # --- Emergency: public health (h-health) ---
 }
 

@@ -84,8 +84,19 @@ LIFT_CLOCKS = (
 
 
 # --- Water and power outages (EMERG-OUTAGE) -------------------------------------------------------
+# Engineering investigates and restores (EMERG-OUTAGE-02); customer service records the
+# restoration it reports, because the restoration is announced to the households with it, and
+# only customer service releases information.
+ENGINEERS = frozenset({Role.TECHNICIAN, Role.DEPARTMENT_HEAD, Role.EXECUTIVE})
 OUTAGE_ACTIONS = (
-    Action("restore", _("恢复供应"), (S.ACTIVE,), None, STAFF, note_required=True),
+    # EMERG-OUTAGE-09: the cause found by engineering, recorded on the outage.
+    Action("find_cause", _("记录故障原因"), OPEN, None, ENGINEERS, requires=("cause",)),
+    # EMERG-OUTAGE-10: the water or power utility called, with time and reference.
+    Action("call_utility", _("联系供水/供电部门"), OPEN, None, STAFF),
+    # Restoration: elevators back in service, the households told, the follow-up sample drawn.
+    Action("restore", _("恢复供应"), (S.ACTIVE,), None, DESK, note_required=True),
+    # EMERG-OUTAGE-11: one call to a sampled household.
+    Action("sample_call", _("回访抽样住户"), OPEN, None, DESK, requires=("followup",)),
 )  # fmt: skip
 OUTAGE_CLOCKS: tuple = ()
 

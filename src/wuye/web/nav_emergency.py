@@ -4,6 +4,8 @@ entrapments, outages and public-health events, each topic's items in its own tup
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from wuye.core.choices import STAFF_ROLES, Role
 
 from .navitems import NavItem
@@ -31,7 +33,12 @@ LIFT: tuple[NavItem, ...] = ()
 
 # --- Outages (h-outage) ---
 
-OUTAGES: tuple[NavItem, ...] = ()
+OUTAGES: tuple[NavItem, ...] = (
+    NavItem(_("停水停电"), "emergency:outage_list", roles=EMERGENCY_STAFF,
+            match=("emergency:outage_plan", "emergency:outage_report",
+                   "emergency:outage_detail", "emergency:outage_task_done",
+                   "emergency:outage_act")),
+)  # fmt: skip
 
 
 # --- Public health (h-health) ---

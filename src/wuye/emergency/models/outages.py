@@ -14,6 +14,8 @@ __all__ = ["Outage"]
 
 
 class Outage(models.Model):
+    """停水停电 — one water or power outage, planned or sudden, and its incident."""
+
     incident = models.OneToOneField(
         "emergency.Incident", on_delete=models.CASCADE, related_name="outage",
         verbose_name=_("事件"),
@@ -31,11 +33,32 @@ class Outage(models.Model):
         "emergency.Release", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("停水停电通知"),
     )  # fmt: skip
+    # EMERG-OUTAGE-08: the guard on duty at the temporary water point (a water outage).
+    guard = models.ForeignKey(
+        "core.Staff", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("取水点值守秩序员"),
+    )  # fmt: skip
+    # EMERG-OUTAGE-13: the elevators this outage set out of service (back in service at the
+    # restoration); only those, so a lift stopped for another reason stays stopped.
+    stopped_elevators = models.JSONField(_("已停用电梯"), default=list, blank=True)
+    restore_release = models.ForeignKey(
+        "emergency.Release", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("恢复供应通知"),
+    )  # fmt: skip
+    # EMERG-OUTAGE-11: the households drawn for the follow-up (their ``Followup`` rows).
+    sampled_at = models.DateTimeField(_("回访抽样时间"), null=True, blank=True)
+    sample_size = models.PositiveIntegerField(_("回访抽样户数"), default=0)
 
     class Meta:
         verbose_name = _("停水停电")
         verbose_name_plural = _("停水停电")
         ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expected_end_at__gt=models.F("starts_at")),
+                name="outage_restoration_after_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.get_utility_display())

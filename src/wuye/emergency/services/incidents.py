@@ -243,6 +243,10 @@ TOPIC_MODULES = (
     ({a.name for a in HEALTH_ACTIONS}, "wuye.emergency.services.health"),
 )
 
+# Topics whose tasks have consequences when done (``task_done(incident, task, actor, note, data,
+# now)``): an outage's elevators set out of service, its cause recorded, its steps moved on.
+TASK_HOOKS = {IncidentKind.OUTAGE: "wuye.emergency.services.outages"}
+
 
 @transaction.atomic
 def incident_act(
@@ -309,6 +313,10 @@ def incident_act(
         task = task_complete(incident, data.get("task"), actor=actor, note=note, now=now)
         record(incident, action=action, actor=actor, note=note, attachments=attachments,
                data={"task": task.pk, "title": task.title})  # fmt: skip
+        hook = TASK_HOOKS.get(incident.kind)
+        if hook:  # the topic's consequences of the task, in this transaction
+            importlib.import_module(hook).task_done(incident=incident, task=task, actor=actor,
+                                                    note=note, data=data, now=now)  # fmt: skip
     elif action == "contact":
         contact = contact_record(incident, actor=actor, data=data, note=note, now=now)
         record(incident, action=action, actor=actor, note=note,
