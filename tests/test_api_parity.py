@@ -497,6 +497,17 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "emergency:outage_task_done": "POST /emergency/outages/{outage_id}/tasks/{task_id}/done",
     "emergency:outage_act": "POST /emergency/outages/{outage_id}/{action}",
     # --- Emergency: public health (h-health) ---
+    "emergency:health_list": "GET /emergency/health-events",
+    "emergency:health_detail": "GET /emergency/health-events/{incident_id}",
+    "emergency:health_act": "POST /emergency/health-events/{incident_id}/close_area",
+    "emergency:health_ppe": "POST /emergency/ppe-checks",
+    "emergency:health_deliveries": "GET /emergency/deliveries",
+    "emergency:health_delivery_act": "POST /emergency/deliveries/{delivery_id}/take",
+    "emergency:my_deliveries": "POST /emergency/deliveries",
+    "emergency:my_delivery_act": "POST /emergency/deliveries/{delivery_id}/confirm",
+    "emergency:health_contacts": (NO_API, "EMERG-HEALTH-08: the close-contact register has no API"),
+    "emergency:health_contact_detail": (NO_API, "EMERG-HEALTH-08: the register's pages only"),
+    "emergency:health_contacts_export": (NO_API, "EMERG-HEALTH-08: export logged, pages only"),
 }
 
 

@@ -84,6 +84,10 @@ JOBS: list[Job] = [
     # --- Emergency: elevator entrapment (h-lift) ---
     # --- Emergency: outages (h-outage) ---
     # --- Emergency: public health (h-health) ---
+    # EMERG-HEALTH-05/06: closures past their end stop their twice-a-day disinfection.
+    Job("closure_sweep_ended", "wuye.emergency.services.health.closure_sweep_ended", 60),
+    # EMERG-HEALTH-08: close-contact registers past their retention period are deleted.
+    Job("contact_purge_expired", "wuye.emergency.services.contacts.contact_purge_expired", 3600),
 ]
 
 

@@ -35,5 +35,53 @@ class OutageAdmin(admin.ModelAdmin):
 
 
 # --- Public health (h-health) ---
+# EMERG-HEALTH-08: the close-contact register is never in the admin; its access log is (it names
+# no contact).
+
+
+@admin.register(models.Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ("incident", "scope", "building", "unit", "starts_at", "ends_at", "lifted_at")
+    list_filter = ("scope",)
+    readonly_fields = [f.name for f in models.Closure._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(models.ContactAccess)
+class ContactAccessAdmin(admin.ModelAdmin):
+    list_display = ("incident", "action", "contact_ref", "count", "user", "at")
+    list_filter = ("action",)
+    readonly_fields = [f.name for f in models.ContactAccess._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ("incident", "room", "status", "requested_at", "delivered_at", "confirmed_at")
+    list_filter = ("status",)
+    readonly_fields = [f.name for f in models.Delivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(models.PpeCheck)
+class PpeCheckAdmin(admin.ModelAdmin):
+    list_display = ("incident", "staff", "on", "mask", "gloves", "at")
+    readonly_fields = [f.name for f in models.PpeCheck._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
 
 admin.site.register(models.EmergencyGroup)

@@ -93,4 +93,84 @@ def _demo_outages(estates: list, context: dict) -> dict:
 
 
 def _demo_health(estates: list, context: dict) -> dict:
-    return {}
+    """A past public-health event in the second estate (EMERG-HEALTH): an owner's confirmed case
+    reported to disease control, one unit closed for 14 days with its cordon and twice-a-day
+    disinfection, three households' supply deliveries (confirmed), the closure ended, the final
+    whole-estate disinfection done and the event ended — through the services, then moved into
+    the past in bulk (the services stamp the present)."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from wuye.core.models import Occupancy, Staff, Unit
+
+    from .choices import DeliveryStatus, IncidentKind, IncidentSource, TaskKind
+    from .models import Closure, Delivery
+    from .services.incidents import incident_act, incident_open
+
+    if len(estates) < 2:
+        return {}
+    estate = estates[1]
+    users = {u.username: u for u in get_user_model().objects.filter(
+        username__in=["exec", "agent2", "cleaner2", "order_head"])}  # fmt: skip
+    if len(users) < 4:
+        return {}
+    unit = (
+        Unit.objects.filter(estate=estate, rooms__occupancies__isnull=False)
+        .select_related("building").order_by("building__name", "name").first()
+    )  # fmt: skip
+    if unit is None:
+        return {}
+    place = str(unit)
+    incident = incident_open(
+        estate=estate, kind=IncidentKind.HEALTH, place=place, by=users["agent2"],
+        source=IncidentSource.RESIDENT, buildings=[unit.building], households=1, people=1,
+        description="业主来电：家人核酸检测阳性，已由疾控转运",
+    )  # fmt: skip
+
+    def act(action, by, note="", **data):
+        incident_act(incident=incident, action=action, by=users[by], note=note, data=data)
+
+    act("report_authority", "agent2", "电话上报并传真情况说明", organisation="区疾病预防控制中心",
+        person="王医生", phone="010-6500 0000", reference="JK-DEMO-001")  # fmt: skip
+    cleaner = Staff.objects.filter(user=users["cleaner2"]).first()
+    act(
+        "close_area",
+        "exec",
+        "按疾控要求封闭",
+        scope="unit",
+        unit=unit.pk,
+        days=14,
+        authority_reference="区疾控〔2026〕12号",
+        cleaner=cleaner.pk if cleaner else None,
+    )
+    closure = incident.closures.get()
+    cordon = incident.tasks.get(kind=TaskKind.CORDON)
+    act("task_done", "order_head", "单元门口设置隔离带和告示", task=cordon.pk)
+    now = timezone.now()
+    start = now - dt.timedelta(days=15)
+    rooms = list(
+        Occupancy.objects.filter(Occupancy.current_q(), room__unit=unit)
+        .values_list("room_id", "resident__user_id").distinct()[:3]
+    )  # fmt: skip
+    items = ("大米5斤、青菜、鸡蛋", "布洛芬、体温计", "牛奶两箱、水果")
+    staff = Staff.objects.filter(user=users["order_head"]).first()
+    Delivery.objects.bulk_create(
+        Delivery(incident=incident, room_id=room_id, items=items[i % 3],
+                 requested_at=start + dt.timedelta(days=2 + i, hours=1), requested_by_id=user_id,
+                 status=DeliveryStatus.CONFIRMED, assignee=staff,
+                 taken_at=start + dt.timedelta(days=2 + i, hours=1, minutes=10),
+                 delivered_at=start + dt.timedelta(days=2 + i, hours=2),
+                 confirmed_at=start + dt.timedelta(days=2 + i, hours=3))
+        for i, (room_id, user_id) in enumerate(rooms)
+    )  # fmt: skip
+    act("lift_closure", "exec", "封闭期满，疾控通知解除", closure=closure.pk)
+    Closure.objects.filter(pk=closure.pk).update(
+        starts_at=start, ends_at=now - dt.timedelta(minutes=1), lifted_at=None
+    )
+    act("final_disinfection", "exec", "对小区公共区域全面消毒")
+    final = incident.tasks.get(kind=TaskKind.FINAL_DISINFECTION)
+    act("task_done", "cleaner2", "全小区公共区域消毒完毕", task=final.pk)
+    act("end", "exec", "封闭解除、全面消毒完成，恢复正常秩序")
+    return {"health_events": 1, "health_deliveries": len(rooms)}

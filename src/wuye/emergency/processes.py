@@ -105,9 +105,13 @@ OUTAGE_CLOCKS: tuple = ()
 HEALTH_ACTIONS = (
     # EMERG-HEALTH-04: reported at once to the disease-control authority.
     Action("report_authority", _("上报疾控部门"), OPEN, None, STAFF, requires=("contact",)),
-    Action("close_area", _("封闭管控"), OPEN, None, COMMANDERS | {Role.GUARD},
-           requires=("closure",)),
+    # EMERG-HEALTH-02/05: the command group decides a closure (and the disinfection plan it
+    # starts); the order department sets up the cordon, its task (EMERG-HEALTH-10).
+    Action("close_area", _("封闭管控"), OPEN, None, COMMANDERS, requires=("closure",)),
     Action("lift_closure", _("解除封闭"), OPEN, None, COMMANDERS, requires=("closure",)),
+    # EMERG-HEALTH-09: after the last closure ended, the whole estate is disinfected before
+    # normal order is restored (the incident's end).
+    Action("final_disinfection", _("安排全面消毒"), OPEN, None, COMMANDERS),
 )  # fmt: skip
 HEALTH_CLOCKS = (
     # EMERG-HEALTH-04 "立即上报": the command group is paged in the opening transaction; the

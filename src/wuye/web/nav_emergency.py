@@ -43,7 +43,15 @@ OUTAGES: tuple[NavItem, ...] = (
 
 # --- Public health (h-health) ---
 
-HEALTH: tuple[NavItem, ...] = ()
+HEALTH: tuple[NavItem, ...] = (
+    NavItem(_("公共卫生事件"), "emergency:health_list", roles=EMERGENCY_STAFF,
+            match=("emergency:health_detail", "emergency:health_contacts",
+                   "emergency:health_contact_detail")),
+    # EMERG-HEALTH-11: the start-of-shift check of mask and gloves, on the phone.
+    NavItem(_("防护用品确认"), "emergency:health_ppe", roles=EMERGENCY_STAFF),
+    # EMERG-HEALTH-12: the deliveries to isolated households.
+    NavItem(_("物资配送"), "emergency:health_deliveries", roles=EMERGENCY_STAFF),
+)  # fmt: skip
 
 
 EMERGENCY_ITEMS: tuple[NavItem, ...] = (*INCIDENTS, *LIFT, *OUTAGES, *HEALTH, *ORGANISATION)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import AccessAction, ClosureScope, DeliveryStatus
 
-__all__ = ["CloseContact", "Closure", "ContactAccess", "Delivery"]
+__all__ = ["CloseContact", "Closure", "ContactAccess", "Delivery", "PpeCheck"]
 
 
 class Closure(models.Model):
@@ -39,6 +39,16 @@ class Closure(models.Model):
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("解除人"),
+    )  # fmt: skip
+    # EMERG-HEALTH-06: the twice-a-day disinfection of the scope's public areas, a planned-work
+    # schedule of the environment department (its tasks in the cleaner's 今日任务).
+    disinfection = models.ForeignKey(
+        "workflow.Schedule", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("消毒计划"),
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("决定人"),
     )  # fmt: skip
 
     class Meta:
@@ -131,6 +141,7 @@ class Delivery(models.Model):
         "core.Staff", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("配送人"),
     )  # fmt: skip
+    taken_at = models.DateTimeField(_("接单时间"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     note = models.TextField(_("备注"), max_length=1000, blank=True)
@@ -142,3 +153,31 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return self.items[:20]
+
+
+class PpeCheck(models.Model):
+    """EMERG-HEALTH-11: at the start of a shift during a health event, a member of staff
+    confirms the N95 mask and the gloves — one per person, event and day."""
+
+    incident = models.ForeignKey(
+        "emergency.Incident", on_delete=models.CASCADE, related_name="ppe_checks",
+        verbose_name=_("事件"),
+    )  # fmt: skip
+    staff = models.ForeignKey(
+        "core.Staff", on_delete=models.PROTECT, related_name="+", verbose_name=_("员工")
+    )
+    on = models.DateField(_("日期"))
+    mask = models.BooleanField(_("N95口罩"), default=False)
+    gloves = models.BooleanField(_("手套"), default=False)
+    at = models.DateTimeField(_("确认时间"))
+
+    class Meta:
+        verbose_name = _("防护用品确认")
+        verbose_name_plural = _("防护用品确认")
+        ordering = ["incident", "-on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "staff", "on"], name="health_ppe_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.on}"

@@ -325,6 +325,8 @@ def incident_act(
         release_publish(incident=incident, title=data.get("title", ""),
                         body=data.get("body", ""), actor=actor, now=now)  # fmt: skip
     elif action == "end":
+        # EMERG-HEALTH-09: a health event ends after its closures and the final disinfection.
+        importlib.import_module("wuye.emergency.services.health").end_check(incident, now)
         incident.ended_at = now
         incident.save(update_fields=["ended_at"])
         record(incident, action=action, actor=actor, note=note)

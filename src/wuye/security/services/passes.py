@@ -29,6 +29,7 @@ from .visitors import (
     clean_mobile,
     clean_name,
     estate_zone,
+    refuse_closed,
 )
 
 # A pass is for a visit, not a tenancy: at most a month (a decoration worker's: the permit's
@@ -184,6 +185,7 @@ def pass_issue(
         _check_permit(permit, estate, valid_from, valid_until, errors)
     if errors:
         raise ValidationError(errors)
+    refuse_closed(estate, room, valid_from, valid_until)  # EMERG-HEALTH-10
     for _attempt in range(5):
         try:
             with transaction.atomic():

@@ -23,6 +23,7 @@ from wuye.core.validators import (
     validate_cn_mobile,
     validate_id_number,
 )
+from wuye.emergency.selectors.closures import closure_for
 
 from ..choices import VisitReason
 from ..models import Visitor, VisitorSettings
@@ -93,6 +94,21 @@ def clean_name(value: str, errors: dict, field: str = "name") -> str:
     return value
 
 
+def refuse_closed(estate: Estate, room: Room | None, at: dt.datetime,
+                  until: dt.datetime | None = None) -> None:  # fmt: skip
+    """EMERG-HEALTH-05/10: no unrelated person (a visitor, a courier, a worker) enters a closed
+    estate, building or unit; the residents of the unit are not visitors and pass as they live
+    there. ``until``: any moment of a pass's period counts."""
+    closure = closure_for(estate, room=room, at=at, until=until)
+    if closure is not None:
+        place = str(closure.unit or closure.building or _("整个小区"))
+        raise Conflict(
+            _("%(place)s正在封闭管控，禁止无关人员进入（快递、外卖请在门岗代收）")
+            % {"place": place},
+            code="closed_area",
+        )
+
+
 def couriers_may_enter(estate: Estate) -> bool:
     return VisitorSettings.for_estate(estate).couriers_may_enter
 
@@ -130,6 +146,7 @@ def visitor_register(
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    refuse_closed(estate, room, entered_at or timezone.now())  # EMERG-HEALTH-10
     if reason == VisitReason.COURIER and not couriers_may_enter(estate):
         # GUARD-13: refusing a courier entry comes with receiving the parcel at the gate.
         raise Conflict(_("本小区快递员不进入小区，请在门岗登记代收快递并通知业主取件"))
