@@ -155,6 +155,69 @@ def lift_new(request):
     return render_in(request, "emergency/lift/new.html", context, estate, status)
 
 
+# What the desk view offers, in the manual's order (EMERG-LIFT-02), with their labels.
+LABELS = {
+    "call_contractor": gettext_lazy("联系维保单位"), "arrive": gettext_lazy("工程人员到场"),
+    "investigate": gettext_lazy("排查结论"), "repair_done": gettext_lazy("维修完成"),
+    "test_run": gettext_lazy("空载试运行正常"), "test_fail": gettext_lazy("试运行异常"),
+    "accept": gettext_lazy("验收合格，恢复运行"), "inspect": gettext_lazy("检查验收完成"),
+    "end": gettext_lazy("处置结束"), "followup": gettext_lazy("记录回访"),
+    "followup_done": gettext_lazy("回访完成"), "write_report": gettext_lazy("形成事件报告"),
+}  # fmt: skip
+
+
+def _roles(name: str) -> frozenset:
+    from wuye.facilities.processes import EQUIPMENT_FAULT
+
+    if name == "call_contractor":
+        return services.DESK_ROLES
+    if name in (*services.FAULT_STEPS, "accept", "inspect"):
+        return EQUIPMENT_FAULT.action("accept" if name == "inspect" else name).roles
+    return INCIDENT.action({"followup_done": "step"}.get(name, name)).roles
+
+
+def _available(incident, actor) -> list[tuple[str, str]]:
+    """The steps the desk view offers now, to this user's role."""
+    fault, status = incident.fault, incident.case.status
+    steps = {s.code: s.done_at for s in incident.steps.all()}
+    names: list[str] = []
+    if (
+        status == S.ACTIVE
+        and fault.rescued_at is None
+        and (fault.contractor_called_at is None or fault.contractor_arrived_at is not None)
+        and steps.get(services.CALL) is None
+    ):
+        names.append("call_contractor")
+    if status in (S.ACTIVE, S.FOLLOWUP):
+        names += {"reported": ["arrive"], "investigating": ["investigate"],
+                  "repairing": ["repair_done"]}.get(fault.case.status, [])  # fmt: skip
+        if fault.case.status == "testing":
+            runs = fault.test_runs.filter(repair_round=fault.repair_round, normal=True).count()
+            names += ["accept"] if runs >= 3 else ["test_run", "test_fail"]
+        if fault.accepted_at and services.INSPECT in steps and steps[services.INSPECT] is None:
+            names.append("inspect")
+    if status == S.ACTIVE and fault.rescued_at is not None:
+        names.append("end")
+    if status == S.FOLLOWUP and steps.get(services.FOLLOWUP, True) is None:
+        names += ["followup", "followup_done"]
+    if status == S.FOLLOWUP and all(steps.values()) and not hasattr(incident, "report"):
+        names.append("write_report")
+    allowed = [n for n in names if actor.is_superuser or actor.role in _roles(n)]
+    return [(n, LABELS[n]) for n in allowed]
+
+
+def _report_url(incident) -> str:
+    """The report's PDF (the incidents' documents), once written."""
+    from django.urls import NoReverseMatch
+
+    if not hasattr(incident, "report"):
+        return ""
+    try:
+        return reverse("emergency:incident_report", args=[incident.pk])
+    except NoReverseMatch:
+        return ""
+
+
 def _context(request, incident, errors: dict | None = None, failed: str = "") -> dict:
     fault = incident.fault
     steps = {s.code: s for s in incident.steps.all()}
@@ -176,6 +239,10 @@ def _context(request, incident, errors: dict | None = None, failed: str = "") ->
         "post": request.POST if failed else {},
         "has_report": hasattr(incident, "report"),
         "alarm_ms": int(incident.reported_at.timestamp() * 1000),
+        "called_ms": int(fault.contractor_called_at.timestamp() * 1000)
+        if fault.contractor_called_at else 0,
+        "available": _available(incident, actor_for(request.user)),
+        "report_url": _report_url(incident),
     }  # fmt: skip
 
 
