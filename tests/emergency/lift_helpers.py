@@ -11,8 +11,8 @@ from wuye.facilities.services import equipment_create
 from .helpers import at
 
 
-@pytest.fixture
-def lift_world(emg):
+@pytest.fixture(name="lift_world")
+def lift_world_fixture(emg):
     w = emg
     w.eng_head = make_staff(
         w.company, "eng_head", Role.DEPARTMENT_HEAD, DepartmentKind.ENGINEERING, [w.estate]
@@ -32,4 +32,4 @@ def lift_world(emg):
     return w
 
 
-__all__ = ["at", "lift_world"]
+__all__ = ["at", "lift_world_fixture"]
