@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from wuye.core.scoping import Actor, actor_for
 from wuye.facilities.choices import EquipmentCategory
@@ -20,6 +21,12 @@ from ..models import Incident
 # minutes, the contractor's thirty from the call, the rescue's thirty from the alarm; then
 # engineering's five on the fault.
 CLOCK_RULES = ("EMERG-LIFT-04", "EMERG-LIFT-05", "EQUIP-FAULT-11", "EQUIP-FAULT-10")
+CLOCK_LABELS = {
+    "EMERG-LIFT-04": _("秩序员到场（报警后5分钟）"),
+    "EMERG-LIFT-05": _("维保单位到场（来电后30分钟）"),
+    "EQUIP-FAULT-11": _("解救被困人员（报警后30分钟）"),
+    "EQUIP-FAULT-10": _("工程人员到场（报警后5分钟）"),
+}
 
 
 def _actor(user_or_actor) -> Actor:
@@ -78,4 +85,7 @@ def entrapment_clocks(incident: Incident) -> list:
     """The incident's and the fault's clocks, the entrapment's four in the desk's order."""
     cases = [incident.case_id] + ([incident.fault.case_id] if incident.fault_id else [])
     clocks = {c.rule: c for c in SlaClock.objects.filter(case_id__in=cases)}
-    return [clocks[r] for r in CLOCK_RULES if r in clocks]
+    chosen = [clocks[r] for r in CLOCK_RULES if r in clocks]
+    for clock in chosen:
+        clock.label = CLOCK_LABELS[clock.rule]
+    return chosen

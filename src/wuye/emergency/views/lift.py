@@ -239,6 +239,7 @@ def _context(request, incident, errors: dict | None = None, failed: str = "") ->
         "post": request.POST if failed else {},
         "has_report": hasattr(incident, "report"),
         "alarm_ms": int(incident.reported_at.timestamp() * 1000),
+        "now_ms": int(timezone.now().timestamp() * 1000),
         "called_ms": int(fault.contractor_called_at.timestamp() * 1000)
         if fault.contractor_called_at else 0,
         "available": _available(incident, actor_for(request.user)),
