@@ -77,7 +77,7 @@ def test_the_incident_and_the_lifts_fault_open_together_with_all_clocks__EQUIP_F
     assert "EMERG-LIFT-05" not in due  # it starts at the call
 
 
-def test_more_than_two_people_trapped_is_level_iii__EMERG_LIFT_03(lift_world):
+def test_more_than_two_people_trapped_is_level_iii__EMERG_04_05(lift_world):
     assert open_one(lift_world, people=3).level == Level.III
 
 
