@@ -489,6 +489,12 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "environment:scores_export": "GET /environment/scores/export.xlsx",
     # --- Emergency: incidents, groups, plans, supplies (h-incidents) ---
     # --- Emergency: elevator entrapment (h-lift) ---
+    "emergency:lift_list": "GET /emergency/entrapments",
+    "emergency:lift_new": "POST /emergency/entrapments",
+    "emergency:lift_detail": "GET /emergency/entrapments/{entrapment_id}",
+    "emergency:lift_guard": "GET /emergency/entrapments/{entrapment_id}",
+    "emergency:lift_contractor": "GET /emergency/entrapments/{entrapment_id}",
+    "emergency:lift_act": "POST /emergency/entrapments/{entrapment_id}/{action}",
     # --- Emergency: outages (h-outage) ---
     "emergency:outage_list": "GET /emergency/outages",
     "emergency:outage_plan": "POST /emergency/outages/planned",

@@ -65,7 +65,9 @@ def test_a_trapped_passenger_alarm_opens_an_emergency_fault__EQUIP_FAULT_10_EQUI
     assert due["EQUIP-FAULT-10"] == at(2026, 10, 1, 9, 4)
     assert due["EQUIP-FAULT-11"] == at(2026, 10, 1, 9, 29)
     assert not Anomaly.objects.exists()
-    assert DeviceEvent.objects.get().case == fault.case
+    # The emergencies app takes the ``trapped`` event type (EMERG-LIFT): the alarm is linked to
+    # the entrapment incident opened with this fault.
+    assert DeviceEvent.objects.get().case == fault.incident.case
 
 
 def test_an_alarm_of_a_device_watching_no_equipment_is_left_to_the_heads(client, eng):

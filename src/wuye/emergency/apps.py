@@ -10,3 +10,6 @@ class EmergencyConfig(AppConfig):
     def ready(self) -> None:
         from . import processes  # noqa: F401  (registers the declared process)
         from .services import groups  # noqa: F401  (the command group as an escalation role)
+        from .services.lift import register as register_trapped_alarm
+
+        register_trapped_alarm()  # EMERG-LIFT: the ``trapped`` alarm opens an entrapment

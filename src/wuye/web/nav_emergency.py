@@ -28,7 +28,12 @@ ORGANISATION: tuple[NavItem, ...] = ()
 
 # --- Elevator entrapment (h-lift) ---
 
-LIFT: tuple[NavItem, ...] = ()
+# Everyone on duty sees the entrapments (the desk opens them, guards and engineering answer).
+LIFT: tuple[NavItem, ...] = (
+    NavItem(_("电梯困人"), "emergency:lift_list", roles=EMERGENCY_STAFF,
+            match=("emergency:lift_new", "emergency:lift_detail", "emergency:lift_guard",
+                   "emergency:lift_contractor", "emergency:lift_act")),
+)  # fmt: skip
 
 
 # --- Outages (h-outage) ---
