@@ -1,4 +1,4 @@
-"""Pages: incidents (h-incidents replaces this first cut)."""
+"""Pages: incidents (placeholder while the API is built)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -14,6 +14,11 @@ def incident_detail(request, pk: int):
     return HttpResponse(incident.case.number)
 
 
+def supply_list(request):
+    return HttpResponse("")
+
+
 urlpatterns: list = [
     path("incidents/<int:pk>/", incident_detail, name="incident_detail"),
+    path("supplies/", supply_list, name="supply_list"),
 ]
