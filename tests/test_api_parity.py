@@ -488,6 +488,28 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "environment:scores": "GET /environment/scores",
     "environment:scores_export": "GET /environment/scores/export.xlsx",
     # --- Emergency: incidents, groups, plans, supplies (h-incidents) ---
+    "emergency:incident_list": "GET /emergency/incidents",
+    "emergency:incident_export": "GET /emergency/incidents/export.xlsx",
+    "emergency:incident_new": "POST /emergency/incidents",
+    "emergency:incident_detail": "GET /emergency/incidents/{incident_id}",
+    "emergency:incident_action": "POST /emergency/incidents/{incident_id}/{action}",
+    "emergency:incident_report": "GET /emergency/incidents/{incident_id}/report.pdf",
+    "emergency:group_list": "GET /emergency/groups",
+    "emergency:group_member_add": "POST /emergency/groups/members",
+    "emergency:group_member_toggle": "PATCH /emergency/groups/members/{member_id}",
+    "emergency:group_member_remove": "POST /emergency/groups/members/{member_id}/remove",
+    "emergency:plan_list": "GET /emergency/plans",
+    "emergency:plan_adopt": "POST /emergency/plans",
+    "emergency:plan_detail": "GET /emergency/plans/{plan_id}",
+    "emergency:plan_step_save": "POST /emergency/plans/{plan_id}/steps",
+    "emergency:plan_step_act": "POST /emergency/plans/{plan_id}/steps/{step_id}/move",
+    "emergency:supply_list": "GET /emergency/supplies",
+    "emergency:supply_create": "POST /emergency/supplies",
+    "emergency:supply_export": "GET /emergency/supplies/export.xlsx",
+    "emergency:supply_check": "POST /emergency/supply-checks",
+    "emergency:supply_movements": "GET /emergency/supply-movements",
+    "emergency:supply_movement_export": "GET /emergency/supply-movements/export.xlsx",
+    "emergency:supply_restock": "POST /emergency/supplies/{item_id}/restock",
     # --- Emergency: elevator entrapment (h-lift) ---
     # --- Emergency: outages (h-outage) ---
     # --- Emergency: public health (h-health) ---

@@ -69,7 +69,7 @@ class IncidentLevelOut(Schema):
     label: str
 
 
-class IncidentOut(Schema):
+class EmergencyIncidentOut(Schema):
     id: int
     number: str
     title: str
@@ -195,7 +195,7 @@ class IncidentReportOut(Schema):
     written_at: dt.datetime
 
 
-class IncidentDetailOut(IncidentOut):
+class IncidentDetailOut(EmergencyIncidentOut):
     report_title: str
     pages: list[IncidentPageOut]
     steps: list[IncidentStepOut]
@@ -319,7 +319,7 @@ def _list(request, estate, kind, level, status, drill, since, until, q):
     ).prefetch_related("buildings", "case__clocks")  # fmt: skip
 
 
-@router.get("/emergency/incidents", response={200: list[IncidentOut], **READ_ERRORS})
+@router.get("/emergency/incidents", response={200: list[EmergencyIncidentOut], **READ_ERRORS})
 @paginated
 def incident_list(request: HttpRequest, estate: IdParam | None = None, kind: Term = "",
                   level: int | None = None, status: Term = "", drill: Term = "",
