@@ -26,10 +26,9 @@ def api(client):
 
 
 def test_supply_pages_restock_and_count__EMERG_03(emg, login):
-    w = emg
     client = login("clerk")
-    client.post(reverse("emergency:supply_create"), {"category": "water", "name": "瓶装水",
-                                                     "unit": "箱", "quantity": 3, "minimum": 5})  # fmt: skip
+    new = {"category": "water", "name": "瓶装水", "unit": "箱", "quantity": 3, "minimum": 5}
+    client.post(reverse("emergency:supply_create"), new)
     item = SupplyItem.objects.get()
     page = client.get(reverse("emergency:supply_list")).content.decode()
     assert "瓶装水" in page and "低于最低库存" in page and "尚未盘点" in page
