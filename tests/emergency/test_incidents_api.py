@@ -104,3 +104,16 @@ def test_list_filters_drills_and_exports(emg, api):
     assert api(w.outsider.user, "get", "/emergency/incidents").json()["count"] == 0
     export = api(w.agent.user, "get", "/emergency/incidents/export.xlsx", drill="no")
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd")
+
+
+def test_the_report_pdf_is_served_by_the_api__EMERG_LIFT_09(emg, api):
+    w = emg
+    pk = api(
+        w.agent.user,
+        "post",
+        "/emergency/incidents",
+        {"estate": w.estate.pk, "kind": IncidentKind.OTHER, "place": "地库"},
+    ).json()["id"]
+    response = api(w.agent.user, "get", f"/emergency/incidents/{pk}/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert api(w.outsider.user, "get", f"/emergency/incidents/{pk}/report.pdf").status_code == 404

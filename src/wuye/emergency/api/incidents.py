@@ -389,6 +389,19 @@ def _clean_data(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+# Before the actions' route: ``report.pdf`` is no action.
+@router.get("/emergency/incidents/{int:incident_id}/report.pdf", response=READ_ERRORS,
+            openapi_extra=file_download(PDF, description="突发事件处理报告"))  # fmt: skip
+def incident_report(request: HttpRequest, incident_id: IdParam):
+    """《突发事件处理报告》 (an entrapment's 《电梯困人应急处理报告》, EMERG-LIFT-09)."""
+    incident = _get(request, incident_id)
+    try:
+        content = incident_report_pdf(incident)
+    except CJKFontMissing as error:
+        raise ApiError(503, "font_missing", str(error)) from None
+    return pdf_response(content, f"{incident.case.number}.pdf")
+
+
 @router.post("/emergency/incidents/{int:incident_id}/{action}",
              response={200: IncidentDetailOut, **WRITE_ERRORS})  # fmt: skip
 def incident_action(request: HttpRequest, incident_id: IdParam, action: IncidentAction,
@@ -401,15 +414,3 @@ def incident_action(request: HttpRequest, incident_id: IdParam, action: Incident
     incident_act(incident=incident.pk, action=action, by=request.auth, note=payload.note,
                  data=_clean_data(payload.data))  # fmt: skip
     return incident_detail_data(request, _get(request, incident_id))
-
-
-@router.get("/emergency/incidents/{int:incident_id}/report.pdf", response=READ_ERRORS,
-            openapi_extra=file_download(PDF, description="突发事件处理报告"))  # fmt: skip
-def incident_report(request: HttpRequest, incident_id: IdParam):
-    """《突发事件处理报告》 (an entrapment's 《电梯困人应急处理报告》, EMERG-LIFT-09)."""
-    incident = _get(request, incident_id)
-    try:
-        content = incident_report_pdf(incident)
-    except CJKFontMissing as error:
-        raise ApiError(503, "font_missing", str(error)) from None
-    return pdf_response(content, f"{incident.case.number}.pdf")
