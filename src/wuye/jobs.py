@@ -81,6 +81,10 @@ JOBS: list[Job] = [
     # --- Environment: greening (h-green) ---
     # --- Environment: store (h-store) ---
     # --- Emergency (ch.7): incidents, supplies (h-incidents) ---
+    # Pages not acknowledged within 5 minutes: sent again once, the command leader told.
+    Job("emergency_page_remind", "wuye.emergency.services.reminders.page_remind_sweep", 30),
+    # EMERG-03: overdue counts, low, expiring and expired supplies, to the logistics group daily.
+    Job("emergency_supply_sweep", "wuye.emergency.services.supplies.supply_sweep", 3600),
     # --- Emergency: elevator entrapment (h-lift) ---
     # --- Emergency: outages (h-outage) ---
     # --- Emergency: public health (h-health) ---

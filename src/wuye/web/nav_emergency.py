@@ -18,12 +18,31 @@ EMERGENCY_READERS = EMERGENCY_LEADS | {Role.AUDITOR}
 
 # --- Incidents (h-incidents) ---
 
-INCIDENTS: tuple[NavItem, ...] = ()
+INCIDENTS: tuple[NavItem, ...] = (
+    NavItem(
+        _("突发事件"),
+        "emergency:incident_list",
+        EMERGENCY_STAFF,
+        match=("emergency:incident_detail",),
+    ),
+    NavItem(_("登记突发事件"), "emergency:incident_new", EMERGENCY_STAFF),
+)
 
 
 # --- Organisation, plans and supplies (h-incidents) ---
 
-ORGANISATION: tuple[NavItem, ...] = ()
+ORGANISATION: tuple[NavItem, ...] = (
+    NavItem(_("应急组织"), "emergency:group_list", EMERGENCY_STAFF),
+    NavItem(
+        _("应急预案"), "emergency:plan_list", EMERGENCY_STAFF, match=("emergency:plan_detail",)
+    ),
+    NavItem(
+        _("应急物资"),
+        "emergency:supply_list",
+        EMERGENCY_STAFF,
+        match=("emergency:supply_check", "emergency:supply_movements"),
+    ),
+)
 
 
 # --- Elevator entrapment (h-lift) ---

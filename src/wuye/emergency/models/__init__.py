@@ -5,4 +5,5 @@ from .health import *  # noqa: F403
 from .incidents import *  # noqa: F403
 from .outages import *  # noqa: F403
 from .plans import *  # noqa: F403
+from .reminders import *  # noqa: F403
 from .supplies import *  # noqa: F403
