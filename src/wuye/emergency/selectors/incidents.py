@@ -14,7 +14,7 @@ from wuye.core.scoping import actor_for, scope_to_estates
 
 from ..choices import IncidentKind, IncidentStatus, Level
 from ..models import Incident
-from ..services.common import as_actor, in_scope
+from .scope import as_actor, in_scope
 
 __all__ = ["incident_get_for_user", "incident_list", "local_bounds"]
 

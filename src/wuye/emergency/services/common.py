@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from wuye.core.exceptions import Conflict
-from wuye.core.scoping import Actor, actor_for
+from wuye.core.scoping import Actor
 from wuye.workflow.services import case_act
 
 from ..models import (
@@ -17,30 +17,13 @@ from ..models import (
 from ..processes import (
     INCIDENT,
 )
+from ..selectors.scope import as_actor, in_scope
 
-# EMERG-05..06: the manual's thresholds.
-
-
-def as_actor(by) -> Actor:
-    return by if isinstance(by, Actor) else actor_for(by)
+__all__ = ["as_actor", "in_scope", "incident_url", "lock_incident", "precheck", "record"]
 
 
 def incident_url(incident: Incident) -> str:
     return reverse("emergency:incident_detail", args=[incident.pk])
-
-
-def in_scope(actor: Actor, incident: Incident) -> None:
-    """Staff of the incident's estate (else 404); a contractor only on the entrapment it was
-    called to."""
-    if actor.is_superuser:
-        return
-    if incident.estate_id not in actor.estate_ids:
-        raise Http404
-    if actor.staff is None:
-        fault = incident.fault
-        if not (actor.contractor is not None and fault is not None
-                and fault.contractor_id == actor.contractor.pk):  # fmt: skip
-            raise Http404
 
 
 def lock_incident(incident: Incident | int) -> Incident:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0003_idempotency_keys"),
-        ("emergency", "0001_initial"),
+        ("emergency", "0002_incidents"),
     ]
 
     operations = [

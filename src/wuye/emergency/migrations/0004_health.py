@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0003_idempotency_keys"),
-        ("emergency", "0001_initial"),
+        ("emergency", "0003_outages"),
         ("workflow", "0008_fieldwork_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
