@@ -141,3 +141,16 @@ def test_the_report_closes_only_when_every_step_is_done(emg):
     incident_act(incident=incident, action="write_report", by=w.agent.user, data=report)
     incident.refresh_from_db()
     assert incident.case.status == "closed"
+
+
+def test_a_health_events_steps_run_in_the_manuals_order__EMERG_HEALTH_03(emg):
+    """Report → closure → disinfection → release → investigation → aftermath."""
+    w = emg
+    incident = incident_open(estate=w.estate, kind=IncidentKind.HEALTH, place="1栋2单元",
+                             buildings=[w.buildings[0]], by=w.agent.user)  # fmt: skip
+    codes = list(incident.steps.order_by("order").values_list("code", flat=True))
+    assert codes == ["report", "closure", "disinfection", "release", "investigation", "aftermath"]
+    with pytest.raises(Conflict) as error:
+        incident_act(incident=incident, action="step", by=w.agent.user,
+                     data={"step": "disinfection"})  # fmt: skip
+    assert error.value.code == "step_order"

@@ -45,6 +45,7 @@ def test_the_desk_records_a_residents_call_in_the_form(login, lift_world):
     assert incident.case.number in listed
 
 
+# EMERG-LIFT-10: the calm script; EMERG-LIFT-12: the trapped told not to prise the doors.
 def test_the_guard_card_shows_the_calm_script_and_the_two_checks__EMERG_LIFT_10_12(
     login, lift_world
 ):

@@ -158,6 +158,7 @@ def test_sudden_outage_tells_the_households_at_once__EMERG_OUTAGE_06(emg):
 # --- Provision tasks (EMERG-OUTAGE-07/08/09/12/13) ---
 
 
+# EMERG-OUTAGE-07 water point, EMERG-OUTAGE-08 its guard, EMERG-OUTAGE-12 hydrants closed.
 def test_water_outage_tasks_point_guard_hydrants_due_by_the_start__EMERG_OUTAGE_07_08_12(emg):
     w = emg
     outage = plan_water(w, start="2026-08-16 08:00", end="2026-08-16 20:00",

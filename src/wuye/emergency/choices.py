@@ -16,7 +16,7 @@ class IncidentKind(models.TextChoices):
     ENTRAPMENT = "entrapment", _("电梯困人")
     OUTAGE = "outage", _("停水停电")
     FIRE = "fire", _("火灾")
-    HEALTH = "health", _("公共卫生事件")
+    HEALTH = "health", _("公共卫生事件")  # EMERG-HEALTH-01: e.g. COVID-19, hand-foot-and-mouth
     FLOOD = "flood", _("水浸内涝")
     EARTHQUAKE = "earthquake", _("地震")
     OTHER = "other", _("其他突发事件")

@@ -13,7 +13,8 @@ from wuye.core.choices import DepartmentKind as D
 
 from ..choices import IncidentKind as K
 
-# EMERG-LIFT-10/12: what the guard says over the intercom, on the guard's screen.
+# EMERG-LIFT-10 (calm, gentle) and EMERG-LIFT-12 (no prising the doors): what the guard says
+# over the intercom, on the guard's screen.
 CALM_SCRIPT = _("您好，我们已经联系了维保人员，很快就会救您出来，请不要惊慌。"
                 "请保持冷静，不要试图扒门或跳出轿厢，可以靠在轿厢壁上休息。")  # fmt: skip
 
