@@ -135,11 +135,25 @@ class SignOutgoingIn(HandoverRecordIn):
     attachments: list[Any] = Field(..., max_length=5, description="the signature's id")
 
 
+CHECKS_DESCRIPTION = "the codes of the start checks confirmed (GET /shifts/{id}/start-checks)"
+
+
 class SignIn(Schema):
     attachments: list[Any] = Field(..., max_length=5, description="the signature's id")
     clears: list[Literal["situation", "items", "records"]] | None = Field(
         None, max_length=3, description="GUARD-05: the 三清 the incoming side confirms"
     )
+    checks: list[Term] = Field(default_factory=list, max_length=20, description=CHECKS_DESCRIPTION)
+
+
+class ShiftStartIn(Schema):
+    checks: list[Term] = Field(default_factory=list, max_length=20, description=CHECKS_DESCRIPTION)
+
+
+class StartCheckOut(Schema):
+    code: str
+    label: str
+    help: str
 
 
 class RefuseIn(Schema):
@@ -331,11 +345,23 @@ def shift_members(request: HttpRequest, shift_id: IdParam, payload: MembersIn):
     return _shift(request, shift.pk)
 
 
+@router.get(
+    "/shifts/{int:shift_id}/start-checks", response={200: list[StartCheckOut], **READ_ERRORS}
+)
+def shift_start_checks(request: HttpRequest, shift_id: IdParam):
+    """What the caller confirms as they take this shift over, now (by ``start`` or by signing
+    a handover): e.g. mask and gloves during a public-health event. Often none."""
+    shift = _shift(request, shift_id)
+    return services.start_checks(shift, actor_for(request.auth).staff)
+
+
 @router.post("/shifts/{int:shift_id}/start", response={200: ShiftOut, **WRITE_ERRORS})
-def shift_start(request: HttpRequest, shift_id: IdParam):
+def shift_start(request: HttpRequest, shift_id: IdParam, payload: ShiftStartIn):
     """Take over the first shift of a post nobody is on duty at (409 when someone is: the next
-    shift starts only by handover)."""
-    shift = services.shift_start(shift=_shift(request, shift_id), by=request.auth)
+    shift starts only by handover); 400 when a start check is not confirmed."""
+    shift = services.shift_start(
+        shift=_shift(request, shift_id), by=request.auth, checks=payload.checks
+    )
     return _shift(request, shift.pk)
 
 
@@ -439,6 +465,7 @@ def handover_sign_incoming(request: HttpRequest, handover_id: IdParam, payload: 
         attachments=payload.attachments,
         by=request.auth,
         clears=payload.clears,
+        checks=payload.checks,
     )
     return _handover_out(request, handover)
 

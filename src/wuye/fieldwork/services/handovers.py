@@ -453,12 +453,18 @@ def _check_incoming(actor: Actor, handover: Handover) -> None:
 
 @transaction.atomic
 def handover_sign_incoming(
-    *, handover: Handover | int, attachments, by, clears: Iterable[str] | None = None
+    *,
+    handover: Handover | int,
+    attachments,
+    by,
+    clears: Iterable[str] | None = None,
+    checks: Iterable[str] | None = None,
 ) -> Handover:
     """The incoming side signs: the outgoing shift ends and the incoming one starts, now and
     only now (EQUIP-OPS-10, GUARD-04: a handover cannot end a shift without both signatures).
-    At a post that requires it the incoming side confirms the 三清 too (``clears``, GUARD-05).
-    A closing handover signed by the head closes the post."""
+    At a post that requires it the incoming side confirms the 三清 too (``clears``, GUARD-05),
+    and whoever takes a shift over the chapter apps' start checks (``checks``, as for
+    ``shift_start``). A closing handover signed by the head closes the post."""
     actor = _actor(by)
     handover = _lock_handover(actor, handover)
     _check_incoming(actor, handover)
@@ -470,7 +476,7 @@ def handover_sign_incoming(
     now = timezone.now()
     post = _lock_post(handover.post_id)
     outgoing = Shift.objects.select_for_update().get(pk=handover.outgoing_shift_id)
-    incoming = None
+    incoming, required = None, []
     if handover.incoming_shift_id is not None:
         incoming = Shift.objects.select_for_update().get(pk=handover.incoming_shift_id)
         if incoming.status != ShiftStatus.PLANNED:
@@ -478,6 +484,7 @@ def handover_sign_incoming(
         shifts._check_on_duty_certificate(
             actor.staff, post, timezone.localtime(now, estate_zone(post.estate)).date()
         )
+        required = shifts._confirm_start_checks(incoming, actor.staff, checks, now)
     if outgoing.status != ShiftStatus.ON_DUTY:
         raise Conflict(_("交班班次已不在值班中"), code="shift_not_on_duty")
     resolved = _signature(actor, attachments)
@@ -496,6 +503,7 @@ def handover_sign_incoming(
             actor.user,
         )
         incoming.save(update_fields=["status", "started_at", "taken_by"])
+        shifts._record_start_checks(required, incoming, actor.staff, now)
     else:
         post.active, post.closed_at = False, now
         post.save(update_fields=["active", "closed_at"])

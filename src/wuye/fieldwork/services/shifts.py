@@ -7,7 +7,10 @@ is in :mod:`.handovers`.
 - The first shift at a post with nobody on duty starts when someone on it takes it over
   (``shift_start``). After that a handover is the only way to end a shift: there is no "end"
   here on purpose.
-- Chapter apps contribute the open items a handover copies (``register_open_items``).
+- Chapter apps contribute the open items a handover copies (``register_open_items``) and what a
+  person confirms as they take a shift over (``register_start_checks``: a public-health event's
+  mask and gloves, EMERG-HEALTH-11). A shift starts either here or by a handover's incoming
+  signature; both ask the same registry.
 - ``_check_on_duty_certificate`` is the one place certificates on duty are checked
   (EQUIP-OPS-11).
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -63,6 +67,78 @@ def register_open_items(key: str, provider: Provider) -> None:
     providers = _OPEN_ITEM_PROVIDERS.setdefault(str(key), [])
     if provider not in providers:
         providers.append(provider)
+
+
+@dataclass(frozen=True)
+class StartCheck:
+    """One thing a person confirms as they take a shift over: a box to tick on the 接班 pages,
+    a ``checks`` code in the API. ``code`` is what comes back, ``label`` what the person reads,
+    ``help`` the manual's guidance shown beside it."""
+
+    code: str
+    label: str
+    help: str = ""
+
+
+StartCheckProvider = Callable[[Shift, Staff | None, dt.datetime], list[StartCheck]]
+StartCheckRecorder = Callable[[Shift, Staff, list[StartCheck], dt.datetime], None]
+_START_CHECKS: dict[str, tuple[StartCheckProvider, StartCheckRecorder | None]] = {}
+CHECK_CODE_MAX = 100
+
+
+def register_start_checks(
+    key: str, provider: StartCheckProvider, *, record: StartCheckRecorder | None = None
+) -> None:
+    """A chapter app adds what each person confirms when they take a shift over
+    (``shift_start`` or the incoming signature of a handover): ``provider(shift, staff, now)``
+    returns the required items (none: nothing to confirm; ``staff`` is None while a page does
+    not know yet who signs); ``record(shift, staff, items, now)`` keeps the confirmation, in the
+    transaction that starts the shift. Registering a key again replaces it."""
+    _START_CHECKS[str(key)] = (provider, record)
+
+
+def _required_checks(
+    shift: Shift, staff: Staff | None, now: dt.datetime
+) -> list[tuple[StartCheckRecorder | None, list[StartCheck]]]:
+    """What each registered app requires now. A provider that fails is logged and skipped, as
+    the open items are: a guard must be able to go on duty when another app is broken."""
+    found = []
+    for key, (provider, record) in list(_START_CHECKS.items()):
+        try:
+            items = [i for i in provider(shift, staff, now) or [] if isinstance(i, StartCheck)]
+        except Exception:
+            log.exception("start-checks provider %r failed for shift %s", key, shift.pk)
+            continue
+        if items:
+            found.append((record, items))
+    return found
+
+
+def start_checks(shift: Shift, staff: Staff | None = None, now=None) -> list[StartCheck]:
+    """What a person taking this shift over confirms now (the 接班 pages' boxes)."""
+    required = _required_checks(shift, staff, now or timezone.now())
+    return [item for _record, items in required for item in items]
+
+
+def _confirm_start_checks(shift: Shift, staff: Staff, checks, now: dt.datetime) -> list:
+    """Refuse (nothing changed) when a required item is not among ``checks``; returns what to
+    record once the shift has started (``_record_start_checks``)."""
+    if isinstance(checks, str):
+        checks = [checks]
+    given = {c[:CHECK_CODE_MAX] for c in checks or () if isinstance(c, str)}
+    required = _required_checks(shift, staff, now)
+    missing = [i.label for _record, items in required for i in items if i.code not in given]
+    if missing:
+        raise ValidationError(
+            {"checks": [_("接班前请确认：%(items)s") % {"items": "、".join(missing)}]}
+        )
+    return required
+
+
+def _record_start_checks(required: list, shift: Shift, staff: Staff, now: dt.datetime) -> None:
+    for record, items in required:
+        if record is not None:
+            record(shift, staff, items, now)
 
 
 def _actor(by) -> Actor:
@@ -347,9 +423,10 @@ def shift_assign(*, shift: Shift, staff: Iterable, by) -> Shift:
 
 
 @transaction.atomic
-def shift_start(*, shift: Shift, by) -> Shift:
-    """Someone on the first shift of a post with nobody on duty takes it over. When a shift is
-    on duty, the next one starts only through a handover."""
+def shift_start(*, shift: Shift, by, checks: Iterable[str] | None = None) -> Shift:
+    """Someone on the first shift of a post with nobody on duty takes it over, confirming the
+    chapter apps' start checks (``checks``: their codes). When a shift is on duty, the next
+    one starts only through a handover."""
     actor = _actor(by)
     post = _lock_post(shift.post_id)
     _check_estate(actor, post.estate_id)
@@ -366,6 +443,8 @@ def shift_start(*, shift: Shift, by) -> Shift:
     _check_on_duty_certificate(
         actor.staff, post, timezone.localtime(now, estate_zone(post.estate)).date()
     )
+    required = _confirm_start_checks(shift, actor.staff, checks, now)
     shift.status, shift.started_at, shift.taken_by = ShiftStatus.ON_DUTY, now, actor.user
     shift.save(update_fields=["status", "started_at", "taken_by"])
+    _record_start_checks(required, shift, actor.staff, now)
     return shift

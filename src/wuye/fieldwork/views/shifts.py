@@ -58,23 +58,40 @@ def _render(request, template: str, context: dict, estate, status: int = 200):
 # --- 我的班次 -----------------------------------------------------------------------------------
 
 
-@staff_required
-def my_shifts(request):
+def _my_shifts_page(request, *, check_errors=(), checked=(), status: int = 200):
+    """我的班次; the first upcoming shift (when I am not on duty) with its 接班 button and the
+    start checks to tick."""
     actor = actor_for(request.user)
     mine = selectors.my_shifts(actor=actor)
-    context = {"mine": mine, "now": timezone.now()}
+    first = mine.upcoming[0] if mine.upcoming and not mine.current else None
+    context = {
+        "mine": mine,
+        "now": timezone.now(),
+        "start_checks": services.start_checks(first, actor.staff) if first else [],
+        "check_errors": list(check_errors),
+        "checked": set(checked),
+    }
     estate = current_estate(request)
     if estate is None:
-        return render(request, T + "mine.html", context)
-    return _render(request, "mine.html", context, estate)
+        return render(request, T + "mine.html", context, status=status)
+    return _render(request, "mine.html", context, estate, status)
+
+
+@staff_required
+def my_shifts(request):
+    return _my_shifts_page(request)
 
 
 @require_POST
 @staff_required
 def shift_start(request, pk: int):
     shift = selectors.shift_get_for_user(request.user, pk)
+    checks = request.POST.getlist("checks")
     try:
-        services.shift_start(shift=shift, by=request.user)
+        services.shift_start(shift=shift, by=request.user, checks=checks)
+    except ValidationError as error:
+        problems = [m for ms in error.message_dict.values() for m in ms]
+        return _my_shifts_page(request, check_errors=problems, checked=checks, status=400)
     except (Conflict, PermissionDenied) as error:
         return _refused(request, error, reverse("fieldwork:my_shifts"))
     messages.success(request, _("已接班，开始值班"))
@@ -244,6 +261,8 @@ def handover_accept(request, pk: int):
     person's (then with their password); or refuses below."""
     handover = selectors.handover_get_for_user(request.user, pk)
     errors: list[str] = []
+    check_errors: list[str] = []
+    checks = request.POST.getlist("checks")
     status = 200
     if request.method == "POST":
         try:
@@ -256,20 +275,29 @@ def handover_accept(request, pk: int):
                 attachments=attachments,
                 by=signer,
                 clears=_guard_args(request.POST).get("clears"),
+                checks=checks,
             )
             messages.success(request, _("已签字接班，开始值班"))
             return redirect("fieldwork:handover_detail", pk=handover.pk)
         except ValidationError as error:
-            errors = [m for ms in error.message_dict.values() for m in ms]
+            found = error.message_dict
+            check_errors = found.pop("checks", [])
+            errors = [m for ms in found.values() for m in ms]
             status = 400
         except (Conflict, PermissionDenied) as error:
             return _refused(request, error, reverse("fieldwork:handover_detail", args=[pk]))
     receivers = handovers.handover_receivers(handover)
+    same_phone = request.user.pk not in {u.pk for u in receivers}
+    incoming = handover.incoming_shift if handover.status == HandoverStatus.WAITING else None
+    staff = None if same_phone else actor_for(request.user).staff
     context = _handover_context(request, handover) | {
         "errors": errors,
         "refuse_form": RefuseForm(),
         "receivers": receivers,
-        "same_phone": request.user.pk not in {u.pk for u in receivers},
+        "same_phone": same_phone,
+        "start_checks": services.start_checks(incoming, staff) if incoming else [],
+        "check_errors": check_errors,
+        "checked": set(checks),
     }
     return _render(request, "accept.html", context, handover.post.estate, status)
 
