@@ -11,5 +11,7 @@ class EmergencyConfig(AppConfig):
         from . import processes  # noqa: F401  (registers the declared process)
         from .services import groups  # noqa: F401  (the command group as an escalation role)
         from .services.lift import register as register_trapped_alarm
+        from .services.ppe import register as register_ppe_checks
 
         register_trapped_alarm()  # EMERG-LIFT: the ``trapped`` alarm opens an entrapment
+        register_ppe_checks()  # EMERG-HEALTH-11: mask and gloves when a shift starts

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import AccessAction, ClosureScope, DeliveryStatus
@@ -156,8 +157,9 @@ class Delivery(models.Model):
 
 
 class PpeCheck(models.Model):
-    """EMERG-HEALTH-11: at the start of a shift during a health event, a member of staff
-    confirms the N95 mask and the gloves — one per person, event and day."""
+    """EMERG-HEALTH-11: during a health event, a member of staff confirms the N95 mask and the
+    gloves — at the start of their shift (``shift``: one per person, event and shift), or, off
+    shift, once a day (one per person, event and day)."""
 
     incident = models.ForeignKey(
         "emergency.Incident", on_delete=models.CASCADE, related_name="ppe_checks",
@@ -166,6 +168,10 @@ class PpeCheck(models.Model):
     staff = models.ForeignKey(
         "core.Staff", on_delete=models.PROTECT, related_name="+", verbose_name=_("员工")
     )
+    shift = models.ForeignKey(
+        "fieldwork.Shift", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("班次"),
+    )  # fmt: skip
     on = models.DateField(_("日期"))
     mask = models.BooleanField(_("N95口罩"), default=False)
     gloves = models.BooleanField(_("手套"), default=False)
@@ -176,8 +182,15 @@ class PpeCheck(models.Model):
         verbose_name_plural = _("防护用品确认")
         ordering = ["incident", "-on", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["incident", "staff", "on"], name="health_ppe_unique")
-        ]
+            models.UniqueConstraint(
+                fields=["incident", "staff", "on"], condition=Q(shift__isnull=True),
+                name="health_ppe_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["incident", "staff", "shift"], condition=Q(shift__isnull=False),
+                name="health_ppe_shift_unique",
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.staff} {self.on}"

@@ -1,7 +1,7 @@
 """Public-health events (公共卫生事件, EMERG-HEALTH): the report to disease control, the closures of
 the estate, a building or a unit, the twice-a-day disinfection they start, the final
-disinfection of the whole estate, the protective-equipment check of the staff and the
-information released to the closed scope.
+disinfection of the whole estate and the information released to the closed scope. The
+protective-equipment check of the staff is in :mod:`.ppe` (its names are kept here too).
 
 Decisions:
 
@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,13 +38,16 @@ from wuye.workflow.choices import TargetUnit
 from wuye.workflow.models import Frequency, PlannedTask, PlannedTaskStatus, Schedule
 
 from ..choices import ClosureScope, IncidentKind, Party, TaskKind, TaskStatus
-from ..models import Closure, Incident, IncidentStep, IncidentTask, PpeCheck
+from ..models import Closure, Incident, IncidentStep, IncidentTask
 from ..selectors.closures import in_force_q
 from .common import as_actor, in_scope, lock_incident, precheck, record
+from .ppe import PPE_ROLES, active_health_incidents, ppe_confirm, ppe_missing
 from .records import contact_record, release_publish, step_complete
 
 __all__ = [
     "DISINFECTION_TIMES",
+    "PPE_ROLES",
+    "active_health_incidents",
     "closure_place",
     "closure_sweep_ended",
     "end_check",
@@ -371,67 +373,6 @@ def topic_act(*, incident, action: str, by, note: str = "", data=None, attachmen
     else:
         raise Conflict(_("请通过相应页面执行该操作"), code="use_topic")
     return incident
-
-
-# --- Protective equipment (EMERG-HEALTH-11) ------------------------------------------------------
-
-# Who works on site and confirms: everyone of the estate but the executives and auditors.
-PPE_ROLES = frozenset({Role.DEPARTMENT_HEAD, Role.CS_AGENT, Role.TECHNICIAN, Role.GUARD,
-                       Role.CLEANER, Role.GARDENER})  # fmt: skip
-
-
-def active_health_incidents(estate):
-    return Incident.objects.filter(estate=estate, kind=IncidentKind.HEALTH,
-                                   case__status="active").order_by("reported_at")  # fmt: skip
-
-
-@transaction.atomic
-def ppe_confirm(*, estate, by, mask: bool, gloves: bool) -> list[PpeCheck]:
-    """EMERG-HEALTH-11: at the start of the shift, the N95 mask and the gloves confirmed, once
-    a day for each running health event of the estate. Without both it is refused."""
-    actor = as_actor(by)
-    if actor.staff is None or estate.pk not in actor.estate_ids:
-        raise Http404
-    if actor.role not in PPE_ROLES:
-        raise PermissionDenied(_("该确认由一线员工完成"))
-    if mask is not True or gloves is not True:
-        raise ValidationError({"__all__": [_("请佩戴N95口罩和手套后再确认")]})
-    incidents = list(active_health_incidents(estate))
-    if not incidents:
-        raise Conflict(_("本项目当前没有公共卫生事件，无需确认"), code="no_event")
-    now = timezone.now()
-    today = now.astimezone(estate_tz(estate)).date()
-    checks = []
-    for incident in incidents:
-        if PpeCheck.objects.filter(incident=incident, staff=actor.staff, on=today).exists():
-            continue
-        try:
-            with transaction.atomic():
-                checks.append(
-                    PpeCheck.objects.create(
-                        incident=incident,
-                        staff=actor.staff,
-                        on=today,
-                        mask=True,
-                        gloves=True,
-                        at=now,
-                    )
-                )
-        except IntegrityError:  # the same person's confirmation sent twice at once
-            continue
-    if not checks:
-        raise Conflict(_("今天已确认佩戴防护用品"), code="exists")
-    return checks
-
-
-def ppe_missing(incident: Incident, on: dt.date | None = None) -> list[Staff]:
-    """The staff of the estate on site who have not confirmed today (EMERG-HEALTH-11)."""
-    on = on or timezone.now().astimezone(estate_tz(incident.estate)).date()
-    done = PpeCheck.objects.filter(incident=incident, on=on).values("staff_id")
-    return list(
-        Staff.objects.filter(estates=incident.estate, is_active=True, role__in=PPE_ROLES)
-        .exclude(pk__in=done).select_related("department").order_by("role", "name", "pk")
-    )  # fmt: skip
 
 
 # --- Information release (EMERG-HEALTH-07) -------------------------------------------------------

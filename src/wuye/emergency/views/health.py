@@ -1,9 +1,10 @@
-"""Pages of public-health events (EMERG-HEALTH), thin over ``services.health``, ``contacts`` and
-``deliveries`` — the same services as the API: the events of the estate; one event's page (report
-to disease control, closures with their disinfection rounds, the final disinfection, releases
-with templates, who has not confirmed protective equipment today, the deliveries); the staff's
-phone check of mask and gloves; the close-contact register (its own pages, every look logged);
-the deliveries list of the staff; the residents' 物资配送 in the portal."""
+"""Pages of public-health events (EMERG-HEALTH), thin over ``services.health``, ``ppe``,
+``contacts`` and ``deliveries`` — the same services as the API: the events of the estate; one
+event's page (report to disease control, closures with their disinfection rounds, the final
+disinfection, releases with templates, who is on duty and whether each confirmed protective
+equipment for the shift, who else has not today, the deliveries); the staff's phone check of
+mask and gloves; the close-contact register (its own pages, every look logged); the deliveries
+list of the staff; the residents' 物资配送 in the portal."""
 
 from __future__ import annotations
 
@@ -32,15 +33,16 @@ from ..selectors import closures as closure_selectors
 from ..selectors import health as selectors
 from ..services import contacts as contact_services
 from ..services import deliveries as delivery_services
-from ..services.health import (
-    active_health_incidents,
-    closure_place,
-    health_release,
-    ppe_confirm,
-    ppe_missing,
-    release_templates,
-)
+from ..services.health import closure_place, health_release, release_templates
 from ..services.incidents import incident_act
+from ..services.ppe import (
+    active_health_incidents,
+    duty_shift,
+    ppe_confirm,
+    ppe_confirmed,
+    ppe_missing,
+    ppe_on_duty,
+)
 
 TOPIC_ACTIONS = ("report_authority", "close_area", "lift_closure", "final_disinfection")
 DELIVERY_STAFF_ACTIONS = ("take", "deliver")
@@ -83,6 +85,8 @@ def _detail_context(request, incident, errors=()):
     actor = actor_for(request.user)
     tz = estate_tz(incident.estate)
     closures = selectors.closures_of(incident)
+    active = incident.case.status == "active"
+    on_duty = ppe_on_duty(incident) if active else []
     for closure in closures:
         closure.place = closure_place(closure)
         closure.rounds = list(selectors.closure_rounds(closure))
@@ -93,7 +97,8 @@ def _detail_context(request, incident, errors=()):
         "tasks": incident.tasks.order_by("created_at", "pk"),
         "releases": incident.releases.order_by("-at", "-pk"),
         "templates": release_templates(incident) if incident.case.status == "active" else [],
-        "missing": ppe_missing(incident) if incident.case.status == "active" else [],
+        "missing": ppe_missing(incident, on_duty=on_duty) if active else [],
+        "on_duty": on_duty,
         "deliveries": selectors.deliveries_for(request.user, incident_id=incident.pk),
         "units": Unit.objects.filter(estate=incident.estate).select_related("building")
         .order_by("building__name", "name"),
@@ -177,16 +182,12 @@ def health_ppe(request, estate):
         else:
             messages.success(request, _("已确认佩戴N95口罩和手套"))
             return redirect("emergency:health_ppe")
-    actor = actor_for(request.user)
     events = list(active_health_incidents(estate))
-    done = (
-        bool(events)
-        and actor.staff is not None
-        and not any(actor.staff in ppe_missing(e) for e in events)
-    )
-    return render(request, "emergency/health/ppe.html",
-                  {"estate": estate, "events": events, "errors": errors, "done": done},
-                  status=400 if errors else 200)  # fmt: skip
+    staff = actor_for(request.user).staff
+    context = {"estate": estate, "events": events, "errors": errors,
+               "done": ppe_confirmed(staff, estate),
+               "shift": duty_shift(staff, estate) if staff else None}  # fmt: skip
+    return render(request, "emergency/health/ppe.html", context, status=400 if errors else 200)
 
 
 # --- The close-contact register (EMERG-HEALTH-08) ------------------------------------------------
