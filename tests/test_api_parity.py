@@ -505,6 +505,7 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "emergency:plan_step_act": "POST /emergency/plans/{plan_id}/steps/{step_id}/move",
     "emergency:supply_list": "GET /emergency/supplies",
     "emergency:supply_create": "POST /emergency/supplies",
+    "emergency:supply_settings": "PUT /emergency/supplies/settings",
     "emergency:supply_export": "GET /emergency/supplies/export.xlsx",
     "emergency:supply_check": "POST /emergency/supply-checks",
     "emergency:supply_movements": "GET /emergency/supply-movements",

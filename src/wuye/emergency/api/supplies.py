@@ -116,12 +116,18 @@ class SupplyCheckOut(Schema):
 
 class SupplyStatusOut(Schema):
     estate: int
+    check_every_days: int
     last_check_at: dt.datetime | None
     check_due_at: dt.datetime | None
     check_overdue: bool
     low: list[int]
     expiring: list[int]
     expired: list[int]
+
+
+class SupplySettingsIO(Schema):
+    estate: Id
+    check_every_days: int = Field(..., ge=1, le=365, description="盘点周期（天），默认 30")
 
 
 def _estate(request, estate_id):
@@ -150,12 +156,30 @@ def supply_export(request: HttpRequest, estate: IdParam | None = None, category:
 
 @router.get("/emergency/supplies/status", response={200: SupplyStatusOut, **READ_ERRORS})
 def supply_status(request: HttpRequest, estate: IdParam):
-    """The count due or overdue (every 30 days), items low, expiring in 30 days, expired."""
+    """The count due or overdue (every ``check_every_days``: the estate's setting, 30 by
+    default), items low, expiring in 30 days, expired."""
     status = services.supply_status(_estate(request, estate))
-    return {"estate": estate, "last_check_at": status.last_check.at if status.last_check else None,
+    return {"estate": estate, "check_every_days": status.period_days,
+            "last_check_at": status.last_check.at if status.last_check else None,
             "check_due_at": status.check_due_at, "check_overdue": status.check_overdue,
             "low": [i.pk for i in status.low], "expiring": [i.pk for i in status.expiring],
             "expired": [i.pk for i in status.expired]}  # fmt: skip
+
+
+@router.get("/emergency/supplies/settings", response={200: SupplySettingsIO, **READ_ERRORS})
+def supply_settings(request: HttpRequest, estate: IdParam):
+    """The estate's settings of its supplies: how often the stock is counted."""
+    chosen = _estate(request, estate)
+    return {"estate": chosen.pk, "check_every_days": services.check_period(chosen)}
+
+
+@router.put("/emergency/supplies/settings", response={200: SupplySettingsIO, **WRITE_ERRORS})
+def supply_settings_update(request: HttpRequest, payload: SupplySettingsIO):
+    """Set the count period (1 to 365 days; the stock keepers, heads and executives)."""
+    estate = _estate(request, payload.estate)
+    saved = services.supply_settings_update(estate=estate, by=request.auth,
+                                            check_every_days=payload.check_every_days)  # fmt: skip
+    return {"estate": estate.pk, "check_every_days": saved.check_every_days}
 
 
 @router.post("/emergency/supplies", response={201: SupplyItemOut, **WRITE_ERRORS})

@@ -1,15 +1,21 @@
-"""Emergency supplies (应急物资, EMERG-03): the logistics group's stock per estate, checked
-periodically and drawn during an incident, every movement kept."""
+"""Emergency supplies (应急物资, EMERG-03): the logistics group's stock per estate, counted
+periodically (every ``SupplySettings.check_every_days``) and drawn during an incident, every
+movement kept."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import MovementKind, SupplyCategory
 
-__all__ = ["SupplyCheck", "SupplyItem", "SupplyMovement"]
+__all__ = ["SupplyCheck", "SupplyItem", "SupplyMovement", "SupplySettings"]
+
+CHECK_EVERY_DAYS_DEFAULT = 30
+CHECK_EVERY_DAYS_MAX = 365
 
 
 class SupplyItem(models.Model):
@@ -90,3 +96,32 @@ class SupplyMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} {self.delta:+d}"
+
+
+class SupplySettings(models.Model):
+    """An estate's settings of its emergency supplies: how often the whole stock is counted
+    (盘点周期, every 30 days unless the estate sets another period from 1 to 365 days). The
+    count is of the estate's stock as a whole (``SupplyCheck``), so the period is the estate's,
+    not an item's."""
+
+    estate = models.OneToOneField(
+        "core.Estate", on_delete=models.CASCADE, related_name="emergency_supply_settings",
+        verbose_name=_("项目"),
+    )  # fmt: skip
+    check_every_days = models.PositiveSmallIntegerField(
+        _("盘点周期（天）"), default=CHECK_EVERY_DAYS_DEFAULT,
+        validators=[MinValueValidator(1), MaxValueValidator(CHECK_EVERY_DAYS_MAX)],
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("应急物资设置")
+        verbose_name_plural = _("应急物资设置")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(check_every_days__gte=1) & Q(check_every_days__lte=365),
+                name="supply_check_every_days_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.estate)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ __all__ = [
     "plan_step_remove",
     "plan_step_update",
     "plan_update",
+    "plans_in_use",
 ]
 
 PLAN_EDITORS = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD})
@@ -108,6 +109,19 @@ def plan_ensure(*, company: Company, kind: str, by, estate: Estate | None = None
         return ResponsePlan.objects.get(company=company, estate=estate, kind=kind)
     PlanStep.objects.bulk_create(PlanStep(plan=plan, order=n, **s) for n, s in enumerate(steps, 1))
     return plan
+
+
+def plans_in_use(estate: Estate) -> dict[str, ResponsePlan]:
+    """Each kind's plan the estate uses, in one query: its own, else the company's (as
+    ``incidents.plan_for``); a kind missing here uses the manual's default."""
+    found: dict[str, ResponsePlan] = {}
+    plans = ResponsePlan.objects.filter(company_id=estate.company_id).filter(
+        Q(estate__isnull=True) | Q(estate=estate)
+    )
+    for plan in plans.select_related("estate"):
+        if plan.estate_id is not None or plan.kind not in found:  # the estate's own wins
+            found[plan.kind] = plan
+    return found
 
 
 def _locked(plan: ResponsePlan, actor: Actor) -> ResponsePlan:

@@ -5,8 +5,9 @@
   balance after it;
 - the item row is locked (``select_for_update``) for every movement, so two people drawing the
   last units at once never take the stock below zero (the second is refused);
-- a periodic count (``SupplyCheck``, every 30 days by default): counted, usable; a difference
-  is booked as an adjustment;
+- a periodic count (``SupplyCheck``): counted, usable; a difference is booked as an
+  adjustment. Its period is the estate's (``SupplySettings.check_every_days``, 30 days unless
+  the estate sets 1 to 365: ``supply_settings_update``), since a count is of the whole stock;
 - ``supply_sweep`` (a periodic job): an overdue check, items below their minimum or expiring
   within 30 days, told to the estate's logistics group once a day.
 """
@@ -17,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
@@ -31,23 +32,26 @@ from wuye.notify.choices import Channel
 from wuye.notify.services import message_enqueue
 
 from ..choices import GroupKind, MovementKind, SupplyCategory
-from ..models import Incident, SupplyCheck, SupplyItem, SupplyMovement
+from ..models import Incident, SupplyCheck, SupplyItem, SupplyMovement, SupplySettings
+from ..models.supplies import CHECK_EVERY_DAYS_DEFAULT, CHECK_EVERY_DAYS_MAX
 from .common import as_actor, in_scope, lock_incident, precheck, record
 from .groups import group_users
 
 __all__ = [
     "CHECK_PERIOD_DAYS",
     "SupplyStatus",
+    "check_period",
     "item_create",
     "item_update",
     "supply_check_record",
     "supply_draw",
     "supply_restock",
+    "supply_settings_update",
     "supply_status",
     "supply_sweep",
 ]
 
-CHECK_PERIOD_DAYS = 30  # the count's period by default
+CHECK_PERIOD_DAYS = CHECK_EVERY_DAYS_DEFAULT  # the count's period unless the estate sets one
 EXPIRY_WARNING_DAYS = 30
 QTY_MAX = 1_000_000
 # Who keeps the stock: the logistics departments (EMERG-03), heads and executives.
@@ -287,12 +291,40 @@ def supply_check_record(*, estate: Estate, by, lines: list[dict],
                                       problems=problems)  # fmt: skip
 
 
+def check_period(estate: Estate) -> int:
+    """How many days the estate's stock may go uncounted (its setting, else 30)."""
+    try:
+        return estate.emergency_supply_settings.check_every_days
+    except ObjectDoesNotExist:
+        return CHECK_PERIOD_DAYS
+
+
+@transaction.atomic
+def supply_settings_update(*, estate: Estate, by, check_every_days: int) -> SupplySettings:
+    """The estate's count period: a whole number of days, 1 to 365 (the stock keepers)."""
+    actor = as_actor(by)
+    _check_keeper(actor, estate.pk)
+    days = check_every_days
+    if isinstance(days, str) and days.strip().isdigit():
+        days = int(days.strip())
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= CHECK_EVERY_DAYS_MAX:
+        raise ValidationError(
+            {"check_every_days": [_("盘点周期应为 1 至 %(n)d 天") % {"n": CHECK_EVERY_DAYS_MAX}]}
+        )
+    saved, _created = SupplySettings.objects.update_or_create(
+        estate=estate, defaults={"check_every_days": days}
+    )
+    estate.emergency_supply_settings = saved
+    return saved
+
+
 @dataclass
 class SupplyStatus:
     estate: Estate
     last_check: SupplyCheck | None
     check_due_at: dt.datetime | None
     check_overdue: bool
+    period_days: int = CHECK_PERIOD_DAYS
     low: list = field(default_factory=list)
     expiring: list = field(default_factory=list)
     expired: list = field(default_factory=list)
@@ -303,11 +335,12 @@ class SupplyStatus:
 
 
 def supply_status(estate: Estate, *, now: dt.datetime | None = None,
-                  period_days: int = CHECK_PERIOD_DAYS) -> SupplyStatus:  # fmt: skip
+                  period_days: int | None = None) -> SupplyStatus:  # fmt: skip
     """The estate's stock as the logistics group must see it: the last count and whether the
-    next is overdue (none within ``period_days``), items below their minimum, expiring within
-    30 days, or expired (dates local to the estate)."""
+    next is overdue (none within ``period_days``: the estate's count period), items below
+    their minimum, expiring within 30 days, or expired (dates local to the estate)."""
     now = now or timezone.now()
+    period_days = period_days or check_period(estate)
     today = timezone.localtime(now, ZoneInfo(estate.time_zone)).date()
     items = list(SupplyItem.objects.filter(estate=estate, active=True).order_by("name"))
     last = SupplyCheck.objects.filter(estate=estate).order_by("-at").first()
@@ -316,7 +349,7 @@ def supply_status(estate: Estate, *, now: dt.datetime | None = None,
     soon = today + dt.timedelta(days=EXPIRY_WARNING_DAYS)
     return SupplyStatus(
         estate=estate, last_check=last, check_due_at=due, check_overdue=overdue,
-        low=[i for i in items if i.quantity < i.minimum],
+        period_days=period_days, low=[i for i in items if i.quantity < i.minimum],
         expiring=[i for i in items if i.expires_on and today <= i.expires_on <= soon],
         expired=[i for i in items if i.expires_on and i.expires_on < today],
     )  # fmt: skip
@@ -325,7 +358,7 @@ def supply_status(estate: Estate, *, now: dt.datetime | None = None,
 def supply_alert_text(status: SupplyStatus) -> str:
     parts = []
     if status.check_overdue:
-        parts.append(_("应急物资超过 %(n)d 天未盘点") % {"n": CHECK_PERIOD_DAYS})
+        parts.append(_("应急物资超过 %(n)d 天未盘点") % {"n": status.period_days})
     if status.low:
         parts.append(
             _("低于最低库存：%(items)s")
@@ -358,7 +391,10 @@ def supply_sweep(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     told = 0
     estate_ids = SupplyItem.objects.filter(active=True).values_list("estate_id", flat=True)
-    for estate in Estate.objects.filter(pk__in=estate_ids.distinct()):
+    estates = Estate.objects.filter(pk__in=estate_ids.distinct()).select_related(
+        "emergency_supply_settings"
+    )
+    for estate in estates:
         status = supply_status(estate, now=now)
         if not status.problems:
             continue

@@ -1,19 +1,23 @@
 """Pages of response plans (应急预案): each kind's plan the current estate uses (its own, else
 the company's, else the manual's), "采用手册预案" / an estate's own copy, and the editing of the
 steps (add, change, move, remove; version bumped each time). Writes through ``services.plans``,
-as the API does."""
+as the API does; a refused change shows the page again with the error next to the field and
+what was typed kept."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from wuye.core.choices import DepartmentKind
+from wuye.core.forms import add_service_errors
 from wuye.core.scoping import get_or_404
 from wuye.core.shortcuts import current_estate, staff_required
 from wuye.core.shortcuts import render_local as render_in
@@ -22,8 +26,9 @@ from ..choices import IncidentKind
 from ..models import PlanStep
 from ..selectors import organisation as selectors
 from ..services import plans as services
-from ..services.incidents import plan_for
 from ..services.plan_defaults import DEFAULT_PLANS
+
+T = "emergency/plans/"
 
 
 def _estate(request):
@@ -33,25 +38,59 @@ def _estate(request):
     return estate
 
 
-def _report(request, error) -> None:
+def _problems(error: Exception) -> list[str]:
     if isinstance(error, ValidationError):
-        for problems in error.message_dict.values():
-            for problem in problems:
-                messages.error(request, problem)
-    else:
-        messages.error(request, str(error))
+        return [m for ms in error.message_dict.values() for m in ms]
+    return [str(error)]
+
+
+def _status(error: Exception) -> int:
+    return 403 if isinstance(error, PermissionDenied) else 400
+
+
+class PlanStepForm(forms.Form):
+    """One step of a plan: added at the end, or changed."""
+
+    title = forms.CharField(label=gettext_lazy("步骤"), max_length=60)
+    department = forms.ChoiceField(
+        label=gettext_lazy("责任部门"), required=False, choices=[("", "—"), *DepartmentKind.choices]
+    )
+    guidance = forms.CharField(
+        label=gettext_lazy("操作要点"), max_length=1000, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    checklist = forms.CharField(
+        label=gettext_lazy("确认事项（每行一项）"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+
+def _step_form(step: PlanStep | None, data=None) -> PlanStepForm:
+    """The form of a step (``auto_id`` keeps each one's ids apart on the page); bound to
+    ``data`` when it is the one that was sent."""
+    auto_id = f"s{step.pk}-%s" if step else "new-%s"
+    if data is not None:
+        return PlanStepForm(data, auto_id=auto_id)
+    initial = {}
+    if step is not None:
+        initial = {"title": step.title, "department": step.department,
+                   "guidance": step.guidance, "checklist": "\n".join(step.checklist)}  # fmt: skip
+    return PlanStepForm(initial=initial, auto_id=auto_id)
+
+
+def _list_page(request, estate, errors=(), status: int = 200):
+    in_use = services.plans_in_use(estate)
+    rows = [{"kind": kind, "label": label, "plan": in_use.get(kind),
+             "default_name": DEFAULT_PLANS[kind]["name"]}
+            for kind, label in IncidentKind.choices]  # fmt: skip
+    context = {"estate": estate, "rows": rows, "errors": list(errors)}
+    return render_in(request, T + "list.html", context, estate, status)
 
 
 @require_GET
 @staff_required
 def plan_list(request):
-    estate = _estate(request)
-    rows = []
-    for kind, label in IncidentKind.choices:
-        plan = plan_for(estate, kind)
-        rows.append({"kind": kind, "label": label, "plan": plan,
-                     "default_name": DEFAULT_PLANS[kind]["name"]})  # fmt: skip
-    return render_in(request, "emergency/plans/list.html", {"estate": estate, "rows": rows}, estate)
+    return _list_page(request, _estate(request))
 
 
 @require_POST
@@ -65,20 +104,31 @@ def plan_adopt(request):
             estate=estate if request.POST.get("scope") == "estate" else None,
         )  # fmt: skip
     except (ValidationError, PermissionDenied) as error:
-        _report(request, error)
-        return redirect("emergency:plan_list")
+        return _list_page(request, estate, _problems(error), _status(error))
     return redirect("emergency:plan_detail", pk=plan.pk)
+
+
+def _detail_page(request, plan, *, sent: PlanStepForm | None = None, sent_step=None,
+                 errors=(), status: int = 200):  # fmt: skip
+    """The plan with a form per step and one to add a step; ``sent`` is the form that was sent
+    back with its errors (``sent_step`` its step, None for a new one)."""
+    estate = plan.estate or _estate(request)
+    steps = []
+    for step in plan.steps.order_by("order"):
+        form = sent if sent is not None and sent_step == step.pk else _step_form(step)
+        steps.append({"step": step, "form": form})
+    context = {
+        "plan": plan, "steps": steps, "errors": list(errors),
+        "new_form": sent if sent is not None and sent_step is None else _step_form(None),
+        "manual": services.manual_codes(plan.kind),
+    }  # fmt: skip
+    return render_in(request, T + "detail.html", context, estate, status)
 
 
 @require_GET
 @staff_required
 def plan_detail(request, pk: int):
-    plan = selectors.plan_get_for_user(request.user, pk)
-    estate = plan.estate or _estate(request)
-    context = {"plan": plan, "steps": list(plan.steps.order_by("order")),
-               "departments": DepartmentKind.choices,
-               "manual": services.manual_codes(plan.kind)}  # fmt: skip
-    return render_in(request, "emergency/plans/detail.html", context, estate)
+    return _detail_page(request, selectors.plan_get_for_user(request.user, pk))
 
 
 @require_POST
@@ -86,19 +136,29 @@ def plan_detail(request, pk: int):
 def plan_step_save(request, pk: int):
     """Add a step (no ``step``) or change one."""
     plan = selectors.plan_get_for_user(request.user, pk)
-    post = request.POST
-    values = {k: post.get(k, "") for k in ("title", "department", "guidance", "checklist")}
-    try:
-        if post.get("step"):
-            step = get_or_404(PlanStep.objects.filter(plan=plan), post["step"])
-            services.plan_step_update(step=step, by=request.user, **values)
+    step = None
+    if request.POST.get("step"):
+        step = get_or_404(PlanStep.objects.filter(plan=plan), request.POST["step"])
+    form = _step_form(step, request.POST)
+    status = 400
+    if form.is_valid():
+        values = form.cleaned_data
+        try:
+            if step is not None:
+                services.plan_step_update(step=step, by=request.user, **values)
+            else:
+                services.plan_step_add(plan=plan, by=request.user, **values)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            status = 403
         else:
-            services.plan_step_add(plan=plan, by=request.user, **values)
-    except (ValidationError, PermissionDenied) as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("预案已修订"))
-    return redirect("emergency:plan_detail", pk=pk)
+            messages.success(request, _("预案已修订"))
+            return redirect("emergency:plan_detail", pk=pk)
+    plan.refresh_from_db()
+    return _detail_page(request, plan, sent=form, sent_step=step.pk if step else None,
+                        status=status)  # fmt: skip
 
 
 @require_POST
@@ -107,15 +167,15 @@ def plan_step_act(request, pk: int, step_pk: int, action: str):
     """Move a step up or down, or remove it."""
     plan = selectors.plan_get_for_user(request.user, pk)
     step = get_or_404(PlanStep.objects.filter(plan=plan), step_pk)
+    if action not in ("remove", "up", "down"):
+        raise Http404
     try:
         if action == "remove":
             services.plan_step_remove(step=step, by=request.user)
-        elif action in ("up", "down"):
-            services.plan_step_move(step=step, by=request.user, direction=action)
         else:
-            raise Http404
+            services.plan_step_move(step=step, by=request.user, direction=action)
     except (ValidationError, PermissionDenied) as error:
-        _report(request, error)
+        return _detail_page(request, plan, errors=_problems(error), status=_status(error))
     return redirect("emergency:plan_detail", pk=pk)
 
 
