@@ -42,7 +42,7 @@ class EmergencyPlanOut(Schema):
 
     @staticmethod
     def resolve_steps(obj) -> list:
-        return list(obj.steps.order_by("order"))
+        return list(obj.steps.all())  # in order (PlanStep's ordering); prefetched in lists
 
 
 class EmergencyPlanIn(Schema):
@@ -76,7 +76,8 @@ class EmergencyPlanStepMoveIn(Schema):
 
 @router.get("/emergency/plans", response={200: list[EmergencyPlanOut], **READ_ERRORS})
 def plan_list(request: HttpRequest, estate: IdParam | None = None):
-    return list(selectors.plan_list(actor=request.auth, estate_id=estate))
+    plans = selectors.plan_list(actor=request.auth, estate_id=estate)
+    return list(plans.prefetch_related("steps"))
 
 
 @router.post("/emergency/plans", response={201: EmergencyPlanOut, **WRITE_ERRORS})

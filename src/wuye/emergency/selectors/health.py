@@ -18,6 +18,7 @@ from .closures import in_force_q
 __all__ = [
     "closure_rounds",
     "closures_of",
+    "closures_with_rounds",
     "deliveries_for",
     "health_event_get",
     "health_events",
@@ -73,11 +74,27 @@ def closure_rounds(closure: Closure) -> QuerySet[PlannedTask]:
     )
 
 
+def closures_with_rounds(incident: Incident) -> list[Closure]:
+    """``closures_of`` with each closure's disinfection rounds (``rounds``), in one query for
+    all of them."""
+    closures = closures_of(incident)
+    rounds: dict[int, list[PlannedTask]] = {}
+    schedules = [c.disinfection_id for c in closures if c.disinfection_id]
+    for task in PlannedTask.objects.filter(schedule_id__in=schedules).order_by(
+        "scheduled_for", "pk"
+    ):
+        rounds.setdefault(task.schedule_id, []).append(task)
+    for closure in closures:
+        closure.rounds = rounds.get(closure.disinfection_id, [])
+    return closures
+
+
 def deliveries_for(user, *, estate_id: int | None = None, status: str = "",
                    incident_id: int | None = None) -> QuerySet[Delivery]:  # fmt: skip
     """Staff: the deliveries of their estates; a resident: those of their rooms."""
     actor = _actor(user)
-    qs = Delivery.objects.select_related("room", "assignee", "incident__case")
+    qs = Delivery.objects.select_related("room__building", "room__unit", "assignee",
+                                         "incident__case")  # fmt: skip
     if not actor.is_superuser:
         if actor.staff is not None:
             qs = qs.filter(room__estate_id__in=actor.estate_ids)

@@ -49,6 +49,7 @@ __all__ = [
 ]
 
 FIELDS = ("name", "mobile", "room", "relation", "contact_on", "note")
+ROOM_LABEL = ("room__building", "room__unit")  # what a room's label (1栋2单元301室) reads
 _MOBILE = re.compile(r"^[0-9+\- ]{5,20}$")
 
 
@@ -100,7 +101,7 @@ def contact_list(*, incident, by) -> list[CloseContact]:
     """The register of one event, each look logged (with how many rows it showed)."""
     actor = as_actor(by)
     incident = _incident(actor, incident)
-    rows = list(CloseContact.objects.filter(incident=incident).select_related("room"))
+    rows = list(CloseContact.objects.filter(incident=incident).select_related(*ROOM_LABEL))
     _log(incident, actor, AccessAction.LIST, count=len(rows))
     return rows
 
@@ -109,7 +110,7 @@ def contact_list(*, incident, by) -> list[CloseContact]:
 def contact_get(*, incident, contact: int, by) -> CloseContact:
     actor = as_actor(by)
     incident = _incident(actor, incident)
-    found = CloseContact.objects.filter(pk=contact, incident=incident).select_related("room")
+    found = CloseContact.objects.filter(pk=contact, incident=incident).select_related(*ROOM_LABEL)
     row = found.first()
     if row is None:
         raise Http404
@@ -122,7 +123,7 @@ def contacts_export_rows(*, incident, by) -> list[CloseContact]:
     """The rows of an export (the caller writes the file), the export logged."""
     actor = as_actor(by)
     incident = _incident(actor, incident)
-    rows = list(CloseContact.objects.filter(incident=incident).select_related("room"))
+    rows = list(CloseContact.objects.filter(incident=incident).select_related(*ROOM_LABEL))
     _log(incident, actor, AccessAction.EXPORT, count=len(rows))
     return rows
 

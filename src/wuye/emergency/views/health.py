@@ -84,12 +84,11 @@ def health_list(request, estate):
 def _detail_context(request, incident, errors=()):
     actor = actor_for(request.user)
     tz = estate_tz(incident.estate)
-    closures = selectors.closures_of(incident)
+    closures = selectors.closures_with_rounds(incident)
     active = incident.case.status == "active"
     on_duty = ppe_on_duty(incident) if active else []
     for closure in closures:
         closure.place = closure_place(closure)
-        closure.rounds = list(selectors.closure_rounds(closure))
     return {
         "incident": incident, "estate": incident.estate, "closures": closures,
         "any_running": any(c.running for c in closures),
@@ -224,7 +223,8 @@ def health_contacts(request, pk: int):
     return render(request, "emergency/health/contacts.html",
                   {"incident": incident, "rows": rows, "errors": errors,
                    "rooms": visible_rooms(actor_for(request.user)).filter(
-                       estate=incident.estate).order_by("building__name", "number")[:500],
+                       estate=incident.estate).select_related("building", "unit")
+                       .order_by("building__name", "number")[:500],
                    "retention": contact_services.retention_days()},
                   status=400 if errors else 200)  # fmt: skip
 
