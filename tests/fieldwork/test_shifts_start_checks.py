@@ -177,3 +177,29 @@ def test_the_accept_page_shows_the_checks_and_refuses_without_them(client, login
     signed = client.post(url, {"signature": make_signature_data_url(), "checks": "test.radio"})
     assert signed.status_code == 302
     assert Handover.objects.get(pk=handover.pk).status == "accepted"
+
+
+def test_a_refused_certificate_on_the_page_says_why__EQUIP_OPS_11(
+    client, login, d, world, time_machine
+):
+    """Taking a shift over with a certificate that ran out since the roster was made: the page
+    comes back with the reason (it was a server error before)."""
+    import datetime as dt
+
+    from wuye.fieldwork.models import Certificate
+
+    Certificate.objects.create(
+        company=world.company, holder="staff", staff=d.ops[0], kind="hv_electrician",
+        number="T01", issuer="应急管理局", expires_on=dt.date(2026, 9, 30),
+        created_at=at("2026-01-01 09:00"),
+    )  # fmt: skip
+    d.post = services.post_create(
+        estate=world.estate, name="高配房", department="engineering",
+        required_certificate="hv_electrician", by=d.head.user,
+    )  # fmt: skip
+    late = shift(d, "2026-09-30 23:00", "2026-10-01 07:00", d.ops[0], name="值守")
+    time_machine.move_to(at("2026-10-01 00:30"), tick=False)
+    login("op1")
+    refused = client.post(reverse("fieldwork:shift_start", args=[late.pk]))
+    assert refused.status_code == 400 and "已于 2026-09-30 到期" in refused.content.decode()
+    assert Shift.objects.get(pk=late.pk).status == "planned"

@@ -101,11 +101,13 @@ def _required_checks(
     shift: Shift, staff: Staff | None, now: dt.datetime
 ) -> list[tuple[StartCheckRecorder | None, list[StartCheck]]]:
     """What each registered app requires now. A provider that fails is logged and skipped, as
-    the open items are: a guard must be able to go on duty when another app is broken."""
+    the open items are: a guard must be able to go on duty when another app is broken (its
+    savepoint keeps a failed query from spoiling the transaction that starts the shift)."""
     found = []
     for key, (provider, record) in list(_START_CHECKS.items()):
         try:
-            items = [i for i in provider(shift, staff, now) or [] if isinstance(i, StartCheck)]
+            with transaction.atomic():
+                items = [i for i in provider(shift, staff, now) or [] if isinstance(i, StartCheck)]
         except Exception:
             log.exception("start-checks provider %r failed for shift %s", key, shift.pk)
             continue

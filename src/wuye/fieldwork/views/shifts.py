@@ -58,9 +58,9 @@ def _render(request, template: str, context: dict, estate, status: int = 200):
 # --- 我的班次 -----------------------------------------------------------------------------------
 
 
-def _my_shifts_page(request, *, check_errors=(), checked=(), status: int = 200):
+def _my_shifts_page(request, *, errors=(), check_errors=(), checked=(), status: int = 200):
     """我的班次; the first upcoming shift (when I am not on duty) with its 接班 button and the
-    start checks to tick."""
+    start checks to tick; after a refused 接班, why (the start checks' next to their boxes)."""
     actor = actor_for(request.user)
     mine = selectors.my_shifts(actor=actor)
     first = mine.upcoming[0] if mine.upcoming and not mine.current else None
@@ -68,6 +68,7 @@ def _my_shifts_page(request, *, check_errors=(), checked=(), status: int = 200):
         "mine": mine,
         "now": timezone.now(),
         "start_checks": services.start_checks(first, actor.staff) if first else [],
+        "errors": list(errors),
         "check_errors": list(check_errors),
         "checked": set(checked),
     }
@@ -89,9 +90,12 @@ def shift_start(request, pk: int):
     checks = request.POST.getlist("checks")
     try:
         services.shift_start(shift=shift, by=request.user, checks=checks)
-    except ValidationError as error:
-        problems = [m for ms in error.message_dict.values() for m in ms]
-        return _my_shifts_page(request, check_errors=problems, checked=checks, status=400)
+    except ValidationError as error:  # a start check not ticked, a certificate (EQUIP-OPS-11)
+        found = error.message_dict
+        check_errors = found.pop("checks", [])
+        errors = [m for ms in found.values() for m in ms]
+        return _my_shifts_page(request, errors=errors, check_errors=check_errors,
+                               checked=checks, status=400)  # fmt: skip
     except (Conflict, PermissionDenied) as error:
         return _refused(request, error, reverse("fieldwork:my_shifts"))
     messages.success(request, _("已接班，开始值班"))
