@@ -59,6 +59,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.core.api.roster.router"),
     ("", "wuye.workflow.api.cases.router"),
     ("", "wuye.workflow.api.holidays.router"),
+    ("", "wuye.web.api.router"),
     ("", "wuye.repairs.api.desk.router"),  # before the next: /repairs/{id}/acceptance.pdf
     ("", "wuye.repairs.api.orders.router"),
     ("", "wuye.repairs.api.kpis.router"),

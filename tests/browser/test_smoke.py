@@ -1,4 +1,5 @@
-"""Browser smoke test: an agent logs in, opens the estate overview, switches to English.
+"""Browser smoke test: an agent logs in to their work queue, opens the estate overview, switches
+to English.
 
 Screenshots are saved under the test's tmp dir (and copied to $WUYE_SCREENSHOTS when set)."""
 
@@ -14,9 +15,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_agent_logs_in_opens_overview_and_switches_language(page, live_server, world, tmp_path):
     _log_in(page, live_server, "agent", world.password)
     assert "/accounts/login/" not in page.url
-    # The agent lands on the overview of their estate, in Chinese.
-    page.wait_for_selector("text=项目概况")
+    # The agent lands on their work queue, in Chinese; the estate's overview is in the menu.
+    page.wait_for_selector("h1:has-text('我的待办')")
     assert world.estate.name in page.content()
+    _shot(page, tmp_path, "queue-zh")
+    page.click("a:has-text('项目概况')")
+    page.wait_for_selector("p.sub:has-text('项目概况')")
     _shot(page, tmp_path, "overview-zh")
 
     page.goto(f"{live_server.url}/rooms/?search=1-2-301")

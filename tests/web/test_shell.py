@@ -47,12 +47,14 @@ def test_login_page_renders_in_chinese(client, db):
     assert "/static/web/vendor/htmx.min.js" in html and "/static/web/wuye.css" in html
 
 
-def test_login_then_home_redirects_staff_to_estate_overview(client, world):
+def test_login_then_home_is_the_staff_work_queue(client, world):
     response = client.post(
         reverse("login"), {"username": "agent", "password": world.password}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("core:estate_overview", args=[world.estate.pk])
-    assert "阳光测试苑" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("web:home")
+    html = response.content.decode()
+    assert "我的待办" in html and "阳光测试苑" in html  # the estate switcher
+    assert reverse("core:estate_overview", args=[world.estate.pk]) in html  # 项目概况 in the menu
 
 
 def test_wrong_password_shows_error_and_keeps_username(client, world):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from wuye.core.choices import Role
+from wuye.core.choices import STAFF_ROLES, Role
 from wuye.core.models import Estate
 from wuye.core.scoping import Actor
 
@@ -35,6 +35,7 @@ NAVIGATION: tuple[NavGroup, ...] = (
         "mine",
         _("我的"),
         (
+            NavItem(_("我的待办"), "web:home", roles=frozenset(STAFF_ROLES)),
             NavItem(
                 _("我的房屋"),
                 "web:home",

@@ -6,6 +6,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +16,24 @@ from wuye.core.middleware import SESSION_KEY
 from wuye.core.scoping import actor_for, get_or_404, visible_estates
 from wuye.core.selectors import rooms_with_occupants
 from wuye.core.shortcuts import current_estate, is_staff
+
+from . import queue
+
+
+def _queue_page(request, actor):
+    """我的待办: what waits for me, overdue first (web.queue)."""
+    now = timezone.now()
+    zone = timezone.get_current_timezone()
+    items = queue.work_queue(actor, now=now, zone=zone)
+    counts = queue.queue_counts(items, now=now, zone=zone)
+    show = request.GET.get("show", "")
+    show = show if show in ("overdue", "today") else ""
+    items = queue.filter_items(items, show, now=now, zone=zone)
+    return render(
+        request,
+        "web/queue.html",
+        {"items": items, "counts": counts, "show": show, "limit": queue.LIMIT},
+    )
 
 
 def healthz(request):
@@ -36,7 +55,7 @@ def home(request):
         estate = current_estate(request)
         if estate is None:
             return render(request, "web/no_estate.html")
-        return redirect("core:estate_overview", pk=estate.pk)
+        return _queue_page(request, actor)
     if actor.resident is not None:
         rooms = rooms_with_occupants(selectors.room_list(actor=actor))
         return render(request, "web/my_rooms.html", {"rooms": rooms})
