@@ -3,7 +3,8 @@
 An entrapment is an incident (kind ``entrapment``) linked to an equipment fault of the lift
 (``Incident.fault``, a ``facilities.Fault`` with ``entrapment=True``): both are opened together,
 in one transaction, by the desk, by a resident's call taken at the desk, or by the lift's
-monitoring alarm (event type ``trapped``). The lift's record stays in facilities.
+monitoring alarm (event type ``trapped``); the fault records which (``FAULT_SOURCES``). The lift's
+record stays in facilities.
 
 The clocks (DESIGN.md, "Where the manual contradicts itself"; all run at once, 24×7):
 
@@ -35,7 +36,8 @@ The steps of the plan (EMERG-LIFT-02) and who takes them (EMERG-LIFT-01):
 4. 现场救援 — ``rescue``: the contractor on site (``contractor_arrive`` first) frees the people,
    confirming every prohibition of the step's checklist (EMERG-LIFT-07/11); not held for the guard
    either (``in_order=False``; the guard's lateness stays visible on its breached clock).
-5. 检查验收 — the lift is out of service (``under_repair``) from the opening; only the fault's
+5. 检查验收 — the lift is out of service (``under_repair``) from the opening (each change of its
+   status kept in its history, ``facilities.equipment_status_set``); only the fault's
    acceptance — three normal no-load runs, then ``accept`` (EQUIP-FAULT-07) — brings it back into
    service and completes the step (EMERG-LIFT-08). An acceptance taken on the fault's own page is
    picked up by ``inspect``.
@@ -66,6 +68,7 @@ from wuye.core.models import Contractor, Estate, Room, Staff
 from wuye.core.scoping import Actor
 from wuye.facilities.choices import EquipmentCategory, EquipmentStatus
 from wuye.facilities.models import Equipment, Fault, FaultSeverity, FaultSource
+from wuye.facilities.services.equipment import equipment_status_set
 from wuye.facilities.services.faults import fault_act, fault_create
 from wuye.notify.choices import Channel
 from wuye.notify.services import message_enqueue_bulk, recipient_language
@@ -85,7 +88,14 @@ __all__ = [
     "topic_act",
 ]
 
-SOURCES = (IncidentSource.DESK, IncidentSource.RESIDENT, IncidentSource.MONITORING)
+# How the entrapment came in → how the lift's fault was found (EQUIP-FAULT-04): the desk's own
+# report, a resident's call taken at the desk, the lift's monitoring alarm.
+FAULT_SOURCES = {
+    IncidentSource.DESK: FaultSource.DESK,
+    IncidentSource.RESIDENT: FaultSource.CALL,
+    IncidentSource.MONITORING: FaultSource.MONITORING,
+}
+SOURCES = tuple(FAULT_SOURCES)
 CALLER_MAX = 40
 PHONE_MAX = 20
 # EMERG-LIFT-01: customer service calls the contractor.
@@ -110,6 +120,11 @@ REASSURE, CALL, RESCUE, INSPECT, FOLLOWUP = (
 
 def entrapment_url(incident: Incident) -> str:
     return reverse("emergency:lift_detail", args=[incident.pk])
+
+
+def _source(incident: Incident) -> str:
+    """The entrapment as the lift's status history names it."""
+    return _("电梯困人 %(number)s") % {"number": incident.case.number}
 
 
 def guard_url(incident: Incident) -> str:
@@ -291,10 +306,8 @@ def entrapment_open(
         words = _("业主来电：%(caller)s %(room)s %(phone)s。%(text)s") % {
             "caller": caller, "room": room_text, "phone": phone, "text": words,
         }  # fmt: skip
-    # Facilities' fault has no "call" source: the lift's alarm button and intercom are its
-    # monitoring, whoever takes the call (the desk's own words say how it came in).
     fault = fault_create(
-        equipment=equipment, severity=FaultSeverity.GENERAL, source=FaultSource.MONITORING,
+        equipment=equipment, severity=FaultSeverity.GENERAL, source=FAULT_SOURCES[source],
         description=words[:1000], by=actor, entrapment=True, detected_at=reported_at,
     )  # fmt: skip
     place = equipment.name
@@ -309,7 +322,10 @@ def entrapment_open(
               "room": room.pk if room is not None else None},
     )  # fmt: skip
     # EMERG-LIFT-08: out of service until engineering's acceptance.
-    Equipment.objects.filter(pk=equipment.pk).update(status=EquipmentStatus.UNDER_REPAIR)
+    equipment_status_set(
+        equipment_ids=[equipment.pk], to_status=EquipmentStatus.UNDER_REPAIR,
+        reason=_("电梯困人，停用至工程部验收合格"), source=_source(incident), by=actor,
+    )  # fmt: skip
     _tell_departments(incident, equipment, incident.reported_at)
     return incident
 
@@ -431,9 +447,11 @@ def _inspected(incident: Incident, fault: Fault, actor: Actor, note: str) -> Non
     if fault.accepted_at is None:
         raise Conflict(_("电梯须经工程部验收（空载试运行 3 次均正常）后才能恢复运行"),
                        code="not_accepted")  # fmt: skip
-    Equipment.objects.filter(pk=fault.equipment_id, status=EquipmentStatus.UNDER_REPAIR).update(
-        status=EquipmentStatus.IN_USE
-    )
+    equipment_status_set(
+        equipment_ids=[fault.equipment_id], from_status=EquipmentStatus.UNDER_REPAIR,
+        to_status=EquipmentStatus.IN_USE, reason=_("工程部验收合格，恢复运行"),
+        source=_source(incident), by=actor,
+    )  # fmt: skip
     _complete(incident, INSPECT, actor, note=note)
 
 
