@@ -45,6 +45,9 @@ The steps of the plan (EMERG-LIFT-02) and who takes them (EMERG-LIFT-01):
    each, at least as many as the people trapped), ``followup_done``, then ``write_report``
    (《电梯困人应急处理报告》, EMERG-LIFT-09).
 
+The steps 2 to 6 are this module's own (``OWNED_STEPS``): the incident's generic ``step`` action
+refuses them, since it would skip their rules.
+
 A second alarm of a lift that already has an entrapment in progress opens nothing: the device
 event is linked to the running incident's case (the alarm list shows it there) and nobody is
 paged again; the desk trying to open a second one is told the running one's number (409).
@@ -61,6 +64,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
@@ -85,6 +89,7 @@ __all__ = [
     "entrapment_act",
     "entrapment_open",
     "lift_first_responders",
+    "owned_steps",
     "topic_act",
 ]
 
@@ -116,6 +121,31 @@ REASSURE, CALL, RESCUE, INSPECT, FOLLOWUP = (
     "inspect",
     "followup",
 )
+# The plan's steps that only this module's actions complete, each keeping its rule: the generic
+# ``step`` action refuses them (``incidents.OWNED_STEPS``) and says where they are done.
+OWNED_STEPS = {
+    # EMERG-LIFT-04: the guard's arrival stops the guard's clock.
+    REASSURE: gettext_lazy("“安抚”由秩序员到场后在电梯困人的秩序员页面点击“我已到场安抚”完成"),
+    # EMERG-LIFT-05: the call tells the contractor and starts its 30 minutes.
+    CALL: gettext_lazy("请在电梯困人页面点击“联系维保单位”，维保单位会同时收到通知"),
+    # EMERG-LIFT-07/11: the contractor on site frees the people, every prohibition confirmed.
+    RESCUE: gettext_lazy("“现场救援”由维保人员到场后在电梯困人的维保页面点击“被困人员已解救”完成"),
+    # EMERG-LIFT-08: only engineering's acceptance brings the lift back.
+    INSPECT: gettext_lazy(
+        "“检查验收”在电梯困人页面完成：空载试运行 3 次均正常后点击“验收合格，恢复运行”"
+    ),
+    # EMERG-LIFT-09: every trapped person visited first.
+    FOLLOWUP: gettext_lazy("请在电梯困人页面逐一记录被困人员的回访，全部回访后点击“回访完成”"),
+}
+
+
+def owned_steps(incident: Incident) -> dict:
+    """The steps of this entrapment that its own actions complete ({code: where}). One
+    registered on the incident form (a drill) has no lift fault: only the guard's arrival is
+    its own, its other steps are the generic ones."""
+    if incident.fault_id is None:
+        return {REASSURE: OWNED_STEPS[REASSURE]}
+    return OWNED_STEPS
 
 
 def entrapment_url(incident: Incident) -> str:
