@@ -48,6 +48,74 @@ admin.site.register(models.PageReminder)
 
 
 # --- Elevator entrapment (h-lift) ---
+# The records an entrapment leaves beside its incident (EMERG-LIFT-02..09): its steps with the
+# checks confirmed (EMERG-LIFT-11), the people paged, the level's changes, the visits of the
+# trapped people and the report. Read-only: the services write them; filter by kind "电梯困人".
+
+
+class IncidentRecordAdmin(admin.ModelAdmin):
+    """Read-only records of an incident (written by the services, kept as they were)."""
+
+    list_select_related = ("incident__case",)
+    search_fields = ("incident__case__number", "incident__place")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(models.IncidentStep)
+class IncidentStepAdmin(IncidentRecordAdmin):
+    list_display = ("incident", "order", "title", "department", "done_at", "done_by")
+    list_select_related = ("incident__case", "done_by")
+    list_filter = ("incident__kind", "code", "department")
+    search_fields = ("incident__case__number", "incident__place", "title", "note")
+    readonly_fields = [f.name for f in models.IncidentStep._meta.fields]
+
+
+@admin.register(models.Page)
+class PageAdmin(IncidentRecordAdmin):
+    list_display = ("incident", "user", "group", "level", "must_acknowledge", "paged_at",
+                    "acknowledged_at")  # fmt: skip
+    list_select_related = ("incident__case", "user")
+    list_filter = ("incident__kind", "group", "level", "must_acknowledge")
+    search_fields = ("incident__case__number", "user__username", "user__staff__name")
+    date_hierarchy = "paged_at"
+    readonly_fields = [f.name for f in models.Page._meta.fields]
+
+
+@admin.register(models.LevelChange)
+class LevelChangeAdmin(IncidentRecordAdmin):
+    list_display = ("incident", "from_level", "to_level", "reason", "by", "at")
+    list_select_related = ("incident__case", "by")
+    list_filter = ("incident__kind", "to_level")
+    search_fields = ("incident__case__number", "reason")
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in models.LevelChange._meta.fields]
+
+
+@admin.register(models.Followup)
+class FollowupAdmin(IncidentRecordAdmin):
+    list_display = ("incident", "person", "room", "contacted_at", "reached", "satisfaction", "by")
+    list_select_related = ("incident__case", "room", "by")
+    list_filter = ("incident__kind", "reached", "satisfaction")
+    search_fields = ("incident__case__number", "person", "note")
+    readonly_fields = [f.name for f in models.Followup._meta.fields]
+
+
+@admin.register(models.IncidentReport)
+class IncidentReportAdmin(IncidentRecordAdmin):
+    list_display = ("incident", "written_at", "written_by")
+    list_select_related = ("incident__case", "written_by")
+    list_filter = ("incident__kind",)
+    search_fields = ("incident__case__number", "incident__place", "summary")
+    date_hierarchy = "written_at"
+    readonly_fields = [f.name for f in models.IncidentReport._meta.fields]
 
 
 # --- Outages (h-outage) ---

@@ -1,10 +1,16 @@
 """Facilities in the Django admin: read-mostly views of the register, the parameters, the log
-entries and the anomalies. Entries and anomalies are never deleted (the audit trail); their
-changes go through the services and pages."""
+entries, the anomalies and the status changes. Entries, anomalies and status changes are never
+deleted (the audit trail); their changes go through the services and pages."""
 
 from django.contrib import admin
 
-from .models import Anomaly, Equipment, OperationLogEntry, OperationParameter
+from .models import (
+    Anomaly,
+    Equipment,
+    EquipmentStatusChange,
+    OperationLogEntry,
+    OperationParameter,
+)
 
 
 @admin.register(Equipment)
@@ -45,3 +51,12 @@ class AnomalyAdmin(ReadOnlyAdmin):
     list_display = ("case", "equipment", "source", "found_at", "acknowledged_at", "handled_at")
     list_filter = ("source", "estate")
     search_fields = ("case__number", "description", "dedup_key")
+
+
+@admin.register(EquipmentStatusChange)
+class EquipmentStatusChangeAdmin(ReadOnlyAdmin):
+    list_display = ("equipment", "from_status", "to_status", "reason", "source", "by", "at")
+    list_filter = ("to_status", "equipment__estate")
+    search_fields = ("equipment__code", "equipment__name", "reason", "source")
+    date_hierarchy = "at"
+    list_select_related = ("equipment", "by")

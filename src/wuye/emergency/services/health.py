@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
@@ -52,6 +53,7 @@ __all__ = [
     "closure_sweep_ended",
     "end_check",
     "health_release",
+    "owned_steps",
     "ppe_confirm",
     "ppe_missing",
     "release_templates",
@@ -64,6 +66,19 @@ DISINFECTION_HOURS = 2  # each round is due two hours after its time
 CLEANING_KIND = "cleaning"  # the environment department's task list reads this kind
 REFERENCE_MAX = 100
 CLOSURE_DAYS_MAX = 366
+STEP_REPORT = "report"
+# The plan's step only this module's action completes: the generic ``step`` action refuses it
+# (``incidents.OWNED_STEPS``). EMERG-HEALTH-04: the report names the authority and who took it.
+OWNED_STEPS = {
+    STEP_REPORT: gettext_lazy(
+        "请在公共卫生事件页面点击“上报疾控部门”，填写疾控部门和对接人，此步骤随之完成"
+    ),
+}
+
+
+def owned_steps(incident: Incident) -> dict:
+    """The steps of this health event that its own actions complete ({code: where})."""
+    return OWNED_STEPS
 
 
 def closure_place(closure: Closure) -> str:
@@ -94,9 +109,9 @@ def _report(incident, actor, data, note, now):
     contact = contact_record(incident, actor=actor, data=data, note=note, now=now)
     record(incident, action="report_authority", actor=actor, note=note,
            data={"contact": contact.pk, "reference": contact.reference})  # fmt: skip
-    step = IncidentStep.objects.filter(incident=incident, code="report").first()
+    step = IncidentStep.objects.filter(incident=incident, code=STEP_REPORT).first()
     if step is not None and step.done_at is None:
-        step_complete(incident=incident, code="report", actor=actor, note=note, now=now,
+        step_complete(incident=incident, code=STEP_REPORT, actor=actor, note=note, now=now,
                       event=False)  # fmt: skip
     return contact
 

@@ -82,7 +82,15 @@ from .records import (
     task_complete,
 )
 
-__all__ = ["incident_act", "incident_case_act", "incident_open", "level_suggest", "plan_steps_for"]
+__all__ = [
+    "OWNED_STEPS",
+    "incident_act",
+    "incident_case_act",
+    "incident_open",
+    "level_suggest",
+    "plan_steps_for",
+    "step_owner",
+]
 
 SCOPE_MAX = 100_000
 ALARM_STEP = "alarm"
@@ -243,6 +251,27 @@ TOPIC_MODULES = (
     ({a.name for a in HEALTH_ACTIONS}, "wuye.emergency.services.health"),
 )
 
+# EMERG-LIFT-02/04/05/07/08/09, EMERG-OUTAGE-03..13, EMERG-HEALTH-04: the plan steps a topic's
+# own action completes, keeping its rule (the guard's clock, the contractor told, the lift's
+# acceptance, every trapped person visited, the restoration announced, the report to disease
+# control…). The generic ``step`` action refuses them (``use_topic``) and says where they are
+# done. By incident kind: the module whose ``owned_steps(incident)`` names them ({code: where}).
+OWNED_STEPS = {
+    IncidentKind.ENTRAPMENT: "wuye.emergency.services.lift",
+    IncidentKind.OUTAGE: "wuye.emergency.services.outage_steps",
+    IncidentKind.HEALTH: "wuye.emergency.services.health",
+}
+
+
+def step_owner(incident: Incident, code: str) -> str:
+    """Where the user completes this step of the incident's plan when its topic owns it (the
+    words to show); "" when it is done by the generic ``step`` action."""
+    module = OWNED_STEPS.get(incident.kind)
+    if module is None:
+        return ""
+    return str(importlib.import_module(module).owned_steps(incident).get(code, ""))
+
+
 # Topics whose tasks have consequences when done (``task_done(incident, task, actor, note, data,
 # now)``): an outage's elevators set out of service, its cause recorded, its steps moved on.
 TASK_HOOKS = {IncidentKind.OUTAGE: "wuye.emergency.services.outages"}
@@ -264,6 +293,7 @@ def incident_act(
     - ``relevel``: ``data["level"]`` with the reason as the note; a graver level pages the
       people it adds;
     - ``step``: ``data["step"]`` (code), ``data["checks"]`` (every checklist item), in order;
+      a step its topic owns (``OWNED_STEPS``) is refused, with where it is done;
     - ``task_add``: ``data`` title, kind, step, place, assignee, due_at;
       ``task_done``: ``data["task"]`` with the note;
     - ``contact``: ``data`` party, organisation, person, phone, reference;
@@ -302,9 +332,12 @@ def incident_act(
         incident.case.data["level"] = str(incident.level)
         incident.case.save(update_fields=["data"])
     elif action == "step":
-        step_complete(incident=incident, code=str(data.get("step") or ""), actor=actor,
-                      note=note, checks=data.get("checks"), attachments=attachments,
-                      now=now)  # fmt: skip
+        code = str(data.get("step") or "")
+        where = step_owner(incident, code)
+        if where:  # the topic's own action keeps the step's rule (OWNED_STEPS)
+            raise Conflict(where, code="use_topic")
+        step_complete(incident=incident, code=code, actor=actor, note=note,
+                      checks=data.get("checks"), attachments=attachments, now=now)  # fmt: skip
     elif action == "task_add":
         task = task_add(incident, actor=actor, data=data, now=now)
         record(incident, action=action, actor=actor, note=note,

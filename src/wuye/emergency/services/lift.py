@@ -3,7 +3,8 @@
 An entrapment is an incident (kind ``entrapment``) linked to an equipment fault of the lift
 (``Incident.fault``, a ``facilities.Fault`` with ``entrapment=True``): both are opened together,
 in one transaction, by the desk, by a resident's call taken at the desk, or by the lift's
-monitoring alarm (event type ``trapped``). The lift's record stays in facilities.
+monitoring alarm (event type ``trapped``); the fault records which (``FAULT_SOURCES``). The lift's
+record stays in facilities.
 
 The clocks (DESIGN.md, "Where the manual contradicts itself"; all run at once, 24×7):
 
@@ -35,13 +36,17 @@ The steps of the plan (EMERG-LIFT-02) and who takes them (EMERG-LIFT-01):
 4. 现场救援 — ``rescue``: the contractor on site (``contractor_arrive`` first) frees the people,
    confirming every prohibition of the step's checklist (EMERG-LIFT-07/11); not held for the guard
    either (``in_order=False``; the guard's lateness stays visible on its breached clock).
-5. 检查验收 — the lift is out of service (``under_repair``) from the opening; only the fault's
+5. 检查验收 — the lift is out of service (``under_repair``) from the opening (each change of its
+   status kept in its history, ``facilities.equipment_status_set``); only the fault's
    acceptance — three normal no-load runs, then ``accept`` (EQUIP-FAULT-07) — brings it back into
    service and completes the step (EMERG-LIFT-08). An acceptance taken on the fault's own page is
    picked up by ``inspect``.
 6. 后续处理 — after ``end``, customer service visits every trapped person (one ``followup`` row
    each, at least as many as the people trapped), ``followup_done``, then ``write_report``
    (《电梯困人应急处理报告》, EMERG-LIFT-09).
+
+The steps 2 to 6 are this module's own (``OWNED_STEPS``): the incident's generic ``step`` action
+refuses them, since it would skip their rules.
 
 A second alarm of a lift that already has an entrapment in progress opens nothing: the device
 event is linked to the running incident's case (the alarm list shows it there) and nobody is
@@ -59,6 +64,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wuye.core.choices import DepartmentKind, Role
 from wuye.core.exceptions import Conflict
@@ -66,6 +72,7 @@ from wuye.core.models import Contractor, Estate, Room, Staff
 from wuye.core.scoping import Actor
 from wuye.facilities.choices import EquipmentCategory, EquipmentStatus
 from wuye.facilities.models import Equipment, Fault, FaultSeverity, FaultSource
+from wuye.facilities.services.equipment import equipment_status_set
 from wuye.facilities.services.faults import fault_act, fault_create
 from wuye.notify.choices import Channel
 from wuye.notify.services import message_enqueue_bulk, recipient_language
@@ -82,10 +89,18 @@ __all__ = [
     "entrapment_act",
     "entrapment_open",
     "lift_first_responders",
+    "owned_steps",
     "topic_act",
 ]
 
-SOURCES = (IncidentSource.DESK, IncidentSource.RESIDENT, IncidentSource.MONITORING)
+# How the entrapment came in → how the lift's fault was found (EQUIP-FAULT-04): the desk's own
+# report, a resident's call taken at the desk, the lift's monitoring alarm.
+FAULT_SOURCES = {
+    IncidentSource.DESK: FaultSource.DESK,
+    IncidentSource.RESIDENT: FaultSource.CALL,
+    IncidentSource.MONITORING: FaultSource.MONITORING,
+}
+SOURCES = tuple(FAULT_SOURCES)
 CALLER_MAX = 40
 PHONE_MAX = 20
 # EMERG-LIFT-01: customer service calls the contractor.
@@ -106,10 +121,40 @@ REASSURE, CALL, RESCUE, INSPECT, FOLLOWUP = (
     "inspect",
     "followup",
 )
+# The plan's steps that only this module's actions complete, each keeping its rule: the generic
+# ``step`` action refuses them (``incidents.OWNED_STEPS``) and says where they are done.
+OWNED_STEPS = {
+    # EMERG-LIFT-04: the guard's arrival stops the guard's clock.
+    REASSURE: gettext_lazy("“安抚”由秩序员到场后在电梯困人的秩序员页面点击“我已到场安抚”完成"),
+    # EMERG-LIFT-05: the call tells the contractor and starts its 30 minutes.
+    CALL: gettext_lazy("请在电梯困人页面点击“联系维保单位”，维保单位会同时收到通知"),
+    # EMERG-LIFT-07/11: the contractor on site frees the people, every prohibition confirmed.
+    RESCUE: gettext_lazy("“现场救援”由维保人员到场后在电梯困人的维保页面点击“被困人员已解救”完成"),
+    # EMERG-LIFT-08: only engineering's acceptance brings the lift back.
+    INSPECT: gettext_lazy(
+        "“检查验收”在电梯困人页面完成：空载试运行 3 次均正常后点击“验收合格，恢复运行”"
+    ),
+    # EMERG-LIFT-09: every trapped person visited first.
+    FOLLOWUP: gettext_lazy("请在电梯困人页面逐一记录被困人员的回访，全部回访后点击“回访完成”"),
+}
+
+
+def owned_steps(incident: Incident) -> dict:
+    """The steps of this entrapment that its own actions complete ({code: where}). One
+    registered on the incident form (a drill) has no lift fault: only the guard's arrival is
+    its own, its other steps are the generic ones."""
+    if incident.fault_id is None:
+        return {REASSURE: OWNED_STEPS[REASSURE]}
+    return OWNED_STEPS
 
 
 def entrapment_url(incident: Incident) -> str:
     return reverse("emergency:lift_detail", args=[incident.pk])
+
+
+def _source(incident: Incident) -> str:
+    """The entrapment as the lift's status history names it."""
+    return _("电梯困人 %(number)s") % {"number": incident.case.number}
 
 
 def guard_url(incident: Incident) -> str:
@@ -291,10 +336,8 @@ def entrapment_open(
         words = _("业主来电：%(caller)s %(room)s %(phone)s。%(text)s") % {
             "caller": caller, "room": room_text, "phone": phone, "text": words,
         }  # fmt: skip
-    # Facilities' fault has no "call" source: the lift's alarm button and intercom are its
-    # monitoring, whoever takes the call (the desk's own words say how it came in).
     fault = fault_create(
-        equipment=equipment, severity=FaultSeverity.GENERAL, source=FaultSource.MONITORING,
+        equipment=equipment, severity=FaultSeverity.GENERAL, source=FAULT_SOURCES[source],
         description=words[:1000], by=actor, entrapment=True, detected_at=reported_at,
     )  # fmt: skip
     place = equipment.name
@@ -309,7 +352,10 @@ def entrapment_open(
               "room": room.pk if room is not None else None},
     )  # fmt: skip
     # EMERG-LIFT-08: out of service until engineering's acceptance.
-    Equipment.objects.filter(pk=equipment.pk).update(status=EquipmentStatus.UNDER_REPAIR)
+    equipment_status_set(
+        equipment_ids=[equipment.pk], to_status=EquipmentStatus.UNDER_REPAIR,
+        reason=_("电梯困人，停用至工程部验收合格"), source=_source(incident), by=actor,
+    )  # fmt: skip
     _tell_departments(incident, equipment, incident.reported_at)
     return incident
 
@@ -431,9 +477,11 @@ def _inspected(incident: Incident, fault: Fault, actor: Actor, note: str) -> Non
     if fault.accepted_at is None:
         raise Conflict(_("电梯须经工程部验收（空载试运行 3 次均正常）后才能恢复运行"),
                        code="not_accepted")  # fmt: skip
-    Equipment.objects.filter(pk=fault.equipment_id, status=EquipmentStatus.UNDER_REPAIR).update(
-        status=EquipmentStatus.IN_USE
-    )
+    equipment_status_set(
+        equipment_ids=[fault.equipment_id], from_status=EquipmentStatus.UNDER_REPAIR,
+        to_status=EquipmentStatus.IN_USE, reason=_("工程部验收合格，恢复运行"),
+        source=_source(incident), by=actor,
+    )  # fmt: skip
     _complete(incident, INSPECT, actor, note=note)
 
 

@@ -35,7 +35,7 @@ from ..documents.report import incident_report_pdf, report_title
 from ..models import SupplyItem
 from ..processes import INCIDENT, INCIDENT_ACTIONS
 from ..selectors import incidents as selectors
-from ..services.incidents import incident_act, incident_open, level_suggest
+from ..services.incidents import incident_act, incident_open, level_suggest, step_owner
 from ..services.supplies import supply_draw
 
 ACTIONS = frozenset(a.name for a in INCIDENT_ACTIONS)
@@ -183,6 +183,17 @@ def incident_new(request):
     return render_in(request, "emergency/incidents/new.html", context, estate, status)
 
 
+def _topic_url(incident) -> str:
+    """The topic's own page of the incident, where the steps it owns are done."""
+    if incident.kind == IncidentKind.ENTRAPMENT and incident.fault_id:
+        return reverse("emergency:lift_detail", args=[incident.pk])
+    if incident.kind == IncidentKind.OUTAGE and hasattr(incident, "outage"):
+        return reverse("emergency:outage_detail", args=[incident.outage.pk])
+    if incident.kind == IncidentKind.HEALTH:
+        return reverse("emergency:health_detail", args=[incident.pk])
+    return ""
+
+
 def _context(request, incident, errors=None, failed: str = "") -> dict:
     live = selectors.incident_live(incident)
     allowed = [a for a in allowed_actions(case=incident.case, user=request.user)
@@ -190,12 +201,15 @@ def _context(request, incident, errors=None, failed: str = "") -> dict:
     names = {a.name for a in allowed}
     my_page = next((p for p in live["pages"] if p.user_id == request.user.pk), None)
     next_step = next((s for s in live["steps"] if s.done_at is None), None)
+    # A step its topic owns is done on the topic's page: say where instead of a button.
+    owner = step_owner(incident, next_step.code) if next_step is not None else ""
     return {
         "incident": incident, "case": incident.case, **live,
         "status_label": INCIDENT.state_label(incident.case.status),
         "clocks": list(incident.case.clocks.all()),
         "events": case_timeline_labelled(incident.case),
         "can": names, "my_page": my_page, "next_step": next_step,
+        "next_step_owner": owner, "topic_url": _topic_url(incident) if owner else "",
         "report_title": report_title(incident),
         "levels": Level.choices, "parties": Party.choices, "task_kinds": TaskKind.choices,
         "staff": Staff.objects.filter(estates=incident.estate_id, is_active=True).order_by("name"),

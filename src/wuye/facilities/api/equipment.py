@@ -1,6 +1,6 @@
 """Equipment register API (EQUIP-OPS-01): the register with its filters, one piece with its
-history, register and change, regenerate the QR label, the Excel export and the label sheet —
-the same services as the pages."""
+history and its status changes, register and change, regenerate the QR label, the Excel export
+and the label sheet — the same services as the pages."""
 
 import datetime as dt
 
@@ -28,6 +28,7 @@ from wuye.base.api import (
 from wuye.base.pdf import CJKFontMissing, font_missing_response, pdf_response
 from wuye.core.models import Building, Contractor
 from wuye.core.scoping import actor_for, get_or_404, visible_estates
+from wuye.core.templatetags.wuye import person
 
 from ..documents.exports import equipment_xlsx
 from ..documents.labels import equipment_labels_pdf
@@ -121,6 +122,32 @@ class HistoryOut(Schema):
     detail: str
     url: str
     alert: bool
+
+
+class StatusChangeOut(Schema):
+    """One change of the equipment's status (状态变更记录)."""
+
+    at: dt.datetime
+    from_status: str
+    from_status_label: str
+    to_status: str
+    to_status_label: str
+    reason: str
+    source: str
+    by: str
+
+    @staticmethod
+    def resolve_from_status_label(obj) -> str:
+        return str(obj.get_from_status_display())
+
+    @staticmethod
+    def resolve_to_status_label(obj) -> str:
+        return str(obj.get_to_status_display())
+
+    @staticmethod
+    def resolve_by(obj) -> str:
+        """Who changed it (a name); empty for the system (a monitoring alarm)."""
+        return person(obj.by)
 
 
 def _filtered(request, estate, category, building, status, contractor, inspection_due, q):
@@ -226,6 +253,16 @@ def equipment_detail(request: HttpRequest, equipment_id: IdParam):
 def equipment_history(request: HttpRequest, equipment_id: IdParam):
     """Operation log entries and anomalies (and later services and faults), newest first."""
     return selectors.history(selectors.equipment_get_for_user(request.auth, equipment_id))
+
+
+@router.get(
+    "/equipment/{int:equipment_id}/status-changes",
+    response={200: list[StatusChangeOut], **READ_ERRORS},
+)
+def equipment_status_changes(request: HttpRequest, equipment_id: IdParam):
+    """状态变更记录: the last 20 changes of the status (在用 / 停用 / 维修中), newest first,
+    with the reason, the record that caused it (e.g. an entrapment's number) and who."""
+    return selectors.status_changes(selectors.equipment_get_for_user(request.auth, equipment_id))
 
 
 def _related(estate, payload: dict) -> dict:

@@ -1,6 +1,7 @@
 """设施设备 (manual ch.4) — the estate's equipment register (EQUIP-OPS-01): what each piece is,
 where it stands, who maintains it, its status, its yearly statutory inspection, its QR label, and
-its warranty (设施设备保修卡, TAKEOVER-10) filled in from the documents handed over at takeover."""
+its warranty (设施设备保修卡, TAKEOVER-10) filled in from the documents handed over at takeover;
+and every change of its status, with why and by whom (``EquipmentStatusChange``)."""
 
 import secrets
 
@@ -11,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import EquipmentCategory, EquipmentStatus
 
-__all__ = ["Equipment", "EquipmentCategory", "EquipmentStatus", "qr_token_new"]
+__all__ = [
+    "Equipment",
+    "EquipmentCategory",
+    "EquipmentStatus",
+    "EquipmentStatusChange",
+    "qr_token_new",
+]
 
 QR_TOKEN_LENGTH = 22  # secrets.token_urlsafe(16): 128 random bits, not guessable from a label
 
@@ -93,3 +100,39 @@ class Equipment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class EquipmentStatusChange(models.Model):
+    """设备状态变更记录 — one change of a piece of equipment's status (在用 / 停用 / 维修中): from
+    what, to what, why, from which record (``source``, e.g. "电梯困人 YJ-20260812-0001"), by whom
+    and when. Written by ``services.equipment.equipment_status_set`` and ``equipment_update``;
+    never changed afterwards."""
+
+    equipment = models.ForeignKey(
+        Equipment, on_delete=models.PROTECT, related_name="status_changes",
+        verbose_name=_("设备"),
+    )  # fmt: skip
+    from_status = models.CharField(_("原状态"), max_length=20, choices=EquipmentStatus.choices)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=EquipmentStatus.choices)
+    reason = models.CharField(_("变更原因"), max_length=200)
+    source = models.CharField(_("来源"), max_length=100, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("操作人"),
+    )  # fmt: skip
+    at = models.DateTimeField(_("变更时间"))
+
+    class Meta:
+        verbose_name = _("设备状态变更记录")
+        verbose_name_plural = _("设备状态变更记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["equipment", "at"], name="equipment_status_change_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=models.F("to_status")),
+                name="equipment_status_change_changes",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.equipment_id} {self.from_status} → {self.to_status}"

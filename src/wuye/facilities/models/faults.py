@@ -28,11 +28,14 @@ class FaultSeverity(models.TextChoices):
 
 
 class FaultSource(models.TextChoices):
-    """How the fault was found (EQUIP-FAULT-04)."""
+    """How the fault was found (EQUIP-FAULT-04); an elevator entrapment (EMERG-LIFT-02) may also
+    come in at the customer-service desk or by a resident's phone call."""
 
     MONITORING = "monitoring", _("监控系统报警")
     ANOMALY = "anomaly", _("运行异常上报")
     REPAIR = "repair", _("业主报修")
+    DESK = "desk", _("客服中心接报")
+    CALL = "call", _("业主来电")
 
 
 class Fault(models.Model):

@@ -1,5 +1,6 @@
 """Reads of the equipment register (EQUIP-OPS-01): the scoped list with its filters, one piece as
-a user may see it, the statutory-inspection flag, and the equipment's history."""
+a user may see it, the statutory-inspection flag, the equipment's history and its status
+changes."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ from django.utils.translation import gettext as _
 from wuye.core.scoping import actor_for, get_or_404, scope_to_estates
 
 from ..choices import AnomalySource
-from ..models import Anomaly, Equipment, OperationLogEntry, OperationParameter
+from ..models import (
+    Anomaly,
+    Equipment,
+    EquipmentStatusChange,
+    OperationLogEntry,
+    OperationParameter,
+)
 from .logs import default_parameters, readings_text
 
 # A statutory inspection due within this many days is flagged on the list (overdue: red).
@@ -79,6 +86,18 @@ def inspection_state(equipment: Equipment, today: dt.date) -> str:
     if due < today:
         return "overdue"
     return "due" if due <= today + dt.timedelta(days=INSPECTION_WARNING_DAYS) else ""
+
+
+STATUS_CHANGES_SHOWN = 20
+
+
+def status_changes(equipment: Equipment, limit: int = STATUS_CHANGES_SHOWN):
+    """状态变更记录: the equipment's last status changes, newest first, with their authors."""
+    return list(
+        EquipmentStatusChange.objects.filter(equipment=equipment)
+        .select_related("by__staff", "by__resident")
+        .order_by("-at", "-id")[:limit]
+    )
 
 
 # --- History: every record of a piece of equipment, by time ---------------------------------------
@@ -157,6 +176,7 @@ def history(equipment: Equipment, limit: int = 50) -> list[HistoryItem]:
 __all__ = [
     "HISTORY_SOURCES",
     "INSPECTION_WARNING_DAYS",
+    "STATUS_CHANGES_SHOWN",
     "Anomaly",
     "HistoryItem",
     "equipment_by_qr",
@@ -165,4 +185,5 @@ __all__ = [
     "history",
     "history_source",
     "inspection_state",
+    "status_changes",
 ]

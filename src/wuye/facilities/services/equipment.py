@@ -1,6 +1,8 @@
 """The equipment register (EQUIP-OPS-01): register and change a piece of equipment (its
 contractor, status, yearly statutory inspection), regenerate its QR label, and its warranty
-(设施设备保修卡, TAKEOVER-10), which the takeover's document handover fills in."""
+(设施设备保修卡, TAKEOVER-10), which the takeover's document handover fills in; set the status of
+several pieces at once for another process (an entrapment, an outage), each change kept as an
+``EquipmentStatusChange`` with its reason, source and author."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuye.core.choices import Role
@@ -17,7 +20,7 @@ from wuye.core.scoping import Actor, actor_for
 from wuye.core.validators import check_date, check_model_text
 
 from ..choices import HOURLY_BY_DEFAULT, EquipmentStatus
-from ..models import Equipment, EquipmentCategory, qr_token_new
+from ..models import Equipment, EquipmentCategory, EquipmentStatusChange, qr_token_new
 
 # Engineering keeps the register; the heads and the executives oversee it.
 EQUIPMENT_WRITE_ROLES = frozenset({Role.TECHNICIAN, Role.DEPARTMENT_HEAD, Role.EXECUTIVE})
@@ -26,10 +29,19 @@ EDITABLE = ("code", "name", "category", "building", "location", "manufacturer", 
             "inspected_on", "inspection_due_on", "inspection_certificate_no")  # fmt: skip
 TEXTS = ("code", "name", "location", "manufacturer", "model_no", "inspection_name",
          "inspection_certificate_no")  # fmt: skip
+REASON_MAX = EquipmentStatusChange._meta.get_field("reason").max_length
+SOURCE_MAX = EquipmentStatusChange._meta.get_field("source").max_length
 
 
 def _actor(by) -> Actor:
     return by if isinstance(by, Actor) else actor_for(by)
+
+
+def _user(by):
+    """The user behind ``by`` (an Actor or a user) for a record's author; None for the system
+    (a monitoring alarm) or an anonymous caller."""
+    user = by.user if isinstance(by, Actor) else by
+    return user if getattr(user, "is_authenticated", False) else None
 
 
 def _check_write(actor: Actor, estate: Estate) -> None:
@@ -152,6 +164,7 @@ def equipment_update(*, equipment: Equipment, by, **values) -> Equipment:
     if unknown:
         raise ValidationError({key: [_("不能修改此项")] for key in sorted(unknown)})
     equipment = Equipment.objects.select_for_update().get(pk=equipment.pk)
+    was = equipment.status
     # The inspection's fields are checked together: the ones not sent are the stored ones.
     current = {k: getattr(equipment, k) for k in ("inspection_name", "inspected_on",
                                                   "inspection_due_on")}  # fmt: skip
@@ -169,7 +182,67 @@ def equipment_update(*, equipment: Equipment, by, **values) -> Equipment:
             raise ValidationError(
                 {"code": [_("本项目已有编号为“%(code)s”的设备") % {"code": equipment.code}]}
             ) from None
+    if equipment.status != was:
+        EquipmentStatusChange.objects.create(
+            equipment=equipment, from_status=was, to_status=equipment.status,
+            reason=_("设备台账修改"), by=_user(actor), at=timezone.now(),
+        )  # fmt: skip
     return equipment
+
+
+@transaction.atomic
+def equipment_status_set(
+    *,
+    equipment_ids,
+    to_status: str,
+    from_status: str | None = None,
+    reason: str,
+    source: str = "",
+    by,
+    now: dt.datetime | None = None,
+) -> list[int]:
+    """Set the status of these pieces of equipment for another process (an entrapment puts its
+    lift under repair, an outage stops the elevators), in the caller's transaction: the rows
+    locked, only those still in ``from_status`` changed when it is given (a lift under repair
+    stays under repair), those already in ``to_status`` left alone, one
+    ``EquipmentStatusChange`` written per change. Returns the ids changed, in order.
+
+    The caller has checked who may do it; ``by`` (a user, an Actor, or None for the system) is
+    recorded as the author, ``source`` names the record that caused it (e.g. "电梯困人
+    YJ-20260812-0001")."""
+    errors: dict[str, list[str]] = {}
+    if to_status not in EquipmentStatus.values:
+        errors["to_status"] = [_("请选择设备状态：在用、停用或维修中")]
+    if from_status is not None and from_status not in EquipmentStatus.values:
+        errors["from_status"] = [_("请选择设备状态：在用、停用或维修中")]
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("请填写状态变更原因")]
+    elif len(reason) > REASON_MAX:
+        errors["reason"] = [_("变更原因不能超过 %(n)d 个字") % {"n": REASON_MAX}]
+    ids = []
+    for value in equipment_ids or ():
+        pk = getattr(value, "pk", value)
+        if isinstance(pk, bool) or not str(pk).isdigit() or len(str(pk)) > 18:
+            errors["equipment_ids"] = [_("请选择设备")]
+            break
+        ids.append(int(pk))
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    # Locked in id order, so two processes setting overlapping lifts cannot deadlock.
+    rows = list(Equipment.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    changed = [e for e in rows if e.status != to_status and from_status in (None, e.status)]
+    if not changed:
+        return []
+    Equipment.objects.filter(pk__in=[e.pk for e in changed]).update(status=to_status)
+    user, source = _user(by), (source or "").strip()[:SOURCE_MAX]
+    EquipmentStatusChange.objects.bulk_create(
+        EquipmentStatusChange(equipment=e, from_status=e.status, to_status=to_status,
+                              reason=reason, source=source, by=user, at=now)
+        for e in changed
+    )  # fmt: skip
+    return [e.pk for e in changed]
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """Equipment register pages (EQUIP-OPS-01): the list with filters, paging, the inspection flag and
 missing log hours, its Excel export and QR label sheet; register and edit; the equipment page with
-its history; the QR label's address."""
+its history and its status changes; the QR label's address."""
 
 from __future__ import annotations
 
@@ -221,6 +221,7 @@ def equipment_detail(request, pk: int):
         "equipment": equipment,
         "estate": equipment.estate,
         "history": selectors.history(equipment),
+        "status_changes": selectors.status_changes(equipment),
         "grid": grid,
         "missing": sum(c.state == "missing" for c in grid),
         "today": today,
