@@ -520,6 +520,7 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "emergency:lift_act": "POST /emergency/entrapments/{entrapment_id}/{action}",
     # --- Emergency: outages (h-outage) ---
     "emergency:outage_list": "GET /emergency/outages",
+    "emergency:outage_export": "GET /emergency/outages/export.xlsx",
     "emergency:outage_plan": "POST /emergency/outages/planned",
     "emergency:outage_report": "POST /emergency/outages/sudden",
     "emergency:outage_detail": "GET /emergency/outages/{outage_id}",

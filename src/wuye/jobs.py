@@ -87,6 +87,12 @@ JOBS: list[Job] = [
     Job("emergency_supply_sweep", "wuye.emergency.services.supplies.supply_sweep", 3600),
     # --- Emergency: elevator entrapment (h-lift) ---
     # --- Emergency: outages (h-outage) ---
+    # EMERG-OUTAGE-07: provision tasks past their due time, to the head, then the command group.
+    Job(
+        "outage_provision_overdue",
+        "wuye.emergency.services.outage_overdue.provision_sweep_overdue",
+        60,
+    ),
     # --- Emergency: public health (h-health) ---
     # EMERG-HEALTH-05/06: closures past their end stop their twice-a-day disinfection.
     Job("closure_sweep_ended", "wuye.emergency.services.health.closure_sweep_ended", 60),

@@ -1,5 +1,5 @@
 """What the outage tests share: elevators in the register, a planned water outage, a sudden
-power outage, and the walk of an outage's tasks."""
+power outage, a sudden water outage, and the walk of an outage's tasks."""
 
 from __future__ import annotations
 
@@ -50,3 +50,15 @@ def finish_tasks(w, outage, *, cause: str = "供水管网检修") -> None:
         note = cause if task.kind == "cause" else "已完成"
         incident_act(incident=incident, action="task_done", by=by.user, note=note,
                      data={"task": task.pk})  # fmt: skip
+
+
+def report_water(w, *, starts_at=None, end_in_hours: float = 6, buildings=None, **kw):
+    """A sudden water outage of building 1 (by default), entered at the fixture's now."""
+    now = at("2026-08-12 03:00")
+    kw.setdefault("by", w.agent.user)
+    kw.setdefault("guard", w.guard)
+    return outage_report(
+        estate=w.estate, utility="water", starts_at=starts_at,
+        expected_end_at=now + dt.timedelta(hours=end_in_hours), precautions=PRECAUTIONS,
+        buildings=buildings or [w.buildings[0]], **kw,
+    )  # fmt: skip

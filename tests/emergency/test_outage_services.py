@@ -126,12 +126,12 @@ def test_planned_notice_states_times_and_precautions_to_every_channel__EMERG_OUT
     assert published_ahead(notice, outage.starts_at) == dt.timedelta(days=8, hours=6)
 
 
-def test_whole_estate_outage_goes_on_the_estates_board_and_levels_by_buildings__EMERG_05(emg):
+def test_whole_estate_outage_goes_on_the_estates_board_at_level_i__EMERG_07(emg):
     w = emg
     outage = plan_water(w, whole_estate=True)
     notice = outage.release.notices.get()
     assert notice.building is None
-    assert outage.incident.level == Level.III  # 12 buildings ≥ 10
+    assert outage.incident.level == outage.incident.suggested_level == Level.I  # "涉及整个小区"
     assert "全小区" in outage.release.body
 
 
@@ -176,7 +176,7 @@ def test_water_outage_tasks_point_guard_hydrants_due_by_the_start__EMERG_OUTAGE_
     assert outage.guard == w.guard
 
 
-def test_power_outage_tasks_lighting_and_elevators_due_at_once__EMERG_OUTAGE_07_13(emg):
+def test_power_outage_tasks_lighting_and_elevators_due_in_minutes__EMERG_OUTAGE_07_13(emg):
     w = emg
     lift = elevator(w.estate, w.buildings[0], "DT-1-1")
     elevator(w.estate, w.buildings[5], "DT-6-1")  # not affected
@@ -185,7 +185,9 @@ def test_power_outage_tasks_lighting_and_elevators_due_at_once__EMERG_OUTAGE_07_
     assert set(tasks) == {TaskKind.LIGHTING, TaskKind.ELEVATORS, TaskKind.CAUSE}
     assert tasks[TaskKind.ELEVATORS].data["elevators"] == [lift.pk]
     assert "停电提示牌" in tasks[TaskKind.ELEVATORS].title
-    assert tasks[TaskKind.LIGHTING].due_at == at("2026-08-12 03:00")  # sudden: at once
+    # Sudden: within minutes of being known (outage_provision.PROVISION_DUE).
+    assert tasks[TaskKind.ELEVATORS].due_at == at("2026-08-12 03:10")
+    assert tasks[TaskKind.LIGHTING].due_at == at("2026-08-12 03:15")
 
 
 def test_a_water_outage_needs_a_guard_of_the_estate__EMERG_OUTAGE_08(emg):

@@ -142,6 +142,21 @@ class OutageAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(models.ProvisionEscalation)
+class ProvisionEscalationAdmin(admin.ModelAdmin):
+    """Read-only: written by the overdue sweep (``services.outage_overdue``), once per stage."""
+
+    list_display = ("task", "stage", "at", "notified")
+    list_filter = ("stage",)
+    list_select_related = ("task",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 # --- Public health (h-health) ---
 # EMERG-HEALTH-08: the close-contact register is never in the admin; its access log is (it names
 # no contact).

@@ -90,6 +90,13 @@ class Utility(models.TextChoices):
     POWER = "power", _("停电")
 
 
+class OverdueStage(models.TextChoices):
+    """Who an overdue provision task of an outage is told to, in turn (EMERG-OUTAGE-07)."""
+
+    HEAD = "head", _("部门负责人")
+    COMMAND = "command", _("应急指挥小组")  # EMERG-01
+
+
 class ClosureScope(models.TextChoices):
     """EMERG-HEALTH-05: the estate, a building or a unit is closed."""
 

@@ -18,7 +18,7 @@ Each topic keeps its actions and clocks in its own block; the process joins them
 from django.utils.translation import gettext_lazy as _
 
 from wuye.core.choices import STAFF_ROLES, DepartmentKind, Role
-from wuye.workflow.engine import CREATED, Action, Clock, Process, State, register
+from wuye.workflow.engine import CREATED, SYSTEM, Action, Clock, Process, State, register
 
 from .choices import IncidentKind
 from .choices import IncidentStatus as S
@@ -99,6 +99,12 @@ OUTAGE_ACTIONS = (
     Action("sample_call", _("回访抽样住户"), OPEN, None, DESK, requires=("followup",)),
 )  # fmt: skip
 OUTAGE_CLOCKS: tuple = ()
+# EMERG-OUTAGE-07/08/12/13: a provision task past its due time is told to its department's head,
+# then to the command group — the scheduler's own step (``services.outage_overdue``), on the
+# incident's timeline. Each task has its own due time, so this is not one of the case's clocks.
+OUTAGE_SWEEP_ACTIONS = (
+    Action("task_overdue", _("保障任务超时升级"), OPEN, None, frozenset({SYSTEM})),
+)  # fmt: skip
 
 
 # --- Public health (EMERG-HEALTH) -----------------------------------------------------------------
@@ -138,7 +144,13 @@ INCIDENT = register(
             State(S.CANCELLED, S.CANCELLED.label, terminal=True),
         ),
         initial=S.ACTIVE,
-        actions=(*INCIDENT_ACTIONS, *LIFT_ACTIONS, *OUTAGE_ACTIONS, *HEALTH_ACTIONS),
+        actions=(
+            *INCIDENT_ACTIONS,
+            *LIFT_ACTIONS,
+            *OUTAGE_ACTIONS,
+            *OUTAGE_SWEEP_ACTIONS,
+            *HEALTH_ACTIONS,
+        ),
         clocks=(*INCIDENT_CLOCKS, *LIFT_CLOCKS, *OUTAGE_CLOCKS, *HEALTH_CLOCKS),
     )
 )

@@ -1,8 +1,9 @@
-"""Outages API (停水停电, EMERG-OUTAGE): the list (upcoming first), a planned outage (at least 48
-hours ahead, its notice published at once), a sudden one (told at once), the outage with its
-notice and how long ahead it went out, its tasks and its follow-up sample; a task done, and the
-outage's actions (cause, utility call, restoration, a sampled household's call). Every write goes
-through ``services.outages`` / ``services.incidents``, as the pages do."""
+"""Outages API (停水停电, EMERG-OUTAGE): the list (upcoming first) and its Excel file, a planned
+outage (at least 48 hours ahead, its notice published at once), a sudden one (told at once), each
+with the level its scope suggests or another with its reason, the outage with its notice and how
+long ahead it went out, its tasks (the late ones marked) and its follow-up sample; a task done,
+and the outage's actions (cause, utility call, restoration, a sampled household's call). Every
+write goes through ``services.outages`` / ``services.incidents``, as the pages do."""
 
 import datetime as dt
 from typing import Annotated, Any
@@ -13,10 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import Strict
 
 from wuye.base.api import (
     READ_ERRORS,
     WRITE_ERRORS,
+    XLSX,
     ApiError,
     Id,
     IdParam,
@@ -24,12 +27,14 @@ from wuye.base.api import (
     Term,
     Text,
     When,
+    file_download,
     paginated,
 )
 from wuye.core.scoping import actor_for, get_or_404, visible_estates
 from wuye.workflow.api.cases import action_param
 
 from ..choices import Utility
+from ..documents.outages import outages_xlsx
 from ..models import Outage
 from ..processes import OUTAGE_ACTIONS
 from ..selectors import outages as selectors
@@ -55,6 +60,10 @@ class OutageOpenIn(Schema):
     guard: Id | None = Field(None, description="停水时值守临时取水点的秩序员（EMERG-OUTAGE-08）")
     water_point: Text = Field("", max_length=100, examples=["小区门口"])
     cause: Text = Field("", max_length=1000, examples=["二次供水水箱清洗"])
+    level: Annotated[int, Strict()] | None = Field(
+        None, ge=1, le=4, description="不填按建议级别（整个小区或全部楼栋为Ⅰ级，10栋楼以上为Ⅲ级）"
+    )
+    level_reason: Text = Field("", max_length=200, description="与建议级别不同时必填")
 
 
 class OutageActionIn(Schema):
@@ -82,8 +91,13 @@ class OutageTaskOut(Schema):
     assignee_name: str
     due_at: dt.datetime | None
     status: str
+    overdue: bool = Field(..., description="未完成且已过完成期限")
     done_at: dt.datetime | None
     note: str
+
+    @staticmethod
+    def resolve_overdue(obj) -> bool:
+        return selectors.task_overdue(obj)
 
     @staticmethod
     def resolve_step(obj) -> str | None:
@@ -216,6 +230,16 @@ def outage_list(request: HttpRequest, estate: IdParam | None = None, utility: Ut
                                  utility=utility, planned=planned, state=state, q=q)  # fmt: skip
 
 
+@router.get("/emergency/outages/export.xlsx", response=READ_ERRORS,
+            openapi_extra=file_download(XLSX, description="停水停电"))  # fmt: skip
+def outage_export(request: HttpRequest, estate: IdParam | None = None, utility: UtilityParam = "",
+                  planned: bool | None = None, state: StateParam = "", q: Term = ""):  # fmt: skip
+    """The filtered outages (the list's filters) as an Excel file."""
+    return outages_xlsx(selectors.outage_list(actor=actor_for(request.auth), estate_id=estate,
+                                              utility=utility, planned=planned, state=state,
+                                              q=q))  # fmt: skip
+
+
 def _open(request: HttpRequest, payload: OutageOpenIn, *, planned: bool) -> Outage:
     actor = actor_for(request.auth)
     estate = get_or_404(visible_estates(actor), payload.estate)
@@ -224,6 +248,7 @@ def _open(request: HttpRequest, payload: OutageOpenIn, *, planned: bool) -> Outa
         "whole_estate": payload.whole_estate, "precautions": payload.precautions,
         "expected_end_at": _local(payload.expected_end_at, estate), "guard": payload.guard,
         "water_point": payload.water_point, "cause": payload.cause, "by": request.auth,
+        "level": payload.level, "level_reason": payload.level_reason,
     }  # fmt: skip
     starts_at = _local(payload.starts_at, estate)
     if planned:

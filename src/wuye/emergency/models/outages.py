@@ -8,9 +8,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Utility
+from ..choices import OverdueStage, Utility
 
-__all__ = ["Outage"]
+__all__ = ["Outage", "ProvisionEscalation"]
 
 
 class Outage(models.Model):
@@ -62,3 +62,29 @@ class Outage(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_utility_display())
+
+
+class ProvisionEscalation(models.Model):
+    """保障任务超时升级 — an overdue provision task of an outage told to the next in line: the
+    head of its department at its due time, the command group later (``services.outage_overdue``).
+    One row per task and stage: its uniqueness is what makes each happen once, whatever the
+    workers."""
+
+    task = models.ForeignKey(
+        "emergency.IncidentTask", on_delete=models.CASCADE, related_name="escalations",
+        verbose_name=_("应急任务"),
+    )  # fmt: skip
+    stage = models.CharField(_("升级对象"), max_length=10, choices=OverdueStage.choices)
+    at = models.DateTimeField(_("升级时间"))
+    notified = models.PositiveIntegerField(_("通知人数"), default=0)
+
+    class Meta:
+        verbose_name = _("保障任务超时升级")
+        verbose_name_plural = _("保障任务超时升级")
+        ordering = ["task", "at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "stage"], name="provision_escalation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_stage_display())

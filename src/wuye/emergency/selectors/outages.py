@@ -1,5 +1,7 @@
-"""Reads of outages (停水停电): the scoped list with the upcoming ones first, the getter, how long
-ahead the notice was published (EMERG-OUTAGE-04), the tasks and the follow-up sample."""
+"""Reads of outages (停水停电): the scoped list with the upcoming ones first (a bounded number of
+queries, whatever its length), the getter, how long ahead the notice was published
+(EMERG-OUTAGE-04), the tasks (which are overdue) and the follow-up sample, and the words the list
+and its Excel file show."""
 
 from __future__ import annotations
 
@@ -8,13 +10,24 @@ import datetime as dt
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wuye.core.scoping import Actor, actor_for, get_or_404, visible_estates
 from wuye.notify.notices import published_ahead
 
+from ..choices import TaskStatus
 from ..models import Followup, IncidentTask, Outage
 
 STATES = ("upcoming", "ongoing", "restored")
+STATE_LABELS = {"upcoming": gettext_lazy("未开始"), "ongoing": gettext_lazy("停水停电中"),
+                "restored": gettext_lazy("已恢复")}  # fmt: skip
+
+
+def kind_label(outage: Outage) -> str:
+    """计划停水 / 计划停电 / 突发停水 / 突发停电."""
+    labels = {(True, "water"): _("计划停水"), (True, "power"): _("计划停电"),
+              (False, "water"): _("突发停水"), (False, "power"): _("突发停电")}  # fmt: skip
+    return labels[(outage.planned, outage.utility)]
 
 
 def outage_list(
@@ -59,9 +72,12 @@ def outage_list(
                   output_field=IntegerField()),
         soon=Case(When(restored_at__isnull=True, then=F("starts_at")), default=None),
     )  # fmt: skip
-    return qs.select_related(
-        "incident", "incident__case", "incident__estate", "release", "guard"
-    ).order_by("rank", F("soon").asc(nulls_last=True), "-starts_at", "-pk")
+    # The notice's boards (how long ahead) and the buildings are read per row: fetched once.
+    return (
+        qs.select_related("incident", "incident__case", "incident__estate", "release", "guard")
+        .prefetch_related("release__notices", "incident__buildings")
+        .order_by("rank", F("soon").asc(nulls_last=True), "-starts_at", "-pk")
+    )
 
 
 def outage_get_for_user(user, pk) -> Outage:
@@ -96,6 +112,12 @@ def ahead_text(delta: dt.timedelta | None) -> str:
     hours, mins = divmod(rest, 60)
     text = _("%(d)d 天 %(h)d 小时 %(m)d 分钟") % {"d": days, "h": hours, "m": mins}
     return text if delta >= dt.timedelta(0) else _("开始后 %(t)s") % {"t": text}
+
+
+def task_overdue(task: IncidentTask, now: dt.datetime | None = None) -> bool:
+    """Still open past its due time (EMERG-OUTAGE-07: the provision is late)."""
+    now = now or timezone.now()
+    return task.status == TaskStatus.OPEN and task.due_at is not None and task.due_at <= now
 
 
 def outage_tasks(outage: Outage) -> QuerySet[IncidentTask]:

@@ -273,7 +273,9 @@ def step_owner(incident: Incident, code: str) -> str:
 
 
 # Topics whose tasks have consequences when done (``task_done(incident, task, actor, note, data,
-# now)``): an outage's elevators set out of service, its cause recorded, its steps moved on.
+# now)``): an outage's elevators set out of service, its cause recorded, its steps moved on; and
+# when the incident is cancelled (``cancelled(incident, actor, now)``): an outage's elevators
+# back in service (EMERG-OUTAGE-13).
 TASK_HOOKS = {IncidentKind.OUTAGE: "wuye.emergency.services.outages"}
 
 
@@ -376,6 +378,9 @@ def incident_act(
         IncidentTask.objects.filter(incident=incident, status=TaskStatus.OPEN).update(
             status=TaskStatus.CANCELLED
         )
+        hook = TASK_HOOKS.get(incident.kind)
+        if hook:  # the topic's consequences of the cancel, in this transaction
+            importlib.import_module(hook).cancelled(incident=incident, actor=actor, now=now)
     elif action == "comment":
         record(incident, action=action, actor=actor, note=note, attachments=attachments)
     else:  # "draw" is the supplies' service (it records the event with the movement)

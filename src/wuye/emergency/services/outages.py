@@ -7,14 +7,12 @@
 - ``outage_report``: a sudden outage (or a planned one told less than 48 hours ahead), the
   households told in the same transaction (EMERG-OUTAGE-06).
 
-Both open the incident (kind ``outage``; level Ⅲ from 10 buildings, EMERG-05) and generate the
-provision tasks under the plan's steps: water — a temporary water point (EMERG-OUTAGE-07) with a
-named guard on duty (EMERG-OUTAGE-08) and the hydrants closed (EMERG-OUTAGE-12); power — the
-corridor emergency lighting (EMERG-OUTAGE-07) and the elevators shut down with a "停电提示牌"
-and set out of service in the equipment register (EMERG-OUTAGE-13); both — the cause found by
-engineering (EMERG-OUTAGE-09). A planned outage's tasks are due by its start, a sudden one's at
-once. The steps follow the manual's order (EMERG-OUTAGE-03): a step is done when what it waits
-for is done (``outage_advance``).
+Both open the incident (kind ``outage``; the level its scope suggests: Ⅲ from 10 buildings,
+EMERG-05; Ⅰ when it covers the whole estate, EMERG-07 — every building of it, ticked one by one
+or as "整个小区"; a different level with its reason) and generate the provision tasks under the
+plan's steps (``services.outage_provision``: what, and when each is due). The steps follow the
+manual's order (EMERG-OUTAGE-03): a step is done when what it waits for is done
+(``outage_advance``).
 
 The topic actions (``topic_act``): ``find_cause``, ``call_utility`` (EMERG-OUTAGE-10),
 ``restore`` (the elevators back in service, the restoration announced to the same households,
@@ -26,25 +24,35 @@ import datetime as dt
 import math
 import random
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuye.core.choices import DepartmentKind, Role
+from wuye.core.choices import Role
 from wuye.core.exceptions import Conflict
 from wuye.core.models import Building, Estate, Occupancy, Room, Staff
 from wuye.core.scoping import Actor
 from wuye.core.validators import check_model_text
-from wuye.facilities.choices import EquipmentCategory, EquipmentStatus
-from wuye.facilities.models import Equipment
 
-from ..choices import IncidentKind, IncidentSource, Level, Party, TaskKind, TaskStatus, Utility
-from ..models import Followup, Incident, IncidentStep, IncidentTask, Outage
-from ..processes import ENGINEERS
+from ..choices import IncidentKind, IncidentSource, Level, Party, Utility
+from ..models import Followup, Incident, IncidentTask, Outage
 from .common import as_actor, in_scope, lock_incident, precheck, record
 from .incidents import incident_open
+from .outage_provision import (
+    STEP_NOTICE,
+    STEP_RESTORE,
+    cancelled,
+    cause_set,
+    elevators_release,
+    outage_advance,
+    provision_tasks,
+    require_engineer,
+    step_code,
+    task_done,
+)
+from .paging import level_suggest
 from .records import (
     RELEASE_BODY_MAX,
     contact_record,
@@ -52,11 +60,12 @@ from .records import (
     release_publish,
     require_desk,
     step_complete,
-    task_add,
 )
 
+# ``task_done`` and ``cancelled``: the hooks ``incident_act`` calls (``TASK_HOOKS``).
 __all__ = [
     "NOTICE_AHEAD",
+    "cancelled",
     "outage_advance",
     "outage_plan",
     "outage_report",
@@ -66,15 +75,12 @@ __all__ = [
 ]
 
 NOTICE_AHEAD = dt.timedelta(hours=48)  # EMERG-OUTAGE-04: "提前48小时", calendar hours
-BUILDINGS_LARGER = 10  # EMERG-05: "停水停电（涉及10栋楼以上）" → Ⅲ
 # EMERG-OUTAGE-11: the follow-up calls 10 % of the affected households, at least 5, at most all.
 SAMPLE_PERCENT = 10
 SAMPLE_MIN = 5
 WATER_POINT_DEFAULT = "小区门口"
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-STEP_NOTICE, STEP_PROVISION, STEP_INVESTIGATE = "notice", "provision", "investigate"
-STEP_RESTORE, STEP_FOLLOWUP = "restore", "followup"
 GUARD_ROLES = frozenset({Role.GUARD})
 
 
@@ -217,6 +223,8 @@ def _open(
     guard=None,
     water_point: str = "",
     cause: str = "",
+    level: int | None = None,
+    level_reason: str = "",
 ) -> Outage:
     actor = as_actor(by)
     if not actor.is_superuser and estate.pk not in actor.estate_ids:
@@ -250,10 +258,21 @@ def _open(
         errors["water_point"] = errors.pop("place")
     chosen = _clean_buildings(estate, buildings, whole_estate, errors)
     staff = _clean_guard(estate, utility, guard, errors)
+    # EMERG-07 "涉及整个小区": every building of the estate is the whole estate, however ticked.
+    whole_estate = whole_estate or bool(
+        chosen and len(chosen) == Building.objects.filter(estate=estate).count()
+    )
+    # EMERG-05/07: the level the scope suggests (Ⅰ the whole estate, Ⅲ from 10 buildings), or
+    # another one with its reason (checked with the rest, so every error shows at once).
+    level_reason = (level_reason or "").strip()
+    suggested = level_suggest(IncidentKind.OUTAGE, whole_estate=whole_estate,
+                              buildings=len(chosen))  # fmt: skip
+    if level is not None and level not in Level.values:
+        errors["level"] = [_("请选择响应级别")]
+    elif level is not None and level != suggested and not level_reason:
+        errors["level_reason"] = [_("与建议级别不同，请说明原因")]
     if errors:
         raise ValidationError(errors)
-    # EMERG-05: the level is the buildings' (10 or more → Ⅲ), the whole estate counted too.
-    level = Level.III if len(chosen) >= BUILDINGS_LARGER else Level.IV
     households = _households(estate, chosen, whole_estate).count()
     label = Utility(utility).label
     place = _("全小区") if whole_estate else "、".join(b.name for b in chosen)
@@ -264,8 +283,7 @@ def _open(
         estate=estate, kind=IncidentKind.OUTAGE, place=place, by=actor,
         source=IncidentSource.PLANNED if planned else IncidentSource.DESK,
         description=cause, buildings=chosen, households=min(households, 100_000),
-        whole_estate=whole_estate, level=level,
-        level_reason="" if not whole_estate else _("停水停电按涉及楼栋数定级"),
+        whole_estate=whole_estate, level=level, level_reason=level_reason,
         title=f"{kind_text}{label} {place}",
     )  # fmt: skip
     outage = Outage.objects.create(
@@ -282,56 +300,10 @@ def _open(
     outage.release = release_publish(incident=incident, title=title, body=body, actor=actor,
                                       now=now)  # fmt: skip
     outage.save(update_fields=["release"])
-    if _step_code(incident, STEP_NOTICE):
+    if step_code(incident, STEP_NOTICE):
         step_complete(incident=incident, code=STEP_NOTICE, actor=actor, note=title, now=now)
-    _provision_tasks(outage, actor=actor, now=now, water_point=water_point)
+    provision_tasks(outage, actor=actor, now=now, water_point=water_point)
     return outage
-
-
-def _step_code(incident: Incident, code: str) -> str | None:
-    return code if incident.steps.filter(code=code).exists() else None
-
-
-def _provision_tasks(outage: Outage, *, actor: Actor, now: dt.datetime, water_point: str) -> None:
-    """EMERG-OUTAGE-07/08/09/12/13: the plan's tasks, due by the start (planned) or at once."""
-    incident = outage.incident
-    due = outage.starts_at if outage.planned else now
-    provision = _step_code(incident, STEP_PROVISION)
-    tasks: list[dict] = []
-    if outage.utility == Utility.WATER:
-        tasks += [
-            {"kind": TaskKind.WATER_POINT, "title": _("设置临时取水点"), "place": water_point,
-             "department": DepartmentKind.ORDER},
-            {"kind": TaskKind.WATER_POINT_GUARD, "place": water_point,
-             "title": _("取水点值守：%(name)s") % {"name": outage.guard.name},
-             "assignee": outage.guard, "department": DepartmentKind.ORDER},
-            {"kind": TaskKind.HYDRANTS, "title": _("关闭小区内的消防栓"),
-             "department": DepartmentKind.ENGINEERING},
-        ]  # fmt: skip
-    else:
-        elevators = Equipment.objects.filter(
-            estate_id=incident.estate_id, category=EquipmentCategory.ELEVATOR
-        )
-        if not incident.whole_estate:
-            elevators = elevators.filter(building__in=incident.buildings.all())
-        ids = list(elevators.order_by("pk").values_list("pk", flat=True))
-        tasks += [
-            {"kind": TaskKind.LIGHTING, "title": _("开启楼道应急灯"),
-             "department": DepartmentKind.ENGINEERING},
-            {"kind": TaskKind.ELEVATORS,
-             "title": _("关闭电梯（%(n)d 部）并在电梯口设置“停电提示牌”") % {"n": len(ids)},
-             "department": DepartmentKind.ENGINEERING, "data": {"elevators": ids}},
-        ]  # fmt: skip
-    for task in tasks:
-        task.update(step=provision, due_at=due)
-    tasks.append({"kind": TaskKind.CAUSE, "title": _("排查故障原因"),
-                  "step": _step_code(incident, STEP_INVESTIGATE),
-                  "department": DepartmentKind.ENGINEERING,
-                  "due_at": max(outage.expected_end_at, now)})  # fmt: skip
-    for data in tasks:
-        task = task_add(incident, actor=actor, data=data, now=now)
-        record(incident, action="task_add", actor=actor, note=task.title,
-               data={"task": task.pk, "title": task.title})  # fmt: skip
 
 
 @transaction.atomic
@@ -348,14 +320,18 @@ def outage_plan(
     guard=None,
     water_point: str = "",
     cause: str = "",
+    level: int | None = None,
+    level_reason: str = "",
 ) -> Outage:
     """计划停水停电: refused less than 48 hours before its start (EMERG-OUTAGE-04); the notice
     goes out at once (EMERG-OUTAGE-05). ``cause``: what the outage is for (e.g. 二次供水水箱清洗),
-    shown in the notice."""
+    shown in the notice. ``level``: None for the one the scope suggests (EMERG-05/07), another
+    with ``level_reason``."""
     return _open(estate=estate, utility=utility, planned=True, starts_at=starts_at,
                  expected_end_at=expected_end_at, precautions=precautions, by=by,
                  buildings=buildings, whole_estate=whole_estate, guard=guard,
-                 water_point=water_point, cause=cause)  # fmt: skip
+                 water_point=water_point, cause=cause, level=level,
+                 level_reason=level_reason)  # fmt: skip
 
 
 @transaction.atomic
@@ -372,98 +348,17 @@ def outage_report(
     guard=None,
     water_point: str = "",
     cause: str = "",
+    level: int | None = None,
+    level_reason: str = "",
 ) -> Outage:
     """突发停水停电 (or a planned one told less than 48 hours ahead): the households are told in
-    the same transaction (EMERG-OUTAGE-06); ``starts_at`` defaults to now."""
+    the same transaction (EMERG-OUTAGE-06); ``starts_at`` defaults to now. ``level`` as for
+    ``outage_plan``."""
     return _open(estate=estate, utility=utility, planned=False,
                  starts_at=starts_at or timezone.now(), expected_end_at=expected_end_at,
                  precautions=precautions, by=by, buildings=buildings,
                  whole_estate=whole_estate, guard=guard, water_point=water_point,
-                 cause=cause)  # fmt: skip
-
-
-# --- The steps in order (EMERG-OUTAGE-03) --------------------------------------------------------
-
-
-def outage_advance(outage: Outage, *, actor: Actor, now: dt.datetime) -> list[str]:
-    """Mark done, in the manual's order, each step whose work is done: the provision when its
-    tasks are, the investigation when the cause is recorded, the follow-up when every sampled
-    household has been called. Stops at the first step still waiting (the restoration waits
-    for its action). Returns the codes done."""
-    incident = outage.incident
-    done = []
-    for step in IncidentStep.objects.filter(incident=incident).order_by("order"):
-        if step.done_at is not None:
-            continue
-        open_tasks = step.tasks.filter(status=TaskStatus.OPEN).exists()
-        if step.code == STEP_PROVISION:
-            ready = step.tasks.exists() and not open_tasks
-        elif step.code == STEP_INVESTIGATE:
-            ready = bool(outage.cause) and not open_tasks
-        elif step.code == STEP_FOLLOWUP:
-            ready = (
-                outage.sampled_at is not None
-                and not incident.followups.filter(contacted_at__isnull=True).exists()
-            )
-        else:
-            ready = False
-        if not ready:
-            break
-        step_complete(incident=incident, code=step.code, actor=actor, now=now,
-                      note=_("相关工作已全部完成"))  # fmt: skip
-        done.append(step.code)
-    return done
-
-
-def _require_engineer(actor: Actor, what: str) -> None:
-    if not (actor.is_superuser or actor.role in ENGINEERS):
-        raise PermissionDenied(_("“%(what)s”须由工程设备部完成") % {"what": what})
-
-
-def _elevators_set(ids, *, from_status: str, to_status: str) -> list[int]:
-    """Change the register's status of these elevators, only those still in ``from_status``
-    (a conditional UPDATE: a lift under repair stays under repair). Returns the changed ids."""
-    rows = Equipment.objects.select_for_update().filter(pk__in=list(ids or ()),
-                                                        status=from_status)  # fmt: skip
-    changed = sorted(rows.values_list("pk", flat=True))
-    Equipment.objects.filter(pk__in=changed).update(status=to_status)
-    return changed
-
-
-def _cause_set(outage: Outage, cause: str, *, actor: Actor, now: dt.datetime) -> None:
-    cause = (cause or "").strip()
-    if not cause:
-        raise ValidationError({"cause": [_("请填写故障原因，如 水管破裂、变压器故障")]})
-    check_model_text(Outage, None, cause=cause)
-    outage.cause = cause
-    outage.save(update_fields=["cause"])
-    IncidentTask.objects.filter(incident=outage.incident, kind=TaskKind.CAUSE,
-                                status=TaskStatus.OPEN).update(
-        status=TaskStatus.DONE, done_at=now, done_by=actor.user, note=cause[:1000],
-    )  # fmt: skip
-
-
-def task_done(*, incident: Incident, task: IncidentTask, actor: Actor, note: str, data: dict,
-              now: dt.datetime) -> None:  # fmt: skip
-    """After a task of an outage is done (``incident_act`` ``task_done``, in its transaction):
-    the elevators shut down are set out of service (EMERG-OUTAGE-13, by engineering), the cause
-    is recorded (EMERG-OUTAGE-09), and the steps move on."""
-    outage = Outage.objects.select_for_update().filter(incident=incident).first()
-    if outage is None:
-        return
-    outage.incident = incident
-    if task.kind == TaskKind.ELEVATORS:
-        _require_engineer(actor, task.title)
-        stopped = _elevators_set(task.data.get("elevators"), from_status=EquipmentStatus.IN_USE,
-                                 to_status=EquipmentStatus.STOPPED)  # fmt: skip
-        outage.stopped_elevators = sorted(set(outage.stopped_elevators) | set(stopped))
-        outage.save(update_fields=["stopped_elevators"])
-        task.data = {**task.data, "stopped": stopped}
-        task.save(update_fields=["data"])
-    elif task.kind == TaskKind.CAUSE:
-        _require_engineer(actor, task.title)
-        _cause_set(outage, str((data or {}).get("cause") or note or ""), actor=actor, now=now)
-    outage_advance(outage, actor=actor, now=now)
+                 cause=cause, level=level, level_reason=level_reason)  # fmt: skip
 
 
 # --- Topic actions -------------------------------------------------------------------------------
@@ -514,13 +409,12 @@ def _restore(outage: Outage, *, actor: Actor, note: str, data: dict, now: dt.dat
         raise ValidationError({"restored_at": [_("恢复时间应在停水停电开始之后、当前时间之前")]})
     # The restoration may bring the cause with it, if engineering has not recorded it yet.
     if not outage.cause and data.get("cause"):
-        _cause_set(outage, str(data["cause"]), actor=actor, now=now)
+        cause_set(outage, str(data["cause"]), actor=actor, now=now)
         outage_advance(outage, actor=actor, now=now)
     step_complete(incident=incident, code=STEP_RESTORE, actor=actor, note=note, now=now,
                   event=False)  # fmt: skip
     outage.restored_at = restored_at
-    back = _elevators_set(outage.stopped_elevators, from_status=EquipmentStatus.STOPPED,
-                          to_status=EquipmentStatus.IN_USE)  # fmt: skip
+    back = elevators_release(outage)  # EMERG-OUTAGE-13
     outage.save(update_fields=["restored_at"])
     record(incident, action="restore", actor=actor, note=note,
            data={"restored_at": restored_at.isoformat(), "elevators": back})  # fmt: skip
@@ -608,8 +502,8 @@ def topic_act(*, incident: Incident | int, action: str, by, note: str = "",
             raise ValidationError({"note": [_("请填写恢复情况")]})
         _restore(outage, actor=actor, note=note, data=data, now=now)
     elif action == "find_cause":
-        _require_engineer(actor, _("记录故障原因"))
-        _cause_set(outage, str(data.get("cause") or ""), actor=actor, now=now)
+        require_engineer(actor, _("记录故障原因"))
+        cause_set(outage, str(data.get("cause") or ""), actor=actor, now=now)
         record(incident, action=action, actor=actor, note=note, attachments=attachments,
                data={"cause": outage.cause})  # fmt: skip
         outage_advance(outage, actor=actor, now=now)

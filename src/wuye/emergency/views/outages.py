@@ -1,7 +1,9 @@
-"""Pages of outages (停水停电, EMERG-OUTAGE): the list (upcoming first), the desk's "计划停水停电"
-and "突发停水停电" forms (on a phone), and the outage's page — its notice and how long ahead it
-went out, the tasks with their people and a big "完成" for the guard, the cause, the utility, the
-restoration and the sample to call. Every write goes through the services."""
+"""Pages of outages (停水停电, EMERG-OUTAGE): the list (upcoming first) and its Excel file, the
+desk's "计划停水停电" and "突发停水停电" forms (on a phone; the level the scope suggests, or
+another with its reason), and the outage's page — its notice and how long ahead it went out, the
+tasks with their people, their due times (the late ones marked) and a big "完成" for the guard,
+the cause, the utility, the restoration and the sample to call. Every write goes through the
+services."""
 
 from __future__ import annotations
 
@@ -25,22 +27,16 @@ from wuye.core.shortcuts import render_local as render_in
 from wuye.workflow.selectors import case_timeline_labelled
 from wuye.workflow.services import allowed_actions
 
-from ..choices import TaskKind, TaskStatus, Utility
+from ..choices import Level, TaskKind, TaskStatus, Utility
+from ..documents.outages import outages_xlsx
 from ..processes import ENGINEERS, OUTAGE_ACTIONS
 from ..selectors import outages as selectors
+from ..selectors.outages import STATE_LABELS, kind_label
 from ..services import outages as services
 from ..services.incidents import incident_act
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
-STATE_LABELS = {"upcoming": gettext_lazy("未开始"), "ongoing": gettext_lazy("停水停电中"),
-                "restored": gettext_lazy("已恢复")}  # fmt: skip
-
-
-def kind_label(outage) -> str:
-    labels = {(True, "water"): _("计划停水"), (True, "power"): _("计划停电"),
-              (False, "water"): _("突发停水"), (False, "power"): _("突发停电")}  # fmt: skip
-    return labels[(outage.planned, outage.utility)]
 
 
 class OutageFilterForm(forms.Form):
@@ -63,7 +59,10 @@ class OutageForm(forms.Form):
 
     utility = forms.ChoiceField(label=gettext_lazy("类型"), choices=Utility.choices,
                                 widget=forms.RadioSelect)  # fmt: skip
-    whole_estate = forms.BooleanField(label=gettext_lazy("整个小区"), required=False)
+    whole_estate = forms.BooleanField(
+        label=gettext_lazy("整个小区"), required=False,
+        help_text=gettext_lazy("整个小区（或全部楼栋）停水停电按Ⅰ级响应，涉及10栋楼以上按Ⅲ级"),
+    )  # fmt: skip
     buildings = forms.ModelMultipleChoiceField(
         label=gettext_lazy("涉及楼栋"), queryset=Building.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -90,6 +89,11 @@ class OutageForm(forms.Form):
         label=gettext_lazy("临时取水点"), max_length=100, required=False,
         widget=forms.TextInput(attrs={"placeholder": gettext_lazy("小区门口")}),
     )  # fmt: skip
+    level = forms.TypedChoiceField(label=gettext_lazy("响应级别"), required=False, coerce=int,
+                                   empty_value=None, choices=[("", gettext_lazy("按建议"))]
+                                   + [(str(v), lbl) for v, lbl in Level.choices])  # fmt: skip
+    level_reason = forms.CharField(label=gettext_lazy("调整级别的原因"), required=False,
+                                   max_length=200)  # fmt: skip
 
     def __init__(self, *args, estate, planned: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,19 +110,24 @@ class OutageForm(forms.Form):
             self.fields["starts_at"].help_text = gettext_lazy("不填则为现在")
 
 
+def _filters(request):
+    """The list's filters from the URL, shared by the page and its Excel file."""
+    estate = current_estate(request)
+    form = OutageFilterForm(request.GET or None)
+    values = form.cleaned_data if form.is_valid() else {}
+    outages = selectors.outage_list(
+        actor=actor_for(request.user), estate_id=estate.pk if estate else None,
+        utility=values.get("utility", ""), state=values.get("state", ""), q=values.get("q", ""),
+        planned={"planned": True, "sudden": False}.get(values.get("kind", "")),
+    )  # fmt: skip
+    return form, values, estate, outages
+
+
 @require_GET
 @staff_required
 def outage_list(request):
     """停水停电: upcoming first, with how long ahead each notice went out."""
-    estate = current_estate(request)
-    form = OutageFilterForm(request.GET or None)
-    values = form.cleaned_data if form.is_valid() else {}
-    kind = values.get("kind", "")
-    outages = selectors.outage_list(
-        actor=actor_for(request.user), estate_id=estate.pk if estate else None,
-        utility=values.get("utility", ""), state=values.get("state", ""), q=values.get("q", ""),
-        planned={"planned": True, "sudden": False}.get(kind),
-    )  # fmt: skip
+    form, values, estate, outages = _filters(request)
     page = paginate(request, outages)
     for outage in page.object_list:
         outage.state = selectors.outage_state(outage)
@@ -131,6 +140,14 @@ def outage_list(request):
     with timezone.override(zone):
         return render_list(request, "emergency/outages/list.html",
                            "emergency/outages/results.html", context)  # fmt: skip
+
+
+@require_GET
+@staff_required
+def outage_export(request):
+    """The filtered outages as an Excel file."""
+    _form, _values, _estate, outages = _filters(request)
+    return outages_xlsx(outages)
 
 
 def _open_view(request, *, planned: bool):
@@ -149,7 +166,7 @@ def _open_view(request, *, planned: bool):
                 expected_end_at=data["expected_end_at"], precautions=data["precautions"],
                 buildings=list(data["buildings"]), whole_estate=data["whole_estate"],
                 guard=data["guard"], water_point=data["water_point"], cause=data["cause"],
-                by=request.user,
+                level=data["level"], level_reason=data["level_reason"], by=request.user,
             )  # fmt: skip
         except ValidationError as error:
             for field, problems in error.message_dict.items():
@@ -182,8 +199,10 @@ def _context(request, outage, errors: dict | None = None, failed: str = "") -> d
     actor = actor_for(request.user)
     me = getattr(actor.staff, "pk", None)
     engineer = actor.is_superuser or actor.role in ENGINEERS
+    now = timezone.now()
     for task in tasks:
         task.mine = task.assignee_id is not None and task.assignee_id == me
+        task.overdue = selectors.task_overdue(task, now)
         # The lifts and the cause are engineering's (EMERG-OUTAGE-09/13).
         task.can_do = engineer or task.kind not in (TaskKind.ELEVATORS, TaskKind.CAUSE)
     tasks.sort(key=lambda t: (not t.mine, t.status != TaskStatus.OPEN))
@@ -261,6 +280,7 @@ def outage_act(request, pk: int, action: str):
 
 urlpatterns = [
     path("outages/", outage_list, name="outage_list"),
+    path("outages/export.xlsx", outage_export, name="outage_export"),
     path("outages/plan/", outage_plan, name="outage_plan"),
     path("outages/sudden/", outage_report, name="outage_report"),
     path("outages/<int:pk>/", outage_detail, name="outage_detail"),
