@@ -12,7 +12,7 @@ from wuye.core.exceptions import Conflict
 from wuye.emergency.choices import TaskKind, TaskStatus
 from wuye.emergency.services.incidents import incident_act
 from wuye.facilities.choices import EquipmentStatus
-from wuye.facilities.models import Equipment
+from wuye.facilities.models import Equipment, EquipmentStatusChange
 
 from .helpers import at
 from .outage_helpers import elevator, finish_tasks, plan_water, report_power, report_water
@@ -71,6 +71,16 @@ def test_cancelling_an_outage_puts_its_lifts_back_in_service__EMERG_OUTAGE_13(em
     assert not outage.incident.tasks.filter(status=TaskStatus.OPEN).exists()
     outage.incident.refresh_from_db()
     assert outage.incident.case.status == "cancelled"
+    # The lift's history says why and by which outage it stopped and came back.
+    history = list(
+        EquipmentStatusChange.objects.filter(equipment=ours).order_by("at", "pk")
+        .values_list("from_status", "to_status", "source", "by")
+    )  # fmt: skip
+    number = outage.incident.case.number
+    assert history == [
+        (EquipmentStatus.IN_USE, EquipmentStatus.STOPPED, f"停水停电 {number}", w.tech.user.pk),
+        (EquipmentStatus.STOPPED, EquipmentStatus.IN_USE, f"停水停电 {number}", w.agent.user.pk),
+    ]
 
 
 def test_cancelling_before_the_lifts_were_shut_changes_no_lift__EMERG_OUTAGE_13(emg):

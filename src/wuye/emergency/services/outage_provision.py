@@ -44,6 +44,7 @@ from wuye.core.scoping import Actor
 from wuye.core.validators import check_model_text
 from wuye.facilities.choices import EquipmentCategory, EquipmentStatus
 from wuye.facilities.models import Equipment
+from wuye.facilities.services.equipment import equipment_status_set
 
 from ..choices import IncidentStatus, TaskKind, TaskStatus, Utility
 from ..models import Incident, IncidentStep, IncidentTask, Outage
@@ -177,14 +178,15 @@ def require_engineer(actor: Actor, what: str) -> None:
 # --- The elevators (EMERG-OUTAGE-13) -------------------------------------------------------------
 
 
-def _elevators_set(ids, *, from_status: str, to_status: str) -> list[int]:
+def _elevators_set(ids, *, from_status: str, to_status: str, outage: Outage, reason: str,
+                   by=None) -> list[int]:  # fmt: skip
     """Change the register's status of these elevators, only those still in ``from_status``
-    (a conditional UPDATE: a lift under repair stays under repair). Returns the changed ids."""
-    rows = Equipment.objects.select_for_update().filter(pk__in=list(ids or ()),
-                                                        status=from_status)  # fmt: skip
-    changed = sorted(rows.values_list("pk", flat=True))
-    Equipment.objects.filter(pk__in=changed).update(status=to_status)
-    return changed
+    (a lift under repair stays under repair), each change kept in the equipment's status
+    history with this outage as its source. Returns the changed ids."""
+    source = _("停水停电 %(number)s") % {"number": outage.incident.case.number}
+    return equipment_status_set(equipment_ids=list(ids or ()), from_status=from_status,
+                                to_status=to_status, reason=reason, source=source,
+                                by=by)  # fmt: skip
 
 
 def _still_shut_by_others(outage: Outage, held: set[int]) -> set[int]:
@@ -221,7 +223,7 @@ def _still_shut_by_others(outage: Outage, held: set[int]) -> set[int]:
     return kept
 
 
-def elevators_release(outage: Outage) -> list[int]:
+def elevators_release(outage: Outage, *, by=None, reason: str = "") -> list[int]:
     """EMERG-OUTAGE-13: the lifts this outage set out of service go back in service — at its
     restoration, or when it is cancelled — only those still stopped (a lift put under repair
     meanwhile stays under repair), and not one another running power outage needs shut down.
@@ -231,7 +233,8 @@ def elevators_release(outage: Outage) -> list[int]:
         return []
     kept = _still_shut_by_others(outage, held)
     return _elevators_set(held - kept, from_status=EquipmentStatus.STOPPED,
-                          to_status=EquipmentStatus.IN_USE)  # fmt: skip
+                          to_status=EquipmentStatus.IN_USE, outage=outage, by=by,
+                          reason=reason or _("恢复供电，电梯恢复运行"))  # fmt: skip
 
 
 # --- The cause (EMERG-OUTAGE-09) and the hooks ---------------------------------------------------
@@ -268,7 +271,8 @@ def task_done(*, incident: Incident, task: IncidentTask, actor: Actor, note: str
     if task.kind == TaskKind.ELEVATORS:
         require_engineer(actor, task.title)
         stopped = _elevators_set(task.data.get("elevators"), from_status=EquipmentStatus.IN_USE,
-                                 to_status=EquipmentStatus.STOPPED)  # fmt: skip
+                                 to_status=EquipmentStatus.STOPPED, outage=outage, by=actor,
+                                 reason=_("停电期间电梯停运并设置警示标识"))  # fmt: skip
         outage.stopped_elevators = sorted(set(outage.stopped_elevators) | set(stopped))
         outage.save(update_fields=["stopped_elevators"])
         task.data = {**task.data, "stopped": stopped}
@@ -286,4 +290,4 @@ def cancelled(*, incident: Incident, actor: Actor, now: dt.datetime) -> None:
     outage = _locked_outage(incident)
     if outage is None or outage.restored_at is not None:
         return
-    elevators_release(outage)
+    elevators_release(outage, by=actor, reason=_("停水停电事件撤销，电梯恢复运行"))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Incident, Outage
-from . import outages
+from . import outage_provision as outages
 
 __all__ = ["OWNED_STEPS", "owned_steps"]
 

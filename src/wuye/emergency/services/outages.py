@@ -414,7 +414,7 @@ def _restore(outage: Outage, *, actor: Actor, note: str, data: dict, now: dt.dat
     step_complete(incident=incident, code=STEP_RESTORE, actor=actor, note=note, now=now,
                   event=False)  # fmt: skip
     outage.restored_at = restored_at
-    back = elevators_release(outage)  # EMERG-OUTAGE-13
+    back = elevators_release(outage, by=actor)  # EMERG-OUTAGE-13
     outage.save(update_fields=["restored_at"])
     record(incident, action="restore", actor=actor, note=note,
            data={"restored_at": restored_at.isoformat(), "elevators": back})  # fmt: skip

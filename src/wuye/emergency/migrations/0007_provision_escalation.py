@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("emergency", "0004_health"),
+        ("emergency", "0006_supply_settings"),
     ]
 
     operations = [
