@@ -22,25 +22,14 @@ HANDOVER_TEAM = frozenset(
 MOVE_IN_DESK = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT})
 # EQUIP-OPS-02: engineering keeps the operation log; the leads and auditors read it.
 ENGINEERING_DESK = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.TECHNICIAN, Role.AUDITOR})
-# Fire facilities: the guards inspect, engineering maintains, the leads oversee (FIRE-01).
-FIRE_DESK = frozenset(
-    {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.GUARD, Role.TECHNICIAN, Role.AUDITOR}
-)
 # FEE-02: finance collects and keeps the ledgers, customer service chases payment.
 FEE_READERS = frozenset(
     {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.FINANCE_CLERK, Role.CS_AGENT, Role.AUDITOR}
 )
-# GUARD-06/10/13: who works the gate (security.services.visitors.GATE_ROLES).
-GATE_DUTY = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.GUARD, Role.CS_AGENT})
 # EQUIP-OPS-04/08: who answers the monitoring systems' alarms (fieldwork's ALARM_ROLES).
 ALARM_DUTY = frozenset(
     {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.TECHNICIAN, Role.GUARD, Role.CS_AGENT}
 )
-
-
-# FIRE-13 / FIRE-07: who sees the fire drills and the fire-prevention publicity plan.
-FIRE_DRILLS = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.GUARD, Role.AUDITOR})
-FIRE_PUBLICITY = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT, Role.AUDITOR})
 
 
 @dataclass(frozen=True)
