@@ -89,3 +89,6 @@ VEHICLES: tuple[NavItem, ...] = (
             match=("security:vehicle_detail", "security:vehicle_create",
                    "security:vehicle_edit", "security:parking_areas")),
 )  # fmt: skip
+
+
+SECURITY_ITEMS: tuple[NavItem, ...] = (*GUARDS, *GATE, *VEHICLES, *FIRE)

@@ -14,7 +14,7 @@ from wuye.core.scoping import Actor
 
 from .nav_emergency import EMERGENCY_ITEMS
 from .nav_environment import ENVIRONMENT_ITEMS
-from .nav_security import FIRE, GATE, GUARDS, VEHICLES
+from .nav_security import SECURITY_ITEMS
 from .navitems import (
     ALARM_DUTY,
     ENGINEERING_DESK,
@@ -334,7 +334,6 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 "fieldwork:certificate_list",
                 match=("fieldwork:certificate_create", "fieldwork:certificate_detail"),
             ),
-            *VEHICLES,
         ),
     ),
     NavGroup(
@@ -401,11 +400,9 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 "residents:needs",
                 allowed=lambda actor, estate: _move_in_page_opens(actor),
             ),
-            *GATE,
-            *FIRE,
         ),
     ),
-    NavGroup("order", _("秩序管理"), GUARDS),
+    NavGroup("order", _("秩序管理"), SECURITY_ITEMS),
     NavGroup("environment", _("环境管理"), ENVIRONMENT_ITEMS),
     NavGroup("emergency", _("应急处理"), EMERGENCY_ITEMS),
     NavGroup(
