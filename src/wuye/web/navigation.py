@@ -25,6 +25,7 @@ from .navitems import (
     _fees,
     _meters,
     _move_in_page_opens,
+    _resident_deliveries,
 )
 
 NAVIGATION: tuple[NavGroup, ...] = (
@@ -61,6 +62,13 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 "security:my_passes",
                 roles=frozenset({Role.RESIDENT}),
                 match=("security:my_pass_new", "security:my_pass_detail"),
+            ),
+            # EMERG-HEALTH-12: a household under a closure asks for supplies to its door.
+            NavItem(
+                _("物资配送"),
+                "emergency:my_deliveries",
+                roles=frozenset({Role.RESIDENT}),
+                allowed=lambda actor, estate: _resident_deliveries(actor),
             ),
             NavItem(
                 _("公摊公示"),

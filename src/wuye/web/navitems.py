@@ -88,3 +88,25 @@ def _may_read_fees(actor: Actor) -> bool:
     from wuye.billing.selectors.fees import may_read_fees
 
     return may_read_fees(actor)
+
+
+def _resident_deliveries(actor: Actor) -> bool:
+    """EMERG-HEALTH-12: a resident's deliveries page, while one of their homes is under a
+    closure in force (its unit, its building or the estate) or once they have asked for a
+    delivery. One query, on the resident's pages only."""
+    from django.db.models import Exists, OuterRef, Q
+    from django.utils import timezone
+
+    from wuye.core.scoping import visible_rooms
+    from wuye.emergency.choices import ClosureScope
+    from wuye.emergency.models import Closure, Delivery
+    from wuye.emergency.selectors.closures import in_force_q
+
+    covering = Closure.objects.filter(
+        in_force_q(timezone.now()),
+        Q(scope=ClosureScope.ESTATE, estate_id=OuterRef("estate_id"))
+        | Q(scope=ClosureScope.BUILDING, building_id=OuterRef("building_id"))
+        | Q(scope=ClosureScope.UNIT, unit_id=OuterRef("unit_id")),
+    )
+    asked = Delivery.objects.filter(room=OuterRef("pk"))
+    return visible_rooms(actor).filter(Exists(covering) | Exists(asked)).exists()
