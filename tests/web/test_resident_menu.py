@@ -25,11 +25,9 @@ def _menu(client, user) -> str:
 
 
 def test_a_resident_under_a_closure_sees_deliveries_in_the_menu__EMERG_HEALTH_12(
-    hw,
-    client,
-    time_machine,  # noqa: F811
+    request, client, time_machine
 ):
-    w = hw
+    w = request.getfixturevalue("hw")
     assert f'href="{DELIVERIES}"' not in _menu(client, w.owner.user)
     close_unit(w, starts_at=at("2026-08-12 03:00"), ends_at=at("2026-08-15 12:00"))
     for user in (w.owner.user, w.neighbour.user):  # both homes of 1栋2单元
@@ -46,10 +44,9 @@ def test_a_resident_under_a_closure_sees_deliveries_in_the_menu__EMERG_HEALTH_12
 
 
 def test_an_estate_closure_shows_deliveries_to_every_resident_not_to_staff__EMERG_HEALTH_12(
-    hw,
-    client,  # noqa: F811
+    request, client
 ):
-    w = hw
+    w = request.getfixturevalue("hw")
     incident_act(incident=w.incident, action="close_area", by=w.exec.user,
                  data={"scope": "estate", "days": 7})  # fmt: skip
     assert f'href="{DELIVERIES}"' in _menu(client, w.far_owner.user)
