@@ -77,6 +77,8 @@ class ScanResult(models.TextChoices):
     USED_UP = "used_up", _("次数已用完")
     REVOKED = "revoked", _("已作废")
     UNKNOWN = "unknown", _("无效的出入证")
+    # EMERG-HEALTH-05/10: the pass's place is under a public-health closure.
+    CLOSED = "closed", _("封闭管控中，禁止进入")
 
 
 class DecorationStatus(models.TextChoices):

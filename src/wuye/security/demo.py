@@ -348,6 +348,22 @@ def _fire_photo(user, color=(239, 68, 68)):
     return attachment_store(upload=upload, kind="photo", by=user)
 
 
+def _exercise_report(drill, by) -> None:
+    """The drill's exercise incident (FIRE-13 + ch.7) ended, its plan's steps done and its
+    report written from the drill's record."""
+    from wuye.emergency.services.incidents import incident_act
+
+    drill.refresh_from_db()
+    incident = drill.incident
+    incident_act(incident=incident, action="end", by=by, note="演练结束，人员已全部疏散")
+    for step in incident.steps.filter(done_at__isnull=True).order_by("order"):
+        incident_act(incident=incident, action="step", by=by,
+                     data={"step": step.code, "checks": list(step.checklist)})  # fmt: skip
+    incident_act(incident=incident, action="write_report", by=by, data={
+        "summary": f"{drill.scenario}，{drill.participants}参加，共{drill.participant_count}人。",
+        "handling": drill.summary})  # fmt: skip
+
+
 def _load_fireevents(estates) -> dict:
     """阳光花园: last year's drill and this year's (one done with photos and a summary, one
     planned), this year's publicity plan with the past months' topics published but one, and a
@@ -390,6 +406,8 @@ def _load_fireevents(estates) -> dict:
         data={**record, "held_on": held.isoformat(), "participant_count": 28,
               "summary": "灭火器实操全员合格；车辆疏散时东门道闸需手动抬杆，已报工程部整改。"},
     )  # fmt: skip
+    for drill in (last, done):  # each drill's exercise of the fire plan, run to its report
+        _exercise_report(drill, head)
     drills.drill_plan(
         estate=estate, planned_on=today + dt.timedelta(days=20), scenario="夜间火灾报警及疏散演练",
         organiser=guard.staff, by=head,

@@ -248,7 +248,8 @@ FIRE_INCIDENT = register(
 )  # fmt: skip
 
 
-# FIRE-13: a drill is planned, then carried out (with photos) or cancelled.
+# FIRE-13: a drill is planned, started (an exercise of the fire plan), then carried out
+# (with photos) or cancelled.
 DRILL_PLANNERS = frozenset({Role.GUARD, Role.DEPARTMENT_HEAD, Role.EXECUTIVE})
 
 
@@ -273,6 +274,8 @@ FIRE_DRILL = register(
         ),
         initial="planned",
         actions=(
+            # FIRE-13 + ch.7: the drill begins as an exercise incident of the fire plan.
+            Action("start", _("开始演练"), ("planned",), None, DRILL_PLANNERS),
             Action("record", _("记录演练"), ("planned",), "done", DRILL_PLANNERS, photos=1,
                    requires=("summary",)),
             Action("cancel", _("取消演练"), ("planned",), "cancelled", DRILL_PLANNERS,

@@ -14,13 +14,10 @@ from wuye.core.scoping import Actor
 
 from .nav_emergency import EMERGENCY_ITEMS
 from .nav_environment import ENVIRONMENT_ITEMS
+from .nav_security import SECURITY_ITEMS
 from .navitems import (
     ALARM_DUTY,
     ENGINEERING_DESK,
-    FIRE_DESK,
-    FIRE_DRILLS,
-    FIRE_PUBLICITY,
-    GATE_DUTY,
     HANDOVER_TEAM,
     MOVE_IN_DESK,
     NavGroup,
@@ -28,6 +25,7 @@ from .navitems import (
     _fees,
     _meters,
     _move_in_page_opens,
+    _resident_deliveries,
 )
 
 NAVIGATION: tuple[NavGroup, ...] = (
@@ -65,6 +63,13 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 "security:my_passes",
                 roles=frozenset({Role.RESIDENT}),
                 match=("security:my_pass_new", "security:my_pass_detail"),
+            ),
+            # EMERG-HEALTH-12: a household under a closure asks for supplies to its door.
+            NavItem(
+                _("物资配送"),
+                "emergency:my_deliveries",
+                roles=frozenset({Role.RESIDENT}),
+                allowed=lambda actor, estate: _resident_deliveries(actor),
             ),
             NavItem(
                 _("公摊公示"),
@@ -338,23 +343,6 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 "fieldwork:certificate_list",
                 match=("fieldwork:certificate_create", "fieldwork:certificate_detail"),
             ),
-            # VEHICLE-03/04/06: the gate guard's phone screen; VEHICLE-09: the ledger.
-            NavItem(
-                _("门岗车辆"),
-                "security:gate_console",
-                roles=frozenset({Role.GUARD, Role.DEPARTMENT_HEAD, Role.EXECUTIVE}),
-                match=("security:stay_list", "security:stay_detail"),
-            ),
-            NavItem(
-                _("车辆管理台账"),
-                "security:vehicle_list",
-                match=(
-                    "security:vehicle_detail",
-                    "security:vehicle_create",
-                    "security:vehicle_edit",
-                    "security:parking_areas",
-                ),
-            ),
         ),
     ),
     NavGroup(
@@ -421,123 +409,9 @@ NAVIGATION: tuple[NavGroup, ...] = (
                 "residents:needs",
                 allowed=lambda actor, estate: _move_in_page_opens(actor),
             ),
-            # GUARD-06/10/13: the gate — passes scanned, visitors registered, parcels received.
-            NavItem(
-                _("门岗扫码"),
-                "security:pass_scan",
-                roles=GATE_DUTY,
-            ),
-            NavItem(
-                _("外来人员登记"),
-                "security:visitor_list",
-                roles=GATE_DUTY,
-                match=("security:visitor_register", "security:visitor_export"),
-            ),
-            NavItem(
-                _("代收快递"),
-                "security:parcel_list",
-                roles=GATE_DUTY,
-                match=("security:parcel_receive", "security:parcel_pick_up"),
-            ),
-            NavItem(
-                _("临时出入证"),
-                "security:pass_list",
-                roles=GATE_DUTY,
-                match=("security:pass_new", "security:pass_detail"),
-            ),
-            NavItem(
-                _("装修登记"),
-                "security:decoration_list",
-                roles=frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT}),
-                match=("security:decoration_new", "security:decoration_detail"),
-            ),
-            NavItem(
-                _("访客设置"),
-                "security:visitor_settings",
-                roles=frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD}),
-            ),
-            # FIRE-01/03: the guards check the fire facilities, engineering maintains them.
-            NavItem(
-                _("消防设施"),
-                "security:fire_facility_list",
-                roles=FIRE_DESK,
-                match=(
-                    "security:fire_facility_detail",
-                    "security:fire_facility_create",
-                    "security:fire_facility_edit",
-                    "security:fire_check",
-                ),
-            ),
-            NavItem(_("消防检查进度"), "security:fire_check_progress", roles=FIRE_DESK),
-            NavItem(
-                _("灭火器更换"),
-                "security:fire_replacement_list",
-                roles=FIRE_DESK,
-                match=("security:fire_replacement_detail",),
-            ),
-            # FIRE-08/09: anyone on duty reports a fire; the order department runs it.
-            NavItem(
-                _("火灾记录"),
-                "security:fire_list",
-                match=("security:fire_report", "security:fire_detail", "security:fire_act"),
-            ),
-            # FIRE-13: drills, 1–2 a year per estate.
-            NavItem(
-                _("消防演练"),
-                "security:drill_list",
-                roles=FIRE_DRILLS,
-                match=("security:drill_plan", "security:drill_detail", "security:drill_act"),
-            ),
-            # FIRE-07: customer service publishes the fire-prevention publicity.
-            NavItem(
-                _("消防宣传"),
-                "security:publicity_plan",
-                roles=FIRE_PUBLICITY,
-                match=(
-                    "security:publicity_create",
-                    "security:publicity_seed",
-                    "security:publicity_publish",
-                ),
-            ),
         ),
     ),
-    NavGroup(
-        "order",
-        _("秩序管理"),
-        (
-            # GUARD-04: the guards' shifts and handover (交接班).
-            NavItem(
-                _("我的班次"),
-                "fieldwork:my_shifts",
-                roles=frozenset({Role.GUARD}),
-                match=("fieldwork:handover_form", "fieldwork:handover_accept"),
-            ),
-            # Guards: patrols, obstructions, incidents (GUARD-07…12, FIRE-14, VEHICLE-12).
-            NavItem(
-                _("巡逻异常上报"),
-                "security:patrol_report",
-                roles=frozenset({Role.GUARD, Role.DEPARTMENT_HEAD}),
-                match=("security:patrol_report_done",),
-            ),
-            NavItem(
-                _("通道堵塞"),
-                "security:obstruction_list",
-                roles=frozenset({Role.GUARD, Role.DEPARTMENT_HEAD, Role.EXECUTIVE}),
-                match=("security:obstruction_detail",),
-            ),
-            NavItem(
-                _("治安事件"),
-                "security:incident_list",
-                roles=frozenset({Role.GUARD, Role.DEPARTMENT_HEAD, Role.EXECUTIVE}),
-                match=("security:incident_detail",),
-            ),
-            NavItem(
-                _("默认巡逻路线"),
-                "security:patrol_setup",
-                roles=frozenset({Role.DEPARTMENT_HEAD, Role.EXECUTIVE}),
-            ),
-        ),
-    ),
+    NavGroup("order", _("秩序管理"), SECURITY_ITEMS),
     NavGroup("environment", _("环境管理"), ENVIRONMENT_ITEMS),
     NavGroup("emergency", _("应急处理"), EMERGENCY_ITEMS),
     NavGroup(

@@ -22,25 +22,14 @@ HANDOVER_TEAM = frozenset(
 MOVE_IN_DESK = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT})
 # EQUIP-OPS-02: engineering keeps the operation log; the leads and auditors read it.
 ENGINEERING_DESK = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.TECHNICIAN, Role.AUDITOR})
-# Fire facilities: the guards inspect, engineering maintains, the leads oversee (FIRE-01).
-FIRE_DESK = frozenset(
-    {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.GUARD, Role.TECHNICIAN, Role.AUDITOR}
-)
 # FEE-02: finance collects and keeps the ledgers, customer service chases payment.
 FEE_READERS = frozenset(
     {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.FINANCE_CLERK, Role.CS_AGENT, Role.AUDITOR}
 )
-# GUARD-06/10/13: who works the gate (security.services.visitors.GATE_ROLES).
-GATE_DUTY = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.GUARD, Role.CS_AGENT})
 # EQUIP-OPS-04/08: who answers the monitoring systems' alarms (fieldwork's ALARM_ROLES).
 ALARM_DUTY = frozenset(
     {Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.TECHNICIAN, Role.GUARD, Role.CS_AGENT}
 )
-
-
-# FIRE-13 / FIRE-07: who sees the fire drills and the fire-prevention publicity plan.
-FIRE_DRILLS = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.GUARD, Role.AUDITOR})
-FIRE_PUBLICITY = frozenset({Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.CS_AGENT, Role.AUDITOR})
 
 
 @dataclass(frozen=True)
@@ -99,3 +88,25 @@ def _may_read_fees(actor: Actor) -> bool:
     from wuye.billing.selectors.fees import may_read_fees
 
     return may_read_fees(actor)
+
+
+def _resident_deliveries(actor: Actor) -> bool:
+    """EMERG-HEALTH-12: a resident's deliveries page, while one of their homes is under a
+    closure in force (its unit, its building or the estate) or once they have asked for a
+    delivery. One query, on the resident's pages only."""
+    from django.db.models import Exists, OuterRef, Q
+    from django.utils import timezone
+
+    from wuye.core.scoping import visible_rooms
+    from wuye.emergency.choices import ClosureScope
+    from wuye.emergency.models import Closure, Delivery
+    from wuye.emergency.selectors.closures import in_force_q
+
+    covering = Closure.objects.filter(
+        in_force_q(timezone.now()),
+        Q(scope=ClosureScope.ESTATE, estate_id=OuterRef("estate_id"))
+        | Q(scope=ClosureScope.BUILDING, building_id=OuterRef("building_id"))
+        | Q(scope=ClosureScope.UNIT, unit_id=OuterRef("unit_id")),
+    )
+    asked = Delivery.objects.filter(room=OuterRef("pk"))
+    return visible_rooms(actor).filter(Exists(covering) | Exists(asked)).exists()

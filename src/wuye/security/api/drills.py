@@ -47,9 +47,11 @@ class DrillPlanIn(Schema):
 
 
 class DrillActionIn(Schema):
-    """``data`` for record: {held_on?, participant_count, participants, summary, checklist:
+    """start: opens the drill's exercise incident of the fire plan (once; again: no change).
+    ``data`` for record: {held_on?, participant_count, participants, summary, checklist:
     [escape_routes, no_elevators, lifts_recalled, vehicles_out, …]}; at least one photo in
-    ``attachments``. cancel: ``note`` the reason."""
+    ``attachments``; the exercise opens if nobody started it. cancel: ``note`` the reason (a
+    started exercise is cancelled with the drill)."""
 
     note: Note = ""
     data: dict[str, Any] = Field(default_factory=dict)
@@ -71,10 +73,18 @@ class DrillOut(Schema):
     participants: str
     summary: str
     evacuation: dict[str, bool]
+    incident: int | None = Field(
+        None, alias="incident_id", description="The exercise incident of the fire plan (ch.7)."
+    )
+    incident_number: str | None = None
 
     @staticmethod
     def resolve_number(obj) -> str:
         return obj.case.number
+
+    @staticmethod
+    def resolve_incident_number(obj) -> str | None:
+        return obj.incident.case.number if obj.incident_id else None
 
     @staticmethod
     def resolve_status(obj) -> str:

@@ -76,7 +76,9 @@ class PassesOut(Schema):
     max_entries: int
     entries_used: int
     revoked_at: dt.datetime | None
-    state: str = Field(..., description="What the gate would answer now.")
+    state: str = Field(
+        ..., description="What the pass's period and entries allow now; a closure is the scan's."
+    )
     scan_url: str = Field(..., description="What the pass's QR code holds.")
 
     @staticmethod
@@ -117,7 +119,7 @@ class PassesScanOut(Schema):
 
     @staticmethod
     def resolve_message(obj) -> str:
-        return str(ScanResult(obj.result).label)
+        return services.scan_message(obj)
 
     @staticmethod
     def resolve_visitor(obj) -> int | None:
@@ -174,7 +176,9 @@ def pass_revoke(request: HttpRequest, pass_id: IdParam):
 @router.post("/security/passes/scan", response={200: PassesScanOut, **WRITE_ERRORS})
 def pass_scan(request: HttpRequest, payload: PassesScanIn):
     """GUARD-10: the gate scans a pass: ``accepted``, or refused with ``result`` (not_yet_valid,
-    expired, used_up, revoked, unknown). Every scan is recorded with gate and guard."""
+    expired, used_up, revoked, unknown; closed: EMERG-HEALTH-05/10, the pass's room, its
+    building or the estate is under a public-health closure, ``message`` says which). Every
+    scan is recorded with gate and guard."""
     estate = get_or_404(visible_estates(actor_for(request.auth)), payload.estate)
     scan = services.pass_scan(estate=estate, code=payload.code, gate=payload.gate, by=request.auth)
     return scan

@@ -1,6 +1,7 @@
 """消防演练 (FIRE-13: 1–2 a year per estate) — planned with its date, scenario and organiser,
 carried out with participants, photos, a summary and the evacuation checklist. Each drill is a
-case of the ``fire_drill`` process, so its photos and steps are on the case's timeline."""
+case of the ``fire_drill`` process, so its photos and steps are on the case's timeline; carried
+out, it runs as an exercise incident of the fire plan (``emergency``), which gives its report."""
 
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ class FireDrill(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("记录人"),
+    )  # fmt: skip
+    # FIRE-13 + ch.7: the drill carried out is an emergency exercise (演练) of the fire plan,
+    # one per drill; its steps, pages and report are the emergency incident's.
+    incident = models.OneToOneField(
+        "emergency.Incident", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("演练事件"),
     )  # fmt: skip
 
     class Meta:

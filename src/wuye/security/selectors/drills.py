@@ -33,9 +33,9 @@ def drill_list(
     q = (q or "").strip()
     if q:
         qs = qs.filter(Q(scenario__icontains=q) | Q(case__number__icontains=q))
-    return qs.select_related("case", "estate", "organiser", "organiser__user").order_by(
-        "-planned_on", "-id"
-    )
+    return qs.select_related(
+        "case", "estate", "organiser", "organiser__user", "incident__case"
+    ).order_by("-planned_on", "-id")
 
 
 def drill_get_for_user(user, pk) -> FireDrill:

@@ -1,6 +1,10 @@
 """Fire drills (消防演练, FIRE-13): 1–2 a year per estate — planned (date, scenario, organiser),
-carried out with participants, photos, a summary and the evacuation checklist; on 1 November
-the executives hear of every estate without a drill done this year."""
+started and carried out with participants, photos, a summary and the evacuation checklist; on
+1 November the executives hear of every estate without a drill done this year.
+
+A drill carried out is an emergency exercise (ch.7: "an incident marked as an exercise runs the
+same plan and produces the same report"): starting it, or recording it if nobody started it,
+opens one exercise incident of the fire plan (``wuye.emergency``), linked to the drill."""
 
 from __future__ import annotations
 
@@ -14,13 +18,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wuye.core.choices import Role
+from wuye.core.exceptions import Conflict
 from wuye.core.models import Estate, Staff
 from wuye.core.scoping import Actor, actor_for
 from wuye.core.validators import check_date, check_model_text
+from wuye.emergency.choices import IncidentKind, IncidentStatus
+from wuye.emergency.models import Incident
+from wuye.emergency.services.incidents import incident_act, incident_open
 from wuye.notify.choices import Channel
 from wuye.notify.services import message_enqueue_bulk, recipient_language
 from wuye.workflow.models import Case
-from wuye.workflow.services import case_act, case_open
+from wuye.workflow.services import allowed_actions, case_act, case_open
 
 from ..models import FireDrill
 from ..processes import DRILL_PLANNERS, FIRE_DRILL
@@ -125,8 +133,10 @@ def drill_act(
     data: dict | None = None,
     attachments: list | None = None,
 ) -> FireDrill:
-    """One step of a drill: ``record`` (FIRE-13: ``data`` held_on, participant_count,
-    participants, summary, checklist; photos), ``cancel`` (with its reason), ``comment``."""
+    """One step of a drill: ``start`` (the exercise incident opens; once), ``record`` (FIRE-13:
+    ``data`` held_on, participant_count, participants, summary, checklist; photos; the exercise
+    opens if nobody started it), ``cancel`` (with its reason; a started exercise is cancelled
+    with it), ``comment``."""
     actor = _actor(by)
     pk = drill.pk if isinstance(drill, FireDrill) else drill
     try:
@@ -135,10 +145,16 @@ def drill_act(
         raise Http404 from None
     if not actor.is_superuser and (drill.estate_id not in actor.estate_ids or actor.staff is None):
         raise Http404
+    if action == "start" and drill.incident_id is not None and _may(actor, drill, action):
+        return drill  # FIRE-13: started once; starting again opens no second exercise
     event_data = _record(drill, dict(data or {})) if action == "record" else {}
     result = case_act(case=drill.case, action=action, by=actor, note=note or "",
                       data=event_data, attachments=attachments)  # fmt: skip
     drill.case = result.case
+    if action in ("start", "record"):
+        _exercise_open(drill, actor)
+    elif action == "cancel":
+        _exercise_cancel(drill, actor, note)
     if action == "record":
         drill.held_on = dt.date.fromisoformat(event_data["held_on"])
         drill.participant_count = event_data["participant_count"]
@@ -149,6 +165,44 @@ def drill_act(
         drill.save(update_fields=["held_on", "participant_count", "participants", "summary",
                                   "evacuation", "recorded_by"])  # fmt: skip
     return drill
+
+
+def _may(actor: Actor, drill: FireDrill, action: str) -> bool:
+    return action in {a.name for a in allowed_actions(case=drill.case, user=actor.user)}
+
+
+def _exercise_open(drill: FireDrill, actor: Actor) -> None:
+    """FIRE-13 + ch.7: the drill's exercise incident of the fire plan, once per drill. It pages
+    as every exercise does (``emergency.services.paging``): the groups its level calls for,
+    each message marked 【演练】, nobody outside the groups; no scope is given, so the level is
+    the smallest (Ⅳ) and no resident is paged or told."""
+    if drill.incident_id is not None:
+        return
+    place_max = Incident._meta.get_field("place").max_length
+    drill.incident = incident_open(
+        estate=drill.estate, kind=IncidentKind.FIRE, exercise=True, by=actor,
+        place=drill.scenario[:place_max], title=drill.case.title,
+        description=_("消防演练 %(number)s：%(scenario)s") % {
+            "number": drill.case.number, "scenario": drill.scenario},
+    )  # fmt: skip
+    drill.save(update_fields=["incident"])
+
+
+def _exercise_cancel(drill: FireDrill, actor: Actor, note: str) -> None:
+    """A drill cancelled after it started cancels its exercise, which must still be running."""
+    if drill.incident_id is None:
+        return
+    status = drill.incident.case.status
+    if status == IncidentStatus.CANCELLED:
+        return
+    if status != IncidentStatus.ACTIVE:
+        raise Conflict(_("演练已处置结束，请记录演练，不能取消"), code="exercise_ended")
+    try:
+        incident_act(incident=drill.incident_id, action="cancel", by=actor, note=note)
+    except PermissionDenied:
+        raise Conflict(
+            _("演练已开始，只有部门负责人和企业高层可以取消"), code="exercise_started"
+        ) from None
 
 
 def drill_case_act(*, case: Case, action: str, by, **kwargs) -> FireDrill:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from wuye.core.models import Estate, Room
 from wuye.core.scoping import visible_rooms
 from wuye.core.validators import check_model_text
+from wuye.emergency.selectors.closures import closure_for
 
 from ..choices import DecorationStatus, PassKind, PassSource, ScanResult, VisitReason
 from ..models import DecorationPermit, PassScan, TemporaryPass, Visitor
@@ -28,6 +29,7 @@ from .visitors import (
     clean_id_number,
     clean_mobile,
     clean_name,
+    closed_message,
     estate_zone,
     refuse_closed,
 )
@@ -242,7 +244,8 @@ def parse_pass_code(text: str) -> str:
 def pass_scan(*, estate: Estate, code: str, gate: str = "", by) -> PassScan:
     """GUARD-10: a gate scans a pass. Accepted: one entry is used and the visitor is written
     into the register (GUARD-06). Refused: the reason (not yet valid, expired, used up, revoked,
-    unknown). Either way the scan is recorded with gate and guard.
+    unknown, or closed: its place is under a public-health closure). Either way the scan is
+    recorded with gate and guard.
 
     Two gates scanning the last entry at once: the pass row is locked, so one is accepted and
     the other refused as used up."""
@@ -268,6 +271,14 @@ def pass_scan(*, estate: Estate, code: str, gate: str = "", by) -> PassScan:
             else None
         )
         result = ScanResult.UNKNOWN if temporary_pass is None else pass_state(temporary_pass, now)
+        closure = None
+        if result == ScanResult.ACCEPTED:
+            # EMERG-HEALTH-05/10: a pass issued before the closure began does not open a closed
+            # unit, building or estate (a pass without a room: the estate only); its holder is
+            # not one of the residents, who pass as they live there.
+            closure = closure_for(estate, room=temporary_pass.room, at=now)
+            if closure is not None:
+                result = ScanResult.CLOSED
         scan = PassScan.objects.create(
             estate=estate,
             temporary_pass=temporary_pass,
@@ -277,7 +288,7 @@ def pass_scan(*, estate: Estate, code: str, gate: str = "", by) -> PassScan:
             scanned_at=now,
             result=result,
         )
-        scan.visitor = None
+        scan.visitor, scan.closure = None, closure
         if result == ScanResult.ACCEPTED:
             temporary_pass.entries_used += 1
             temporary_pass.save(update_fields=["entries_used"])
@@ -294,3 +305,12 @@ def pass_scan(*, estate: Estate, code: str, gate: str = "", by) -> PassScan:
                 registered_by=actor.user,
             )
     return scan
+
+
+def scan_message(scan: PassScan) -> str:
+    """What the gate shows and says of a scan: its result, and for a closure the closed place
+    (EMERG-HEALTH-10)."""
+    closure = getattr(scan, "closure", None)
+    if scan.result == ScanResult.CLOSED and closure is not None:
+        return closed_message(closure)
+    return str(ScanResult(scan.result).label)

@@ -101,12 +101,13 @@ def refuse_closed(estate: Estate, room: Room | None, at: dt.datetime,
     there. ``until``: any moment of a pass's period counts."""
     closure = closure_for(estate, room=room, at=at, until=until)
     if closure is not None:
-        place = str(closure.unit or closure.building or _("整个小区"))
-        raise Conflict(
-            _("%(place)s正在封闭管控，禁止无关人员进入（快递、外卖请在门岗代收）")
-            % {"place": place},
-            code="closed_area",
-        )
+        raise Conflict(closed_message(closure), code="closed_area")
+
+
+def closed_message(closure) -> str:
+    """What the gate says of a closure: which place is closed, to whom."""
+    place = str(closure.unit or closure.building or _("整个小区"))
+    return _("%(place)s正在封闭管控，禁止无关人员进入（快递、外卖请在门岗代收）") % {"place": place}
 
 
 def couriers_may_enter(estate: Estate) -> bool:

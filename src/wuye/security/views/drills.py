@@ -1,6 +1,7 @@
 """Pages of fire drills (消防演练, FIRE-13): the list with each estate's count this year against
-the 1–2 target, planning a drill, the drill's page where it is recorded (participants, photos,
-summary, the evacuation checklist) or cancelled."""
+the 1–2 target, planning a drill, the drill's page where it is started (its exercise incident
+of the fire plan, linked), recorded (participants, photos, summary, the evacuation checklist)
+or cancelled."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from wuye.core.models import Staff
 from wuye.core.scoping import actor_for
 from wuye.core.shortcuts import current_estate, estate_tz, staff_required
 from wuye.core.shortcuts import render_local as render_in
+from wuye.emergency.choices import IncidentStatus
 from wuye.workflow.attachments import attachments_from_request
 from wuye.workflow.selectors import case_timeline_labelled
 from wuye.workflow.services import allowed_actions
@@ -131,6 +133,10 @@ def _context(request, drill: FireDrill, errors: dict | None = None, failed: str 
     return {
         "drill": drill, "case": drill.case,
         "status_label": FIRE_DRILL.state_label(drill.case.status),
+        # FIRE-13 + ch.7: started once, as an exercise of the fire plan (its incident).
+        "can_start": "start" in allowed and drill.incident_id is None,
+        "exercise_status": IncidentStatus(drill.incident.case.status).label
+        if drill.incident_id else "",
         "can_record": "record" in allowed, "can_cancel": "cancel" in allowed,
         "can_comment": "comment" in allowed,
         "checklist": [(i.value, i.label, i in EVACUATION_REQUIRED) for i in EvacuationItem],
@@ -153,7 +159,7 @@ def drill_detail(request, pk: int):
 @require_POST
 @staff_required
 def drill_act(request, pk: int, action: str):
-    """记录演练 / 取消 / 备注, posted from the drill's page."""
+    """开始演练 / 记录演练 / 取消 / 备注, posted from the drill's page."""
     drill = selectors.drill_get_for_user(request.user, pk)
     if action not in {a.name for a in FIRE_DRILL.actions}:
         raise Http404

@@ -78,6 +78,10 @@ def pass_scan(request, estate):
         "code": code,
         "gate": gate,
         "accepted": ScanResult.ACCEPTED,
+        # EMERG-HEALTH-10: which place is closed, beside the refusal.
+        "closure_note": services.scan_message(scan)
+        if scan is not None and scan.result == ScanResult.CLOSED
+        else "",
     }
     return render_local(
         request, "security/passes/scan.html", context, estate, status=400 if error else 200
