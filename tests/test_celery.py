@@ -37,7 +37,7 @@ def worker(tmp_path):
         CELERY_RESULT_BACKEND=f"{REDIS}/1",
     )
     subprocess.run(
-        [sys.executable, "-m", "wuye", "migrate", "-v0"], env=env, check=True, timeout=120
+        [sys.executable, "-m", "wuye", "migrate", "-v0"], env=env, check=True, timeout=600
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "wuye", "worker", "--pool", "solo",

@@ -24,7 +24,7 @@ def _wuye(*args: str, env: dict[str, str], tmp_path) -> subprocess.CompletedProc
         env=full_env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
 
 
