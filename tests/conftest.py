@@ -141,6 +141,11 @@ def _fast_password_hasher(settings):
 
 @pytest.fixture
 def world(db):
+    return make_world()
+
+
+def make_world() -> SimpleNamespace:
+    """The world's rows (see the module's docstring); the caller provides the database access."""
     company = CompanyFactory(name="测试物业")
     estate = EstateFactory(company=company, code="YG", name="阳光测试苑")
     other = EstateFactory(company=company, code="CH", name="翠湖测试苑")
@@ -200,3 +205,43 @@ def login(client):
 def _media_root(settings, tmp_path):
     # Uploads (workflow attachments) go to the test's own folder, never to var/media.
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# --- The test database on SQLite: a copy of a migrated one (tests/db_cache.py) --------------------
+
+
+def _sqlite_tests(config) -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not (
+        config.getoption("create_db", False)
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
+    """On SQLite the session's test database is a file copied from the migrated one, kept (not
+    re-created) by Django and removed here at the end."""
+    if not _sqlite_tests(request.config):
+        yield
+        return
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from tests.db_cache import copy_migrated_sqlite
+
+    folder = Path(tempfile.mkdtemp(prefix="wuye-testdb-"))
+    path = copy_migrated_sqlite(folder / "test.sqlite3")
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(path)
+    yield
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request) -> bool:
+    # On SQLite the copied database is the test database: Django must use it, not re-create it.
+    return bool(request.config.getvalue("reuse_db")) or _sqlite_tests(request.config)

@@ -7,6 +7,8 @@ import uuid
 
 import pytest
 
+from tests.db_cache import copy_migrated_sqlite
+
 REDIS = os.environ.get("WUYE_TEST_REDIS", "redis://127.0.0.1:6379")
 
 
@@ -36,8 +38,9 @@ def worker(tmp_path):
         REDIS_URL=f"{REDIS}/0",
         CELERY_RESULT_BACKEND=f"{REDIS}/1",
     )
+    copy_migrated_sqlite(tmp_path / "wuye.sqlite3")  # tests/db_cache.py: migrated once per run
     subprocess.run(
-        [sys.executable, "-m", "wuye", "migrate", "-v0"], env=env, check=True, timeout=600
+        [sys.executable, "-m", "wuye", "migrate", "-v0"], env=env, check=True, timeout=120
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "wuye", "worker", "--pool", "solo",

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from tests.db_cache import copy_migrated_sqlite
 from wuye import jobs
 from wuye.core.models import ApiToken
 from wuye.core.services import api_token_issue
@@ -24,7 +25,7 @@ def _wuye(*args: str, env: dict[str, str], tmp_path) -> subprocess.CompletedProc
         env=full_env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=120,
     )
 
 
@@ -109,6 +110,7 @@ def test_wuye_serve_answers_and_runs_the_scheduler(tmp_path):
     import time
     import urllib.request
 
+    copy_migrated_sqlite(tmp_path / "wuye.sqlite3")  # tests/db_cache.py: migrated once per run
     assert _wuye("migrate", "-v0", env={}, tmp_path=tmp_path).returncode == 0
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
