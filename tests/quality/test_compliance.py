@@ -149,8 +149,12 @@ def test_staff_of_another_estate_get_a_404_and_other_roles_a_403(month, login, c
 def test_a_bad_month_is_refused(month, login):
     w = month.world
     client = login("head")
-    assert client.get("/api/v1/quality/compliance", {"estate": w.estate.pk,
-                                                     "month": "2026-13"}).status_code == 400
+    assert (
+        client.get(
+            "/api/v1/quality/compliance", {"estate": w.estate.pk, "month": "2026-13"}
+        ).status_code
+        == 400
+    )
     response = client.get(PAGE, {"estate": w.estate.pk, "month": "2026-13"})
     assert response.status_code == 200 and "月份格式" in response.content.decode()
     with pytest.raises(Exception):  # noqa: B017  (a ValidationError on ``month``)
@@ -207,10 +211,15 @@ def test_the_page_s_queries_do_not_grow_with_the_clocks__QUALITY_02(month, login
     with CaptureQueriesContext(connection) as few:
         assert client.get(PAGE, query).status_code == 200
     for i in range(30):
-        month.clocks.make(w.estate, "handle", "met" if i % 3 else "breached",
-                          f"2026-11-{i % 28 + 1:02d} 09:00", f"2026-11-{i % 28 + 1:02d} 10:00")
+        month.clocks.make(
+            w.estate,
+            "handle",
+            "met" if i % 3 else "breached",
+            f"2026-11-{i % 28 + 1:02d} 09:00",
+            f"2026-11-{i % 28 + 1:02d} 10:00",
+        )
     with CaptureQueriesContext(connection) as many:
-        response = client.get(PAGE, query)
+        assert client.get(PAGE, query).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
     # The shell's own (session, user, menu, inbox) and ours: two of estates, one aggregate.
     assert len(few.captured_queries) <= 16
