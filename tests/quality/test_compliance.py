@@ -237,3 +237,14 @@ def test_a_late_met_time_is_in_the_estate_s_local_month(month):
     # 00:01 on 1 December in Shanghai is 16:01 UTC on 30 November: December's.
     assert month.after.due_at == at("2026-12-01 00:01")
     assert month.after.due_at.astimezone(dt.UTC).day == 30
+
+
+def test_an_executive_s_company_view_drills_into_every_estate__QUALITY_02(month, login):
+    w = month.world
+    client = login("exec")
+    html = client.get(PAGE, {"estate": "all", "month": "2026-11"}).content.decode()
+    assert "全部项目" in html and "3 / 8" in html
+    query = {"estate": "all", "month": "2026-11", "process": "repair", "clock": "handle"}
+    html = client.get(BREACHES, query).content.decode()
+    assert month.other.case.number in html and w.other_estate.name in html
+    assert all(c.case.number in html for c in month.broken)

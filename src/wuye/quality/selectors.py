@@ -252,7 +252,8 @@ def _process_label(code: str) -> str:
 
 
 def compliance_process(code: str, key: str) -> tuple[Process, str]:
-    """The process and the clock's name of a drill-down; an unknown one is a 404."""
+    """The process and the clock's name (with its target: a process may have two clocks of one
+    name, e.g. general and emergency dispatch) of a drill-down; an unknown one is a 404."""
     try:
         process = get_process(code)
     except ProcessError:
@@ -260,7 +261,10 @@ def compliance_process(code: str, key: str) -> tuple[Process, str]:
     clock = next((c for c in process.clocks if c.key == key), None)
     if clock is None:
         raise Http404
-    return process, str(clock.name)
+    return process, _("%(name)s（%(target)s）") % {
+        "name": clock.name,
+        "target": target_text(clock.amount, clock.unit),
+    }
 
 
 def compliance_breaches(
