@@ -21,6 +21,7 @@ BENCHMARKS = [
     "bench.planned_sweep",
     "bench.environment",
     "bench.emergency",
+    "bench.quality",
 ]
 
 

@@ -538,6 +538,10 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "emergency:health_contacts": (NO_API, "EMERG-HEALTH-08: the close-contact register has no API"),
     "emergency:health_contact_detail": (NO_API, "EMERG-HEALTH-08: the register's pages only"),
     "emergency:health_contacts_export": (NO_API, "EMERG-HEALTH-08: export logged, pages only"),
+    # Quality (ch.9, ch.1): compliance with the manual, per rule
+    "quality:compliance": "GET /quality/compliance",
+    "quality:compliance_breaches": "GET /quality/compliance/breaches",
+    "quality:compliance_export": "GET /quality/compliance.xlsx",
 }
 
 

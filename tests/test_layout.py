@@ -24,6 +24,7 @@ CHAPTER_APPS = (
     "security",
     "environment",
     "emergency",
+    "quality",
 )
 # What one chapter app may import of another: its data and its public functions.
 CHAPTER_PUBLIC = {"models", "choices", "processes", "services", "selectors"}

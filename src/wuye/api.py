@@ -125,6 +125,8 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.emergency.api.lift.router"),
     ("", "wuye.emergency.api.outages.router"),
     ("", "wuye.emergency.api.health.router"),
+    # Quality (ch.9, ch.1): compliance with the manual, per rule
+    ("", "wuye.quality.api.compliance.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

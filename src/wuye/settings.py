@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "wuye.security",
     "wuye.environment",
     "wuye.emergency",
+    "wuye.quality",
     "wuye.handover",
     "wuye.residents",
     "wuye.web",

@@ -14,6 +14,7 @@ from wuye.core.scoping import Actor
 
 from .nav_emergency import EMERGENCY_ITEMS
 from .nav_environment import ENVIRONMENT_ITEMS
+from .nav_quality import QUALITY_ITEMS
 from .nav_security import SECURITY_ITEMS
 from .navitems import (
     ALARM_DUTY,
@@ -463,7 +464,7 @@ NAVIGATION: tuple[NavGroup, ...] = (
             _fees(_("临时停车收费"), "billing:parking"),
         ),
     ),
-    NavGroup("quality", _("品质管理")),
+    NavGroup("quality", _("品质管理"), QUALITY_ITEMS),
     NavGroup(
         "estate",
         _("项目资料"),

@@ -55,4 +55,5 @@ urlpatterns = [
     path("", include("wuye.security.urls")),
     path("", include("wuye.environment.urls")),
     path("", include("wuye.emergency.urls")),
+    path("", include("wuye.quality.urls")),
 ]

@@ -165,6 +165,9 @@ class SlaClock(models.Model):
                 name="clock_breach_due",
                 condition=Q(state="running", breached_at__isnull=True),
             ),
+            # The compliance page (QUALITY-02) counts a month's clocks by due time; the case
+            # joins to the estate.
+            models.Index(fields=["due_at", "case"], name="clock_due_case"),
         ]
 
     def __str__(self) -> str:

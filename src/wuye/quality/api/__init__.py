@@ -1,0 +1,1 @@
+"""api of quality management, one module per topic."""

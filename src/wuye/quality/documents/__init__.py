@@ -1,0 +1,1 @@
+"""documents of quality management: the downloads its pages and API answer."""

@@ -1,0 +1,1 @@
+"""views of quality management, one module per topic."""
