@@ -3,14 +3,14 @@ deadlines kept per process and clock, the cases that broke one, and the table as
 figures of the compliance page, read through the same selectors."""
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from pydantic import StringConstraints
 
-from wuye.base.api import READ_ERRORS, XLSX, IdParam, Term, file_download, paginated
+from wuye.base.api import READ_ERRORS, XLSX, ErrorOut, IdParam, Term, file_download, paginated
 from wuye.core.scoping import actor_for
 from wuye.quality.documents.compliance import compliance_xlsx_response
 from wuye.quality.selectors import (
@@ -24,6 +24,9 @@ from wuye.quality.selectors import (
     month_parse,
 )
 from wuye.workflow.models import SlaClock
+
+# Only department heads, auditors and executives read compliance: others get 403 (declared).
+ROLE_READ_ERRORS: dict[int, Any] = {**READ_ERRORS, 403: ErrorOut}
 
 router = Router(tags=["quality"])
 
@@ -116,7 +119,7 @@ def _table_out(table: ComplianceTable) -> dict:
     }
 
 
-@router.get("/quality/compliance", response={200: ComplianceOut, **READ_ERRORS})
+@router.get("/quality/compliance", response={200: ComplianceOut, **ROLE_READ_ERRORS})
 def compliance_get(
     request: HttpRequest, estate: IdParam | None = None, month: Month | None = None
 ) -> dict:
@@ -129,7 +132,7 @@ def compliance_get(
 
 
 @router.get(
-    "/quality/compliance/breaches", response={200: list[ComplianceBreachOut], **READ_ERRORS}
+    "/quality/compliance/breaches", response={200: list[ComplianceBreachOut], **ROLE_READ_ERRORS}
 )
 @paginated
 def compliance_breaches_get(
@@ -146,7 +149,9 @@ def compliance_breaches_get(
     return compliance_breaches(scope=scope, process=process, key=clock, now=timezone.now())
 
 
-@router.get("/quality/compliance.xlsx", response=READ_ERRORS, openapi_extra=file_download(XLSX))
+@router.get(
+    "/quality/compliance.xlsx", response=ROLE_READ_ERRORS, openapi_extra=file_download(XLSX)
+)
 def compliance_xlsx(
     request: HttpRequest, estate: IdParam | None = None, month: Month | None = None
 ) -> HttpResponse:
