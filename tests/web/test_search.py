@@ -128,7 +128,7 @@ def test_a_number_in_two_estates_lists_both_instead_of_choosing(day, login):
     assert login("agent").get(URL, {"q": mine.case.number}).status_code == 302
 
 
-# --- Scoping across estates ------------------------------------------------------------------------
+# --- Scoping across estates ----------------------------------------------------------------------
 
 
 def test_each_user_finds_only_their_estates(day):

@@ -96,9 +96,7 @@ class SearchFilter(Schema):
     )
 
 
-@router.get(
-    "/search", response={200: SearchOut, **READ_ERRORS, 403: ErrorOut}, tags=["search"]
-)
+@router.get("/search", response={200: SearchOut, **READ_ERRORS, 403: ErrorOut}, tags=["search"])
 def search(request: HttpRequest, filters: Query[SearchFilter]):
     """The header's search over the estates the caller may see: rooms, people and cases, each
     group with its count and at most 20 hits. Staff only (403 for residents and contractors);

@@ -14,61 +14,64 @@ from wuye.core.scoping import Actor
 
 from .navitems import NavGroup, NavItem
 
-# What every head and executive looks at first: the queue, the estate, the incidents.
-LEADS = frozenset({"web:home", "core:estate_overview", "emergency:incident_list"})
+# Everyone's first two: the work queue and the estate's statistics (项目概况).
+COMMON = frozenset({"web:home", "core:estate_overview"})
+# What every head and executive looks at first: besides those, the incidents.
+LEADS = COMMON | {"emergency:incident_list"}
 
 PRIMARY: dict[str, frozenset[str]] = {
     # The desk (客服中心): calls and walk-ins, repairs and complaints, move-in, rooms and people.
-    # Finance is not the desk's daily work: the fee ledgers it reads to chase payment are under 更多.
-    Role.CS_AGENT: frozenset({
-        "web:home", "repairs:list", "repairs:create", "complaints:list", "complaints:create",
+    # Finance is not the desk's daily work: the fee ledgers it reads to chase payment are
+    # under 更多.
+    Role.CS_AGENT: COMMON | {
+        "repairs:list", "repairs:create", "complaints:list", "complaints:create",
         "complaints:ledger", "notify:notice_list", "facilities:fault_list", "residents:desk",
-        "residents:needs", "security:decoration_list", "emergency:incident_list",
+        "security:decoration_list", "emergency:incident_list",
         "emergency:lift_list", "core:room_list", "core:resident_list",
-    }),
+    },
     # Engineering: my orders, faults, the equipment, its log and alarms, the defects of move-in.
-    Role.TECHNICIAN: frozenset({
-        "web:home", "repairs:tech_home", "repairs:list", "repairs:prices",
+    Role.TECHNICIAN: COMMON | {
+        "repairs:tech_home", "repairs:list", "repairs:prices",
         "facilities:fault_list", "fieldwork:my_tasks", "fieldwork:round_mine",
         "fieldwork:my_shifts", "facilities:equipment_list", "facilities:log_day",
         "facilities:anomaly_list", "fieldwork:device_event_list", "residents:defects",
         "security:fire_facility_list", "emergency:lift_list", "emergency:incident_list",
-    }),
+    },
     # Guards: the shift, the round, the gate, the fire checks, the incidents.
-    Role.GUARD: frozenset({
-        "web:home", "fieldwork:my_shifts", "fieldwork:round_mine", "fieldwork:my_tasks",
+    Role.GUARD: COMMON | {
+        "fieldwork:my_shifts", "fieldwork:round_mine", "fieldwork:my_tasks",
         "security:patrol_report", "security:pass_scan", "security:visitor_list",
         "security:parcel_list", "security:pass_list", "security:gate_console",
         "security:obstruction_list", "security:incident_list", "security:fire_facility_list",
         "security:fire_list", "emergency:incident_list", "emergency:lift_list",
         "emergency:health_ppe",
-    }),
+    },
     # Cleaners and gardeners: today's tasks, their rectifications, the protection check.
-    Role.CLEANER: frozenset({
-        "web:home", "environment:my_today", "environment:protection_check",
+    Role.CLEANER: COMMON | {
+        "environment:my_today", "environment:protection_check",
         "environment:my_rectifications", "environment:cleaning_plan", "fieldwork:my_tasks",
         "complaints:list", "notify:notice_list", "emergency:incident_list",
         "emergency:health_ppe",
-    }),
-    Role.GARDENER: frozenset({
-        "web:home", "environment:my_today", "environment:protection_check",
+    },
+    Role.GARDENER: COMMON | {
+        "environment:my_today", "environment:protection_check",
         "environment:my_rectifications", "environment:greening_plan",
         "environment:green_area_list", "environment:treatment_list", "fieldwork:my_tasks",
         "complaints:list", "notify:notice_list", "emergency:incident_list",
         "emergency:health_ppe",
-    }),
+    },
     # Finance: the whole fee group (``HEAD_GROUPS`` gives it), the meters, its complaints.
-    Role.FINANCE_CLERK: frozenset({
-        "web:home", "billing:meter_readings", "complaints:list", "notify:notice_list",
-    }),
+    Role.FINANCE_CLERK: COMMON | {
+        "billing:meter_readings", "complaints:list", "notify:notice_list",
+    },
     # The auditor reads: the ledgers, the statistics and the reports of every department.
-    Role.AUDITOR: frozenset({
-        "web:home", "core:estate_overview", "repairs:list", "complaints:list",
+    Role.AUDITOR: COMMON | {
+        "core:estate_overview", "repairs:list", "complaints:list",
         "complaints:ledger", "complaints:analysis", "repairs:kpis", "fieldwork:round_report",
         "facilities:maintenance_review", "environment:scores", "environment:inspection_list",
         "security:fire_check_progress", "billing:rooms", "billing:arrears",
         "billing:fee_report", "emergency:incident_list",
-    }),
+    },
     # Executives: the boards and figures of every department, the approvals, the incidents.
     Role.EXECUTIVE: LEADS | {
         "repairs:list", "complaints:list", "complaints:ledger", "complaints:analysis",

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case as When_, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -34,7 +34,11 @@ MAX_LENGTH = 50
 LIMIT = 20  # hits shown per group; the count says how many matched
 
 ROOMS, PEOPLE, CASES = "rooms", "people", "cases"
-GROUP_LABELS = {ROOMS: gettext_lazy("房屋"), PEOPLE: gettext_lazy("人员"), CASES: gettext_lazy("工单")}
+GROUP_LABELS = {
+    ROOMS: gettext_lazy("房屋"),
+    PEOPLE: gettext_lazy("人员"),
+    CASES: gettext_lazy("工单"),
+}
 
 
 @dataclass(frozen=True)
@@ -92,14 +96,15 @@ def _first(qs: QuerySet) -> tuple[int, list]:
     return qs.count(), rows[:LIMIT]
 
 
+def _exact(q: Q) -> Case:
+    """0 for the rows that match exactly, 1 for the others: exact matches sort first."""
+    return Case(When(q, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
 def _rooms(actor: Actor, query: str) -> Group:
-    rooms = core.room_list(actor=actor, search=query).annotate(
-        exact=When_(When(number=query, then=Value(0)), default=Value(1), output_field=IntegerField())
-    )
-    count, rows = _first(
-        rooms.order_by("exact", "estate__name", "building__sort", "building__name", "unit__name",
-                       "number")  # fmt: skip
-    )
+    rooms = core.room_list(actor=actor, search=query).annotate(exact=_exact(Q(number=query)))
+    order = ("exact", "estate__name", "building__sort", "building__name", "unit__name", "number")
+    count, rows = _first(rooms.order_by(*order))
     hits = [
         Hit("room", room.label, "", room.estate.name, reverse("core:room_detail", args=[room.pk]))
         for room in rows
@@ -143,12 +148,7 @@ def _cases(actor: Actor, query: str) -> tuple[Group, str]:
         workflow.case_list(actor=actor)
         .prefetch_related(None)
         .filter(number__icontains=query)
-        .annotate(
-            exact=When_(
-                When(number__iexact=query, then=Value(0)), default=Value(1),
-                output_field=IntegerField(),
-            )
-        )  # fmt: skip
+        .annotate(exact=_exact(Q(number__iexact=query)))
         .order_by("exact", "-created_at", "pk")
     )
     count, rows = _first(cases)
