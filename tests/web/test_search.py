@@ -215,3 +215,12 @@ def test_each_group_shows_twenty_and_counts_all_in_a_bounded_number_of_queries(
     assert people.groups[1].count >= LIMIT + 5 and len(people.groups[1].hits) == LIMIT
     html = client.get(URL, {"q": "TS-"}).content.decode()
     assert f"只显示前 {LIMIT} 条（共 {LIMIT + 5} 条）" in html
+
+
+@pytest.mark.parametrize(
+    "typed", ["\x00301", "30\x001", "%_", "1" * 500, "' OR 1=1 --", "\u200b\u200b"]
+)
+def test_odd_input_is_searched_as_text_never_an_error(world, login, typed):
+    client = login("agent")
+    assert client.get(URL, {"q": typed}).status_code in (200, 302)
+    assert client.get("/api/v1/search", {"q": typed}).status_code in (200, 400)

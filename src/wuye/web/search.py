@@ -77,7 +77,9 @@ def search(actor: Actor, text: str) -> SearchResult:
     """Rooms, people and cases matching ``text`` in the actor's estates (staff only)."""
     if not is_staff(actor):
         raise PermissionDenied(_("搜索仅供物业员工使用"))
-    query = " ".join((text or "").split())[:MAX_LENGTH]
+    # Control characters (a NUL is refused by PostgreSQL) are no part of anything searched.
+    printable = "".join(ch if ch.isprintable() else " " for ch in (text or ""))
+    query = " ".join(printable.split())[:MAX_LENGTH]
     if len(query) < MIN_LENGTH:
         return SearchResult(
             query=query, message=_("请至少输入 %(n)d 个字再搜索") % {"n": MIN_LENGTH}
