@@ -31,6 +31,7 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "password_change": (NO_API, "a password is changed by its owner on the page only"),
     "password_change_done": (NO_API, "the page after changing a password"),
     "web:home": "GET /me/queue",
+    "web:search": "GET /search",
     "web:estate_switch": (NO_API, "the page's current estate; API lists take ?estate="),
     # Estates, rooms, residents, staff (core)
     "core:estate_overview": "GET /estates/{estate_id}",

@@ -9,10 +9,10 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from wuye.core.scoping import Actor, actor_for, visible_estates
-from wuye.core.shortcuts import current_estate
+from wuye.core.shortcuts import current_estate, is_staff
 from wuye.notify.selectors import inbox_unread_count
 
-from .navigation import navigation_for
+from .navigation import more_menu, navigation_for
 
 
 def display_name(actor: Actor) -> str:
@@ -47,10 +47,13 @@ def shell(request):
     def estates():
         return list(visible_estates(actor).order_by("name").only("id", "name"))
 
+    nav_groups = SimpleLazyObject(nav)
     context.update(
         actor=actor,
+        header_search=is_staff(actor),
         current_estate=SimpleLazyObject(lambda: current_estate(request)),
-        nav_groups=SimpleLazyObject(nav),
+        nav_groups=nav_groups,
+        nav_more=SimpleLazyObject(lambda: more_menu(list(nav_groups))),
         switch_estates=SimpleLazyObject(estates),
         user_display_name=SimpleLazyObject(lambda: display_name(actor)),
         user_role_label=SimpleLazyObject(lambda: role_label(actor)),

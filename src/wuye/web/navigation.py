@@ -15,6 +15,7 @@ from wuye.core.scoping import Actor
 from .nav_emergency import EMERGENCY_ITEMS
 from .nav_environment import ENVIRONMENT_ITEMS
 from .nav_quality import QUALITY_ITEMS
+from .nav_roles import in_top_level
 from .nav_security import SECURITY_ITEMS
 from .navitems import (
     ALARM_DUTY,
@@ -487,7 +488,10 @@ NAVIGATION: tuple[NavGroup, ...] = (
 
 
 def navigation_for(actor: Actor, estate: Estate | None, view_name: str | None) -> list[dict]:
-    """The groups and items this actor sees, the current page's item marked active."""
+    """The groups and items this actor sees, the current page's item marked active. Each group
+    lists all its ``items``, split into ``top`` (the role's own work, shown first) and ``more``
+    (the role's rarely used pages, shown under 更多: ``nav_roles``)."""
+    top_level = in_top_level(actor)
     groups = []
     for group in NAVIGATION:
         items = [
@@ -496,13 +500,29 @@ def navigation_for(actor: Actor, estate: Estate | None, view_name: str | None) -
                 "url": item.url(estate),
                 "active": view_name is not None
                 and (view_name == item.url_name or view_name in item.match),
+                "more": not top_level(group, item),
             }
             for item in group.items
             if item.visible_to(actor, estate)
         ]
         if items:
-            groups.append({"key": group.key, "label": group.label, "items": items})
+            groups.append(
+                {
+                    "key": group.key,
+                    "label": group.label,
+                    "items": items,
+                    "top": [i for i in items if not i["more"]],
+                    "more": [i for i in items if i["more"]],
+                }
+            )
     # One page in all (a resident's rooms, a contractor's work): the home link is the menu.
     if sum(len(g["items"]) for g in groups) <= 1:
         return []
     return groups
+
+
+def more_menu(groups: list[dict]) -> dict:
+    """The 更多 group at the end of the menu: the groups with rarely used pages, and whether it
+    starts open (only when the current page is one of them, so the user sees where they are)."""
+    parts = [g for g in groups if g["more"]]
+    return {"groups": parts, "open": any(i["active"] for g in parts for i in g["more"])}

@@ -10,6 +10,7 @@ from . import views
 web_patterns = [
     path("", views.home, name="home"),
     path("estate/switch/", views.estate_switch, name="estate_switch"),
+    path("search/", views.search, name="search"),
 ]
 
 auth_patterns = [

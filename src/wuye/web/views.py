@@ -15,9 +15,10 @@ from wuye.core import selectors
 from wuye.core.middleware import SESSION_KEY
 from wuye.core.scoping import actor_for, get_or_404, visible_estates
 from wuye.core.selectors import rooms_with_occupants
-from wuye.core.shortcuts import current_estate, is_staff
+from wuye.core.shortcuts import current_estate, is_staff, staff_required
 
 from . import queue
+from . import search as site_search
 
 
 def _queue_page(request, actor):
@@ -33,6 +34,19 @@ def _queue_page(request, actor):
         request,
         "web/queue.html",
         {"items": items, "counts": counts, "show": show, "limit": queue.LIMIT},
+    )
+
+
+@staff_required
+def search(request):
+    """The header's search: rooms, people, cases; one exact case number opens that case."""
+    result = site_search.search(actor_for(request.user), request.GET.get("q", ""))
+    if result.exact:
+        return redirect(result.exact)
+    return render(
+        request,
+        "web/search.html",
+        {"result": result, "limit": site_search.LIMIT},
     )
 
 
