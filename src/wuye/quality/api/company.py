@@ -27,7 +27,7 @@ class KeyClockShareOut(Schema):
     share: float | None = Field(..., ge=0, le=1, description="kept / decided; null if none.")
 
 
-class CompanyEstateOut(Schema):
+class CompanyViewEstateOut(Schema):
     estate_id: int | None = Field(..., description="null: the company's total.")
     name: str
     breached_today: int = Field(..., description="Clocks that became breached today (local).")
@@ -40,7 +40,7 @@ class CompanyEstateOut(Schema):
     incidents: int = Field(..., description="Real incidents still being handled or followed up.")
 
 
-class CompanyMonthOut(Schema):
+class CompanyViewMonthOut(Schema):
     month: str = Field(..., examples=["2026-11"])
     decided: int
     kept: int
@@ -48,12 +48,12 @@ class CompanyMonthOut(Schema):
     share: float | None = Field(..., ge=0, le=1)
 
 
-class CompanyOut(Schema):
+class CompanyViewOut(Schema):
     month: str = Field(..., description="The month of the shares and the collection rate.")
     counted_at: dt.datetime
-    estates: list[CompanyEstateOut]
-    total: CompanyEstateOut
-    trend: list[CompanyMonthOut] = Field(..., description="The last twelve months, oldest first.")
+    estates: list[CompanyViewEstateOut]
+    total: CompanyViewEstateOut
+    trend: list[CompanyViewMonthOut] = Field(..., description="Twelve months, oldest first.")
 
 
 def _shares(view: CompanyView, shares: tuple[Share, ...]) -> list[dict]:
@@ -91,7 +91,7 @@ def company_out(view: CompanyView) -> dict:
     }  # fmt: skip
 
 
-@router.get("/quality/company", response={200: CompanyOut, **READ_ERRORS, 403: ErrorOut})
+@router.get("/quality/company", response={200: CompanyViewOut, **READ_ERRORS, 403: ErrorOut})
 def company_get(request: HttpRequest) -> dict:
     """公司总览 for the executives (others: 403): every estate of the company, this month."""
     return company_out(company_view(actor=actor_for(request.auth), now=timezone.now()))
