@@ -543,6 +543,7 @@ PAGES: dict[str, str | tuple[str, str]] = {
     "quality:compliance": "GET /quality/compliance",
     "quality:compliance_breaches": "GET /quality/compliance/breaches",
     "quality:compliance_export": "GET /quality/compliance.xlsx",
+    "quality:company": "GET /quality/company",
 }
 
 

@@ -127,6 +127,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("", "wuye.emergency.api.health.router"),
     # Quality (ch.9, ch.1): compliance with the manual, per rule
     ("", "wuye.quality.api.compliance.router"),
+    ("", "wuye.quality.api.company.router"),
 ]
 
 # --- Auth -------------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 from django.urls import include, path
 
-from .views import compliance
+from .views import company, compliance
 
 app_name = "quality"
 
 urlpatterns = [
-    path("", include([*compliance.urlpatterns])),
+    path("", include([*compliance.urlpatterns, *company.urlpatterns])),
 ]

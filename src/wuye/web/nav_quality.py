@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from wuye.quality.selectors import COMPLIANCE_READERS
+from wuye.core.choices import Role
+from wuye.quality.selectors import COMPLIANCE_READERS, may_read_company
 
 from .navitems import NavItem
 
@@ -19,4 +20,14 @@ COMPLIANCE: tuple[NavItem, ...] = (
     ),
 )
 
-QUALITY_ITEMS: tuple[NavItem, ...] = (*COMPLIANCE,)
+# The executives' company view: every estate side by side, one click to any of them.
+COMPANY: tuple[NavItem, ...] = (
+    NavItem(
+        _("公司总览"),
+        "quality:company",
+        roles=frozenset({Role.EXECUTIVE}),
+        allowed=lambda actor, estate: may_read_company(actor),
+    ),
+)
+
+QUALITY_ITEMS: tuple[NavItem, ...] = (*COMPANY, *COMPLIANCE)
