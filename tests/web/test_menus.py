@@ -4,6 +4,8 @@ and as every staff role on the test world."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.urls import reverse
 
@@ -73,8 +75,12 @@ def test_navigation_shows_move_in_needs_to_the_move_in_staff_only(world):
 # --- Menus by role: each role's own work first, the rest under 更多 (issue 19) ----------------
 
 
+_LOGINS = itertools.count(1)
+
+
 def _menu(world, role, department=DepartmentKind.ADMINISTRATION, estates=None):
-    staff = make_staff(world.company, f"m_{role}_{department}", role, department,
+    # A short login: it is also the employee number, 20 characters at most (PostgreSQL says so).
+    staff = make_staff(world.company, f"menu{next(_LOGINS)}", role, department,
                        [world.estate] if estates is None else estates)  # fmt: skip
     return navigation_for(actor_for(staff.user), world.estate, None)
 
