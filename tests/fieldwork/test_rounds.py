@@ -400,3 +400,25 @@ def test_checkpoint_position_is_rounded_to_six_places(world):
     )
     point.refresh_from_db()
     assert point.latitude == Decimal("31.230000") and point.longitude == Decimal("121.470000")
+
+
+def test_the_checkpoint_scanned_again_after_its_round_completed_is_a_duplicate(
+    world, guard, patrol, time_machine
+):
+    """The other phone's scan completed the round a moment before this scan of the same
+    checkpoint was read (two phones at once, tests/fieldwork/test_rounds_concurrency.py): the
+    answer is "already scanned", not "no round now". Once the window has ended, a scan is
+    refused as before."""
+    _route, points, _schedule = patrol
+    time_machine.move_to(at("2026-11-26 22:05"), tick=False)
+    for point in points:
+        time_machine.shift(dt.timedelta(minutes=5))
+        last = scan(guard.user, point)
+    assert last.completed
+    time_machine.shift(dt.timedelta(minutes=1))
+    again = services.scan_record(by=world.tech.user, token=points[-1].token)
+    assert again.duplicate and not again.completed and again.scan == last.scan
+    assert Scan.objects.count() == len(points)
+    time_machine.move_to(at("2026-11-27 00:01"), tick=False)  # the window has ended
+    with pytest.raises(Conflict, match="没有进行中的巡查"):
+        scan(guard.user, points[0])
