@@ -158,15 +158,9 @@ def target_text(amount: int, unit: str) -> str:
     return _("%(amount)s %(unit)s内") % {"amount": amount, "unit": label}
 
 
-@dataclass(frozen=True)
-class ComplianceRow:
-    """One kind of clock of a process in the month: ``decided`` clocks, ``kept`` of them."""
+class _Ratio:
+    """Kept of decided: the share, its text and the breaches (rows, tables, company figures)."""
 
-    process: str
-    key: str
-    rule: str  # the manual's rule ID: for code, admin and tests, never shown to users
-    name: str
-    target: str
     decided: int
     kept: int
 
@@ -185,6 +179,19 @@ class ComplianceRow:
 
 
 @dataclass(frozen=True)
+class ComplianceRow(_Ratio):
+    """One kind of clock of a process in the month: ``decided`` clocks, ``kept`` of them."""
+
+    process: str
+    key: str
+    rule: str  # the manual's rule ID: for code, admin and tests, never shown to users
+    name: str
+    target: str
+    decided: int
+    kept: int
+
+
+@dataclass(frozen=True)
 class ComplianceGroup:
     process: str
     label: str
@@ -200,7 +207,7 @@ class ComplianceGroup:
 
 
 @dataclass(frozen=True)
-class ComplianceTable:
+class ComplianceTable(_Ratio):
     scope: ComplianceScope
     now: dt.datetime
     groups: tuple[ComplianceGroup, ...] = field(default=())
@@ -212,14 +219,6 @@ class ComplianceTable:
     @property
     def kept(self) -> int:
         return sum(g.kept for g in self.groups)
-
-    @property
-    def share(self) -> float | None:
-        return self.kept / self.decided if self.decided else None
-
-    @property
-    def pct(self) -> str:
-        return "—" if self.share is None else f"{self.share * 100:.1f} %"
 
 
 def compliance_table(*, scope: ComplianceScope, now: dt.datetime) -> ComplianceTable:
@@ -339,7 +338,7 @@ KEY_CLOCKS: tuple[KeyClock, ...] = (
 
 
 @dataclass(frozen=True)
-class Share:
+class Share(_Ratio):
     """``decided`` clocks, ``kept`` of them (the compliance table's counting)."""
 
     decided: int = 0
@@ -347,18 +346,6 @@ class Share:
 
     def __add__(self, other: Share) -> Share:
         return Share(self.decided + other.decided, self.kept + other.kept)
-
-    @property
-    def breached(self) -> int:
-        return self.decided - self.kept
-
-    @property
-    def share(self) -> float | None:
-        return self.kept / self.decided if self.decided else None
-
-    @property
-    def pct(self) -> str:
-        return "—" if self.share is None else f"{self.share * 100:.1f} %"
 
 
 def compliance_by_estate(

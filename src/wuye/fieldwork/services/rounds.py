@@ -477,19 +477,9 @@ def scan_record(
     now = timezone.now()
     candidates = list(open_rounds(route, now).values_list("pk", flat=True))
     if not candidates:
-        # The other phone's scan of this checkpoint completed the round just before this one
-        # looked (its window still runs): a duplicate, as when it waited for the lock below.
-        done = (
-            Scan.objects.filter(
-                checkpoint=checkpoint,
-                round__task__scheduled_for__lte=now,
-                round__task__due_at__gte=now,
-            )
-            .select_related("round")
-            .order_by("-scanned_at", "-id")
-            .first()
-        )
-        if done is not None:
+        # Another phone's scan just completed the round (window still open): a duplicate.
+        window = {"round__task__scheduled_for__lte": now, "round__task__due_at__gte": now}
+        if done := Scan.objects.filter(checkpoint=checkpoint, **window).order_by("id").last():
             return ScanResult(scan=done, round=done.round, duplicate=True, completed=False)
         raise Conflict(
             _("“%(route)s”现在没有进行中的巡查，无需打卡") % {"route": route.name}, code="no_round"
